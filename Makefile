@@ -1,0 +1,59 @@
+# Doorstep — make demo / make test are the two commands a newcomer needs.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+GO ?= go
+NONUI := ./schema/... ./sync/... ./server/...
+DEMO_DIR ?= $(CURDIR)/.demo
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2026.1
+
+.PHONY: demo test build app server vet lint bench screenshots nofyne smoke clean
+
+## demo: install what is missing, build, create the demo district, start the server, open the app
+demo:
+	scripts/deps.sh demo
+	scripts/demo.sh "$(DEMO_DIR)"
+
+## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
+test: vet nofyne
+	$(GO) test -race -count=1 $(NONUI)
+	CGO_ENABLED=0 $(GO) test -count=1 ./app/... ./assets/...
+	scripts/smoke.sh
+
+build: app server
+
+## app: the Fyne app (cgo; the first build takes ~3 minutes)
+app:
+	$(GO) build -o bin/doorstep .
+
+## server: the static sync server
+server:
+	CGO_ENABLED=0 $(GO) build -o bin/doorstep-server ./server/cmd/doorstep-server
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
+	CGO_ENABLED=0 $(GO) vet -tags ci ./...
+
+## nofyne: the server, sync and schema packages build without cgo and never import Fyne
+nofyne:
+	CGO_ENABLED=0 $(GO) build $(NONUI)
+	@if $(GO) list -deps $(NONUI) | grep -q '^fyne.io/'; then \
+		echo "nofyne: these packages must not import Fyne:"; \
+		for p in $$($(GO) list $(NONUI)); do $(GO) list -deps $$p | grep -q '^fyne.io/' && echo "  $$p"; done; exit 1; fi
+
+lint: vet
+	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...
+
+## bench: performance checks, each reported as a ratio or rate measured in the same run
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 $(NONUI) | tee .bench.txt
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -count 1 ./app/... | tee -a .bench.txt
+
+## screenshots: render every screen to docs/screenshots (zh-CN and en, landscape and portrait)
+screenshots:
+	CGO_ENABLED=0 $(GO) run -tags ci ./app/cmd/screenshots -out docs/screenshots
+
+smoke:
+	scripts/smoke.sh
+
+clean:
+	rm -rf bin .demo .bench.txt

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what building and testing Doorstep needs on Debian/Ubuntu, and
+# only what is missing. Usage: scripts/deps.sh [build|test|demo]
+#   build: Go and the C libraries Fyne's cgo driver links against
+#   test:  build + Xvfb for the windowed smoke test + fonttools-free checks
+#   demo:  build + a CJK font for the desktop + Xvfb-less desktop tools
+set -euo pipefail
+mode=${1:-build}
+
+pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev
+      libxinerama-dev libxi-dev libxxf86vm-dev ca-certificates git make)
+case "$mode" in
+  test) pkgs+=(xvfb xauth xdotool x11-apps imagemagick) ;;
+  demo) pkgs+=(fonts-noto-cjk xdg-utils) ;;
+  shots) pkgs+=(xvfb xauth xdotool x11-apps imagemagick) ;;
+esac
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+  pkgs+=(golang-go)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo="sudo"
+  else
+    echo "deps: missing ${missing[*]} and not root; install them with apt-get and retry" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
