@@ -10,7 +10,12 @@ display=":$((90 + RANDOM % 9))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 home=$(mktemp -d)
-cleanup() { kill "${app:-}" "$xvfb" 2>/dev/null || true; rm -rf "$home"; }
+cleanup() {
+  kill "${app:-}" 2>/dev/null || true
+  wait "${app:-}" 2>/dev/null || true
+  kill "$xvfb" 2>/dev/null || true
+  rm -rf "$home" 2>/dev/null || true
+}
 trap cleanup EXIT
 sleep 1
 HOME="$home" LANG=zh_CN.UTF-8 DISPLAY="$display" bin/doorstep >"$home/app.log" 2>&1 &
