@@ -1,17 +1,59 @@
+// Command doorstep is the Doorstep field app: community workers, volunteers
+// and supervisors use it on tablets and desktops (see package app).
 package main
 
 import (
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
-	_ "github.com/google/uuid"
-	_ "github.com/rs/xid"
-	_ "modernc.org/sqlite"
-	_ "fyne.io/fyne/v2/test"
+	_ "embed"
+	"os"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"doorstep/app"
+	"doorstep/assets"
 )
 
+//go:embed FyneApp.toml
+var fyneAppTOML string
+
 func main() {
-	a := app.NewWithID("org.doorstep.app")
-	w := a.NewWindow("Doorstep")
-	w.SetContent(widget.NewLabel("Doorstep"))
-	w.ShowAndRun()
+	setMetadata()
+	a := fyneapp.NewWithID(appID())
+	a.SetIcon(assets.Icon())
+	app.New(a, app.Options{
+		// Both are set by scripts/demo.sh; empty means the defaults (the
+		// Fyne storage folder, an empty first-run screen).
+		DataDir: os.Getenv("DOORSTEP_DATA_DIR"),
+		Enroll:  os.Getenv("DOORSTEP_ENROLL"),
+	}).Run()
+}
+
+// setMetadata gives a plain `go build` the version and name that `fyne
+// build` and `fyne package` take from FyneApp.toml.
+func setMetadata() {
+	m := fyne.AppMetadata{ID: tomlValue("ID"), Name: tomlValue("Name"), Version: tomlValue("Version")}
+	m.Build, _ = strconv.Atoi(tomlValue("Build"))
+	fyneapp.SetMetadata(m)
+}
+
+func appID() string { return tomlValue("ID") }
+
+// tomlValue returns the string or number value of key in FyneApp.toml's
+// [Details] table.
+func tomlValue(key string) string {
+	inDetails := false
+	for _, line := range strings.Split(fyneAppTOML, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			inDetails = line == "[Details]"
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if inDetails && ok && strings.TrimSpace(k) == key {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	return ""
 }

@@ -8,7 +8,7 @@ set -euo pipefail
 mode=${1:-build}
 
 pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev libxrandr-dev
-      libxinerama-dev libxi-dev libxxf86vm-dev ca-certificates git make)
+      libxinerama-dev libxi-dev libxxf86vm-dev ca-certificates git make curl)
 case "$mode" in
   test) pkgs+=(xvfb xauth xdotool x11-apps imagemagick) ;;
   demo) pkgs+=(fonts-noto-cjk xdg-utils) ;;

@@ -409,3 +409,55 @@ func TestVariety(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnsAwaitCorrection: on the reference date caseworkers have visits
+// returned for correction that no resubmission supersedes yet — at most one
+// each — and every such visit keeps its household's earlier approved visit.
+func TestReturnsAwaitCorrection(t *testing.T) {
+	d := testDistrict(t)
+	ix := index(d)
+	superseded := map[string]bool{}
+	for _, v := range ix["means_visits"] {
+		if s, ok := v["supersedes_id"].(string); ok {
+			superseded[s] = true
+		}
+	}
+	perAuthor := map[string]int{}
+	for _, r := range d.Table("review_events") {
+		v := r.Values
+		if v["action"] != "return" || superseded[v["record_id"].(string)] {
+			continue
+		}
+		visit := ix["means_visits"][v["record_id"].(string)]
+		perAuthor[visit["author_id"].(string)]++
+		h := ix["households"][visit["household_id"].(string)]
+		if h["last_visit_id"] == nil || h["last_visit_id"] == r.Values["record_id"] {
+			t.Errorf("household %v: last visit %v, the waiting return is %v", visit["household_id"], h["last_visit_id"], v["record_id"])
+		}
+	}
+	if len(perAuthor) < 10 {
+		t.Errorf("%d caseworkers have a returned visit waiting, want most of them", len(perAuthor))
+	}
+	for a, n := range perAuthor {
+		if n > 1 {
+			t.Errorf("caseworker %s has %d returned visits waiting, want one", a, n)
+		}
+	}
+}
+
+// TestServicesDistinct: a volunteer visit lists each service once.
+func TestServicesDistinct(t *testing.T) {
+	for _, r := range testDistrict(t).Table("volunteer_visits") {
+		var s []string
+		if err := json.Unmarshal([]byte(r.Values["services"].(string)), &s); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, x := range s {
+			if seen[x] {
+				t.Errorf("volunteer visit %s lists %s twice: %v", r.ID, x, s)
+			}
+			seen[x] = true
+		}
+	}
+}

@@ -18,7 +18,8 @@
 //     them (registry column names plus "id"; household_id and community_id
 //     are left out, the visit row has them);
 //   - photos and signatures are blobs, which the generator does not make:
-//     photos and staff_signatures are "[]", applicant_signature is NULL;
+//     photos are "[]", staff_signatures "{}" (an object of staff id →
+//     blob), applicant_signature is NULL;
 //   - screenings' home_care is the derived eligibility (70+); in the demo
 //     every screened elder of 70 or more takes up home-based care, so the
 //     count of home_care = 1 is also the report's 46 people served;
@@ -115,12 +116,13 @@ func HalfYear(ref time.Time) (from, to time.Time) {
 func Generate(seed int64, ref time.Time) *District {
 	from, to := HalfYear(ref)
 	g := &gen{
-		seed:   seed,
-		cfg:    district.Default(),
-		ids:    newIDSource(seed),
-		from:   from,
-		to:     to,
-		idNums: map[string]bool{},
+		seed:       seed,
+		cfg:        district.Default(),
+		ids:        newIDSource(seed),
+		from:       from,
+		to:         to,
+		idNums:     map[string]bool{},
+		returnedTo: map[*staffer]bool{},
 	}
 	g.organisation()
 	g.households()
@@ -143,6 +145,9 @@ type gen struct {
 	hhs        []*household
 	meetings   []*meeting
 	reviewList []*review
+	// returnedTo marks the caseworkers who have a returned visit waiting
+	// for their correction (settle).
+	returnedTo map[*staffer]bool
 	elderList  []*elder
 	pairings   []*pairing
 	activities []*activity

@@ -195,7 +195,7 @@ func visitValues(v *visit) map[string]any {
 		"purpose": v.purpose, "method": v.method, "started_at": instStr(v.start), "ended_at": instStr(v.end),
 		"staff_ids": jsonText(staff), "observations": v.obs, "living_conditions": v.living,
 		"neighbour_notes": v.neighbour, "location": v.loc, "photos": "[]", "applicant_signature": nil,
-		"staff_signatures": "[]", "per_capita_fen": v.elig.Income.PerCapitaFen, "benefit_fen": v.ben.TotalFen,
+		"staff_signatures": "{}", "per_capita_fen": v.elig.Income.PerCapitaFen, "benefit_fen": v.ben.TotalFen,
 		"eligible": b2i(v.elig.Eligible), "reasons": jsonText(reasons), "snapshot": v.snapshot,
 		"state": "submitted", "submitted_at": optInst(v.submitted), "author_id": v.author.id,
 		"supersedes_id": nil}

@@ -85,9 +85,20 @@ func (g *gen) visit(r *rand.Rand, h *household, day time.Time, purpose string) *
 // approved by a street supervisor, unless the review would fall after the
 // half-year (it then waits in the queue). The approved visit becomes the
 // household's last visit. It returns the final record.
+//
+// In the last week of the half-year each caseworker has one re-check
+// returned and not yet corrected (see awaitsCorrection): what a worker's
+// Today screen lists as returned on the reference date.
 func (g *gen) settle(r *rand.Rand, v *visit, mayReturn bool) *visit {
 	h := v.h
 	day := after(dayOf(v.submitted), between(r, 1, 3))
+	if mayReturn && g.awaitsCorrection(v, day) {
+		field := weighted{{"neighbour_notes", 50}, {"living_conditions", 30}, {"observations", 20}}.pick(r)
+		g.review(r, "means_visits", v.id, h, h.comm, "return", "请按批注补充后重新提交。",
+			map[string]string{field: returnComments[field]}, day)
+		g.returnedTo[v.author] = true
+		return v
+	}
 	if mayReturn && pct(r, 3) && !after(day, 7).After(g.to) {
 		field := weighted{{"neighbour_notes", 50}, {"living_conditions", 30}, {"observations", 20}}.pick(r)
 		g.review(r, "means_visits", v.id, h, h.comm, "return", "请按批注补充后重新提交。",
@@ -121,6 +132,15 @@ func (g *gen) settle(r *rand.Rand, v *visit, mayReturn bool) *visit {
 		h.lastVisit = v
 	}
 	return v
+}
+
+// awaitsCorrection reports whether visit v, reviewed on day, is the one
+// re-check of its author returned in the half-year's last week and left
+// for them to correct: the household keeps its earlier approved visit (so
+// its re-check date stands), and no other visit of the author is waiting.
+func (g *gen) awaitsCorrection(v *visit, day time.Time) bool {
+	return v.purpose == "recheck" && v.h.lastVisit != nil && !g.returnedTo[v.author] &&
+		!day.After(g.to) && day.After(addDays(g.to, -7))
 }
 
 var approveComments = []string{"同意。", "材料齐全，同意。", "情况属实，同意按标准施保。", "核查属实，同意。"}

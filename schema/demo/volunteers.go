@@ -168,7 +168,10 @@ func (g *gen) volunteerVisit(r *rand.Rand, p *pairing, k int, day, next time.Tim
 	v.start = at(day, 9, 0).Add(time.Duration(r.IntN(7*60)) * time.Minute)
 	v.end = v.start.Add(time.Duration(between(r, 40, 120)) * time.Minute)
 	v.services = append([]string{}, needServices[v.need][:1+r.IntN(len(needServices[v.need]))]...)
-	if v.services[0] != "chat" && pct(r, 50) {
+	// A visit for another need often ends with a chat, unless chatting was
+	// its service already (the same draw either way, so the district stays
+	// the same for a seed).
+	if v.services[0] != "chat" && pct(r, 50) && !slices.Contains(v.services, "chat") {
 		v.services = append(v.services, "chat")
 	}
 	w := weighted{{"good", 65}, {"fair", 28}, {"poor", 7}}

@@ -1,4 +1,6 @@
--- Server-only tables: users, what they may see, devices and enrollment.
+-- Server-only tables: users and what they may see. A user's scope is
+-- resolved from these plus the synced communities and volunteer_pairings
+-- tables (server/store/access.go).
 
 CREATE TABLE users (
     id TEXT PRIMARY KEY NOT NULL,        -- also the staff row id synced to devices

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"doorstep/app/records"
+	"doorstep/schema"
+)
+
+func TestFirstRunShowsAndRefusesABadPIN(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	if x.win.Title() != "入户通" {
+		t.Errorf("window title %q, want 入户通 (zh-CN is the default)", x.win.Title())
+	}
+	test.Type(entryWithPlaceholder(t, x, "firstrun.pin"), "12")
+	test.Tap(button(t, x, "firstrun.demo"))
+	if !onScreen(x, tr("pin.invalid")) {
+		t.Fatalf("a 2-digit PIN was accepted; screen: %q", texts(x))
+	}
+	if x.Identity().Role != "" {
+		t.Fatal("the demo started despite the bad PIN")
+	}
+	// Nothing typed is lost.
+	if e := entryWithPlaceholder(t, x, "firstrun.pin"); e.Text != "12" {
+		t.Fatalf("PIN field now %q", e.Text)
+	}
+}
+
+func TestLanguageSwitchOnFirstRunKeepsInput(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	test.Type(entryWithPlaceholder(t, x, "firstrun.pin"), "2580")
+	sel := find(t, x, func(s *widget.Select) bool { return s.Selected == lang.L("settings.language.zh-CN") })
+	sel.SetSelectedIndex(1) // English
+	if x.win.Title() != "Doorstep" {
+		t.Fatalf("title after switching to English: %q", x.win.Title())
+	}
+	if !onScreen(x, "Enroll this device") {
+		t.Fatalf("first run not in English: %q", texts(x))
+	}
+	if e := entryWithPlaceholder(t, x, "firstrun.pin"); e.Text != "2580" {
+		t.Fatalf("PIN typed before the switch is now %q", e.Text)
+	}
+	setLanguage(LangZhCN)
+}
+
+func TestDemoWorkerTodayAndHouseholdSearch(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	// Today lists work for the demo worker.
+	if x.shell.current != "nav.today" {
+		t.Fatalf("first screen %q, want Today", x.shell.current)
+	}
+	today := x.shell.visible().(*todayScreen)
+	if len(today.items) == 0 {
+		t.Fatal("Today is empty for the demo worker")
+	}
+	// Households: search by the pinyin initials of a head of household.
+	test.Tap(button(t, x, "nav.households"))
+	hs := x.shell.visible().(*householdsScreen)
+	if hs.index.Len() == 0 || len(hs.hits) != hs.index.Len() {
+		t.Fatalf("household list shows %d of %d", len(hs.hits), hs.index.Len())
+	}
+	target := hs.hits[len(hs.hits)/2]
+	_, initials := records.PinyinKeys(target.HeadName)
+	test.Type(hs.search, initials[0])
+	i := slices.IndexFunc(hs.hits, func(h records.HouseholdSummary) bool { return h.ID == target.ID })
+	if i < 0 {
+		t.Fatalf("searching %q (initials of %s) did not find them", initials[0], target.HeadName)
+	}
+	if !onScreen(x, target.HeadName) && i == 0 {
+		t.Fatalf("%s is first but not on screen", target.HeadName)
+	}
+	// Open the household: members, income and history are shown.
+	hs.list.Select(i)
+	if _, ok := x.shell.visible().(*householdScreen); !ok {
+		t.Fatal("tapping a household did not open it")
+	}
+	for _, key := range []string{"household.members", "household.income", "household.assets", "household.visits"} {
+		if !onScreen(x, tr(key)) {
+			t.Errorf("household screen lacks section %q", tr(key))
+		}
+	}
+	if !onScreen(x, target.HeadName) {
+		t.Errorf("household screen does not name %s", target.HeadName)
+	}
+	test.Tap(x.shell.back)
+	if x.shell.visible() != hs || hs.search.Text != initials[0] {
+		t.Fatal("back did not return to the search as it was")
+	}
+}
+
+// TestVolunteerSeesNoIncome: a volunteer's navigation, screens and device
+// database hold no household, income, asset or ID-number data.
+func TestVolunteerSeesNoIncome(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleVolunteer)
+	for _, b := range all[*widget.Button](x) {
+		if b.Text == tr("nav.households") {
+			t.Fatal("a volunteer has the Households screen")
+		}
+	}
+	forbidden := []string{tr("household.income"), tr("household.assets"), tr("code.income.wages"), "身份证"}
+	visit := func(name string) {
+		for _, txt := range texts(x) {
+			for _, f := range forbidden {
+				if strings.Contains(txt, f) {
+					t.Errorf("%s shows %q (%q)", name, f, txt)
+				}
+			}
+			if idNumberLike(txt) {
+				t.Errorf("%s shows an ID number: %q", name, txt)
+			}
+		}
+	}
+	for _, key := range []string{"nav.today", "nav.elders", "nav.sync", "nav.settings"} {
+		test.Tap(button(t, x, key))
+		visit(key)
+	}
+	test.Tap(button(t, x, "nav.elders"))
+	el := x.shell.visible().(*eldersScreen)
+	if len(el.shown) == 0 {
+		t.Fatal("the volunteer has no elders")
+	}
+	el.list.Select(0)
+	visit("elder")
+	for _, table := range []string{"households", "members", "incomes", "assets", "means_visits", "elder_screenings"} {
+		var n int
+		if err := x.store.DB().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("the volunteer's database holds %d %s rows", n, table)
+		}
+	}
+}
+
+// idNumberLike reports whether s contains 17 digits in a row (an ID number).
+func idNumberLike(s string) bool {
+	run := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			run++
+			if run >= 17 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+func TestIdleLockHidesRecords(t *testing.T) {
+	c := &clock{t: testNow}
+	x := newTestApp(t, "", c)
+	startDemo(t, x, schema.RoleWorker)
+	if err := x.store.SetIdleLock(context.Background(), 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	c.add(time.Minute)
+	x.checkIdle()
+	if x.Locked() {
+		t.Fatal("locked after 1 minute with a 2-minute idle lock")
+	}
+	c.add(90 * time.Second)
+	x.checkIdle()
+	if !x.Locked() {
+		t.Fatal("not locked after 2.5 idle minutes")
+	}
+	if onScreen(x, tr("nav.households")) || onScreen(x, x.Identity().Communities[0]) {
+		t.Fatal("records visible behind the lock")
+	}
+	pin := find(t, x, func(e *widget.Entry) bool { return e.Password })
+	test.Type(pin, "1111")
+	test.Tap(button(t, x, "lock.unlock"))
+	if !x.Locked() || !onScreen(x, tr("lock.wrong_pin")) {
+		t.Fatal("a wrong PIN unlocked the app or said nothing")
+	}
+	test.Type(pin, "2580")
+	test.Tap(button(t, x, "lock.unlock"))
+	if x.Locked() || !onScreen(x, tr("nav.households")) {
+		t.Fatal("the right PIN did not unlock")
+	}
+}
+
+// TestDraftSurvivesRestart: a draft saved as the user types is there after
+// the app object is closed and a new one opened on the same data.
+func TestDraftSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	x := newTestApp(t, dir, nil)
+	startDemo(t, x, schema.RoleWorker)
+	data, _ := json.Marshal(map[string]string{"neighbour_notes": "邻居说户主常年卧病"})
+	if err := x.store.SaveDraft(context.Background(), records.Draft{Form: "means_visit", RecordID: "r-1", SubjectID: "h-1", Title: "张三", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+
+	y := newTestApp(t, dir, nil)
+	if !y.Locked() {
+		t.Fatal("a restarted app with a PIN does not start locked")
+	}
+	y.unlock()
+	d, err := y.store.Draft(context.Background(), "means_visit", "r-1")
+	if err != nil || string(d.Data) != string(data) {
+		t.Fatalf("draft after restart = %s, %v; want %s", d.Data, err, data)
+	}
+	today := y.shell.visible().(*todayScreen)
+	if !slices.ContainsFunc(today.items, func(it records.TodayItem) bool {
+		return it.Kind == records.TodayDraft && it.RecordID == "r-1"
+	}) {
+		t.Fatal("Today does not list the unfinished draft")
+	}
+}
+
+func TestSettingsSwitchLanguage(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	test.Tap(button(t, x, "nav.settings"))
+	s := x.shell.visible().(*settingsScreen)
+	s.language.SetSelectedIndex(1)
+	defer setLanguage(LangZhCN)
+	if x.win.Title() != "Doorstep" || !onScreen(x, "Households") {
+		t.Fatalf("not English after switching: %q", texts(x))
+	}
+	if v, _, _ := x.store.Setting(context.Background(), records.SettingLanguage); v != LangEn {
+		t.Fatalf("language setting %q", v)
+	}
+}
+
+func TestCodeListsTranslated(t *testing.T) {
+	for _, code := range Languages() {
+		setLanguage(code)
+		for list, values := range codeLists {
+			for _, v := range values {
+				key := "code." + list + "." + v
+				if lang.L(key) == key {
+					t.Errorf("%s: no translation for %s", code, key)
+				}
+			}
+		}
+		for _, r := range schema.Roles {
+			if roleName(r) == "role."+string(r) {
+				t.Errorf("%s: no translation for role %s", code, r)
+			}
+		}
+	}
+	setLanguage(LangZhCN)
+}

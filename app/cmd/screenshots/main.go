@@ -1,0 +1,291 @@
+// Command screenshots renders every screen of the field app, with the demo
+// district loaded, to PNG files: <screen>-<lang>-<orientation>.png, in
+// zh-CN and en, landscape (1280×800) and portrait (800×1280).
+//
+// It runs on Fyne's headless test driver with the app's own theme, so it
+// needs no display: `make screenshots` (CGO_ENABLED=0 go run -tags ci).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"image/png"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"doorstep/app"
+	"doorstep/schema"
+)
+
+// now is the clock of every shot: the morning after the demo district's
+// half-year, so the Today lists are those of a real working day.
+var now = time.Date(2025, 7, 1, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+
+var orientations = []struct {
+	name string
+	size fyne.Size
+}{
+	{"landscape", fyne.NewSize(1280, 800)},
+	{"portrait", fyne.NewSize(800, 1280)},
+}
+
+// shot puts the app into one state; the name is the file's screen part.
+type shot struct {
+	name string
+	show func(x *app.App) error
+}
+
+func main() {
+	out := flag.String("out", "docs/screenshots", "output directory")
+	flag.Parse()
+	// The app's language is a device setting; the system locale only needs
+	// to parse (Fyne complains about "C").
+	if l, _, _ := strings.Cut(os.Getenv("LANG"), "."); l == "" || l == "C" || l == "POSIX" {
+		os.Setenv("LANG", "en_US.UTF-8")
+	}
+	// The demo district is in China: show its times as a tablet there would.
+	time.Local = now.Location()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	n := 0
+	for _, lang := range app.Languages() {
+		c, err := renderFirstRun(*out, lang)
+		if err != nil {
+			log.Fatal(err)
+		}
+		n += c
+		for _, role := range []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.RoleSupervisor} {
+			c, err := renderRole(*out, lang, role)
+			if err != nil {
+				log.Fatalf("%s %s: %v", lang, role, err)
+			}
+			n += c
+		}
+	}
+	fmt.Printf("screenshots: %d files in %s\n", n, *out)
+}
+
+// newApp starts the app on a fresh test driver and data directory in lang.
+// Its clock reads *clock, which starts at now.
+func newApp(lang string, clock *time.Time) (*app.App, func(), error) {
+	dir, err := os.MkdirTemp("", "doorstep-shots-")
+	if err != nil {
+		return nil, nil, err
+	}
+	*clock = now
+	a := test.NewApp()
+	x := app.New(a, app.Options{DataDir: dir, Now: func() time.Time { return *clock }, DemoRef: now, NoBackground: true})
+	if x.Err() != nil {
+		return nil, nil, x.Err()
+	}
+	if err := x.UseLanguage(lang); err != nil {
+		return nil, nil, err
+	}
+	return x, func() { x.Close(); os.RemoveAll(dir) }, nil
+}
+
+func renderFirstRun(out, lang string) (int, error) {
+	var clock time.Time
+	x, done, err := newApp(lang, &clock)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	return capture(x, out, "firstrun", lang)
+}
+
+func renderRole(out, lang string, role schema.Role) (int, error) {
+	var clock time.Time
+	x, done, err := newApp(lang, &clock)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	// The device was set up a while ago; the supervisor's has since
+	// received a conflicting edit from two tablets (conflict.go).
+	clock = now.Add(-3 * time.Hour)
+	if err := x.StartDemo(role, "2580"); err != nil {
+		return 0, err
+	}
+	if role == schema.RoleSupervisor {
+		clock = now.Add(-2 * time.Hour)
+		if err := stageConflict(x, &clock); err != nil {
+			return 0, err
+		}
+	}
+	clock = now
+	prefix := ""
+	if role != schema.RoleWorker {
+		prefix = string(role) + "-"
+	}
+	n := 0
+	for _, s := range shots(x, role) {
+		if err := s.show(x); err != nil {
+			return n, fmt.Errorf("%s: %w", s.name, err)
+		}
+		c, err := capture(x, out, prefix+s.name, lang)
+		if err != nil {
+			return n, err
+		}
+		n += c
+	}
+	return n, nil
+}
+
+// shots lists what to capture for role: every top-level screen, then the
+// detail screens and forms.
+func shots(x *app.App, role schema.Role) []shot {
+	var out []shot
+	for _, name := range x.Screens() {
+		out = append(out, shot{name, func(x *app.App) error { return show(x, name) }})
+	}
+	me := x.Identity().UserID
+	// The elder with the longest visit log (for a volunteer, of their own).
+	elder := func(x *app.App) (string, error) {
+		return pick(x, `SELECT elder_id FROM volunteer_visits WHERE deleted = 0
+			GROUP BY elder_id ORDER BY count(*) DESC, elder_id LIMIT 1`)
+	}
+	out = append(out, shot{"elder", func(x *app.App) error {
+		id, err := elder(x)
+		if err == nil {
+			err = show(x, "elders")
+			x.OpenElder(id)
+		}
+		return err
+	}})
+	if role == schema.RoleVolunteer {
+		return append(out, shot{"visitlog", func(x *app.App) error {
+			id, err := elder(x)
+			if err == nil {
+				err = formOn(x, "elders", "volunteer_visit", id)
+			}
+			return err
+		}})
+	}
+	// The active household with the most members and visits (for a worker,
+	// of their own caseload), and an elder with a screening.
+	household := func(x *app.App) (string, error) {
+		return pick(x, `SELECT h.id FROM households h JOIN means_visits v ON v.household_id = h.id
+			WHERE h.status = 'active' AND (? = '' OR h.caseworker_id = ?) GROUP BY h.id
+			ORDER BY (SELECT count(*) FROM members m WHERE m.household_id = h.id) DESC, count(*) DESC, h.id LIMIT 1`,
+			workerID(role, me), workerID(role, me))
+	}
+	screened := func(x *app.App) (string, error) {
+		return pick(x, `SELECT elder_id FROM elder_screenings WHERE deleted = 0 AND state = 'submitted'
+			GROUP BY elder_id ORDER BY count(*) DESC, max(screened_on) DESC, elder_id LIMIT 1`)
+	}
+	out = append(out, shot{"household", func(x *app.App) error {
+		id, err := household(x)
+		if err == nil {
+			err = show(x, "households")
+			x.OpenHousehold(id)
+		}
+		return err
+	}})
+	switch role {
+	case schema.RoleWorker:
+		out = append(out,
+			shot{"visit", func(x *app.App) error {
+				id, err := household(x)
+				if err == nil {
+					err = formOn(x, "households", "means_visit", id)
+				}
+				return err
+			}},
+			shot{"spotcheck", func(x *app.App) error {
+				id, err := household(x)
+				if err == nil {
+					err = formOn(x, "households", "spot_check", id)
+				}
+				return err
+			}},
+			shot{"screening", func(x *app.App) error {
+				id, err := screened(x)
+				if err == nil {
+					err = formOn(x, "elders", "elder_screening", id)
+				}
+				return err
+			}},
+			shot{"lock", func(x *app.App) error { x.Lock(); return nil }},
+		)
+	case schema.RoleSupervisor:
+		out = append(out, shot{"review-record", func(x *app.App) error {
+			// A re-check visit awaiting a decision: not reviewed yet, else
+			// returned for correction; the newest.
+			id, err := pick(x, `SELECT v.id FROM means_visits v
+				WHERE v.state = 'submitted' AND v.deleted = 0
+				ORDER BY NOT EXISTS (SELECT 1 FROM review_events e WHERE e.record_id = v.id) DESC,
+					coalesce((SELECT e.action FROM review_events e WHERE e.record_id = v.id
+						ORDER BY e.at DESC LIMIT 1), '') = 'return' DESC,
+					v.purpose = 'recheck' DESC, v.submitted_at DESC, v.id LIMIT 1`)
+			if err == nil {
+				err = x.OpenReview("means_visits", id)
+			}
+			return err
+		}})
+	}
+	return out
+}
+
+// workerID is me for a worker ("" for other roles: no caseload filter).
+func workerID(role schema.Role, me string) string {
+	if role == schema.RoleWorker {
+		return me
+	}
+	return ""
+}
+
+// formOn opens a new record of form kind about subject over the top-level
+// screen from.
+func formOn(x *app.App, from, kind, subject string) error {
+	if err := show(x, from); err != nil {
+		return err
+	}
+	return x.OpenForm(kind, subject)
+}
+
+func show(x *app.App, name string) error {
+	if !x.Show(name) {
+		return fmt.Errorf("no %s screen for %s", name, x.Identity().Role)
+	}
+	return nil
+}
+
+// pick returns the first column of the first row of q.
+func pick(x *app.App, q string, args ...any) (string, error) {
+	var id string
+	if err := x.Store().DB().QueryRow(q, args...).Scan(&id); err != nil {
+		return "", fmt.Errorf("pick: %w", err)
+	}
+	return id, nil
+}
+
+// capture writes the window in both orientations.
+func capture(x *app.App, out, name, lang string) (int, error) {
+	n := 0
+	for _, o := range orientations {
+		x.Window().Resize(o.size)
+		img := captureClipped(x.Window().Canvas())
+		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s.png", name, lang, o.name))
+		f, err := os.Create(path)
+		if err != nil {
+			return n, err
+		}
+		if err := png.Encode(f, img); err != nil {
+			f.Close()
+			return n, fmt.Errorf("encode %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,127 @@
+package draw
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"doorstep/app/desk"
+)
+
+// Population returns the households of a street under 低保 on asOf
+// (approved on or before it and not cancelled by then), with their risk
+// flags, ordered by id.
+func Population(ctx context.Context, o *desk.Office, street string, asOf time.Time) ([]Candidate, error) {
+	day := asOf.Format(desk.DateLayout)
+	medians, err := visitMedians(ctx, o, street)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT h.id, coalesce(h.head_name,''), coalesce(h.community_id,''), coalesce(c.name,''),
+		coalesce(h.caseworker_id,''), coalesce(h.staff_relative,0), coalesce(h.recheck_due,''),
+		EXISTS (SELECT 1 FROM review_events e WHERE e.household_id = h.id AND e.action = 'return' AND e.deleted = 0),
+		coalesce(v.author_id,''), coalesce(v.started_at,''), coalesce(v.ended_at,''), coalesce(v.staff_ids,'')
+		FROM households h
+		JOIN communities c ON c.id = h.community_id
+		LEFT JOIN means_visits v ON v.id = h.last_visit_id
+		WHERE h.deleted = 0 AND c.street_id = ? AND h.status IN ('active','cancelled')
+		AND coalesce(h.approved_on,'') <> '' AND h.approved_on <= ?
+		AND (coalesce(h.cancelled_on,'') = '' OR h.cancelled_on > ?)`
+	args := []any{street, day, day}
+	cond, cargs := o.Filter("h.community_id", desk.Area{})
+	q += cond + ` ORDER BY h.id`
+	args = append(args, cargs...)
+	var out []Candidate
+	err = desk.Query(ctx, o.DB, "draw population", q, args, func(r *sql.Rows) error {
+		var c Candidate
+		var relative bool
+		var due, author, start, end, staff string
+		var returned bool
+		if err := r.Scan(&c.HouseholdID, &c.Head, &c.CommunityID, &c.Community, &c.CaseworkerID,
+			&relative, &due, &returned, &author, &start, &end, &staff); err != nil {
+			return err
+		}
+		if relative {
+			c.Risks = append(c.Risks, RiskStaffRelative)
+		}
+		if d, ok := duration(start, end); ok {
+			if m, ok := medians[author]; ok && d < ShortVisitRatio*m {
+				c.Risks = append(c.Risks, RiskShortVisit)
+			}
+		}
+		if due != "" && due < day {
+			c.Risks = append(c.Risks, RiskRecheckOverdue)
+		}
+		if returned {
+			c.Risks = append(c.Risks, RiskReturnedBefore)
+		}
+		if staff != "" {
+			_ = json.Unmarshal([]byte(staff), &c.LastVisitStaff)
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// visitMedians returns, per author, the median length in seconds of their
+// submitted means-test visits in the street (authors with enough visits).
+func visitMedians(ctx context.Context, o *desk.Office, street string) (map[string]float64, error) {
+	byAuthor := map[string][]float64{}
+	err := desk.Query(ctx, o.DB, "visit lengths", `SELECT coalesce(v.author_id,''), v.started_at, v.ended_at
+		FROM means_visits v JOIN communities c ON c.id = v.community_id
+		WHERE v.deleted = 0 AND v.state = 'submitted' AND c.street_id = ?
+		AND v.started_at IS NOT NULL AND v.ended_at IS NOT NULL`, []any{street}, func(r *sql.Rows) error {
+		var author, start, end string
+		if err := r.Scan(&author, &start, &end); err != nil {
+			return err
+		}
+		if d, ok := duration(start, end); ok && author != "" {
+			byAuthor[author] = append(byAuthor[author], d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for a, ds := range byAuthor {
+		if len(ds) < minVisitsForMedian {
+			continue
+		}
+		slices.Sort(ds)
+		n := len(ds)
+		out[a] = (ds[(n-1)/2] + ds[n/2]) / 2
+	}
+	return out, nil
+}
+
+// duration returns the seconds between two stored instants.
+func duration(start, end string) (float64, bool) {
+	s, ok1 := desk.ParseInstant(start)
+	e, ok2 := desk.ParseInstant(end)
+	if !ok1 || !ok2 || !e.After(s) {
+		return 0, false
+	}
+	return e.Sub(s).Seconds(), true
+}
+
+// inspectors returns the community workers of a street: who may be sent
+// on its spot checks.
+func inspectors(ctx context.Context, o *desk.Office, street string) ([]Inspector, error) {
+	var out []Inspector
+	err := desk.Query(ctx, o.DB, "inspectors", `SELECT s.id, coalesce(s.name,''), coalesce(s.community_id,'')
+		FROM staff s WHERE s.deleted = 0 AND s.role = 'worker'
+		AND (s.street_id = ? OR s.community_id IN (SELECT id FROM communities WHERE street_id = ?))
+		ORDER BY s.id`, []any{street, street}, func(r *sql.Rows) error {
+		var in Inspector
+		if err := r.Scan(&in.ID, &in.Name, &in.CommunityID); err != nil {
+			return err
+		}
+		out = append(out, in)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,136 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"doorstep/schema"
+	"doorstep/server/store"
+)
+
+// The supervisor desk across devices, through the real sync server: the
+// apps enroll, write, sync and show what the others did.
+
+// syncOK runs one sync round of x and fails the test unless it succeeded.
+func syncNow(t *testing.T, x *App) {
+	t.Helper()
+	x.sync.runOnce(context.Background())
+	if st := x.sync.current(); st.State != syncOK {
+		t.Fatalf("%s: sync %q (%s)", x.Identity().UserName, st.State, st.Message)
+	}
+}
+
+// deskSyncSetup enrolls a street supervisor of s1 and two workers of c1
+// on the sync server (which gives each user a staff row).
+func deskSyncSetup(t *testing.T) (srv *syncServer, sup, w1, w2 *App) {
+	t.Helper()
+	srv = newSyncServer(t)
+	codeS, _ := srv.code(t, store.User{Name: "周主任", Role: schema.RoleSupervisor, Street: idS1})
+	code1, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	code2, _ := srv.code(t, store.User{Name: "李娜", Role: schema.RoleWorker, Communities: []string{idC1}})
+	sup, w1, w2 = newTestApp(t, "", nil), newTestApp(t, "", nil), newTestApp(t, "", nil)
+	enroll(t, sup, srv.url, codeS)
+	enroll(t, w1, srv.url, code1)
+	enroll(t, w2, srv.url, code2)
+	for _, x := range []*App{sup, w1, w2} {
+		syncNow(t, x)
+	}
+	return srv, sup, w1, w2
+}
+
+// TestDeskReturnSeenOnWorkerDevice: a worker submits a visit; the street
+// supervisor returns it on the review screen with a comment on a field;
+// after both sync, the worker's Today screen shows it with the comment.
+func TestDeskReturnSeenOnWorkerDevice(t *testing.T) {
+	_, sup, w1, _ := deskSyncSetup(t)
+	visit := newRecordID()
+	if _, err := w1.store.DB().Exec(`INSERT INTO means_visits(id, household_id, community_id, purpose, method,
+		state, submitted_at, author_id, snapshot) VALUES (?, ?, ?, 'recheck', 'home', 'submitted', '2025-07-01T00:30:00Z', ?,
+		'{"household":{"id":"`+idH1+`","address":"民主路1号"},"members":[]}')`,
+		visit, idH1, idC1, w1.Identity().UserID); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, w1)
+	syncNow(t, sup)
+
+	s := openDesk(t, sup, "nav.review").(*reviewScreen)
+	tapReviewItem(t, s, visit)
+	rec := sup.shell.visible().(*reviewRecordScreen)
+	e, ok := rec.comments["method"]
+	if !ok {
+		t.Fatalf("no comment entry for the method; have %v", keysOf(rec.comments))
+	}
+	test.Type(e, "应为入户调查并有两人签字")
+	test.Tap(button(t, sup, "desk.review.return"))
+	syncNow(t, sup)
+
+	syncNow(t, w1)
+	w1.Show("today")
+	want := lang.L("today.returned_comment", map[string]any{"Comment": ""})
+	if !onScreen(w1, want) || !onScreen(w1, "张三") {
+		t.Fatalf("the worker's Today does not show the returned visit: %q", texts(w1))
+	}
+	items, err := w1.store.Today(w1.ctx(), w1.Identity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.RecordID == visit && it.FieldComments["method"] == "应为入户调查并有两人签字" {
+			return
+		}
+	}
+	t.Fatalf("the field comment did not reach the worker: %+v", items)
+}
+
+// TestDeskConflictClearsEverywhere: two workers change one address
+// offline; the conflict shows on the supervisor's conflicts screen with
+// both values and who; keeping one clears it on every device.
+func TestDeskConflictClearsEverywhere(t *testing.T) {
+	srv, sup, w1, w2 := deskSyncSetup(t)
+	if _, err := w1.store.DB().Exec(`UPDATE households SET address = '民主路1号东' WHERE id = ?`, idH1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w2.store.DB().Exec(`UPDATE households SET address = '民主路1号西' WHERE id = ?`, idH1); err != nil {
+		t.Fatal(err)
+	}
+	syncNow(t, w1)
+	syncNow(t, w2)
+	syncNow(t, sup)
+
+	s := openDesk(t, sup, "nav.conflicts").(*conflictsScreen)
+	if len(s.conflicts) != 1 || !onScreen(sup, "民主路1号东") || !onScreen(sup, "民主路1号西") ||
+		!onScreen(sup, "王芳") || !onScreen(sup, "李娜") {
+		t.Fatalf("conflicts screen: %+v; texts %q", s.conflicts, texts(sup))
+	}
+	kept := s.conflicts[0].Loser.Text
+	var keep []*widget.Button
+	for _, b := range all[*widget.Button](sup) {
+		if b.Text == lang.L("desk.conflict.keep") {
+			keep = append(keep, b)
+		}
+	}
+	test.Tap(keep[1]) // the overwritten value
+	if len(s.conflicts) != 0 {
+		t.Fatalf("still listed after resolving: %+v", s.conflicts)
+	}
+	syncNow(t, sup)
+	for _, x := range []*App{w1, w2, sup} {
+		syncNow(t, x)
+		var addr string
+		var open int
+		x.store.DB().QueryRow(`SELECT address FROM households WHERE id = ?`, idH1).Scan(&addr)
+		x.store.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open)
+		if addr != kept || open != 0 {
+			t.Fatalf("%s: address %q (want %q), %d open conflicts", x.Identity().UserName, addr, kept, open)
+		}
+	}
+	var open int
+	srv.store.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open)
+	if open != 0 {
+		t.Fatalf("server: %d open conflicts", open)
+	}
+}

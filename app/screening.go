@@ -1,0 +1,380 @@
+package app
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+	"doorstep/app/records"
+	"doorstep/schema/rules"
+)
+
+// screeningScreen is the elderly needs screening: basics, the Barthel index
+// (each item offers only the values it may take), the optional GB/T 42195
+// assessment and the needs checklist, with the derived results beside it —
+// Barthel total and grade, home-care eligibility, monetary-care group and
+// the recommended volunteer pairing with its reasons.
+type screeningScreen struct {
+	x        *App
+	kit      *formKit
+	env      model.Env
+	s        *model.Screening
+	returned *records.TodayItem
+
+	// barthel holds each Barthel item's radio group by key.
+	barthel   map[string]*widget.RadioGroup
+	ability   map[string]*widget.Select
+	abilityBx *fyne.Container
+	derived   *fyne.Container
+	compact   *widget.Label
+	bTotal    *widget.Label
+	submit    *widget.Button
+	draftBtn  *widget.Button
+	root      fyne.CanvasObject
+}
+
+// openScreeningForm opens the screening ref names: its draft, a stored
+// screening (editable again when returned), or a new screening of elder
+// ref.SubjectID ("" = a new elder).
+func openScreeningForm(x *App, ref formRef) screen {
+	env := x.formsEnv()
+	s, err := loadScreening(x, env, ref)
+	if err != nil {
+		return formError(err)
+	}
+	if ref.Returned != nil && s.ReadOnly() {
+		s.Reopen()
+	}
+	scr := &screeningScreen{x: x, env: env, s: s, returned: ref.Returned,
+		barthel: map[string]*widget.RadioGroup{}, ability: map[string]*widget.Select{}}
+	scr.kit = newFormKit(x, model.FormScreening, s.ID, s.Elder.ID)
+	scr.kit.returned(ref.Returned)
+	scr.kit.serialise = func() ([]byte, string) {
+		data, err := json.Marshal(scr.s)
+		if err != nil {
+			fyne.LogError("encode screening draft", err)
+		}
+		return data, strings.TrimSpace(scr.s.Elder.Name)
+	}
+	scr.kit.validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
+	scr.kit.onChange = scr.refreshDerived
+	scr.kit.readOnly = s.ReadOnly()
+	return scr
+}
+
+func loadScreening(x *App, env model.Env, ref formRef) (*model.Screening, error) {
+	decode := func(d records.Draft) (*model.Screening, error) {
+		s := &model.Screening{}
+		return s, json.Unmarshal(d.Data, s)
+	}
+	if ref.Draft != nil {
+		return decode(*ref.Draft)
+	}
+	if d, ok := x.draftOf(model.FormScreening, ref.RecordID, "", nil); ok {
+		return decode(d)
+	}
+	if x.recordExists("elder_screenings", ref.RecordID) {
+		return model.LoadScreening(x.ctx(), env, ref.RecordID)
+	}
+	if d, ok := x.draftOf(model.FormScreening, "", ref.SubjectID, nil); ok && ref.SubjectID != "" {
+		return decode(d)
+	}
+	return model.NewScreening(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+}
+
+func (s *screeningScreen) content() fyne.CanvasObject {
+	if s.root != nil {
+		return s.root
+	}
+	k, m := s.kit, s.s
+	var sections []fyne.CanvasObject
+	if b := returnedBanner(s.x, s.returned); b != nil {
+		sections = append(sections, b)
+	}
+	sections = append(sections, s.elderSection(),
+		formSection("screening.basics",
+			k.grid(230,
+				k.field("screening.date", model.FieldScreenedOn, k.dateEntry(func() *string { return &m.ScreenedOn })),
+				k.field("screening.reason", model.FieldReason, k.codeSelect("screening_reason", func() *string { return &m.Reason })),
+				k.field("screening.living", model.FieldLiving, k.codeSelect("living", func() *string { return &m.LivingArrangement })),
+				k.field("screening.income_band", model.FieldIncomeBand, k.codeSelect("income_band", func() *string { return &m.IncomeBand })),
+			),
+			container.NewHBox(
+				k.check("screening.single_child", func() *bool { return &m.SingleChild }),
+				k.check("screening.three_no", func() *bool { return &m.ThreeNo }),
+			),
+			k.grid(300,
+				k.field("screening.diagnoses", "", k.multi(func() *string { return &m.Diagnoses }, 2)),
+				k.field("screening.medications", "", k.multi(func() *string { return &m.Medications }, 2)),
+			),
+			k.field("screening.risk_events", "", k.codeChecks("care_risk", func() *[]string { return &m.RiskEvents })),
+		),
+		s.barthelSection(),
+		s.abilitySection(),
+		formSection("screening.needs", k.codeChecks("need", func() *[]string { return &m.Needs }),
+			hint(lang.L("screening.needs_hint"))),
+	)
+	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	s.derived = container.NewVBox()
+	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.submit.Importance = widget.HighImportance
+	bar := k.actionBar(s.draftBtn, s.submit)
+	if m.ReadOnly() {
+		freeze(form)
+		s.draftBtn.Hide()
+		s.submit.Hide()
+		k.status.SetText(lang.L("forms.read_only"))
+	}
+	side := container.NewVScroll(container.NewPadded(s.derived))
+	s.compact = widget.NewLabel("")
+	s.compact.TextStyle.Bold = true
+	s.compact.Wrapping = fyne.TextWrapWord
+	s.root = k.page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
+	k.done()
+	s.refreshDerived()
+	return s.root
+}
+
+func (s *screeningScreen) reload() { s.content() }
+
+func (s *screeningScreen) leave() { s.kit.leave() }
+
+// elderSection is the elder's basic data and ID number.
+func (s *screeningScreen) elderSection() fyne.CanvasObject {
+	k, m := s.kit, s.s
+	e := &m.Elder
+	sex := k.codeSelect("sex", func() *string { return &e.Sex })
+	birth := k.dateEntry(func() *string { return &e.BirthDate })
+	id := k.entry(func() *string { return &m.IDNumber }, "member.id_placeholder")
+	onID := id.OnChanged
+	id.OnChanged = func(t string) {
+		onID(t)
+		if m.FillFromID(s.env.Today()) {
+			sex.SetSelected(codeLabel("sex", e.Sex))
+			birth.SetText(e.BirthDate)
+		}
+	}
+	return formSection("screening.elder",
+		k.grid(230,
+			k.field("member.name", model.FieldElderName, k.entry(func() *string { return &e.Name }, "member.name_placeholder")),
+			k.field("member.id_number", model.FieldElderIDNo, id),
+			k.field("member.sex", model.FieldElderSex, sex),
+			k.field("member.birth_date", model.FieldElderBirth, birth),
+			k.field("screening.address", model.FieldElderAddress, k.entry(func() *string { return &e.Address }, "")),
+			k.field("screening.phone", model.FieldElderPhone, k.entry(func() *string { return &e.Phone }, "")),
+		),
+	)
+}
+
+// barthelSection offers each Barthel item as a radio group of exactly its
+// allowed values (rules.BarthelItems), with the running total.
+func (s *screeningScreen) barthelSection() fyne.CanvasObject {
+	k := s.kit
+	lng := CurrentLanguage()
+	var cells []fyne.CanvasObject
+	for _, it := range rules.BarthelItems() {
+		opts := make([]string, len(it.Allowed))
+		for i, v := range it.Allowed {
+			opts[i] = strconv.Itoa(v)
+		}
+		r := widget.NewRadioGroup(opts, nil)
+		r.Horizontal = true
+		if v, ok := s.s.Barthel[it.Key]; ok {
+			r.Selected = strconv.Itoa(v)
+		}
+		key := it.Key
+		r.OnChanged = func(opt string) {
+			if opt == "" {
+				s.s.ClearBarthel(key)
+			} else if v, err := strconv.Atoi(opt); err == nil {
+				if err := s.s.SetBarthel(key, v); err != nil { // cannot happen: only allowed values are offered
+					fyne.LogError("barthel", err)
+				}
+			}
+			k.changed()
+		}
+		s.barthel[key] = r
+		label := widget.NewLabel(it.Name.Text(lng))
+		label.TextStyle.Bold = true
+		cells = append(cells, container.New(&tightVBox{}, label, r, k.errLabel(model.BarthelField(key))))
+	}
+	s.bTotal = widget.NewLabel("")
+	s.bTotal.TextStyle.Bold = true
+	return formSection("screening.barthel", k.grid(260, cells...), s.bTotal, k.errLabel(model.FieldBarthel))
+}
+
+// abilitySection is the optional GB/T 42195 assessment: 26 items by
+// domain, each a choice of 0..its maximum.
+func (s *screeningScreen) abilitySection() fyne.CanvasObject {
+	k, m := s.kit, s.s
+	lng := CurrentLanguage()
+	s.abilityBx = container.NewVBox()
+	domain := rules.Code("")
+	var cells []fyne.CanvasObject
+	flush := func() {
+		if len(cells) > 0 {
+			s.abilityBx.Add(heading(domain.Text(lng)))
+			s.abilityBx.Add(k.grid(200, cells...))
+			cells = nil
+		}
+	}
+	for _, it := range rules.AbilityItems() {
+		if it.Domain != domain {
+			flush()
+			domain = it.Domain
+		}
+		opts := make([]string, it.Max+1)
+		for v := range opts {
+			opts[v] = strconv.Itoa(v)
+		}
+		sel := widget.NewSelect(opts, nil)
+		sel.PlaceHolder = lang.L("forms.choose")
+		if v, ok := m.AbilityScores[it.Key]; ok {
+			sel.Selected = strconv.Itoa(v)
+		}
+		key := it.Key
+		sel.OnChanged = func(opt string) {
+			if v, err := strconv.Atoi(opt); err == nil {
+				if err := m.SetAbility(key, v); err != nil {
+					fyne.LogError("ability", err)
+				}
+			}
+			k.changed()
+		}
+		s.ability[key] = sel
+		cells = append(cells, k.fieldText(it.Name.Text(lng), "", sel))
+	}
+	flush()
+	s.abilityBx.Add(container.NewHBox(
+		k.check("screening.dementia", func() *bool { return &m.Dementia }),
+		k.check("screening.coma", func() *bool { return &m.Coma }),
+	))
+	s.abilityBx.Add(k.errLabel(model.FieldAbility))
+	if !m.Ability {
+		s.abilityBx.Hide()
+	}
+	toggle := k.check("screening.ability_on", func() *bool { return &m.Ability })
+	onToggle := toggle.OnChanged
+	toggle.OnChanged = func(b bool) {
+		if b {
+			s.abilityBx.Show()
+		} else {
+			s.abilityBx.Hide()
+		}
+		onToggle(b)
+	}
+	return formSection("screening.ability", toggle, s.abilityBx)
+}
+
+// refreshDerived recomputes the results panel and the Barthel total.
+func (s *screeningScreen) refreshDerived() {
+	r := s.s.Derive(s.env.Today(), s.env.Config)
+	lng := CurrentLanguage()
+	grade := lang.L("screening.barthel_incomplete", map[string]any{"Count": r.BarthelScored})
+	if r.BarthelGrade != "" {
+		grade = r.BarthelGrade.Text(lng)
+		s.bTotal.SetText(lang.L("screening.barthel_total", map[string]any{"Total": r.BarthelTotal, "Grade": grade}))
+	} else {
+		s.bTotal.SetText(lang.L("screening.barthel_partial", map[string]any{"Total": r.BarthelTotal, "Count": r.BarthelScored}))
+	}
+	barthelValue := grade
+	if r.BarthelGrade != "" {
+		barthelValue = strconv.Itoa(r.BarthelTotal) + " · " + grade
+	}
+	age, homeCare, groups := "—", "—", "—"
+	if r.AgeKnown {
+		age = strconv.Itoa(r.Age)
+		homeCare = yesNoText(r.HomeCare)
+		groups = lang.L("screening.no_group")
+		if r.CareGroups.Reported != 0 {
+			var all []string
+			for _, g := range r.CareGroups.Matched {
+				all = append(all, g.Code().Text(lng))
+			}
+			groups = r.CareGroups.Reported.Code().Text(lng)
+			if len(all) > 1 {
+				groups += "\n" + lang.L("screening.also_matches", map[string]any{"Groups": strings.Join(all, lang.L("list.separator"))})
+			}
+		} else if s.s.IncomeBand == "" {
+			groups = lang.L("screening.needs_income_band")
+		}
+	}
+	level := "—"
+	if r.Ability != nil {
+		level = lang.L("screening.ability_result", map[string]any{"Total": r.Ability.Total, "Level": r.Ability.Level.Text(lng)})
+		for _, a := range r.Ability.Adjustments {
+			level += "\n" + a.Text(lng)
+		}
+	}
+	value := func(text string) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	grid := container.New(&formGridLayout{},
+		lowLabel(lang.L("screening.age")), value(age),
+		lowLabel(lang.L("screening.barthel_short")), value(barthelValue),
+		lowLabel(lang.L("screening.ability_short")), value(level),
+		lowLabel(lang.L("screening.home_care")), value(homeCare),
+		lowLabel(lang.L("screening.care_group")), value(groups),
+	)
+	pairing := heading(lang.L("screening.pairing", map[string]any{"Mode": code("pairing_mode", r.Pairing)}))
+	pairing.Importance = widget.HighImportance
+	pairing.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{heading(lang.L("screening.derived")), grid, widget.NewSeparator(), pairing}
+	for _, reason := range r.PairingReasons {
+		objs = append(objs, reasonLabel("• "+lang.L(reason), widget.MediumImportance))
+	}
+	objs = append(objs, hint(lang.L("live.advice")))
+	s.derived.Objects = objs
+	s.derived.Refresh()
+	s.compact.SetText(lang.L("screening.compact", map[string]any{"Barthel": barthelValue,
+		"Mode": code("pairing_mode", r.Pairing), "HomeCare": homeCare, "Group": strings.Split(groups, "\n")[0]}))
+}
+
+// yesNoText is "yes" or "no" translated.
+func yesNoText(b bool) string {
+	if b {
+		return lang.L("common.yes")
+	}
+	return lang.L("common.no")
+}
+
+// save saves the screening as a draft record or submits it.
+func (s *screeningScreen) save(submit bool) {
+	s.x.touch()
+	if submit {
+		s.kit.attempted = true
+	}
+	s.kit.beforeSave()
+	_, err := s.s.Save(s.x.ctx(), s.env, submit)
+	if is, ok := model.AsIssues(err); ok {
+		s.kit.afterFailedSave()
+		s.kit.showIssues(is)
+		dialog.ShowInformation(lang.L("forms.not_saved"),
+			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
+		return
+	}
+	if err != nil {
+		s.kit.afterFailedSave()
+		s.x.showError("forms.save_failed", err)
+		return
+	}
+	s.x.dataChanged()
+	if submit {
+		s.x.shell.pop()
+		dialog.ShowInformation(lang.L("forms.submitted"), lang.L("screening.submitted_text"), s.x.win)
+		return
+	}
+	s.kit.saver.Resume()
+	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+}

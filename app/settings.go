@@ -1,0 +1,249 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"doorstep/app/records"
+	"doorstep/assets"
+	"doorstep/schema"
+	"doorstep/sync/client"
+)
+
+// idleChoices are the idle-lock times Settings offers; zero is "never".
+var idleChoices = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute,
+	10 * time.Minute, 30 * time.Minute, 0}
+
+// settingsScreen: language, server, idle lock and PIN, about.
+type settingsScreen struct {
+	x        *App
+	loading  bool // reload is setting the selects: not a user's choice
+	language *widget.Select
+	idle     *widget.Select
+	server   *widget.Label
+	address  *widget.Entry
+	moveBtn  *widget.Button
+	moveMsg  *widget.Label
+	about    *fyne.Container
+	root     fyne.CanvasObject
+}
+
+func newSettingsScreen(x *App) *settingsScreen {
+	s := &settingsScreen{x: x}
+	s.language = widget.NewSelect(languageNames(), nil)
+	s.language.OnChanged = func(name string) {
+		if s.loading {
+			return
+		}
+		x.touch()
+		code := Languages()[slices.Index(languageNames(), name)]
+		if code == CurrentLanguage() {
+			return
+		}
+		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
+			x.showError("error.save", err)
+			return
+		}
+		x.switchLanguage(code)
+	}
+	s.idle = widget.NewSelect(idleNames(), nil)
+	s.idle.OnChanged = func(name string) {
+		if s.loading {
+			return
+		}
+		x.touch()
+		d := idleChoices[slices.Index(idleNames(), name)]
+		if err := x.store.SetIdleLock(x.ctx(), d); err != nil {
+			x.showError("error.save", err)
+		}
+	}
+	pinBtn := widget.NewButtonWithIcon(lang.L("settings.change_pin"), theme.VisibilityOffIcon(), s.changePIN)
+	s.server = widget.NewLabel("")
+	s.server.Wrapping = fyne.TextWrapWord
+	s.address = widget.NewEntry()
+	s.moveBtn = widget.NewButtonWithIcon(lang.L("settings.server_change"), theme.DocumentSaveIcon(), s.moveServer)
+	s.moveMsg = widget.NewLabel("")
+	s.moveMsg.Wrapping = fyne.TextWrapWord
+	s.moveMsg.Hide()
+	licence := widget.NewButtonWithIcon(lang.L("settings.font_licence"), theme.InfoIcon(), func() {
+		text := widget.NewLabel(string(assets.FontLicense().Content()))
+		text.Wrapping = fyne.TextWrapWord
+		scroll := container.NewVScroll(text)
+		scroll.SetMinSize(fyne.NewSize(560, 420))
+		dialog.ShowCustom(lang.L("settings.font_licence"), lang.L("action.close"), scroll, x.win)
+	})
+	s.about = container.NewVBox()
+	body := container.New(&columnsLayout{minColumn: 420},
+		section("settings.language", s.language),
+		section("settings.security", container.NewVBox(
+			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn)),
+		section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
+		section("settings.about", container.NewVBox(s.about, licence)),
+	)
+	s.root = container.NewVScroll(container.NewPadded(body))
+	return s
+}
+
+func (s *settingsScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *settingsScreen) reload() {
+	x := s.x
+	s.loading = true
+	defer func() { s.loading = false }()
+	s.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
+	idle, err := x.store.IdleLock(x.ctx())
+	if err != nil {
+		x.showError("error.read", err)
+	}
+	if i := slices.Index(idleChoices, idle); i >= 0 {
+		s.idle.SetSelectedIndex(i)
+	}
+	if x.me.Mode == records.ModeDemo {
+		s.server.SetText(lang.L("settings.server_demo"))
+		s.address.Hide()
+		s.moveBtn.Hide()
+	} else {
+		s.server.SetText(lang.L("settings.server_url", map[string]any{"URL": x.me.ServerURL}))
+		s.address.SetText(x.me.ServerURL)
+	}
+	version := x.fyne.Metadata().Version
+	if version == "" {
+		version = "dev"
+	}
+	s.about.Objects = []fyne.CanvasObject{facts(
+		field{"settings.version", version},
+		field{"settings.schema_version", strconv.Itoa(schema.Version)},
+		field{"settings.device_id", x.me.DeviceID},
+		field{"settings.user", x.me.UserName + " · " + roleName(x.me.Role)},
+	)}
+	s.about.Refresh()
+}
+
+// moveServer points the device at a new address of its server (the office
+// moved it): the address is used only once the server answers there.
+func (s *settingsScreen) moveServer() {
+	x := s.x
+	x.touch()
+	url := strings.TrimRight(strings.TrimSpace(s.address.Text), "/")
+	if !strings.Contains(url, "://") {
+		url = "https://" + url
+	}
+	s.moveBtn.Disable()
+	x.goTask(func() {
+		c := client.New(url, "")
+		c.HTTP = x.opts.HTTPClient
+		_, err := c.Health(context.Background())
+		fyne.Do(func() {
+			s.moveBtn.Enable()
+			s.moveMsg.Show()
+			if err != nil {
+				s.moveMsg.Importance = widget.DangerImportance
+				s.moveMsg.SetText(syncErrorText(err, x.opts.Now()))
+				return
+			}
+			me := x.me
+			me.ServerURL = url
+			if err := x.store.SaveIdentity(x.ctx(), me); err != nil {
+				x.showError("error.save", err)
+				return
+			}
+			x.me = me
+			s.moveMsg.Importance = widget.SuccessImportance
+			s.moveMsg.SetText(lang.L("settings.server_changed"))
+			s.server.SetText(lang.L("settings.server_url", map[string]any{"URL": url}))
+			x.sync.request()
+		})
+	})
+}
+
+// changePIN asks for the current PIN and a new one twice.
+func (s *settingsScreen) changePIN() {
+	x := s.x
+	x.touch()
+	cur, pin, again := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	msg := widget.NewLabel("")
+	msg.Importance = widget.DangerImportance
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("settings.pin_current"), cur),
+		widget.NewFormItem(lang.L("settings.pin_new"), pin),
+		widget.NewFormItem(lang.L("settings.pin_again"), again),
+		widget.NewFormItem("", msg),
+	}
+	var d dialog.Dialog
+	d = dialog.NewForm(lang.L("settings.change_pin"), lang.L("action.save"), lang.L("action.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		good, err := x.store.CheckPIN(x.ctx(), cur.Text)
+		switch {
+		case err != nil:
+			x.showError("error.read", err)
+			return
+		case !good:
+			msg.SetText(lang.L("lock.wrong_pin"))
+		case !records.ValidPIN(pin.Text):
+			msg.SetText(lang.L("pin.invalid"))
+		case pin.Text != again.Text:
+			msg.SetText(lang.L("pin.mismatch"))
+		default:
+			if err := x.store.SetPIN(x.ctx(), pin.Text); err != nil {
+				x.showError("error.save", err)
+			}
+			return
+		}
+		d.Show() // keep what was typed and show why
+	}, x.win)
+	d.Resize(fyne.NewSize(440, 0))
+	d.Show()
+}
+
+// languageNames are the languages as Settings lists them (each in itself).
+func languageNames() []string {
+	out := make([]string, len(Languages()))
+	for i, c := range Languages() {
+		out[i] = lang.L("settings.language." + c)
+	}
+	return out
+}
+
+// idleNames are the idle-lock choices as Settings lists them.
+func idleNames() []string {
+	out := make([]string, len(idleChoices))
+	for i, d := range idleChoices {
+		if d == 0 {
+			out[i] = lang.L("settings.idle_never")
+		} else {
+			out[i] = lang.L("settings.idle_minutes", map[string]any{"Minutes": fmt.Sprint(int(d.Minutes()))})
+		}
+	}
+	return out
+}
+
+// switchLanguage applies a new language: every screen is rebuilt in it
+// (Settings shown again when signed in).
+func (x *App) switchLanguage(code string) {
+	setLanguage(code)
+	x.win.SetTitle(lang.L("app.title"))
+	switch {
+	case x.shell == nil:
+		x.win.SetContent(newFirstRun(x).content())
+	case x.locked:
+		x.buildShell()
+		x.win.SetContent(newLockScreen(x).root)
+	default:
+		x.buildShell()
+		x.shell.show("nav.settings")
+		x.win.SetContent(x.shell.root)
+	}
+}

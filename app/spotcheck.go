@@ -1,0 +1,398 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+	"doorstep/app/records"
+)
+
+// spotCheckScreen is a spot check (抽查) of one household: the DOMAIN.md
+// checklist and the outcome, with the household's last approved data
+// beside it; what the inspectors find that differs from it, and what
+// changed since approval, is highlighted there.
+type spotCheckScreen struct {
+	x        *App
+	kit      *formKit
+	env      model.Env
+	s        *model.SpotCheck
+	base     model.Baseline
+	returned *records.TodayItem
+	staff    []model.Staff
+
+	suggest  *widget.Label
+	useHint  *widget.Button
+	hintRow  *fyne.Container
+	outcome  *widget.Select
+	baseBox  *fyne.Container
+	compact  *fyne.Container
+	submit   *widget.Button
+	draftBtn *widget.Button
+	root     fyne.CanvasObject
+}
+
+// openSpotCheckForm opens the spot check ref names: its draft, the stored
+// check (usually drawn by a supervisor), or a new check of household
+// ref.SubjectID.
+func openSpotCheckForm(x *App, ref formRef) screen {
+	env := x.formsEnv()
+	s, err := loadSpotCheck(x, env, ref)
+	if errors.Is(err, model.ErrHidden) {
+		return newMessageScreen(lang.L("spot.hidden"))
+	}
+	if err != nil {
+		return formError(err)
+	}
+	if ref.Returned != nil && s.ReadOnly() {
+		s.Reopen()
+	}
+	base, err := model.LoadBaseline(x.ctx(), env, s.HouseholdID, env.Today())
+	if err != nil {
+		return formError(err)
+	}
+	scr := &spotCheckScreen{x: x, env: env, s: s, base: base, returned: ref.Returned}
+	scr.kit = newFormKit(x, model.FormSpotCheck, s.ID, s.HouseholdID)
+	scr.kit.returned(ref.Returned)
+	scr.kit.serialise = func() ([]byte, string) {
+		data, err := json.Marshal(scr.s)
+		if err != nil {
+			fyne.LogError("encode spot check draft", err)
+		}
+		return data, base.HeadName
+	}
+	scr.kit.validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
+	scr.kit.onChange = scr.refreshBaseline
+	scr.kit.readOnly = s.ReadOnly()
+	return scr
+}
+
+func loadSpotCheck(x *App, env model.Env, ref formRef) (*model.SpotCheck, error) {
+	decode := func(d records.Draft) (*model.SpotCheck, error) {
+		s := &model.SpotCheck{}
+		return s, json.Unmarshal(d.Data, s)
+	}
+	if ref.Draft != nil {
+		return decode(*ref.Draft)
+	}
+	if d, ok := x.draftOf(model.FormSpotCheck, ref.RecordID, "", nil); ok {
+		return decode(d)
+	}
+	if x.recordExists("spot_checks", ref.RecordID) {
+		return model.LoadSpotCheck(x.ctx(), env, ref.RecordID)
+	}
+	if d, ok := x.draftOf(model.FormSpotCheck, "", ref.SubjectID, nil); ok && ref.SubjectID != "" {
+		return decode(d)
+	}
+	return model.NewSpotCheck(x.ctx(), env, ref.RecordID, ref.SubjectID)
+}
+
+func (s *spotCheckScreen) content() fyne.CanvasObject {
+	if s.root != nil {
+		return s.root
+	}
+	k, c := s.kit, s.s
+	var sections []fyne.CanvasObject
+	if b := returnedBanner(s.x, s.returned); b != nil {
+		sections = append(sections, b)
+	}
+	kind := lang.L("spot.announced")
+	if c.Unannounced {
+		kind = lang.L("spot.unannounced")
+	}
+	sections = append(sections,
+		formSection("spot.inspection",
+			hint(kind+" · "+lang.L("spot.planned", map[string]any{"Date": c.PlannedOn})),
+			k.field("spot.inspectors", model.FieldInspectors, s.inspectors()),
+			hint(lang.L("spot.inspectors_hint", map[string]any{"Min": s.env.Config.Process.MinSpotCheckInspectors})),
+		),
+		formSection("spot.checklist",
+			k.grid(250,
+				k.field("spot.found", model.FieldFound, k.yesNo(func() *string { return &c.Found })),
+				k.field("spot.living_there", model.FieldLivingThere, k.yesNo(func() *string { return &c.LivingThere })),
+				k.field("spot.makeup_matches", model.FieldMakeupMatches, k.yesNo(func() *string { return &c.MakeupMatches })),
+				k.field("spot.assets_fit", model.FieldAssetsFit, k.yesNo(func() *string { return &c.AssetsFit })),
+				k.field("spot.benefit_paid_full", model.FieldBenefitPaidFull, k.yesNo(func() *string { return &c.BenefitPaidFull })),
+				k.field("spot.fees_charged", model.FieldFeesCharged, k.yesNo(func() *string { return &c.FeesCharged })),
+			),
+			k.field("spot.recomputed_income", model.FieldRecomputedIncome,
+				k.entry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
+			hint(lang.L("spot.approved_income", map[string]any{"Amount": money(s.base.ApprovedPerCapitaFen)})),
+			k.field("spot.neighbour_interview", "", k.multi(func() *string { return &c.NeighbourInterview }, 3)),
+		),
+		s.outcomeSection(),
+	)
+	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	s.baseBox = container.NewVBox()
+	s.compact = container.NewVBox()
+	s.refreshBaseline()
+	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.submit.Importance = widget.HighImportance
+	bar := k.actionBar(s.draftBtn, s.submit)
+	if c.ReadOnly() {
+		freeze(form)
+		s.draftBtn.Hide()
+		s.submit.Hide()
+		k.status.SetText(lang.L("forms.read_only"))
+	}
+	side := container.NewVScroll(container.NewPadded(s.baseBox))
+	s.root = k.page(form, side, s.compact, bar, 420)
+	k.done()
+	return s.root
+}
+
+func (s *spotCheckScreen) reload() { s.content() }
+
+func (s *spotCheckScreen) leave() { s.kit.leave() }
+
+// inspectors ticks the staff who took part.
+func (s *spotCheckScreen) inspectors() fyne.CanvasObject {
+	staff, err := model.StaffOf(s.x.ctx(), s.env.DB, s.s.CommunityID, s.x.me.UserID)
+	if err != nil {
+		fyne.LogError("read staff", err)
+	}
+	for _, id := range s.s.InspectorIDs { // inspectors from elsewhere in the district
+		if !slices.ContainsFunc(staff, func(st model.Staff) bool { return st.ID == id }) {
+			staff = append(staff, model.Staff{ID: id, Name: inspectorName(s.x, id)})
+		}
+	}
+	s.staff = staff
+	names := make([]string, len(staff))
+	var sel []string
+	for i, st := range staff {
+		names[i] = st.Name
+		if slices.Contains(s.s.InspectorIDs, st.ID) {
+			sel = append(sel, st.Name)
+		}
+	}
+	return s.kit.checks(names, sel, func(chosen []string) {
+		for i, st := range s.staff {
+			s.s.SetInspector(st.ID, slices.Contains(chosen, names[i]))
+		}
+		s.kit.changed()
+	})
+}
+
+// inspectorName is a staff member's name, or their id when unknown.
+func inspectorName(x *App, id string) string {
+	var name string
+	if err := x.store.DB().QueryRowContext(x.ctx(), `SELECT coalesce(name,'') FROM staff WHERE id = ?`, id).Scan(&name); err != nil || name == "" {
+		return id
+	}
+	return name
+}
+
+// outcomeSection is the outcome, its deadline and notes, with the outcome
+// the answers suggest.
+func (s *spotCheckScreen) outcomeSection() fyne.CanvasObject {
+	k, c := s.kit, s.s
+	s.outcome = k.codeSelect("spot_outcome", func() *string { return &c.Outcome })
+	s.suggest = lowLabel("")
+	s.suggest.Wrapping = fyne.TextWrapWord
+	s.useHint = widget.NewButton(lang.L("spot.use_suggestion"), func() {
+		if o := s.base.SuggestOutcome(s.s); o != "" {
+			s.outcome.SetSelected(code("spot_outcome", o))
+		}
+	})
+	s.useHint.Importance = widget.LowImportance
+	s.hintRow = container.NewBorder(nil, nil, nil, s.useHint, s.suggest)
+	return formSection("spot.outcome",
+		k.grid(250,
+			k.field("spot.outcome_label", model.FieldOutcome, s.outcome),
+			k.field("spot.deadline", model.FieldDeadline, k.dateEntry(func() *string { return &c.Deadline })),
+		),
+		s.hintRow,
+		k.field("spot.notes", "", k.multi(func() *string { return &c.Notes }, 2)),
+	)
+}
+
+// refreshBaseline redraws the baseline panel (and its narrow summary) with
+// the discrepancies of the answers so far, and the suggested outcome.
+func (s *spotCheckScreen) refreshBaseline() {
+	s.baseBox.Objects = s.baselineObjects()
+	s.baseBox.Refresh()
+	s.refreshCompact()
+	b := s.base
+	if s.suggest != nil {
+		if o := b.SuggestOutcome(s.s); o != "" {
+			s.suggest.SetText(lang.L("spot.suggested", map[string]any{"Outcome": code("spot_outcome", o)}))
+			s.hintRow.Show()
+		} else {
+			s.hintRow.Hide()
+		}
+	}
+}
+
+// refreshCompact is the narrow layout's summary: the discrepancies and a
+// button showing the whole baseline.
+func (s *spotCheckScreen) refreshCompact() {
+	disc := s.base.Discrepancies(s.s)
+	head := lang.L("spot.no_discrepancies")
+	if len(disc) > 0 {
+		head = lang.L("spot.compact_count", map[string]any{"Count": len(disc)})
+	}
+	show := widget.NewButtonWithIcon(lang.L("spot.show_baseline"), theme.VisibilityIcon(), func() {
+		panel := container.NewVScroll(container.NewPadded(container.NewVBox(s.baselineObjects()...)))
+		d := dialog.NewCustom(lang.L("spot.show_baseline"), lang.L("action.close"), panel, s.x.win)
+		d.Resize(fyne.NewSize(s.x.win.Canvas().Size().Width*0.9, s.x.win.Canvas().Size().Height*0.8))
+		d.Show()
+	})
+	objs := []fyne.CanvasObject{widget.NewSeparator(), container.NewBorder(nil, nil, nil, show, heading(head))}
+	for _, d := range disc {
+		objs = append(objs, reasonLabel(lang.L(d.Key, d.Args), widget.DangerImportance))
+	}
+	s.compact.Objects = objs
+	s.compact.Refresh()
+}
+
+// baselineObjects builds the baseline panel: the last approved data with
+// its discrepancies highlighted.
+func (s *spotCheckScreen) baselineObjects() []fyne.CanvasObject {
+	b := s.base
+	disc := b.Discrepancies(s.s)
+	bySection := map[string][]string{}
+	for _, d := range disc {
+		bySection[d.Section] = append(bySection[d.Section], lang.L(d.Key, d.Args))
+	}
+	head := lang.L("spot.base_current")
+	if b.FromVisit {
+		head = lang.L("spot.base_approved", map[string]any{"Date": dateOf(b.ApprovedAt)})
+	}
+	objs := []fyne.CanvasObject{heading(head)}
+	if len(disc) == 0 {
+		objs = append(objs, lowLabel(lang.L("spot.no_discrepancies")))
+	}
+	part := func(section, titleKey string, lines ...fyne.CanvasObject) {
+		t := heading(lang.L(titleKey))
+		msgs := bySection[section]
+		if len(msgs) > 0 {
+			t.SetText("⚠ " + t.Text)
+			t.Importance = widget.DangerImportance
+		}
+		objs = append(objs, widget.NewSeparator(), t)
+		for _, m := range msgs {
+			objs = append(objs, reasonLabel(m, widget.DangerImportance))
+		}
+		objs = append(objs, lines...)
+	}
+	part(model.SectionHousehold, "spot.base_household",
+		plain(b.HeadName+" · "+b.Address),
+		plain(code("status", b.Status)+" · "+lang.L("households.class", map[string]any{"Class": b.Class})))
+	memberChanges := b.MemberChanges()
+	var members []fyne.CanvasObject
+	for _, m := range b.Approved.Members {
+		members = append(members, changeLine(baseMemberLine(m), memberChanges[m.ID]))
+	}
+	for _, m := range b.Current.Members {
+		if memberChanges[m.ID] == model.RowAdded {
+			members = append(members, changeLine(baseMemberLine(m), model.RowAdded))
+		}
+	}
+	part(model.SectionMembers, "spot.base_members", members...)
+	part(model.SectionIncome, "spot.base_income",
+		plain(lang.L("spot.base_per_capita", map[string]any{"Amount": money(b.ApprovedPerCapitaFen),
+			"Count": strconv.Itoa(b.Approved.CountedMembers())})),
+		plain(lang.L("spot.base_income_total", map[string]any{"Amount": money(b.Approved.IncomeTotal())})))
+	assetChanges := b.AssetChanges()
+	var assets []fyne.CanvasObject
+	for _, a := range b.Approved.Assets {
+		assets = append(assets, changeLine(baseAssetLine(a), assetChanges[a.ID]))
+	}
+	for _, a := range b.Current.Assets {
+		if assetChanges[a.ID] == model.RowAdded {
+			assets = append(assets, changeLine(baseAssetLine(a), model.RowAdded))
+		}
+	}
+	if len(assets) == 0 {
+		assets = append(assets, lowLabel(lang.L("spot.base_no_assets")))
+	}
+	part(model.SectionAssets, "spot.base_assets", assets...)
+	part(model.SectionBenefit, "spot.base_benefit",
+		plain(lang.L("spot.base_paid", map[string]any{"Amount": money(b.PaidFen)})))
+	return objs
+}
+
+func plain(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// changeLine is a baseline row, marked when it changed since approval.
+func changeLine(text string, ch model.RowChange) *widget.Label {
+	if ch == "" {
+		return plain(text)
+	}
+	l := plain(text + " — " + lang.L("spot.change."+string(ch)))
+	l.Importance = widget.DangerImportance
+	if ch == model.RowRemoved {
+		l.TextStyle.Italic = true
+	}
+	return l
+}
+
+func baseMemberLine(m model.SnapMember) string {
+	parts := []string{m.Name, code("relationship", m.Relationship)}
+	if m.Counted != 1 {
+		parts = append(parts, lang.L("member.is_not_counted"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func baseAssetLine(a model.SnapAsset) string {
+	parts := []string{code("asset", a.Kind)}
+	if a.FloorArea > 0 {
+		parts = append(parts, lang.L("asset.area", map[string]any{"Area": model.FormatArea(a.FloorArea)}))
+	}
+	if a.VehicleType != "" {
+		parts = append(parts, code("vehicle", a.VehicleType))
+	}
+	if a.ValueFen > 0 {
+		parts = append(parts, money(a.ValueFen))
+	}
+	if a.Description != "" {
+		parts = append(parts, a.Description)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// save saves the check as a draft record or submits it.
+func (s *spotCheckScreen) save(submit bool) {
+	s.x.touch()
+	if submit {
+		s.kit.attempted = true
+	}
+	s.kit.beforeSave()
+	err := s.s.Save(s.x.ctx(), s.env, submit)
+	if is, ok := model.AsIssues(err); ok {
+		s.kit.afterFailedSave()
+		s.kit.showIssues(is)
+		dialog.ShowInformation(lang.L("forms.not_saved"),
+			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
+		return
+	}
+	if err != nil {
+		s.kit.afterFailedSave()
+		s.x.showError("forms.save_failed", err)
+		return
+	}
+	s.x.dataChanged()
+	if submit {
+		s.x.shell.pop()
+		dialog.ShowInformation(lang.L("forms.submitted"), lang.L("spot.submitted_text"), s.x.win)
+		return
+	}
+	s.kit.saver.Resume()
+	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+}

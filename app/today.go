@@ -1,0 +1,190 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"doorstep/app/records"
+)
+
+// todayScreen lists what needs doing: returned records, overdue and due
+// re-checks, spot checks, risk alerts, volunteer visits due, drafts.
+type todayScreen struct {
+	x       *App
+	items   []records.TodayItem
+	summary *widget.Label
+	empty   *widget.Label
+	list    *widget.List
+	root    fyne.CanvasObject
+}
+
+func newTodayScreen(x *App) *todayScreen {
+	s := &todayScreen{x: x}
+	s.summary = widget.NewLabel("")
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.empty = widget.NewLabelWithStyle(lang.L("today.empty"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	s.empty.Hide()
+	s.list = widget.NewList(
+		func() int { return len(s.items) },
+		newTodayRow,
+		func(id widget.ListItemID, o fyne.CanvasObject) { s.fillRow(s.items[id], o) },
+	)
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		x.touch()
+		x.openTodayItem(s.items[id])
+	}
+	s.root = container.NewBorder(container.NewPadded(s.summary), nil, nil, nil,
+		container.NewStack(s.list, container.NewCenter(s.empty)))
+	return s
+}
+
+func (s *todayScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *todayScreen) reload() {
+	items, err := s.x.store.Today(s.x.ctx(), s.x.me)
+	if err != nil {
+		s.x.showError("error.read", err)
+		return
+	}
+	s.items = items
+	counts := map[string]int{}
+	for _, it := range items {
+		counts[it.Kind]++
+	}
+	var parts []string
+	for _, k := range []string{records.TodayReturned, records.TodayOverdue, records.TodaySpotCheck,
+		records.TodayRiskAlert, records.TodayRecheck, records.TodayVisitDue, records.TodayDraft} {
+		if n := counts[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", lang.L("today.kind."+k), n))
+		}
+	}
+	s.summary.SetText(lang.L("today.summary", map[string]any{"Date": s.x.store.Date(),
+		"Counts": strings.Join(parts, lang.L("list.separator"))}))
+	if len(items) == 0 {
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+	}
+	s.list.Refresh()
+}
+
+// todayRow is one list row: kind icon, who and where, kind and date.
+type todayRow struct {
+	widget.BaseWidget
+	icon     *widget.Icon
+	title    *widget.Label
+	subtitle *widget.Label
+	kind     *widget.Label
+	date     *widget.Label
+}
+
+func newTodayRow() fyne.CanvasObject {
+	r := &todayRow{icon: widget.NewIcon(nil), title: heading(""), subtitle: widget.NewLabel(""),
+		kind: widget.NewLabel(""), date: widget.NewLabel("")}
+	r.subtitle.Truncation = fyne.TextTruncateEllipsis
+	r.title.Truncation = fyne.TextTruncateEllipsis
+	r.kind.Alignment = fyne.TextAlignTrailing
+	r.date.Alignment = fyne.TextAlignTrailing
+	r.date.Importance = widget.LowImportance
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays the row out: icon, who and where, kind and date.
+func (r *todayRow) CreateRenderer() fyne.WidgetRenderer {
+	right := container.NewVBox(r.kind, r.date)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewCenter(r.icon), right,
+		container.NewVBox(r.title, r.subtitle)))
+}
+
+// todayIcons and todayImportance style each kind.
+var todayIcons = map[string]fyne.ThemeIconName{
+	records.TodayReturned:  theme.IconNameMailReply,
+	records.TodayOverdue:   theme.IconNameWarning,
+	records.TodaySpotCheck: theme.IconNameSearch,
+	records.TodayRiskAlert: theme.IconNameError,
+	records.TodayRecheck:   theme.IconNameCalendar,
+	records.TodayVisitDue:  theme.IconNameAccount,
+	records.TodayDraft:     theme.IconNameDocumentCreate,
+}
+
+var todayImportance = map[string]widget.Importance{
+	records.TodayReturned:  widget.WarningImportance,
+	records.TodayOverdue:   widget.DangerImportance,
+	records.TodayRiskAlert: widget.DangerImportance,
+}
+
+func (s *todayScreen) fillRow(it records.TodayItem, o fyne.CanvasObject) {
+	r := o.(*todayRow)
+	r.icon.SetResource(theme.Icon(todayIcons[it.Kind]))
+	title := it.Title
+	if title == "" {
+		title = lang.L("today.untitled")
+	}
+	r.title.SetText(title)
+	sub := it.Subtitle
+	switch it.Kind {
+	case records.TodayReturned:
+		sub = lang.L("today.returned_comment", map[string]any{"Comment": it.Comment})
+		if len(it.FieldComments) > 0 {
+			sub += " " + lang.L("today.field_comments", map[string]any{"Count": len(it.FieldComments)})
+		}
+	case records.TodayRiskAlert:
+		sub = codes("risk_flag", it.Flags) + " · " + it.Subtitle
+	case records.TodayDraft:
+		if f, ok := formByKind(it.Form); ok {
+			sub = f.label()
+		} else {
+			sub = lang.L("form." + it.Form)
+		}
+	}
+	r.subtitle.SetText(sub)
+	r.kind.SetText(lang.L("today.kind." + it.Kind))
+	r.kind.Importance = todayImportance[it.Kind]
+	r.kind.Refresh()
+	r.date.SetText(dateOf(it.Date)) // returned items carry the instant of the decision
+}
+
+// openTodayItem opens what a Today item is about: the form for drafts and
+// returned records (when the app has that form), else the household or
+// elder.
+func (x *App) openTodayItem(it records.TodayItem) {
+	switch it.Kind {
+	case records.TodayDraft:
+		if f, ok := formByKind(it.Form); ok {
+			d, err := x.store.Draft(x.ctx(), it.Form, it.RecordID)
+			if err != nil {
+				x.showError("error.read", err)
+				return
+			}
+			x.openForm(f, formRef{RecordID: d.RecordID, SubjectID: d.SubjectID, Draft: &d}, d.Title)
+			return
+		}
+	case records.TodayReturned, records.TodaySpotCheck:
+		if f, ok := formByTable(it.RecordTable); ok {
+			subject := it.HouseholdID
+			if f.subject == subjectElder {
+				subject = it.ElderID
+			}
+			ref := formRef{RecordID: it.RecordID, SubjectID: subject}
+			if it.Kind == records.TodayReturned {
+				ref.Returned = &it
+			}
+			x.openForm(f, ref, it.Title)
+			return
+		}
+	}
+	switch {
+	case it.HouseholdID != "":
+		x.openHousehold(it.HouseholdID, it.Title)
+	case it.ElderID != "":
+		x.openElder(it.ElderID, it.Title)
+	}
+}

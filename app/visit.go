@@ -1,0 +1,384 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+	"doorstep/app/records"
+)
+
+// visitScreen is the means-test visit (入户调查): the household as found —
+// members, income, assets — the visit's record — staff present, what was
+// observed, signatures, photos — and, beside it, the live means test:
+// per-capita income, eligibility with its reasons, the benefit and the
+// price subsidy, recomputed as the user types. Members, income and assets
+// sections are in visit_members.go.
+type visitScreen struct {
+	x        *App
+	kit      *formKit
+	env      model.Env
+	v        *model.Visit
+	returned *records.TodayItem
+	staff    []model.Staff
+
+	memberBox  *fyne.Container
+	memberRows map[string]*memberRow
+	incomeBox  *fyne.Container
+	incomeRows map[string]*incomeRow
+	assetBox   *fyne.Container
+	staffBox   *fyne.Container
+	sigBox     *fyne.Container
+	photoBox   *fyne.Container
+	live       *visitLive
+	submit     *widget.Button
+	saveDraft  *widget.Button
+	root       fyne.CanvasObject
+}
+
+// openVisitForm opens the visit ref names: its draft, a stored visit (a
+// returned one is corrected as a new visit superseding it, a submitted one
+// is shown read-only), or a new visit of household ref.SubjectID ("" = a
+// new applicant household).
+func openVisitForm(x *App, ref formRef) screen {
+	env := x.formsEnv()
+	v, err := loadVisit(x, env, ref)
+	if err != nil {
+		return formError(err)
+	}
+	s := &visitScreen{x: x, env: env, v: v, returned: ref.Returned, memberRows: map[string]*memberRow{},
+		incomeRows: map[string]*incomeRow{}}
+	s.kit = newFormKit(x, model.FormMeansVisit, v.ID, v.Household.ID)
+	s.kit.returned(ref.Returned)
+	s.kit.serialise = func() ([]byte, string) {
+		data, err := json.Marshal(s.v)
+		if err != nil {
+			fyne.LogError("encode visit draft", err)
+		}
+		return data, s.v.Title()
+	}
+	s.kit.validate = func() model.Issues { return s.v.Validate(env.Today(), env.Config, true) }
+	s.kit.onChange = s.recompute
+	s.kit.readOnly = v.ReadOnly()
+	return s
+}
+
+func loadVisit(x *App, env model.Env, ref formRef) (*model.Visit, error) {
+	decode := func(d records.Draft) (*model.Visit, error) {
+		v := &model.Visit{}
+		if err := json.Unmarshal(d.Data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	if ref.Draft != nil {
+		return decode(*ref.Draft)
+	}
+	if d, ok := x.draftOf(model.FormMeansVisit, ref.RecordID, "", nil); ok {
+		return decode(d)
+	}
+	if x.recordExists("means_visits", ref.RecordID) {
+		if ref.Returned == nil {
+			return model.LoadVisit(x.ctx(), env, ref.RecordID)
+		}
+		if d, ok := x.draftOf(model.FormMeansVisit, "", "", jsonField("supersedes_id", ref.RecordID)); ok {
+			return decode(d)
+		}
+		return model.Correction(x.ctx(), env, ref.RecordID, newRecordID())
+	}
+	if ref.SubjectID != "" {
+		if d, ok := x.draftOf(model.FormMeansVisit, "", ref.SubjectID, nil); ok {
+			return decode(d)
+		}
+	}
+	return model.NewVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+}
+
+func (s *visitScreen) content() fyne.CanvasObject {
+	if s.root != nil {
+		return s.root
+	}
+	k := s.kit
+	s.live = newVisitLive()
+	s.memberBox = container.NewVBox()
+	s.incomeBox = container.NewVBox()
+	s.assetBox = container.NewVBox()
+	s.staffBox = container.NewVBox()
+	s.sigBox = container.NewVBox()
+	s.photoBox = k.grid(170)
+	var sections []fyne.CanvasObject
+	if b := returnedBanner(s.x, s.returned); b != nil {
+		sections = append(sections, b)
+	}
+	sections = append(sections,
+		s.householdSection(),
+		formSection("visit.members", s.memberBox, k.errLabel(model.FieldMembers),
+			widget.NewButtonWithIcon(lang.L("visit.add_member"), theme.ContentAddIcon(), s.addMember)),
+		formSection("visit.incomes", s.incomeBox,
+			widget.NewButtonWithIcon(lang.L("visit.add_income"), theme.ContentAddIcon(), s.addIncome)),
+		formSection("visit.assets", s.assetBox, s.assetButtons()),
+		s.observationSection(),
+		formSection("visit.staff", s.staffBox, k.errLabel(model.FieldStaff)),
+		formSection("visit.signatures", s.sigBox),
+		formSection("visit.photos", s.photoBox,
+			widget.NewButtonWithIcon(lang.L("visit.add_photo"), theme.FileImageIcon(), s.addPhoto)),
+	)
+	s.buildMembers()
+	s.buildIncomes()
+	s.buildAssets()
+	s.buildStaff()
+	s.buildSignatures()
+	s.buildPhotos()
+	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+
+	s.saveDraft = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.submit.Importance = widget.HighImportance
+	bar := k.actionBar(s.saveDraft, s.submit)
+	if s.v.ReadOnly() {
+		freeze(form)
+		s.saveDraft.Hide()
+		s.submit.Hide()
+		k.status.SetText(lang.L("forms.read_only"))
+	}
+	side := container.NewVScroll(container.NewPadded(s.live.box))
+	s.root = k.page(form, side, s.live.compact, bar, 330)
+	k.done()
+	s.recompute()
+	return s.root
+}
+
+// reload keeps what is typed: the form is the user's until saved.
+func (s *visitScreen) reload() { s.content() }
+
+// leave flushes the draft (navigating away, locking, closing).
+func (s *visitScreen) leave() { s.kit.leave() }
+
+// householdSection is the household's own fields; the community can be
+// chosen only for a new household.
+func (s *visitScreen) householdSection() fyne.CanvasObject {
+	k, h := s.kit, &s.v.Household
+	var comm fyne.CanvasObject
+	if h.Stored {
+		comm = widget.NewLabel(s.communityName(h.CommunityID))
+	} else {
+		comm = s.communitySelect()
+	}
+	return formSection("visit.household",
+		k.grid(230,
+			k.field("visit.community", model.FieldCommunity, comm),
+			k.field("visit.address", model.FieldAddress, k.entry(func() *string { return &h.Address }, "visit.address_placeholder")),
+			k.field("visit.hardship", "", k.codeSelect("hardship", func() *string { return &h.HardshipCause })),
+			k.field("visit.class", "", k.radioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
+		),
+		container.NewHBox(
+			k.check("visit.urban", func() *bool { return &h.Urban }),
+			k.check("visit.hukou_local", func() *bool { return &h.HukouLocal }),
+			k.check("visit.staff_relative", func() *bool { return &h.StaffRelative }),
+		),
+	)
+}
+
+// communitySelect chooses a new household's community among the user's.
+func (s *visitScreen) communitySelect() fyne.CanvasObject {
+	cs, err := s.x.store.Communities(s.x.ctx())
+	if err != nil {
+		fyne.LogError("read communities", err)
+	}
+	cs = slices.DeleteFunc(cs, func(c records.Community) bool { return !s.x.me.InCommunity(c.ID) })
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	sel := widget.NewSelect(names, nil)
+	sel.PlaceHolder = lang.L("forms.choose")
+	if i := slices.IndexFunc(cs, func(c records.Community) bool { return c.ID == s.v.Household.CommunityID }); i >= 0 {
+		sel.Selected = names[i]
+	}
+	sel.OnChanged = func(name string) {
+		if i := slices.Index(names, name); i >= 0 {
+			s.v.Household.CommunityID = cs[i].ID
+			s.buildStaff()
+			s.kit.changed()
+		}
+	}
+	return sel
+}
+
+func (s *visitScreen) communityName(id string) string {
+	cs, _ := s.x.store.Communities(s.x.ctx())
+	for _, c := range cs {
+		if c.ID == id {
+			return c.Name
+		}
+	}
+	return id
+}
+
+// observationSection is the visit's own record: purpose, method, what was
+// seen and heard.
+func (s *visitScreen) observationSection() fyne.CanvasObject {
+	k, v := s.kit, s.v
+	started := widget.NewLabel(instant(v.StartedAt))
+	return formSection("visit.record",
+		k.grid(230,
+			k.field("visit.purpose", model.FieldPurpose, k.codeSelect("purpose", func() *string { return &v.Purpose })),
+			k.field("visit.method", model.FieldMethod, k.codeRadio("method", func() *string { return &v.Method })),
+			k.field("visit.started", "", started),
+			k.field("visit.location", "", k.entry(func() *string { return &v.Location }, "visit.location_placeholder")),
+		),
+		k.field("visit.living_conditions", model.FieldLivingConditions, k.multi(func() *string { return &v.LivingConditions }, 3)),
+		k.field("visit.observations", model.FieldObservations, k.multi(func() *string { return &v.Observations }, 3)),
+		k.field("visit.neighbour_notes", model.FieldNeighbourNotes, k.multi(func() *string { return &v.NeighbourNotes }, 3)),
+	)
+}
+
+// buildStaff lists the community's staff to tick those present.
+func (s *visitScreen) buildStaff() {
+	staff, err := model.StaffOf(s.x.ctx(), s.env.DB, s.v.Household.CommunityID, s.x.me.UserID)
+	if err != nil {
+		fyne.LogError("read staff", err)
+	}
+	s.staff = staff
+	names := make([]string, len(staff))
+	var selected []string
+	for i, st := range staff {
+		names[i] = st.Name
+		if slices.Contains(s.v.StaffIDs, st.ID) {
+			selected = append(selected, st.Name)
+		}
+	}
+	g := s.kit.checks(names, selected, func(sel []string) {
+		for i, st := range s.staff {
+			s.v.SetStaff(st.ID, slices.Contains(sel, names[i]))
+		}
+		s.buildSignatures()
+		s.kit.changed()
+	})
+	s.staffBox.Objects = []fyne.CanvasObject{g, hint(lang.L("visit.staff_hint", map[string]any{"Min": s.env.Config.Process.MinVisitStaff}))}
+	s.staffBox.Refresh()
+}
+
+// buildSignatures shows a pad for the applicant and for each staff member
+// present.
+func (s *visitScreen) buildSignatures() {
+	k := s.kit
+	objs := []fyne.CanvasObject{k.signatureField(lang.L("visit.sign_applicant"), model.FieldApplicantSig,
+		s.v.ApplicantSig, func(h string) { s.v.ApplicantSig = h })}
+	for _, id := range s.v.StaffIDs {
+		name := id
+		if i := slices.IndexFunc(s.staff, func(st model.Staff) bool { return st.ID == id }); i >= 0 {
+			name = s.staff[i].Name
+		}
+		objs = append(objs, k.signatureField(lang.L("visit.sign_staff", map[string]any{"Name": name}),
+			model.StaffSigField(id), s.v.StaffSigs[id], func(h string) { s.v.SetStaffSignature(id, h) }))
+	}
+	s.sigBox.Objects = []fyne.CanvasObject{k.grid(320, objs...)}
+	if s.v.ReadOnly() {
+		freeze(s.sigBox)
+	}
+	s.sigBox.Refresh()
+	k.refreshIssues()
+}
+
+// buildPhotos shows the attached photos with a remove button each.
+func (s *visitScreen) buildPhotos() {
+	s.photoBox.Objects = nil
+	for _, h := range s.v.Photos {
+		img := s.x.blobImage(h, fyne.NewSize(160, 120))
+		rm := widget.NewButtonWithIcon(lang.L("action.delete"), theme.DeleteIcon(), func() {
+			s.v.Photos = slices.DeleteFunc(s.v.Photos, func(x string) bool { return x == h })
+			s.buildPhotos()
+			s.kit.changed()
+		})
+		rm.Importance = widget.LowImportance
+		if s.v.ReadOnly() {
+			rm.Disable()
+		}
+		s.photoBox.Add(container.NewBorder(nil, rm, nil, nil, img))
+	}
+	s.photoBox.Refresh()
+}
+
+// addPhoto attaches a picture chosen with the platform's file dialog (the
+// gallery or camera roll on a tablet) as a blob.
+func (s *visitScreen) addPhoto() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.x.showError("visit.photo_failed", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		defer r.Close()
+		data, err := io.ReadAll(r)
+		if err == nil && len(data) == 0 {
+			err = errors.New(lang.L("visit.photo_empty"))
+		}
+		if err != nil {
+			s.x.showError("visit.photo_failed", err)
+			return
+		}
+		h, err := s.x.blobs().Put(data)
+		if err != nil {
+			s.x.showError("visit.photo_failed", err)
+			return
+		}
+		if !slices.Contains(s.v.Photos, h) {
+			s.v.Photos = append(s.v.Photos, h)
+		}
+		s.buildPhotos()
+		s.kit.changed()
+	}, s.x.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
+	d.Resize(fyne.NewSize(900, 620))
+	d.Show()
+}
+
+// recompute refreshes the live panel from what is typed.
+func (s *visitScreen) recompute() {
+	s.live.show(s.v.Compute(s.env.Today(), s.env.Config), s.env.Config.StandardFen(settingOf(s.v.Household.Urban)))
+}
+
+// save saves the visit as a draft record or submits it. Problems are shown
+// under their fields and nothing typed is lost.
+func (s *visitScreen) save(submit bool) {
+	s.x.touch()
+	if submit {
+		s.kit.attempted = true
+	}
+	s.kit.beforeSave()
+	_, err := s.v.Save(s.x.ctx(), s.env, submit)
+	if is, ok := model.AsIssues(err); ok {
+		s.kit.afterFailedSave()
+		s.kit.showIssues(is)
+		s.openRowsWithIssues()
+		dialog.ShowInformation(lang.L("forms.not_saved"),
+			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
+		return
+	}
+	if err != nil {
+		s.kit.afterFailedSave()
+		s.x.showError("forms.save_failed", err)
+		return
+	}
+	s.x.dataChanged()
+	if submit {
+		s.x.shell.pop()
+		dialog.ShowInformation(lang.L("forms.submitted"), lang.L("visit.submitted_text"), s.x.win)
+		return
+	}
+	s.kit.saver.Resume()
+	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+}

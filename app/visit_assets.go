@@ -1,0 +1,93 @@
+package app
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+)
+
+// assetButtons offers one "add" button per asset kind.
+func (s *visitScreen) assetButtons() fyne.CanvasObject {
+	box := s.kit.grid(150)
+	for _, kind := range codeLists["asset"] {
+		b := widget.NewButtonWithIcon(code("asset", kind), theme.ContentAddIcon(), func() {
+			s.v.AddAsset(newRecordID(), kind)
+			s.buildAssets()
+			s.kit.changed()
+		})
+		box.Add(b)
+	}
+	return container.NewVBox(lowLabel(lang.L("visit.add_asset")), box)
+}
+
+// buildAssets (re)builds the asset rows; each shows the fields its kind
+// needs: a dwelling's area and type, a vehicle's type, whether it is a
+// disability vehicle and its value, a business's staff, an amount.
+func (s *visitScreen) buildAssets() {
+	k := s.kit
+	wasBuilding := k.building
+	k.building = true
+	defer func() { k.building = wasBuilding }()
+	s.assetBox.Objects = nil
+	for _, a := range s.v.Assets {
+		s.assetBox.Add(s.assetRow(a.ID, a.Kind))
+	}
+	if len(s.v.Assets) == 0 {
+		s.assetBox.Add(lowLabel(lang.L("visit.no_assets")))
+	}
+	s.assetBox.Refresh()
+	k.refreshIssues()
+}
+
+func (s *visitScreen) assetRow(id, kind string) fyne.CanvasObject {
+	k := s.kit
+	get := func() *model.Asset {
+		if i := slices.IndexFunc(s.v.Assets, func(x model.Asset) bool { return x.ID == id }); i >= 0 {
+			return &s.v.Assets[i]
+		}
+		return &model.Asset{}
+	}
+	f := func(name string) string { return model.AssetField(id, name) }
+	cells := []fyne.CanvasObject{
+		k.field("asset.owner", "", s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
+	}
+	value := k.field("asset.value", f("value"), k.entry(func() *string { return &get().Value }, "asset.value_placeholder"))
+	switch kind {
+	case "dwelling":
+		cells = append(cells,
+			k.field("asset.floor_area", f("floor_area"), k.entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
+			k.field("asset.dwelling_type", "", k.codeSelect("dwelling", func() *string { return &get().DwellingType })),
+			k.field("asset.renovation", "", k.codeSelect("renovation", func() *string { return &get().Renovation })),
+		)
+	case "vehicle":
+		cells = append(cells,
+			k.field("asset.vehicle_type", "", k.codeSelect("vehicle", func() *string { return &get().VehicleType })),
+			value,
+			k.field("asset.disability_vehicle_field", "", k.check("asset.is_disability_vehicle", func() *bool { return &get().DisabilityVehicle })),
+		)
+	case "business":
+		cells = append(cells, value,
+			k.field("asset.employs_others", "", k.check("asset.does_employ_others", func() *bool { return &get().EmploysOthers })))
+	default:
+		cells = append(cells, value)
+	}
+	cells = append(cells, k.field("asset.description", "", k.entry(func() *string { return &get().Description }, "")))
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		s.v.RemoveAsset(id)
+		k.forget(model.AssetField(id, ""))
+		s.buildAssets()
+		k.changed()
+	})
+	remove.Importance = widget.LowImportance
+	title := heading(code("asset", kind))
+	return widget.NewCard("", "", container.NewVBox(
+		container.NewBorder(nil, nil, nil, remove, title),
+		k.grid(170, cells...),
+	))
+}

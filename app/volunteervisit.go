@@ -1,0 +1,247 @@
+package app
+
+import (
+	"encoding/json"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+	"doorstep/app/records"
+)
+
+// volunteerVisitScreen is a volunteer's visit log: which paired elder,
+// the need served, services, start and end, the elder's wellbeing and
+// feedback, risk flags — which alert the community worker on their Today
+// screen — and the next visit. It shows only what a volunteer may see of
+// an elder (name, address, phone, needs) and reads nothing else.
+type volunteerVisitScreen struct {
+	x        *App
+	kit      *formKit
+	env      model.Env
+	v        *model.VolunteerVisit
+	returned *records.TodayItem
+	elders   []records.ElderSummary
+
+	elderInfo *fyne.Container
+	needSel   *widget.Select
+	submit    *widget.Button
+	draftBtn  *widget.Button
+	root      fyne.CanvasObject
+}
+
+// openVolunteerVisitForm opens the log ref names: its draft, a stored log
+// (editable again when returned), or a new log of a visit to elder
+// ref.SubjectID through pairing ref.PairingID ("" = choose the elder).
+func openVolunteerVisitForm(x *App, ref formRef) screen {
+	env := x.formsEnv()
+	v, err := loadVolunteerVisit(x, env, ref)
+	if err != nil {
+		return formError(err)
+	}
+	if ref.Returned != nil && v.ReadOnly() {
+		v.Reopen()
+	}
+	elders, err := x.store.Elders(x.ctx(), x.me)
+	if err != nil {
+		return formError(err)
+	}
+	elders = slices.DeleteFunc(elders, func(e records.ElderSummary) bool { return e.PairingID == "" })
+	s := &volunteerVisitScreen{x: x, env: env, v: v, returned: ref.Returned, elders: elders}
+	s.kit = newFormKit(x, model.FormVolunteerVisit, v.ID, v.ElderID)
+	s.kit.returned(ref.Returned)
+	s.kit.serialise = func() ([]byte, string) {
+		data, err := json.Marshal(s.v)
+		if err != nil {
+			fyne.LogError("encode volunteer visit draft", err)
+		}
+		return data, s.elderName()
+	}
+	s.kit.validate = func() model.Issues { return s.v.Validate(env.Time(), true) }
+	s.kit.readOnly = v.ReadOnly()
+	return s
+}
+
+func loadVolunteerVisit(x *App, env model.Env, ref formRef) (*model.VolunteerVisit, error) {
+	decode := func(d records.Draft) (*model.VolunteerVisit, error) {
+		v := &model.VolunteerVisit{}
+		return v, json.Unmarshal(d.Data, v)
+	}
+	if ref.Draft != nil {
+		return decode(*ref.Draft)
+	}
+	if d, ok := x.draftOf(model.FormVolunteerVisit, ref.RecordID, "", nil); ok {
+		return decode(d)
+	}
+	if x.recordExists("volunteer_visits", ref.RecordID) {
+		return model.LoadVolunteerVisit(x.ctx(), env, ref.RecordID)
+	}
+	if d, ok := x.draftOf(model.FormVolunteerVisit, "", ref.SubjectID, nil); ok && ref.SubjectID != "" {
+		return decode(d)
+	}
+	return model.NewVolunteerVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, ref.PairingID)
+}
+
+// elder returns the chosen elder's basic data, if they are one of mine.
+func (s *volunteerVisitScreen) elder() (records.ElderSummary, bool) {
+	i := slices.IndexFunc(s.elders, func(e records.ElderSummary) bool { return e.ID == s.v.ElderID })
+	if i < 0 {
+		return records.ElderSummary{}, false
+	}
+	return s.elders[i], true
+}
+
+func (s *volunteerVisitScreen) elderName() string {
+	e, _ := s.elder()
+	return e.Name
+}
+
+func (s *volunteerVisitScreen) content() fyne.CanvasObject {
+	if s.root != nil {
+		return s.root
+	}
+	k, v := s.kit, s.v
+	s.elderInfo = container.NewVBox()
+	s.needSel = widget.NewSelect(nil, nil)
+	s.needSel.PlaceHolder = lang.L("forms.choose")
+	var sections []fyne.CanvasObject
+	if b := returnedBanner(s.x, s.returned); b != nil {
+		sections = append(sections, b)
+	}
+	sections = append(sections,
+		formSection("vvisit.elder", s.elderChoice(), k.errLabel(model.FieldElder), s.elderInfo,
+			k.field("vvisit.need", "", s.needSel)),
+		formSection("vvisit.visit",
+			k.grid(200,
+				k.field("vvisit.date", model.FieldDate, k.dateEntry(func() *string { return &v.Date })),
+				k.field("vvisit.start", model.FieldStart, k.timeEntry(func() *string { return &v.Start })),
+				k.field("vvisit.end", model.FieldEnd, k.timeEntry(func() *string { return &v.End })),
+			),
+			k.field("vvisit.services", model.FieldServices, k.codeChecks("service", func() *[]string { return &v.Services })),
+		),
+		formSection("vvisit.wellbeing_section",
+			k.field("vvisit.wellbeing", model.FieldWellbeing, k.codeRadio("wellbeing", func() *string { return &v.Wellbeing })),
+			k.field("vvisit.feedback", "", k.multi(func() *string { return &v.Feedback }, 3)),
+			k.field("vvisit.risk_flags", "", k.codeChecks("risk_flag", func() *[]string { return &v.RiskFlags })),
+			hint(lang.L("vvisit.risk_hint")),
+		),
+		formSection("vvisit.next",
+			k.grid(200, k.field("vvisit.next_visit", model.FieldNextVisit, k.dateEntry(func() *string { return &v.NextVisit })))),
+	)
+	s.showElder()
+	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.submit.Importance = widget.HighImportance
+	bar := k.actionBar(s.draftBtn, s.submit)
+	if v.ReadOnly() {
+		freeze(form)
+		s.draftBtn.Hide()
+		s.submit.Hide()
+		k.status.SetText(lang.L("forms.read_only"))
+	}
+	s.root = k.page(form, nil, nil, bar, 0)
+	k.done()
+	return s.root
+}
+
+func (s *volunteerVisitScreen) reload() { s.content() }
+
+func (s *volunteerVisitScreen) leave() { s.kit.leave() }
+
+// elderChoice picks one of my paired elders.
+func (s *volunteerVisitScreen) elderChoice() fyne.CanvasObject {
+	names := make([]string, len(s.elders))
+	for i, e := range s.elders {
+		names[i] = e.Name
+	}
+	sel := widget.NewSelect(names, nil)
+	sel.PlaceHolder = lang.L("vvisit.choose_elder")
+	if e, ok := s.elder(); ok {
+		sel.Selected = e.Name
+	}
+	sel.OnChanged = func(string) {
+		i := sel.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		e := s.elders[i]
+		if err := s.v.SetElder(s.x.ctx(), s.env, e.ID, e.PairingID); err != nil {
+			s.x.showError("error.read", err)
+			return
+		}
+		s.kit.subject = e.ID
+		s.v.Need = ""
+		s.showElder()
+		s.kit.changed()
+	}
+	return sel
+}
+
+// showElder shows the chosen elder's basic data and their needs to serve.
+func (s *volunteerVisitScreen) showElder() {
+	e, ok := s.elder()
+	s.elderInfo.Objects = nil
+	if ok {
+		s.elderInfo.Add(facts(
+			field{"elder.address", e.Address},
+			field{"elder.phone", e.Phone},
+			field{"elder.needs", codes("need", e.Needs)},
+			field{"elder.pairing", code("pairing_mode", e.Mode)},
+		))
+	}
+	s.elderInfo.Refresh()
+	opts := make([]string, len(e.Needs))
+	for i, n := range e.Needs {
+		opts[i] = code("need", n)
+	}
+	s.needSel.OnChanged = nil
+	s.needSel.Options = opts
+	s.needSel.Selected = codeLabel("need", s.v.Need)
+	s.needSel.OnChanged = func(string) {
+		if i := s.needSel.SelectedIndex(); i >= 0 {
+			s.v.Need = e.Needs[i]
+			s.kit.changed()
+		}
+	}
+	s.needSel.Refresh()
+}
+
+// save saves the log as a draft record or submits it.
+func (s *volunteerVisitScreen) save(submit bool) {
+	s.x.touch()
+	if submit {
+		s.kit.attempted = true
+	}
+	s.kit.beforeSave()
+	err := s.v.Save(s.x.ctx(), s.env, s.x.me.Pairings, submit)
+	if is, ok := model.AsIssues(err); ok {
+		s.kit.afterFailedSave()
+		s.kit.showIssues(is)
+		dialog.ShowInformation(lang.L("forms.not_saved"),
+			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
+		return
+	}
+	if err != nil {
+		s.kit.afterFailedSave()
+		s.x.showError("forms.save_failed", err)
+		return
+	}
+	s.x.dataChanged()
+	if submit {
+		s.x.shell.pop()
+		text := lang.L("vvisit.submitted_text")
+		if len(s.v.RiskFlags) > 0 {
+			text = lang.L("vvisit.submitted_alert")
+		}
+		dialog.ShowInformation(lang.L("forms.submitted"), text, s.x.win)
+		return
+	}
+	s.kit.saver.Resume()
+	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"doorstep/server"
+	"doorstep/server/store"
+)
+
+// serve runs the API until ctx ends (SIGTERM or Ctrl-C), then stops taking
+// requests, lets in-flight ones (pushes above all) finish, and closes the
+// database.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := dbFlag(fs)
+	addr := fs.String("addr", env("DOORSTEP_ADDR", ":8443"), "listen address (env DOORSTEP_ADDR)")
+	cert := fs.String("tls-cert", env("DOORSTEP_TLS_CERT", ""), "TLS certificate PEM file; plain HTTP when empty (env DOORSTEP_TLS_CERT)")
+	key := fs.String("tls-key", env("DOORSTEP_TLS_KEY", ""), "TLS private key PEM file (env DOORSTEP_TLS_KEY)")
+	blobs := fs.String("blobs", env("DOORSTEP_BLOBS", ""), "directory for blobs; <db>-blobs when empty (env DOORSTEP_BLOBS)")
+	drift := fs.Duration("max-drift", envDuration("DOORSTEP_MAX_DRIFT", 10*time.Minute), "how far ahead of the server a change's clock may be (env DOORSTEP_MAX_DRIFT)")
+	bodyLimit := fs.String("body-limit", env("DOORSTEP_BODY_LIMIT", "32MiB"), "largest request body (env DOORSTEP_BODY_LIMIT)")
+	blobLimit := fs.String("blob-limit", env("DOORSTEP_BLOB_LIMIT", "50MiB"), "largest blob (env DOORSTEP_BLOB_LIMIT)")
+	rate := fs.Float64("rate", envFloat("DOORSTEP_RATE", 20), "requests per second per device, negative = unlimited (env DOORSTEP_RATE)")
+	burst := fs.Int("burst", int(envFloat("DOORSTEP_BURST", 60)), "request burst per device (env DOORSTEP_BURST)")
+	tokenTTL := fs.Duration("token-ttl", envDuration("DOORSTEP_TOKEN_TTL", 365*24*time.Hour), "device token lifetime, negative = never expires (env DOORSTEP_TOKEN_TTL)")
+	metricsToken := fs.String("metrics-token", env("DOORSTEP_METRICS_TOKEN", ""), "bearer token for /metrics; /metrics is off when empty (env DOORSTEP_METRICS_TOKEN)")
+	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if (*cert == "") != (*key == "") {
+		return usageError{"--tls-cert and --tls-key go together"}
+	}
+	body, err := parseSize(*bodyLimit)
+	if err != nil {
+		return usageError{"--body-limit: " + err.Error()}
+	}
+	blob, err := parseSize(*blobLimit)
+	if err != nil {
+		return usageError{"--blob-limit: " + err.Error()}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageError{"--log-level: " + err.Error()}
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	st, err := store.Open(ctx, *db, store.Options{Now: time.Now, BlobDir: *blobs, MaxDrift: *drift})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	epoch, err := st.StartEpoch(ctx)
+	if err != nil {
+		return err
+	}
+	if n, err := st.PrunePartialUploads(7 * 24 * time.Hour); err != nil {
+		log.Warn("prune unfinished uploads", "err", err)
+	} else if n > 0 {
+		log.Info("pruned unfinished uploads older than a week", "count", n)
+	}
+	srv := server.New(st, server.Config{
+		MaxDrift: *drift, BodyLimit: body, BlobLimit: blob, Rate: *rate, Burst: *burst,
+		TokenTTL: *tokenTTL, MetricsToken: *metricsToken,
+	}, log, time.Now)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       10 * time.Minute, // a 1 MiB blob piece over a poor mobile link
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	runCtx, stopRun := context.WithCancel(context.Background())
+	runDone := make(chan struct{})
+	go func() { srv.Run(runCtx); close(runDone) }()
+
+	errc := make(chan error, 1)
+	go func() {
+		if *cert != "" {
+			errc <- hs.ServeTLS(ln, *cert, *key)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	log.Info("serving", "addr", ln.Addr().String(), "db", *db, "epoch", epoch, "tls", *cert != "", "pid", os.Getpid())
+
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down: finishing requests in flight")
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	stopRun()
+	<-runDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, ok := os.LookupEnv(name); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	}
+	return def
+}

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+
+	"doorstep/schema"
+	"doorstep/sync/client/api"
+)
+
+// enrollBodyLimit caps an enrollment request; it is a few short strings.
+const enrollBodyLimit = 16 << 10
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
+	epoch, err := s.store.Epoch(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.Health{Status: "ok", Epoch: epoch, ServerTime: s.now().UTC(), SchemaVersion: schema.Version})
+	return nil
+}
+
+func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
+	if ok, wait := s.enrollLimiter.Allow(clientAddr(r)); !ok {
+		return &api.Error{Code: api.CodeRateLimited, RetryAfter: wait, Message: "too many enrollment attempts from this address"}
+	}
+	var req api.EnrollRequest
+	if err := decodeJSON(r, enrollBodyLimit, &req); err != nil {
+		return err
+	}
+	e, err := s.store.Enroll(r.Context(), req.Code, req.DeviceName, req.SiteID, s.cfg.TokenTTL)
+	if err != nil {
+		return err
+	}
+	epoch, err := s.store.Epoch(r.Context())
+	if err != nil {
+		return err
+	}
+	s.metrics.Enrolls.Add(1)
+	s.log.Info("device enrolled", "device", e.Device.ID, "user", e.User.ID, "site", e.Device.SiteID, "name", e.Device.Name)
+	writeJSON(w, http.StatusCreated, api.EnrollResponse{
+		Token: e.Token, DeviceID: e.Device.ID, SiteID: e.Device.SiteID, User: e.User.API(),
+		Epoch: epoch, ServerTime: s.now().UTC(), ExpiresAt: e.Device.ExpiresAt,
+	})
+	return nil
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, c *call) error {
+	u, err := s.store.User(r.Context(), c.device.UserID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, api.Me{DeviceID: c.device.ID, SiteID: c.device.SiteID, User: u.API()})
+	return nil
+}
+
+func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
+	if err := s.metricsAllowed(r); err != nil {
+		return err
+	}
+	gauges := map[string]float64{}
+	if seq, err := s.store.MaxSeq(r.Context()); err == nil {
+		gauges["doorstep_server_sequence"] = float64(seq)
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	return s.metrics.WriteTo(w, gauges)
+}
+
+// decodeJSON reads a JSON body of at most limit bytes into v, refusing
+// unknown fields and trailing data.
+func decodeJSON(r *http.Request, limit int64, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return api.Errorf(api.CodeBadRequest, "Content-Type %q, want application/json", ct)
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, limit+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return api.Errorf(api.CodeBadRequest, "malformed JSON body: %v", err)
+	}
+	if dec.More() {
+		return api.Errorf(api.CodeBadRequest, "malformed JSON body: data after the object")
+	}
+	if dec.InputOffset() > limit {
+		return api.Errorf(api.CodeTooLarge, "body over %d bytes", limit)
+	}
+	return nil
+}

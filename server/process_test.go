@@ -1,0 +1,186 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"doorstep/sync/client"
+)
+
+// The end-to-end tests run the real doorstep-server binary, built once per
+// test run with CGO_ENABLED=0 exactly as `make server` builds it.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// TestMain removes the built binary after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+func serverBinary(tb testing.TB) string {
+	tb.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "doorstep-server-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "doorstep-server")
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/doorstep-server")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build doorstep-server: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		tb.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// freeAddr returns a loopback address with a port nobody listens on now.
+func freeAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serverProc is a running doorstep-server process.
+type serverProc struct {
+	tb     testing.TB
+	db     string
+	addr   string
+	args   []string
+	cmd    *exec.Cmd
+	logMu  sync.Mutex
+	log    strings.Builder
+	exited chan struct{}
+}
+
+// startServer runs "doorstep-server serve" on a temp database (or db) and
+// waits until it answers health checks.
+func startServer(tb testing.TB, db, addr string, extra ...string) *serverProc {
+	tb.Helper()
+	p := &serverProc{tb: tb, db: db, addr: addr, args: extra}
+	p.start()
+	tb.Cleanup(func() { p.stop(syscall.SIGKILL) })
+	return p
+}
+
+func (p *serverProc) start() {
+	p.tb.Helper()
+	args := append([]string{"serve", "--db", p.db, "--addr", p.addr, "--metrics-token", "m", "--rate", "-1", "--log-level", "info"}, p.args...)
+	p.cmd = exec.Command(serverBinary(p.tb), args...)
+	stderr, err := p.cmd.StderrPipe()
+	if err != nil {
+		p.tb.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		p.tb.Fatal(err)
+	}
+	p.exited = make(chan struct{})
+	go func(r io.Reader, done chan struct{}) {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			p.logMu.Lock()
+			p.log.WriteString(sc.Text() + "\n")
+			p.logMu.Unlock()
+		}
+		p.cmd.Wait()
+		close(done)
+	}(stderr, p.exited)
+	c := client.New("http://"+p.addr, "")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := c.Health(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		select {
+		case <-p.exited:
+			p.tb.Fatalf("server exited at start: %s", p.logs())
+		default:
+		}
+		if time.Now().After(deadline) {
+			p.tb.Fatalf("server not healthy after 20 s: %v\n%s", err, p.logs())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop sends sig and waits for the process to end.
+func (p *serverProc) stop(sig syscall.Signal) {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-p.exited:
+		return
+	default:
+	}
+	p.cmd.Process.Signal(sig)
+	select {
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+func (p *serverProc) logs() string {
+	p.logMu.Lock()
+	defer p.logMu.Unlock()
+	return p.log.String()
+}
+
+func (p *serverProc) url() string { return "http://" + p.addr }
+
+// admin runs an admin subcommand on the same database and returns its
+// output.
+func admin(tb testing.TB, db string, args ...string) string {
+	tb.Helper()
+	cmd := exec.Command(serverBinary(tb), args...)
+	cmd.Env = append(os.Environ(), "DOORSTEP_DB="+db)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tb.Fatalf("doorstep-server %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// enrollCode creates an enrollment code for user with the admin command.
+func enrollCode(tb testing.TB, db, user string) string {
+	tb.Helper()
+	out := admin(tb, db, "enroll-code", "--user", user)
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "enrollment code:"); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	tb.Fatalf("no code in %q", out)
+	return ""
+}

@@ -1,0 +1,304 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"time"
+
+	"doorstep/schema"
+	"doorstep/server/scope"
+	"doorstep/sync/client/api"
+)
+
+// Blobs are content-addressed files: a blob's name is the SHA-256 of its
+// bytes (64 lower-case hex digits). Complete blobs live at
+// <dir>/<first two hex digits>/<hash>; uploads in progress at
+// <dir>/partial/<device>-<hash>, one per device so uploads never mix.
+
+var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// ValidHash reports whether h names a blob.
+func ValidHash(h string) bool { return hashRE.MatchString(h) }
+
+// blobLocks serialises uploads of the same partial file.
+type blobLocks struct {
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+func (b *blobLocks) lock(key string) func() {
+	b.mu.Lock()
+	if b.locks == nil {
+		b.locks = map[string]*sync.Mutex{}
+	}
+	m := b.locks[key]
+	if m == nil {
+		m = &sync.Mutex{}
+		b.locks[key] = m
+	}
+	b.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
+
+func (s *Store) blobPath(hash string) string {
+	return filepath.Join(s.blobDir, hash[:2], hash)
+}
+
+func (s *Store) partialPath(deviceID, hash string) string {
+	return filepath.Join(s.blobDir, "partial", deviceID+"-"+hash)
+}
+
+// BlobState says how much of a blob the server holds for a device.
+type BlobState struct {
+	// Complete is true when the whole blob is stored; Size is then its size.
+	Complete bool
+	Size     int64
+	// Offset is how many bytes of the device's unfinished upload are stored
+	// (0 when none): the upload resumes there.
+	Offset int64
+}
+
+// BlobState reports whether hash is stored, or how far the device's upload
+// has come.
+func (s *Store) BlobState(ctx context.Context, deviceID, hash string) (BlobState, error) {
+	if !ValidHash(hash) {
+		return BlobState{}, api.Errorf(api.CodeBadRequest, "blob name %q is not a SHA-256 hex digest", hash)
+	}
+	var size int64
+	err := s.db.QueryRowContext(ctx, `SELECT size FROM blobs WHERE hash = ?`, hash).Scan(&size)
+	if err == nil {
+		return BlobState{Complete: true, Size: size}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	fi, err := os.Stat(s.partialPath(deviceID, hash))
+	if errors.Is(err, os.ErrNotExist) {
+		return BlobState{}, nil
+	}
+	if err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	return BlobState{Offset: fi.Size()}, nil
+}
+
+// PutBlob stores bytes [offset, offset+n) of blob hash whose total size is
+// total, read from r, for a device. A negative total means r holds the
+// whole blob from offset 0 and its size is whatever r holds. The upload
+// must continue exactly where the device's stored part ends
+// (CodeBadOffset otherwise, carrying the offset); offset 0 starts over.
+// Once total bytes are stored the content is hashed: a mismatch is
+// CodeHashMismatch and the upload is discarded; a match makes the blob
+// complete. Blobs over limit bytes are CodeTooLarge. A blob stored already
+// is complete at once, whatever r holds.
+func (s *Store) PutBlob(ctx context.Context, deviceID, hash string, offset, total int64, r io.Reader, limit int64) (BlobState, error) {
+	st, err := s.BlobState(ctx, deviceID, hash)
+	if err != nil || st.Complete {
+		return st, err
+	}
+	if total > limit {
+		return BlobState{}, api.Errorf(api.CodeTooLarge, "blob of %d bytes is over the %d-byte limit", total, limit)
+	}
+	unlock := s.blobLocks.lock(deviceID + hash)
+	defer unlock()
+	part := s.partialPath(deviceID, hash)
+	if err := os.MkdirAll(filepath.Dir(part), 0o750); err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	flags := os.O_WRONLY | os.O_CREATE
+	if offset == 0 {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(part, flags, 0o640)
+	if err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	defer f.Close()
+	have, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if have != offset {
+		return BlobState{Offset: have}, &api.Error{Code: api.CodeBadOffset,
+			Message: fmt.Sprintf("upload of %s continues at byte %d, not %d", hash, have, offset), Offset: &have}
+	}
+	max := limit - offset
+	if total >= 0 {
+		max = total - offset
+	}
+	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	if err != nil {
+		return BlobState{Offset: have}, fmt.Errorf("blob %s: receive: %w", hash, err)
+	}
+	if n > max {
+		os.Remove(part)
+		if total < 0 {
+			return BlobState{}, api.Errorf(api.CodeTooLarge, "blob is over the %d-byte limit", limit)
+		}
+		return BlobState{}, api.Errorf(api.CodeBadRequest, "more bytes than the declared total %d", total)
+	}
+	if err := f.Sync(); err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: sync: %w", hash, err)
+	}
+	size := offset + n
+	if total >= 0 && size < total {
+		return BlobState{Offset: size}, nil
+	}
+	return s.finishBlob(ctx, deviceID, hash, part, size)
+}
+
+// finishBlob checks a fully received upload and makes it a blob.
+func (s *Store) finishBlob(ctx context.Context, deviceID, hash, part string, size int64) (BlobState, error) {
+	f, err := os.Open(part)
+	if err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: hash: %w", hash, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != hash {
+		os.Remove(part)
+		return BlobState{}, api.Errorf(api.CodeHashMismatch, "received %d bytes hashing to %s, not %s; upload again from the start", size, got, hash)
+	}
+	final := s.blobPath(hash)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if err := os.Rename(part, final); err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if d, err := os.Open(filepath.Dir(final)); err == nil {
+		d.Sync() //nolint:errcheck // best effort: the rename is durable on most filesystems anyway
+		d.Close()
+	}
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?)`,
+			hash, size, deviceID, formatTime(s.now()))
+		return err
+	})
+	if err != nil {
+		return BlobState{}, fmt.Errorf("blob %s: record: %w", hash, err)
+	}
+	return BlobState{Complete: true, Size: size}, nil
+}
+
+// OpenBlob opens a complete blob for reading. A blob not stored is
+// CodeNotFound.
+func (s *Store) OpenBlob(ctx context.Context, hash string) (*os.File, error) {
+	st, err := s.BlobState(ctx, "", hash)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Complete {
+		return nil, api.Errorf(api.CodeNotFound, "no blob %s", hash)
+	}
+	f, err := os.Open(s.blobPath(hash))
+	if err != nil {
+		return nil, fmt.Errorf("open blob %s: %w", hash, err)
+	}
+	return f, nil
+}
+
+// CanReadBlob reports whether the user of device may download hash: they
+// uploaded it, or they may read a row that references it.
+func (s *Store) CanReadBlob(ctx context.Context, u *scope.User, deviceID, hash string) (bool, error) {
+	var uploader string
+	err := s.db.QueryRowContext(ctx, `SELECT device_id FROM blobs WHERE hash = ?`, hash).Scan(&uploader)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if uploader == deviceID {
+		return true, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT tbl, row_id FROM blob_refs WHERE hash = ?`, hash)
+	if err != nil {
+		return false, fmt.Errorf("blob %s refs: %w", hash, err)
+	}
+	byTable := map[string][]string{}
+	for rows.Next() {
+		var tbl, id string
+		if err := rows.Scan(&tbl, &id); err != nil {
+			rows.Close()
+			return false, fmt.Errorf("blob %s refs: %w", hash, err)
+		}
+		byTable[tbl] = append(byTable[tbl], id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("blob %s refs: %w", hash, err)
+	}
+	for tbl, ids := range byTable {
+		t, ok := schema.Reg.Table(tbl)
+		if !ok {
+			continue
+		}
+		rs, err := scopeRows(ctx, s.db, t, ids)
+		if err != nil {
+			return false, err
+		}
+		for _, r := range rs {
+			if scope.CanRead(u, t, r) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// blobRefs returns the blob hashes a text value mentions: every run of
+// exactly 64 lower-case hex digits, whatever JSON or prefix surrounds it.
+func blobRefs(v string) []string {
+	var out []string
+	run := 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && (v[i] >= '0' && v[i] <= '9' || v[i] >= 'a' && v[i] <= 'f') {
+			run++
+			continue
+		}
+		if run == 64 {
+			out = append(out, v[i-64:i])
+		}
+		run = 0
+	}
+	return out
+}
+
+// PrunePartialUploads deletes unfinished uploads untouched for longer than
+// maxAge (a device that never came back) and returns how many it removed.
+func (s *Store) PrunePartialUploads(maxAge time.Duration) (int, error) {
+	dir := filepath.Join(s.blobDir, "partial")
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("prune partial uploads: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || fi.IsDir() || s.now().Sub(fi.ModTime()) <= maxAge {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err == nil {
+			n++
+		}
+	}
+	return n, nil
+}

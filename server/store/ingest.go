@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"doorstep/server/scope"
+	"doorstep/sync/change"
+	"doorstep/sync/client/api"
+	"doorstep/sync/hlc"
+	"doorstep/sync/replica"
+	"doorstep/sync/wire"
+)
+
+// IngestResult is what Ingest did with a push.
+type IngestResult struct {
+	Ack api.PushAck
+	// Replayed: the batch was stored before; nothing changed and Ack is the
+	// original acknowledgement (or, if the server died between committing
+	// the batch and recording its acknowledgement, one made afresh).
+	Replayed bool
+}
+
+// Ingest stores a device's push, all of it or nothing, and returns the
+// acknowledgement to send once it returns (the changes are committed by
+// then). The caller has checked the changeset's site, users and clocks.
+//
+// In order: a batch stored before returns its acknowledgement again; every
+// change must be within the user's rights, for the row as stored and as the
+// push would leave it (CodeForbiddenRole, CodeForbiddenScope), and may not
+// edit an event that exists already (CodeAppendOnly); then the replica
+// merges the changes in one transaction, recording conflicts.
+func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change.Set) (IngestResult, error) {
+	s.ingestMu.Lock()
+	defer s.ingestMu.Unlock()
+	if ack, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+		return IngestResult{Ack: ack, Replayed: ok}, err
+	}
+	if err := s.checkRights(ctx, u, set); err != nil {
+		return IngestResult{}, err
+	}
+	// Blob references go in first: should the process die between the
+	// merge and here, a replay would find the batch applied and skip it. A
+	// reference for a row that never arrives grants nothing (reading a blob
+	// needs a readable row that exists).
+	if err := s.recordBlobRefs(ctx, set); err != nil {
+		return IngestResult{}, fmt.Errorf("ingest %s: %w", set.Batch, err)
+	}
+	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{})
+	if err != nil {
+		return IngestResult{}, applyError(set.Batch, err, s.now())
+	}
+	seq, err := s.MaxSeq(ctx)
+	if err != nil {
+		return IngestResult{}, err
+	}
+	ack := api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
+	if err := s.storeAck(ctx, d, ack); err != nil {
+		// The changes are committed; a replay will be answered from the
+		// replica's batch record.
+		return IngestResult{}, err
+	}
+	return IngestResult{Ack: ack, Replayed: res.Duplicate}, nil
+}
+
+// applyError maps a replica refusal to the API's codes. The handler
+// checks the same things first, so these are the last line of defence.
+func applyError(batch string, err error, now time.Time) error {
+	var drift *hlc.DriftError
+	if errors.As(err, &drift) {
+		return &api.Error{Code: api.CodeClockAhead, ServerTime: &now,
+			Message: fmt.Sprintf("batch %s: %v: set the device's date and time", batch, drift)}
+	}
+	code := api.Code("")
+	switch {
+	case errors.Is(err, wire.ErrUnknownTable):
+		code = api.CodeUnknownTable
+	case errors.Is(err, wire.ErrUnknownColumn):
+		code = api.CodeUnknownColumn
+	case errors.Is(err, wire.ErrBadValue):
+		code = api.CodeBadValue
+	case errors.Is(err, wire.ErrSchemaVersion):
+		code = api.CodeSchemaTooNew
+	case errors.Is(err, wire.ErrTooLarge):
+		code = api.CodeTooLarge
+	}
+	if code != "" {
+		return &api.Error{Code: code, Message: err.Error()}
+	}
+	return fmt.Errorf("ingest %s: %w", batch, err)
+}
+
+// storedAck returns the acknowledgement of a batch stored before.
+func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck, bool, error) {
+	var raw string
+	err := s.db.QueryRowContext(ctx, `SELECT ack FROM push_batches WHERE site_id = ? AND batch_id = ?`, site, batch).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return api.PushAck{}, false, nil
+	}
+	if err != nil {
+		return api.PushAck{}, false, fmt.Errorf("batch %s: %w", batch, err)
+	}
+	var ack api.PushAck
+	if err := json.Unmarshal([]byte(raw), &ack); err != nil {
+		return api.PushAck{}, false, fmt.Errorf("batch %s: stored acknowledgement: %w", batch, err)
+	}
+	return ack, true, nil
+}
+
+// storeAck records a batch's acknowledgement, and the device's last push.
+func (s *Store) storeAck(ctx context.Context, d Device, ack api.PushAck) error {
+	raw, err := json.Marshal(ack)
+	if err != nil {
+		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
+	}
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at) VALUES (?, ?, ?, ?, ?)`,
+			d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now())); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
+	}
+	return nil
+}
+
+// recordBlobRefs notes which rows reference which blobs (any 64-hex run in
+// a text value), so the blob can be read by whoever may read such a row.
+func (s *Store) recordBlobRefs(ctx context.Context, set *change.Set) error {
+	type ref struct{ hash, table, id string }
+	var refs []ref
+	for _, c := range set.Changes {
+		if v, ok := c.Value.(string); ok {
+			for _, h := range blobRefs(v) {
+				refs = append(refs, ref{h, c.Table, c.ID})
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range refs {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"doorstep/schema"
+	"doorstep/server/scope"
+	"doorstep/sync/change"
+	"doorstep/sync/client/api"
+)
+
+// pushedRow is one row a push touches: its changes in push order.
+type pushedRow struct {
+	id      string
+	changes []change.Change
+}
+
+// groupByRow groups a changeset's changes by table and row, keeping the
+// order in which tables and rows first appear.
+func groupByRow(set *change.Set) ([]*schema.Table, map[string][]*pushedRow) {
+	var tables []*schema.Table
+	rows := map[string][]*pushedRow{}
+	index := map[string]map[string]*pushedRow{}
+	for _, c := range set.Changes {
+		t, _ := schema.Reg.Table(c.Table) // decoded changesets name registry tables only
+		if index[c.Table] == nil {
+			index[c.Table] = map[string]*pushedRow{}
+			tables = append(tables, t)
+		}
+		r := index[c.Table][c.ID]
+		if r == nil {
+			r = &pushedRow{id: c.ID}
+			index[c.Table][c.ID] = r
+			rows[c.Table] = append(rows[c.Table], r)
+		}
+		r.changes = append(r.changes, c)
+	}
+	return tables, rows
+}
+
+// checkRights refuses the whole push when any change is outside the user's
+// rights. Each row is checked as stored (may the user touch it at all?) and
+// as the push would leave it (may the user put it there?); for the latter,
+// a pushed scope value counts whether or not it would win the merge.
+func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set) error {
+	tables, rows := groupByRow(set)
+	for _, t := range tables {
+		if t == nil {
+			return api.Errorf(api.CodeUnknownTable, "a change names a table that is not synced")
+		}
+		prs := rows[t.Name]
+		ids := make([]string, len(prs))
+		for i, r := range prs {
+			ids[i] = r.id
+		}
+		cols := scope.Columns(t)
+		stored, err := rowValues(ctx, s.db, t, ids, cols)
+		if err != nil {
+			return fmt.Errorf("check rights: %w", err)
+		}
+		before := make(map[string]scope.Row, len(stored))
+		after := make(map[string]scope.Row, len(prs))
+		for _, r := range prs {
+			old, exists := stored[r.id]
+			if exists {
+				before[r.id] = scope.NewRow(t, r.id, func(c string) any { return old[c] })
+			}
+			pushed := map[string]any{}
+			for _, c := range r.changes {
+				if scope.IsScopeColumn(t, c.Column) {
+					pushed[c.Column] = c.Value
+				}
+			}
+			after[r.id] = scope.NewRow(t, r.id, func(c string) any {
+				if v, ok := pushed[c]; ok {
+					return v
+				}
+				return old[c]
+			})
+		}
+		if err := fillSubjects(ctx, s.db, t, before); err != nil {
+			return fmt.Errorf("check rights: %w", err)
+		}
+		if err := fillSubjects(ctx, s.db, t, after); err != nil {
+			return fmt.Errorf("check rights: %w", err)
+		}
+		for _, r := range prs {
+			if b, ok := before[r.id]; ok {
+				if err := scope.CheckWrite(u, t, b); err != nil {
+					return err
+				}
+			}
+			if err := scope.CheckWrite(u, t, after[r.id]); err != nil {
+				return err
+			}
+		}
+		if t.AppendOnly {
+			if err := checkAppendOnly(ctx, s.db, t, prs); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkAppendOnly refuses changes to events that exist already, unless the
+// change carries the value stored (a resent event changes nothing).
+func checkAppendOnly(ctx context.Context, q querier, t *schema.Table, prs []*pushedRow) error {
+	ids := make([]string, len(prs))
+	for i, r := range prs {
+		ids[i] = r.id
+	}
+	stored, err := rowValues(ctx, q, t, ids, t.ColumnNames())
+	if err != nil {
+		return fmt.Errorf("check append-only %s: %w", t.Name, err)
+	}
+	for _, r := range prs {
+		old, ok := stored[r.id]
+		if !ok {
+			continue
+		}
+		for _, c := range r.changes {
+			if !change.EqualValues(normalize(old[c.Column]), c.Value) {
+				return api.Errorf(api.CodeAppendOnly, "%s row %s is an event recorded already; %s cannot change (write a new event instead)", t.Name, r.id, c.Column)
+			}
+		}
+	}
+	return nil
+}
+
+// normalize turns a value read from SQLite into a change value.
+func normalize(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
+}

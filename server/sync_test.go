@@ -1,0 +1,84 @@
+package server
+
+import (
+	"context"
+	"testing"
+
+	"doorstep/schema"
+	"doorstep/server/store"
+	"doorstep/sync/client/api"
+)
+
+// TestPushPull: a worker's offline edit reaches the supervisor, not a
+// worker of another community; conflicts are recorded at ingest.
+func TestPushPull(t *testing.T) {
+	e := newEnv(t, Config{})
+	w1 := e.user(t, workerC1)
+	w2 := e.user(t, store.User{Name: "李娜", Role: schema.RoleWorker, Communities: []string{"c2"}})
+	sup := e.user(t, store.User{Name: "张主任", Role: schema.RoleSupervisor})
+	d1, d2, ds := e.newDevice(t, w1.ID), e.newDevice(t, w2.ID), e.newDevice(t, sup.ID)
+
+	h := newID()
+	d1.exec(t, `INSERT INTO households(id, community_id, head_name, benefit_fen) VALUES (?, 'c1', '赵大爷', 50000)`, h)
+	st := d1.sync(t)
+	if st.Batches != 1 || st.Pushed == 0 {
+		t.Errorf("push stats %+v", st)
+	}
+	ds.sync(t)
+	d2.sync(t)
+	if !ds.has(t, "households", h) {
+		t.Error("supervisor lacks the household")
+	}
+	if d2.has(t, "households", h) {
+		t.Error("worker of another community received the household")
+	}
+
+	// Concurrent edits: the supervisor and the worker both change the
+	// benefit offline; one conflict record results, and both converge.
+	e.clock.Advance(1000)
+	d1.exec(t, `UPDATE households SET benefit_fen = 51000 WHERE id = ?`, h)
+	ds.exec(t, `UPDATE households SET benefit_fen = 52000 WHERE id = ?`, h)
+	d1.sync(t)
+	st = ds.sync(t)
+	if st.Conflicts != 1 {
+		t.Errorf("conflicts reported to the second pusher: %d", st.Conflicts)
+	}
+	d1.sync(t)
+	var v1, v2 int64
+	d1.rep.DB().QueryRow(`SELECT benefit_fen FROM households WHERE id = ?`, h).Scan(&v1)
+	ds.rep.DB().QueryRow(`SELECT benefit_fen FROM households WHERE id = ?`, h).Scan(&v2)
+	if v1 != v2 {
+		t.Errorf("diverged: %d vs %d", v1, v2)
+	}
+	var n int
+	d1.rep.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE row_id = ?`, h).Scan(&n)
+	if n != 1 {
+		t.Errorf("worker sees %d conflict records", n)
+	}
+	if got := e.srv.Metrics().Conflicts.Load(); got != 1 {
+		t.Errorf("conflict metric %d", got)
+	}
+}
+
+// TestPushRefusedWhole: a push with one change outside the user's rights
+// stores nothing, and the device keeps it in its outbox.
+func TestPushRefusedWhole(t *testing.T) {
+	e := newEnv(t, Config{})
+	w1 := e.user(t, workerC1)
+	d1 := e.newDevice(t, w1.ID)
+	ok, bad := newID(), newID()
+	d1.exec(t, `INSERT INTO households(id, community_id) VALUES (?, 'c1')`, ok)
+	d1.exec(t, `INSERT INTO households(id, community_id) VALUES (?, 'c7')`, bad)
+	_, err := d1.client.Sync(context.Background(), d1.rep, clientOpts())
+	if api.ErrorCode(err) != api.CodeForbiddenScope {
+		t.Fatalf("sync: %v", err)
+	}
+	var n int
+	e.store.DB().QueryRow(`SELECT count(*) FROM households`).Scan(&n)
+	if n != 0 {
+		t.Errorf("server stored %d households of a refused push", n)
+	}
+	if b, _ := d1.rep.PendingBatch(context.Background()); b == "" {
+		t.Error("the refused batch left the outbox")
+	}
+}

@@ -1,0 +1,136 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"doorstep/sync/client/api"
+	"doorstep/sync/replica"
+)
+
+// Stats says what one Sync did.
+type Stats struct {
+	Batches      int   // push batches acknowledged
+	Pushed       int   // column changes pushed
+	Pages        int   // pull pages applied
+	Pulled       int   // column changes received
+	Conflicts    int   // conflict records the server created for our pushes
+	BytesPulled  int64 // pull bytes on the wire
+	ResetCursors int   // pulls the server restarted from the beginning
+}
+
+// SyncOptions tune Sync. The zero value is fine.
+type SyncOptions struct {
+	// BatchRows is how many changed rows go in one push (the replica's
+	// default when zero).
+	BatchRows int
+}
+
+// Sync runs one round for a device replica: push every pending change
+// (a batch is acknowledged in the replica only after the server committed
+// it), then pull pages until none is left, each applied together with its
+// cursor. It is safe to stop at any point — by cancelling ctx, losing the
+// network or the app dying — and run again.
+//
+// When the server refuses a push (an *api.Error such as forbidden_scope or
+// clock_ahead) the batch stays in the outbox, nothing is lost, the pull
+// still runs, and the refusal is returned. ErrUnreachable ends the round at
+// once.
+func (c *Client) Sync(ctx context.Context, r *replica.Replica, opts SyncOptions) (Stats, error) {
+	var st Stats
+	pushErr := c.pushAll(ctx, r, opts, &st)
+	if pushErr != nil && (errors.Is(pushErr, ErrUnreachable) || ctx.Err() != nil) {
+		return st, pushErr
+	}
+	if err := c.pullAll(ctx, r, &st); err != nil {
+		return st, errors.Join(pushErr, err)
+	}
+	return st, pushErr
+}
+
+func (c *Client) pushAll(ctx context.Context, r *replica.Replica, opts SyncOptions, st *Stats) error {
+	for {
+		set, err := r.Outbox(ctx, opts.BatchRows)
+		if err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+		if set.Batch == "" {
+			return nil
+		}
+		ack, err := c.Push(ctx, set)
+		if err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+		if err := r.Ack(ctx, ack.BatchID); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+		st.Batches++
+		st.Pushed += len(set.Changes)
+		st.Conflicts += ack.Conflicts
+	}
+}
+
+// pullAll fetches pages one after another while the previous page is being
+// applied: the server prepares page n+1 while the device writes page n.
+// Pages are applied strictly in order, each with its cursor, so stopping
+// anywhere loses nothing.
+func (c *Client) pullAll(ctx context.Context, r *replica.Replica, st *Stats) error {
+	cursor, err := r.PullCursor(ctx)
+	if err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		page Page
+		err  error
+	}
+	pages := make(chan fetched, 1)
+	go func() {
+		defer close(pages)
+		for next := cursor; ; {
+			page, err := c.Pull(ctx, next)
+			select {
+			case pages <- fetched{page, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || !page.More {
+				return
+			}
+			next = page.Cursor
+		}
+	}()
+	for f := range pages {
+		if f.err != nil {
+			return fmt.Errorf("sync: %w", f.err)
+		}
+		page := f.page
+		if _, err := r.Apply(ctx, page.Set, replica.ApplyOptions{PullCursor: page.Cursor}); err != nil {
+			return fmt.Errorf("sync: apply pulled page: %w", err)
+		}
+		st.Pages++
+		st.Pulled += len(page.Set.Changes)
+		st.BytesPulled += page.Bytes
+		if page.Reset {
+			st.ResetCursors++
+		}
+	}
+	return nil
+}
+
+// EnrollReplica enrolls the device whose replica is r, using r's site, and
+// attributes the replica's later writes to the enrolled user (the server
+// refuses changes written as anyone else). It is Enroll followed by
+// r.SetUser.
+func (c *Client) EnrollReplica(ctx context.Context, r *replica.Replica, code, deviceName string) (api.EnrollResponse, error) {
+	resp, err := c.Enroll(ctx, code, deviceName, r.Site())
+	if err != nil {
+		return resp, err
+	}
+	if err := r.SetUser(ctx, resp.User.ID); err != nil {
+		return resp, fmt.Errorf("enroll: %w", err)
+	}
+	return resp, nil
+}

@@ -1,0 +1,287 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"doorstep/schema"
+	"doorstep/sync/change"
+	"doorstep/sync/hlc"
+	"doorstep/sync/wire"
+)
+
+// ApplyOptions adjust one Apply.
+type ApplyOptions struct {
+	// PullCursor, when not empty, is stored as the device's pull cursor in
+	// the same transaction (read it back with PullCursor), so a page and
+	// the cursor after it are kept or lost together.
+	PullCursor string
+}
+
+// Result says what an Apply did.
+type Result struct {
+	// Duplicate: the set's batch id was applied before; nothing changed.
+	Duplicate bool
+	// Applied counts changes that won and were written; Ignored those that
+	// lost or were already here.
+	Applied, Ignored int
+	// Conflicts counts conflict records written, Resolved those marked
+	// resolved (server replicas only).
+	Conflicts, Resolved int
+}
+
+// Apply merges a changeset from another replica in one transaction: per
+// column, the change with the greater (hlc, site) wins; equal clocks are
+// the same write and change nothing, so applying twice, or in any order,
+// ends the same. Writes are not captured again. A set with a batch id
+// already applied here is a no-op (Result.Duplicate).
+//
+// On a server replica, concurrent edits are recorded in the conflicts table
+// (see the package comment) within the same transaction.
+//
+// Apply refuses the whole set, changing nothing, when a change fails
+// wire.Validate (an error wrapping a *wire.Error) or a clock is too far
+// ahead of the local physical clock (an error wrapping *hlc.DriftError).
+func (r *Replica) Apply(ctx context.Context, set *change.Set, opts ApplyOptions) (Result, error) {
+	var res Result
+	if err := wire.Validate(set, schema.Reg); err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	for _, c := range set.Changes {
+		if err := r.clock.Check(c.Clock.HLC); err != nil {
+			return res, fmt.Errorf("apply changeset %s: change %s: %w", set.Batch, c, err)
+		}
+	}
+	// Writers are stored outside the transaction: a rollback must not leave
+	// cached numbers that name no row.
+	ws := map[writer]int64{}
+	for _, c := range set.Changes {
+		k := writer{c.Clock.Site, c.User}
+		if _, ok := ws[k]; !ok {
+			w, err := r.writers.id(ctx, r.db, k.site, k.user)
+			if err != nil {
+				return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+			}
+			ws[k] = w
+		}
+	}
+	system, err := r.writers.id(ctx, r.db, r.site, "")
+	if err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+
+	r.syncMu.Lock()
+	defer r.syncMu.Unlock()
+	s, err := r.begin(ctx)
+	if err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	defer s.rollback()
+	if set.Batch != "" {
+		var n int
+		if err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_batches WHERE batch = ?`, set.Batch).Scan(&n); err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+		if n > 0 {
+			res.Duplicate = true
+			res.Ignored = len(set.Changes)
+			if err := s.commit(); err != nil {
+				return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+			}
+			return res, nil
+		}
+	}
+	m := merger{s: s, ws: ws, detect: r.target == schema.Server}
+	r.applying.Store(true)
+	err = m.merge(set.Changes, &res)
+	r.applying.Store(false)
+	if err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	for _, c := range set.Changes {
+		if err := r.clock.Update(c.Clock.HLC); err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+	}
+	if err := s.flush(); err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	// Conflict records are this replica's own writes: captured, by the
+	// system user.
+	if len(m.conflicts) > 0 || len(m.resolves) > 0 {
+		r.tx.mu.Lock()
+		r.override = system
+		r.tx.mu.Unlock()
+		err := m.record(&res)
+		r.tx.mu.Lock()
+		r.override = 0
+		r.tx.mu.Unlock()
+		if err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+	}
+	if _, err := s.tx.ExecContext(ctx, `UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1`, int64(r.clock.Last())); err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	if set.Batch != "" {
+		if _, err := s.tx.ExecContext(ctx, `INSERT INTO sync_batches (batch, site, applied_at) VALUES (?, ?, ?)`,
+			set.Batch, set.Site, r.now().UTC().Format(time.RFC3339)); err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+	}
+	if opts.PullCursor != "" {
+		if _, err := s.tx.ExecContext(ctx, `UPDATE sync_state SET pull_cursor = ? WHERE id = 1`, opts.PullCursor); err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+	}
+	if err := s.commit(); err != nil {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	return res, nil
+}
+
+// merger merges one changeset inside a session.
+type merger struct {
+	s         *session
+	ws        map[writer]int64
+	detect    bool
+	conflicts []conflict
+	resolves  []resolve
+}
+
+// merge applies changes row by row, in order.
+func (m *merger) merge(changes []change.Change, res *Result) error {
+	for i := 0; i < len(changes); {
+		j := i + 1
+		for j < len(changes) && changes[j].Table == changes[i].Table && changes[j].ID == changes[i].ID {
+			j++
+		}
+		if err := m.mergeRow(changes[i:j], res); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+// mergeRow applies the changes of one row.
+func (m *merger) mergeRow(changes []change.Change, res *Result) error {
+	s, r := m.s, m.s.r
+	meta := r.byName[changes[0].Table]
+	id := changes[0].ID
+	st, err := s.row(meta.t, id)
+	if err != nil {
+		return err
+	}
+	d, err := s.readRow(meta, id)
+	if err != nil {
+		return err
+	}
+	var written []int
+	var seq int64
+	oldPend := st.pend
+	for _, c := range changes {
+		bit := meta.byCol[c.Column]
+		ci := meta.col[bit]
+		cur, _, has := st.clk.cell(bit)
+		curW := r.writers.get(cur.w)
+		curClock := change.Clock{}
+		if has {
+			curClock = change.Clock{HLC: hlc.Timestamp(cur.hlc), Site: curW.site}
+		}
+		cmp := c.Clock.Compare(curClock)
+		if has && cmp == 0 {
+			res.Ignored++
+			continue
+		}
+		concurrent := has && m.detect && c.Base != curClock && c.Clock.Site != curClock.Site &&
+			!change.EqualValues(c.Value, d.vals[ci]) && detectable(meta.table)
+		if cmp < 0 {
+			if concurrent {
+				m.conflicts = append(m.conflicts, conflict{meta: meta, id: id, col: c.Column,
+					winner: side{curClock, curW.user, d.vals[ci]}, loser: side{c.Clock, c.User, c.Value}})
+			}
+			res.Ignored++
+			continue
+		}
+		// c wins.
+		if concurrent {
+			m.conflicts = append(m.conflicts, conflict{meta: meta, id: id, col: c.Column,
+				winner: side{c.Clock, c.User, c.Value}, loser: side{curClock, curW.user, d.vals[ci]}})
+		} else if has && m.detect && c.Base == curClock {
+			m.resolves = append(m.resolves, resolve{meta: meta, id: id, col: c.Column, winner: curClock, by: c.User})
+		}
+		if has && !m.detect {
+			if err := m.keepLost(st, bit, d.vals[ci]); err != nil {
+				return err
+			}
+		}
+		if seq == 0 {
+			seq = s.nextSeq()
+		}
+		w := m.ws[writer{c.Clock.Site, c.User}]
+		st.clk = st.clk.set(uint64(1)<<uint(bit), clockRef{hlc: uint64(c.Clock.HLC), w: w}, seq, nil)
+		d.vals[ci] = c.Value
+		written = append(written, ci)
+		res.Applied++
+	}
+	if seq == 0 {
+		return nil
+	}
+	st.seq = seq
+	if oldPend != 0 {
+		st.pend = r.firstPending(st, oldPend)
+	}
+	s.touch(st)
+	return s.writeRow(meta, id, d, dedupe(written))
+}
+
+// keepLost saves our own unacknowledged write of column bit before a
+// remote change overwrites it, so it is still pushed (device replicas).
+func (m *merger) keepLost(st *rowState, bit int, value any) error {
+	i := st.clk.find(bit)
+	g := &st.clk[i]
+	if !m.s.r.pending(st, g) {
+		return nil
+	}
+	base, _ := g.baseOf(bit)
+	// The write belongs to the pending batch if the batch sent it.
+	_, err := m.s.tx.ExecContext(m.s.ctx, `INSERT OR REPLACE INTO sync_lost (seq, t, id, c, value, hlc, w, base_hlc, base_w, batch)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, EXISTS (SELECT 1 FROM sync_batch b, sync_state s
+			WHERE b.t = ?2 AND b.id = ?3 AND b.pend <= ?1 AND s.id = 1 AND ?1 <= s.batch_seq))`,
+		g.seq, st.key.t, st.key.id, bit, value, int64(g.hlc), g.w, int64(base.hlc), base.w)
+	if err != nil {
+		return fmt.Errorf("keep overwritten write %d/%s: %w", st.key.t, st.key.id, err)
+	}
+	return nil
+}
+
+// firstPending returns the sequence of the row's first own write at or
+// after pend, or 0 when none is left.
+func (r *Replica) firstPending(st *rowState, pend int64) int64 {
+	var first int64
+	for i := range st.clk {
+		g := &st.clk[i]
+		if g.seq >= pend && r.isOwn(g.w) && (first == 0 || g.seq < first) {
+			first = g.seq
+		}
+	}
+	return first
+}
+
+// detectable reports whether concurrent edits of t's rows are conflicts:
+// not for append-only events, nor for the conflict records themselves.
+func detectable(t *schema.Table) bool { return !t.AppendOnly && t.Name != "conflicts" }
+
+func dedupe(cols []int) []int {
+	seen := map[int]bool{}
+	out := cols[:0]
+	for _, c := range cols {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}

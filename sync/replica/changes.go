@@ -1,0 +1,226 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"doorstep/schema"
+	"doorstep/sync/change"
+	"doorstep/sync/hlc"
+)
+
+// Cursor is a position in a replica's change sequence, for paging through
+// Changes. The zero Cursor is "from the beginning".
+//
+// Every change a replica stores gets a local sequence number, and every
+// row remembers the number of its latest change. A round of pages walks
+// the rows changed after Since in row order, returning from each row the
+// columns changed after Since; After is how far the round got. When a round
+// ends (Page.Done) the next cursor has Since = After: everything up to
+// there has been returned. (A row changed again during a round moves to the
+// end and is returned again, never skipped.)
+type Cursor struct {
+	Since, After int64
+}
+
+// String encodes the cursor as "since.after".
+func (c Cursor) String() string {
+	return strconv.FormatInt(c.Since, 10) + "." + strconv.FormatInt(c.After, 10)
+}
+
+// ParseCursor decodes Cursor.String's form; "" is the zero Cursor.
+func ParseCursor(s string) (Cursor, error) {
+	if s == "" {
+		return Cursor{}, nil
+	}
+	a, b, ok := strings.Cut(s, ".")
+	since, err1 := strconv.ParseInt(a, 10, 64)
+	after, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil || since < 0 || after < since {
+		return Cursor{}, fmt.Errorf("bad sync cursor %q", s)
+	}
+	return Cursor{Since: since, After: after}, nil
+}
+
+// Row is the changed columns of one row, as Changes lists them.
+type Row struct {
+	Table string
+	ID    string
+	// Scope is the row's current value of its table's ScopeColumn
+	// (community_id or street_id; "" for district tables or NULL).
+	Scope string
+	// Pairing is the row's current value of its table's PairingColumn (the
+	// row id when that column is "id"; "" when the table has none).
+	Pairing string
+	// Seq is the local sequence number of the row's latest change.
+	Seq int64
+	// Changes are the row's columns changed in the range, each with its
+	// current value, clock, user and (for our own writes) base.
+	Changes []change.Change
+}
+
+// Page is one page of Changes.
+type Page struct {
+	Rows []Row
+	// Next is the cursor for the following page (or, when Done, for the
+	// next round).
+	Next Cursor
+	// Done: this page reached the newest change.
+	Done bool
+}
+
+// Changes lists the changes after cursor from, at most limit rows (100
+// when limit <= 0), oldest first. The server filters the rows by the
+// user's scope, sends their Changes, and hands the device Next.
+func (r *Replica) Changes(ctx context.Context, from Cursor, limit int) (Page, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	s, unlock, err := r.beginRead(ctx)
+	if err != nil {
+		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	defer unlock()
+	defer s.rollback()
+	rows, err := s.tx.QueryContext(ctx, `SELECT t, id, seq, clk FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
+	if err != nil {
+		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	type hit struct {
+		t   int64
+		id  string
+		seq int64
+		clk []byte
+	}
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.t, &h.id, &h.seq, &h.clk); err != nil {
+			rows.Close()
+			return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	page := Page{Next: Cursor{Since: from.Since, After: from.After}}
+	for _, h := range hits {
+		rc, err := decodeRowClock(h.clk)
+		if err != nil {
+			return Page{}, fmt.Errorf("list changes: row %d/%s: %w", h.t, h.id, err)
+		}
+		row, err := s.listRow(h.t, h.id, rc, from.Since)
+		if err != nil {
+			return Page{}, err
+		}
+		row.Seq = h.seq
+		page.Rows = append(page.Rows, row)
+		page.Next.After = h.seq
+	}
+	if len(hits) < limit {
+		page.Done = true
+		page.Next.Since = page.Next.After
+	}
+	if err := s.commit(); err != nil {
+		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	return page, nil
+}
+
+// RowState returns every column of one row with its clock: what a replica
+// must send when a row newly enters a user's scope (Changes only lists the
+// columns changed since the cursor). ok is false when the row is unknown.
+func (r *Replica) RowState(ctx context.Context, table, id string) (row Row, ok bool, err error) {
+	m, known := r.byName[table]
+	if !known {
+		return Row{}, false, fmt.Errorf("row state %s/%s: table not synced", table, id)
+	}
+	s, unlock, err := r.beginRead(ctx)
+	if err != nil {
+		return Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
+	}
+	defer unlock()
+	defer s.rollback()
+	st, err := s.row(m.t, id)
+	if err != nil {
+		return Row{}, false, err
+	}
+	if !st.stored && !st.dirty {
+		return Row{}, false, s.commit()
+	}
+	row, err = s.listRow(m.t, id, st.clk, 0)
+	if err != nil {
+		return Row{}, false, err
+	}
+	row.Seq = st.seq
+	return row, true, s.commit()
+}
+
+// listRow builds a Row from a row clock: the columns changed after since.
+func (s *session) listRow(t int64, id string, rc rowClock, since int64) (Row, error) {
+	m := s.r.meta(t)
+	if m == nil {
+		return Row{}, fmt.Errorf("list changes: unknown table number %d", t)
+	}
+	d, err := s.readRow(m, id)
+	if err != nil {
+		return Row{}, err
+	}
+	row := Row{Table: m.table.Name, ID: id}
+	if m.table.Scope != schema.ScopeDistrict {
+		row.Scope, _ = d.vals[m.col[m.byCol[m.table.ScopeColumn]]].(string)
+	}
+	switch {
+	case m.table.Pairing == schema.NoPairingAccess:
+	case m.table.PairingColumn == "id":
+		row.Pairing = id
+	default:
+		row.Pairing, _ = d.vals[m.col[m.byCol[m.table.PairingColumn]]].(string)
+	}
+	for i := range rc {
+		g := &rc[i]
+		if g.seq <= since {
+			continue
+		}
+		wr := s.r.writers.get(g.w)
+		for _, bit := range columns(g.mask) {
+			ci, ok := m.col[bit]
+			if !ok {
+				continue
+			}
+			c := change.Change{
+				Table: m.table.Name, ID: id, Column: m.table.Columns[ci].Name, Value: d.vals[ci],
+				Clock: change.Clock{HLC: hlc.Timestamp(g.hlc), Site: wr.site}, User: wr.user,
+			}
+			if b, ok := g.baseOf(bit); ok {
+				c.Base = change.Clock{HLC: hlc.Timestamp(b.hlc), Site: s.r.writers.get(b.w).site}
+			}
+			row.Changes = append(row.Changes, c)
+		}
+	}
+	sortByColumn(row.Changes, m)
+	return row, nil
+}
+
+// sortByColumn orders a row's changes like the registry's columns.
+func sortByColumn(cs []change.Change, m *tableMeta) {
+	idx := func(c change.Change) int { return m.col[m.byCol[c.Column]] }
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && idx(cs[j]) < idx(cs[j-1]); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// Changes flattens the page's rows into one list of changes.
+func (p Page) Changes() []change.Change {
+	var out []change.Change
+	for _, r := range p.Rows {
+		out = append(out, r.Changes...)
+	}
+	return out
+}

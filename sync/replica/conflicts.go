@@ -1,0 +1,104 @@
+package replica
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"doorstep/schema"
+	"doorstep/sync/change"
+)
+
+// conflictNamespace is the UUID v5 namespace of conflict record ids.
+var conflictNamespace = uuid.MustParse("6f1c2a7e-3b0d-5e8f-9a41-d00257e90000")
+
+// side is one of two concurrent writes of a column.
+type side struct {
+	clock change.Clock
+	user  string
+	value any
+}
+
+// conflict is a concurrent edit detected by Apply.
+type conflict struct {
+	meta          *tableMeta
+	id, col       string
+	winner, loser side
+}
+
+// resolve marks open conflicts on a column whose winner a later write
+// (based on it) has replaced.
+type resolve struct {
+	meta    *tableMeta
+	id, col string
+	winner  change.Clock
+	by      string
+}
+
+// ConflictID returns the id of the conflict record for two concurrent
+// writes of one column: a UUID v5 of the table, row, column and both
+// clocks, so every replica that detects the same conflict names it alike.
+func ConflictID(table, rowID, column string, winner, loser change.Clock) string {
+	key := table + "\x00" + rowID + "\x00" + column + "\x00" +
+		strconv.FormatUint(uint64(winner.HLC), 10) + "\x00" + winner.Site + "\x00" +
+		strconv.FormatUint(uint64(loser.HLC), 10) + "\x00" + loser.Site
+	return uuid.NewSHA1(conflictNamespace, []byte(key)).String()
+}
+
+// jsonValue encodes a change value for conflicts.winner_value/loser_value.
+func jsonValue(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only float infinities fail; keep them readable.
+		return strconv.Quote(fmt.Sprint(v))
+	}
+	return string(b)
+}
+
+// record writes the conflict records and resolutions the merge found. The
+// writes go through the capture triggers: they are this replica's own
+// changes and sync like any other.
+func (m *merger) record(res *Result) error {
+	s := m.s
+	now := s.r.now().UTC().Format(time.RFC3339)
+	for _, c := range m.conflicts {
+		community := ""
+		if c.meta.table.Scope == schema.ScopeCommunity {
+			d, err := s.readRow(c.meta, c.id)
+			if err != nil {
+				return err
+			}
+			if v, ok := d.vals[c.meta.col[c.meta.byCol[c.meta.table.ScopeColumn]]].(string); ok {
+				community = v
+			}
+		}
+		id := ConflictID(c.meta.table.Name, c.id, c.col, c.winner.clock, c.loser.clock)
+		r, err := s.tx.ExecContext(s.ctx, `INSERT INTO conflicts (id, tbl, row_id, col, community_id,
+			winner_value, loser_value, winner_hlc, loser_hlc, winner_site, loser_site, winner_user, loser_user,
+			detected_at, resolved, resolved_by, resolved_at, deleted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0) ON CONFLICT (id) DO NOTHING`,
+			id, c.meta.table.Name, c.id, c.col, community, jsonValue(c.winner.value), jsonValue(c.loser.value),
+			int64(c.winner.clock.HLC), int64(c.loser.clock.HLC), c.winner.clock.Site, c.loser.clock.Site,
+			c.winner.user, c.loser.user, now)
+		if err != nil {
+			return fmt.Errorf("record conflict %s: %w", id, err)
+		}
+		if n, _ := r.RowsAffected(); n > 0 {
+			res.Conflicts++
+		}
+	}
+	for _, v := range m.resolves {
+		r, err := s.tx.ExecContext(s.ctx, `UPDATE conflicts SET resolved = 1, resolved_by = ?, resolved_at = ?
+			WHERE row_id = ? AND col = ? AND resolved = 0 AND tbl = ? AND winner_hlc = ? AND winner_site = ?`,
+			v.by, now, v.id, v.col, v.meta.table.Name, int64(v.winner.HLC), v.winner.Site)
+		if err != nil {
+			return fmt.Errorf("resolve conflicts on %s/%s.%s: %w", v.meta.table.Name, v.id, v.col, err)
+		}
+		n, _ := r.RowsAffected()
+		res.Resolved += int(n)
+	}
+	return nil
+}

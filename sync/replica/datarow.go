@@ -1,0 +1,94 @@
+package replica
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// dataRow is the current content of one row of a synced table.
+type dataRow struct {
+	exists bool
+	vals   []any // by index in table.Columns
+}
+
+// selectSQL returns the query reading every synced column of a row.
+func selectSQL(m *tableMeta) string {
+	return fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, strings.Join(m.table.ColumnNames(), ", "), m.table.Name)
+}
+
+// readRow reads row id of table m (all columns).
+func (s *session) readRow(m *tableMeta, id string) (*dataRow, error) {
+	d := &dataRow{vals: make([]any, len(m.table.Columns))}
+	ptrs := make([]any, len(d.vals))
+	for i := range d.vals {
+		ptrs[i] = &d.vals[i]
+	}
+	err := s.tx.QueryRowContext(s.ctx, m.sel, id).Scan(ptrs...)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return d, nil
+	case err != nil:
+		return nil, fmt.Errorf("read %s/%s: %w", m.table.Name, id, err)
+	}
+	d.exists = true
+	for i, v := range d.vals {
+		d.vals[i] = normalize(v)
+	}
+	return d, nil
+}
+
+// normalize turns a scanned SQLite value into a change value.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case []byte:
+		return string(x)
+	case int:
+		return int64(x)
+	}
+	return v
+}
+
+// writeRow stores the columns in cols (indexes into table.Columns) of row
+// id, inserting the row when it does not exist.
+func (s *session) writeRow(m *tableMeta, id string, d *dataRow, cols []int) error {
+	if len(cols) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	args := make([]any, 0, len(cols)+1)
+	if d.exists {
+		b.WriteString("UPDATE ")
+		b.WriteString(m.table.Name)
+		b.WriteString(" SET ")
+		for k, i := range cols {
+			if k > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(m.table.Columns[i].Name)
+			b.WriteString(" = ?")
+			args = append(args, d.vals[i])
+		}
+		b.WriteString(" WHERE id = ?")
+		args = append(args, id)
+	} else {
+		b.WriteString("INSERT INTO ")
+		b.WriteString(m.table.Name)
+		b.WriteString(" (id")
+		args = append(args, id)
+		for _, i := range cols {
+			b.WriteString(", ")
+			b.WriteString(m.table.Columns[i].Name)
+			args = append(args, d.vals[i])
+		}
+		b.WriteString(") VALUES (?")
+		b.WriteString(strings.Repeat(", ?", len(cols)))
+		b.WriteString(")")
+	}
+	if _, err := s.tx.ExecContext(s.ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("write %s/%s: %w", m.table.Name, id, err)
+	}
+	d.exists = true
+	return nil
+}

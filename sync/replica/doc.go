@@ -1,0 +1,42 @@
+// Package replica opens a device or server SQLite database whose synced
+// tables (schema.Reg) are change-captured by triggers and merged by
+// per-column last-writer-wins, with conflicts recorded, never silent.
+//
+// # Writing
+//
+// Open a replica and write the synced tables with ordinary SQL through
+// DB(): every INSERT and UPDATE is captured in the same transaction, all
+// changes of one transaction share one hybrid-logical-clock time (a form
+// save wins or loses as a whole), a DELETE becomes "deleted = 1", and a
+// row's id can never change. Writes are attributed to SetUser's user; use
+// Write to attribute one transaction to someone else (the server's admin
+// commands).
+//
+// # Syncing
+//
+// A device pushes Outbox() — its own unacknowledged changes under a batch
+// id that stays the same until Ack, so a replayed push is a no-op — and
+// applies pulled pages with Apply, storing the opaque pull cursor in the
+// same transaction (ApplyOptions.PullCursor, read back with PullCursor).
+//
+// The server applies pushes with Apply (atomically; a batch id seen before
+// changes nothing) and serves pulls from Changes: rows changed after a
+// Cursor, in local sequence order, each with the current value of its
+// scope and pairing columns so the server can filter by what the user may
+// see.
+//
+// # Conflicts
+//
+// The server is the hub every change passes through, so it alone detects
+// concurrent edits: an incoming change whose base (the clock of the value
+// its writer saw) is not the column's current clock, from another site,
+// with a different value. The winner is still the later (hlc, site); the
+// loser's value is kept in a conflicts row (deterministic id, so detecting
+// it twice yields one row) that syncs to devices like any other row. A
+// later change whose base is the winner's clock resolves it. Devices never
+// detect: they see only the winning states, and if a pulled change
+// overwrites one of their own unpushed writes, that write is still pushed
+// (sync_lost) so the server records it. Users: every change carries the
+// user of its writer — the device's signed-in user at the time of the
+// write (SetUser), or the user given to Write.
+package replica

@@ -1,0 +1,106 @@
+package replica
+
+import (
+	"fmt"
+)
+
+// Folding: the capture triggers only append to sync_log. Every sync
+// operation first folds the log into the row clocks, in capture order,
+// inside its own write transaction — so what it reads is complete, and the
+// app's writes never pay for clock bookkeeping.
+//
+// Folding one entry gives the entry's columns its clock under a new local
+// sequence number, and records each column's base: the clock it had —
+// except that when that clock is our own write still waiting for the
+// server, the base stays that write's base. The server never saw the
+// intermediate value, so the value we last saw from outside is what this
+// write replaces; otherwise two quick saves of one form would look to the
+// server like a conflict with ourselves.
+
+type logEntry struct {
+	t    int64
+	id   string
+	mask uint64
+	ref  clockRef
+}
+
+// fold moves every sync_log entry into the row clocks.
+func (s *session) fold() error {
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT t, id, mask, hlc, w FROM sync_log ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("fold capture log: %w", err)
+	}
+	var entries []logEntry
+	for rows.Next() {
+		var e logEntry
+		var mask, h int64
+		if err := rows.Scan(&e.t, &e.id, &mask, &h, &e.ref.w); err != nil {
+			rows.Close()
+			return fmt.Errorf("fold capture log: %w", err)
+		}
+		e.mask, e.ref.hlc = uint64(mask), uint64(h)
+		entries = append(entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("fold capture log: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	var last uint64
+	for _, e := range entries {
+		if err := s.r.writers.ensure(s.ctx, s.tx, e.ref.w); err != nil {
+			return err
+		}
+		if s.r.meta(e.t) == nil {
+			return fmt.Errorf("fold capture log: unknown table number %d", e.t)
+		}
+		st, err := s.row(e.t, e.id)
+		if err != nil {
+			return err
+		}
+		s.capture(st, e.mask, e.ref)
+		last = max(last, e.ref.hlc)
+	}
+	if _, err := s.tx.ExecContext(s.ctx, `DELETE FROM sync_log`); err != nil {
+		return fmt.Errorf("fold capture log: %w", err)
+	}
+	if _, err := s.tx.ExecContext(s.ctx, `UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1`, int64(last)); err != nil {
+		return fmt.Errorf("fold capture log: %w", err)
+	}
+	return nil
+}
+
+// capture records a local write of the columns in mask at clock ref.
+func (s *session) capture(st *rowState, mask uint64, ref clockRef) {
+	var base []baseEntry
+	for _, c := range columns(mask) {
+		i := st.clk.find(c)
+		if i < 0 {
+			continue
+		}
+		g := &st.clk[i]
+		b := g.clockRef
+		if s.r.pending(st, g) {
+			var ok bool
+			if b, ok = g.baseOf(c); !ok {
+				continue
+			}
+		}
+		base = addBase(base, uint64(1)<<uint(c), b)
+	}
+	seq := s.nextSeq()
+	st.clk = st.clk.set(mask, ref, seq, base)
+	st.seq = seq
+	if s.r.target == "device" && st.pend == 0 {
+		st.pend = seq
+	}
+	s.touch(st)
+}
+
+// pending reports whether group g of row st is our own write not yet
+// acknowledged by the server (devices only).
+func (r *Replica) pending(st *rowState, g *group) bool {
+	return st.pend != 0 && g.seq >= st.pend && r.isOwn(g.w)
+}

@@ -1,0 +1,257 @@
+package replica
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rs/xid"
+
+	"doorstep/schema"
+	"doorstep/sync/hlc"
+)
+
+// Options configure Open. The zero value opens a device replica with the
+// real clock and random ids.
+type Options struct {
+	// Target selects the migrations: schema.Device (the default when empty)
+	// or schema.Server. A server replica is the hub every change passes
+	// through, so it alone detects conflicts (see Apply).
+	Target schema.Target
+	// Now is the physical clock; time.Now when nil.
+	Now func() time.Time
+	// MaxDrift bounds how far ahead of Now a remote clock may be;
+	// hlc.DefaultMaxDrift when zero.
+	MaxDrift time.Duration
+	// Site is the site id (a canonical UUID) for a new database; ignored
+	// for an existing one, which keeps its own. NewSite() when empty.
+	Site string
+	// NewSite makes a random site UUID; uuid.NewString when nil.
+	NewSite func() string
+	// NewBatchID makes push batch ids; xid.New().String() when nil.
+	NewBatchID func() string
+}
+
+// Replica is one SQLite database whose synced tables are captured and
+// merged. It is safe for concurrent use.
+type Replica struct {
+	db     *sql.DB
+	path   string
+	target schema.Target
+	site   string
+	now    func() time.Time
+	newID  func() string
+	clock  *hlc.Clock
+
+	applying atomic.Bool // Apply is merging: capture off
+	tx       txState
+
+	tables   []*tableMeta // by sync_tables.t
+	byName   map[string]*tableMeta
+	writers  writerCache
+	defaultW atomic.Int64 // writer of DB() writes
+	override int64        // writer for the open Write transaction (under tx.mu)
+
+	syncMu sync.Mutex // one sync operation (Apply, Outbox, Ack, Changes) at a time
+}
+
+// Open opens (creating if needed) the replica database at path: it applies
+// the target's migrations and the sync metadata tables, installs the
+// capture triggers and starts the clock where the database left it.
+func Open(ctx context.Context, path string, opts Options) (*Replica, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open replica %s: path may not contain ? or #", path)
+	}
+	if opts.Target == "" {
+		opts.Target = schema.Device
+	}
+	if opts.Target != schema.Device && opts.Target != schema.Server {
+		return nil, fmt.Errorf("open replica %s: unknown target %q", path, opts.Target)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.NewSite == nil {
+		opts.NewSite = uuid.NewString
+	}
+	if opts.NewBatchID == nil {
+		opts.NewBatchID = func() string { return xid.New().String() }
+	}
+	r := &Replica{path: path, target: opts.Target, now: opts.Now, newID: opts.NewBatchID}
+	r.writers.init()
+	drv, err := r.newDriver()
+	if err != nil {
+		return nil, fmt.Errorf("open replica %s: %w", path, err)
+	}
+	dsn := path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)"
+	r.db = sql.OpenDB(connector{drv: drv, dsn: dsn})
+	if err := r.init(ctx, opts); err != nil {
+		r.db.Close()
+		return nil, fmt.Errorf("open replica %s: %w", path, err)
+	}
+	return r, nil
+}
+
+func (r *Replica) init(ctx context.Context, opts Options) error {
+	if err := r.migrate(ctx); err != nil {
+		return err
+	}
+	site := opts.Site
+	if site == "" {
+		site = opts.NewSite()
+	}
+	if _, err := uuid.Parse(site); err != nil || len(site) != 36 || strings.ToLower(site) != site {
+		return fmt.Errorf("site %q is not a canonical UUID", site)
+	}
+	if _, err := r.db.ExecContext(ctx, `INSERT OR IGNORE INTO sync_state (id, site) VALUES (1, ?)`, site); err != nil {
+		return fmt.Errorf("init sync state: %w", err)
+	}
+	var stored int64
+	var user string
+	if err := r.db.QueryRowContext(ctx, `SELECT site, hlc, user FROM sync_state WHERE id = 1`).Scan(&r.site, &stored, &user); err != nil {
+		return fmt.Errorf("read sync state: %w", err)
+	}
+	r.clock = hlc.NewClock(opts.Now, opts.MaxDrift, hlc.Timestamp(stored))
+	if err := r.loadTables(ctx); err != nil {
+		return err
+	}
+	if err := r.writers.load(ctx, r.db); err != nil {
+		return err
+	}
+	w, err := r.writers.id(ctx, r.db, r.site, user)
+	if err != nil {
+		return err
+	}
+	r.defaultW.Store(w)
+	return r.installTriggers(ctx)
+}
+
+// migrate runs schema.Migrate unless every migration of the target is
+// already recorded (the common case at start-up, where Migrate would open a
+// transaction per migration only to find it applied).
+func (r *Replica) migrate(ctx context.Context) error {
+	ms, err := schema.Migrations(r.target)
+	if err != nil {
+		return err
+	}
+	applied := map[int]bool{}
+	rows, err := r.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err == nil {
+		for rows.Next() {
+			var v int
+			if rows.Scan(&v) == nil {
+				applied[v] = true
+			}
+		}
+		rows.Close()
+	}
+	for _, m := range ms {
+		if !applied[m.Version] {
+			return schema.Migrate(ctx, r.db, r.target)
+		}
+	}
+	return nil
+}
+
+// DB returns the database handle. Write the synced tables with ordinary SQL
+// through it: every INSERT and UPDATE is captured in its own transaction, a
+// DELETE becomes "deleted = 1", and changing a row's id is refused. Never
+// open the file another way while the replica is open: writes from a handle
+// without the replica's functions fail (by design) rather than go
+// uncaptured.
+func (r *Replica) DB() *sql.DB { return r.db }
+
+// Close closes the database.
+func (r *Replica) Close() error {
+	if err := r.db.Close(); err != nil {
+		return fmt.Errorf("close replica %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// Site returns this replica's site id.
+func (r *Replica) Site() string { return r.site }
+
+// Target returns whether this is a device or server replica.
+func (r *Replica) Target() schema.Target { return r.target }
+
+// Clock returns the replica's hybrid logical clock.
+func (r *Replica) Clock() *hlc.Clock { return r.clock }
+
+// User returns the user that writes through DB() are attributed to.
+func (r *Replica) User() string { return r.writers.get(r.defaultW.Load()).user }
+
+// SetUser attributes later writes through DB() to user (the signed-in user
+// on a device; "" for none). It is remembered across restarts.
+func (r *Replica) SetUser(ctx context.Context, user string) error {
+	w, err := r.writers.id(ctx, r.db, r.site, user)
+	if err != nil {
+		return fmt.Errorf("set user %q: %w", user, err)
+	}
+	if _, err := r.db.ExecContext(ctx, `UPDATE sync_state SET user = ? WHERE id = 1`, user); err != nil {
+		return fmt.Errorf("set user %q: %w", user, err)
+	}
+	r.defaultW.Store(w)
+	return nil
+}
+
+// Write runs fn in one write transaction whose captured changes are
+// attributed to user (the server's admin commands, a device writing on
+// behalf of a user other than SetUser's). The transaction takes the write
+// lock before fn runs, so fn may read and then write without SQLITE_BUSY.
+// fn's writes share one clock: they win or lose together.
+func (r *Replica) Write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error {
+	w, err := r.writers.id(ctx, r.db, r.site, user)
+	if err != nil {
+		return fmt.Errorf("write as %q: %w", user, err)
+	}
+	tx, err := r.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("write as %q: %w", user, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	r.tx.mu.Lock()
+	r.override = w
+	r.tx.mu.Unlock()
+	err = fn(tx)
+	r.tx.mu.Lock()
+	r.override = 0
+	r.tx.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("write as %q: commit: %w", user, err)
+	}
+	return nil
+}
+
+// beginWrite begins a transaction holding the database's write lock.
+func (r *Replica) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	tx, err := r.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET hlc = hlc WHERE id = 1`); err != nil {
+		tx.Rollback() //nolint:errcheck // the lock error is the one to report
+		return nil, fmt.Errorf("take write lock: %w", err)
+	}
+	return tx, nil
+}
+
+// currentWriter is the writer of a transaction starting now (tx.mu held).
+func (r *Replica) currentWriter() int64 {
+	if r.override != 0 {
+		return r.override
+	}
+	return r.defaultW.Load()
+}
+
+// isOwn reports whether writer w is this replica's site.
+func (r *Replica) isOwn(w int64) bool { return r.writers.get(w).site == r.site }
