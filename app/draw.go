@@ -81,9 +81,9 @@ func newDrawScreen(x *App) *drawScreen {
 	s.save.Disable()
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.draw.streets"), s.streets),
-		widget.NewFormItem(lang.L("desk.draw.size"), container.NewGridWithColumns(2, s.byCount, s.size)),
+		widget.NewFormItem(lang.L("desk.draw.size"), container.NewBorder(nil, nil, s.byCount, nil, s.size)),
 		widget.NewFormItem(lang.L("desk.draw.options"), container.NewHBox(s.stratify, s.unannounced)),
-		widget.NewFormItem(lang.L("desk.draw.risk"), container.NewGridWithColumns(2, s.weighted, s.weight)),
+		widget.NewFormItem(lang.L("desk.draw.risk"), container.NewBorder(nil, nil, s.weighted, nil, s.weight)),
 		widget.NewFormItem(lang.L("desk.draw.inspectors"), s.inspectors),
 		widget.NewFormItem(lang.L("desk.draw.planned_on"), s.planned),
 		widget.NewFormItem(lang.L("desk.draw.seed"), s.seed),

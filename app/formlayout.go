@@ -24,6 +24,9 @@ func (k *formKit) grid(minCell float32, objs ...fyne.CanvasObject) *fyne.Contain
 type flowGrid struct {
 	minCell float32
 	width   *float32
+	// inset is the allowance for what surrounds the grid within *width;
+	// zero means gridInset (the cards of a form).
+	inset float32
 }
 
 // gridInset is the allowance for the padding of the cards and containers
@@ -42,7 +45,11 @@ func (g *flowGrid) cols(vis []fyne.CanvasObject) int {
 		cell = fyne.Max(cell, o.MinSize().Width)
 	}
 	pad := theme.Padding()
-	n := int((*g.width - gridInset + pad) / (cell + pad))
+	inset := g.inset
+	if inset == 0 {
+		inset = gridInset
+	}
+	n := int((*g.width - inset + pad) / (cell + pad))
 	return min(max(n, 1), max(len(vis), 1))
 }
 
@@ -97,6 +104,29 @@ func (g *flowGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h += rowH
 	}
 	return fyne.NewSize(w, h)
+}
+
+// widthSpy lays its objects out on top of each other at its full size,
+// first recording its width in *width: the flowGrids inside a screen that
+// is not a form page follow it, as a form's follow formPage.
+type widthSpy struct{ width *float32 }
+
+// Layout records the width, then gives every object the whole size.
+func (l widthSpy) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	*l.width = size.Width
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize is the largest of the objects'.
+func (widthSpy) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
 }
 
 // tightVBox stacks objects with no padding (a label over its input over

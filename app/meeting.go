@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/desk"
@@ -33,6 +34,7 @@ type meetingScreen struct {
 	noticeFrom *widget.Entry
 	note       *widget.Entry
 	attendees  *fyne.Container // a check per staff member who may attend
+	width      float32         // the New meeting tab's width (attendees wrap to it)
 	present    []*widget.Check
 	others     *widget.Entry
 	staff      []desk.Place
@@ -67,7 +69,10 @@ func newMeetingScreen(x *App) *meetingScreen {
 	s.noticeFrom.SetPlaceHolder(lang.L("desk.meeting.notice_from_hint"))
 	s.note = widget.NewEntry()
 	s.note.SetPlaceHolder(lang.L("desk.meeting.note"))
-	s.attendees = container.NewGridWrap(fyne.NewSize(128, 36))
+	// The attendees wrap to the width of the form's input column: the tab's
+	// width (widthSpy, below) less the form's labels.
+	attendeeGrid := &flowGrid{minCell: 120, width: &s.width}
+	s.attendees = container.New(attendeeGrid)
 	s.others = widget.NewEntry()
 	s.others.SetPlaceHolder(lang.L("desk.meeting.others"))
 	s.caseBox = container.NewVBox()
@@ -91,9 +96,15 @@ func newMeetingScreen(x *App) *meetingScreen {
 		}
 		return []sheet.Sheet{meeting.CasesSheet(cs)}
 	})
-	newTab := container.NewBorder(form, container.NewVBox(s.msg, container.NewHBox(hold)), nil, nil,
+	var labels float32
+	for _, it := range form.Items {
+		labels = fyne.Max(labels, widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Width)
+	}
+	attendeeGrid.inset = labels + 4*theme.Padding()
+	newTab := container.New(widthSpy{width: &s.width}, container.NewBorder(form,
+		container.NewVBox(s.msg, container.NewHBox(hold)), nil, nil,
 		container.NewVScroll(container.NewVBox(container.NewBorder(nil, nil, nil, export,
-			heading(lang.L("desk.meeting.cases"))), s.caseBox)))
+			heading(lang.L("desk.meeting.cases"))), s.caseBox))))
 
 	s.endedOnly = widget.NewCheck(lang.L("desk.meeting.ended_only"), func(bool) { s.loadNotices() })
 	s.noticeBox = container.NewVBox()

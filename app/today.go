@@ -188,3 +188,24 @@ func (x *App) openTodayItem(it records.TodayItem) {
 		x.openElder(it.ElderID, it.Title)
 	}
 }
+
+// OpenToday opens the first item of kind (records.TodayReturned,
+// records.TodaySpotCheck, …) of the Today list as tapping it does, and
+// reports whether there was one. It is for the screenshot tool and tests.
+func (x *App) OpenToday(kind string) bool {
+	if x.shell == nil || !x.Show("today") {
+		return false
+	}
+	items, err := x.store.Today(x.ctx(), x.me)
+	if err != nil {
+		x.showError("error.read", err)
+		return false
+	}
+	for _, it := range items {
+		if it.Kind == kind {
+			x.openTodayItem(it)
+			return true
+		}
+	}
+	return false
+}

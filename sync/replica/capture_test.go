@@ -241,3 +241,20 @@ func TestRowsWrittenBeforeCaptureAreAdopted(t *testing.T) {
 		t.Errorf("adopted row: %s", c)
 	}
 }
+
+func TestWritesBypassingTheReplicaFail(t *testing.T) {
+	r := mustOpen(t, schema.Device, nil)
+	// Another handle on the same file lacks the capture functions: its
+	// writes to synced tables fail instead of going uncaptured.
+	other, err := sql.Open("sqlite", r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec(`INSERT INTO households (id) VALUES (?)`, hh1); err == nil {
+		t.Fatal("an uncaptured write succeeded")
+	}
+	if _, err := other.Exec(`INSERT INTO drafts (form, record_id, data, updated_at) VALUES ('f', 'r', '{}', 'now')`); err != nil {
+		t.Errorf("a write to a device-only table failed: %v", err)
+	}
+}

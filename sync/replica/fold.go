@@ -1,6 +1,9 @@
 package replica
 
 import (
+	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 )
 
@@ -16,6 +19,17 @@ import (
 // intermediate value, so the value we last saw from outside is what this
 // write replaces; otherwise two quick saves of one form would look to the
 // server like a conflict with ourselves.
+
+// foldLog folds the capture log in a transaction of its own.
+func (r *Replica) foldLog(ctx context.Context) error {
+	r.syncMu.Lock()
+	defer r.syncMu.Unlock()
+	s, err := r.begin(ctx)
+	if err != nil {
+		return err
+	}
+	return s.commit()
+}
 
 type logEntry struct {
 	t    int64
@@ -47,6 +61,9 @@ func (s *session) fold() error {
 	}
 	if len(entries) == 0 {
 		return nil
+	}
+	if err := s.preload(entries); err != nil {
+		return err
 	}
 	var last uint64
 	for _, e := range entries {
@@ -103,4 +120,49 @@ func (s *session) capture(st *rowState, mask uint64, ref clockRef) {
 // acknowledged by the server (devices only).
 func (r *Replica) pending(st *rowState, g *group) bool {
 	return st.pend != 0 && g.seq >= st.pend && r.isOwn(g.w)
+}
+
+// preload reads the row clocks of every logged row in one query per table
+// (instead of one lookup per row); rows without one are new.
+func (s *session) preload(entries []logEntry) error {
+	ids := map[int64][]string{}
+	for _, e := range entries {
+		k := rowKey{e.t, e.id}
+		if _, ok := s.rows[k]; !ok {
+			s.rows[k] = &rowState{key: k}
+			ids[e.t] = append(ids[e.t], e.id)
+		}
+	}
+	for t, list := range ids {
+		arg, err := json.Marshal(list)
+		if err != nil {
+			return fmt.Errorf("fold capture log: %w", err)
+		}
+		rows, err := s.tx.QueryContext(s.ctx, `SELECT id, seq, pend, clk FROM sync_rows
+			WHERE t = ? AND id IN (SELECT value FROM json_each(?))`, t, string(arg))
+		if err != nil {
+			return fmt.Errorf("fold capture log: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var seq int64
+			var pend sql.NullInt64
+			var clk []byte
+			if err := rows.Scan(&id, &seq, &pend, &clk); err != nil {
+				rows.Close()
+				return fmt.Errorf("fold capture log: %w", err)
+			}
+			st := s.rows[rowKey{t, id}]
+			st.seq, st.pend, st.stored = seq, pend.Int64, true
+			if st.clk, err = decodeRowClock(clk); err != nil {
+				rows.Close()
+				return fmt.Errorf("row clock %d/%s: %w", t, id, err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("fold capture log: %w", err)
+		}
+	}
+	return nil
 }

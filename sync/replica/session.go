@@ -71,13 +71,7 @@ func (r *Replica) beginRead(ctx context.Context) (s *session, unlock func(), err
 			return nil, nil, fmt.Errorf("check capture log: %w", err)
 		}
 	}
-	r.syncMu.Lock()
-	s, err = r.begin(ctx)
-	if err == nil {
-		err = s.commit()
-	}
-	r.syncMu.Unlock()
-	if err != nil {
+	if err := r.foldLog(ctx); err != nil {
 		return nil, nil, err
 	}
 	return r.beginRead(ctx)

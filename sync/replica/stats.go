@@ -30,13 +30,7 @@ func (s Stats) Ratio() float64 {
 // dbstat table: pages in use per table and index.
 func (r *Replica) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	r.syncMu.Lock()
-	s, err := r.begin(ctx)
-	if err == nil {
-		err = s.commit()
-	}
-	r.syncMu.Unlock()
-	if err != nil {
+	if err := r.foldLog(ctx); err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
 	rows, err := r.db.QueryContext(ctx, `SELECT m.tbl_name, m.name, sum(d.pgsize), sum(d.payload)

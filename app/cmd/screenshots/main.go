@@ -1,12 +1,20 @@
-// Command screenshots renders every screen of the field app, with the demo
-// district loaded, to PNG files: <screen>-<lang>-<orientation>.png, in
-// zh-CN and en, landscape (1280×800) and portrait (800×1280).
+// Command screenshots renders every screen of the app, with the demo
+// district loaded, to PNG files [<role>-]<screen>-<lang>-<orientation>.png, in
+// zh-CN and en, landscape (1280×800) and portrait (800×1280): each role's
+// top-level screens, the household and elder screens, the four forms (a
+// means-test visit, its correction after a return, a spot check, a
+// screening, a volunteer's visit log) and a supervisor's review of a
+// record. The supervisor's device first receives a real conflict made by
+// two tablets through the sync engine (conflict.go).
 //
 // It runs on Fyne's headless test driver with the app's own theme, so it
 // needs no display: `make screenshots` (CGO_ENABLED=0 go run -tags ci).
+// The driver's painter clips less than the real one; clip.go makes up for
+// it.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"image/png"
@@ -20,6 +28,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"doorstep/app"
+	"doorstep/app/records"
 	"doorstep/schema"
 )
 
@@ -198,6 +207,12 @@ func shots(x *app.App, role schema.Role) []shot {
 					err = formOn(x, "households", "means_visit", id)
 				}
 				return err
+			}},
+			shot{"visit-returned", func(x *app.App) error {
+				if !x.OpenToday(records.TodayReturned) {
+					return errors.New("nothing was returned to the demo worker")
+				}
+				return nil
 			}},
 			shot{"spotcheck", func(x *app.App) error {
 				id, err := household(x)
