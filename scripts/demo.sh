@@ -33,5 +33,7 @@ trap stop_server EXIT
 
 # The app keeps its device database under the demo folder, so `make clean`
 # starts over and a real installation's data is never touched.
+# Fyne cannot parse the C/POSIX locale; the app is Chinese-first, so use zh-CN then.
+case "${LC_ALL:-${LANG:-C}}" in C|C.*|POSIX) export LANG=zh_CN.UTF-8; unset LC_ALL ;; esac
 DOORSTEP_DATA_DIR="$(cd "$dir" && pwd)/app" DOORSTEP_ENROLL="$enroll" \
-  LANG=${LANG:-zh_CN.UTF-8} bin/doorstep
+  bin/doorstep

@@ -25,6 +25,16 @@
 // scope and pairing columns so the server can filter by what the user may
 // see.
 //
+// # Storage
+//
+// The capture triggers append one entry per changed row to sync_log; every
+// sync operation first folds the log into sync_rows, one row per data row
+// whose BLOB packs the per-column clocks (rowclock.go). Each change gets a
+// local sequence number; a device marks rows with its own unacknowledged
+// changes (sync_rows.pend), remembers the pending push batch (sync_batch)
+// and keeps own writes a pulled change overwrote before they were pushed
+// (sync_lost). The tables are created by schema/migrations/*/0100_sync.sql.
+//
 // # Conflicts
 //
 // The server is the hub every change passes through, so it alone detects

@@ -32,7 +32,7 @@ type connector struct {
 	dsn string
 }
 
-// stmtCacheSize is how many Exec statements each connection keeps prepared.
+// stmtCacheSize is how many statements each connection keeps prepared.
 const stmtCacheSize = 64
 
 // Connect opens one connection.

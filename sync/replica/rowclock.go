@@ -199,17 +199,6 @@ func (rc rowClock) set(mask uint64, ref clockRef, seq int64, base []baseEntry) r
 	return append(rc, group{mask: mask, clockRef: ref, seq: seq, base: base})
 }
 
-// maxSeq returns the largest group seq.
-func (rc rowClock) maxSeq() int64 {
-	var m int64
-	for _, g := range rc {
-		if g.seq > m {
-			m = g.seq
-		}
-	}
-	return m
-}
-
 // columns lists the column numbers set in mask, in increasing order.
 func columns(mask uint64) []int {
 	out := make([]int, 0, bits.OnesCount64(mask))

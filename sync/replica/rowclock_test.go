@@ -42,7 +42,7 @@ func TestRowClockSet(t *testing.T) {
 		t.Errorf("cell 0: %+v", ref)
 	}
 	rc = rc.set(0b101, clockRef{hlc: 30, w: 1}, 3, nil)
-	if len(rc) != 2 || rc.maxSeq() != 3 {
+	if len(rc) != 2 || rc[1].seq != 3 {
 		t.Errorf("emptied group not dropped: %+v", rc)
 	}
 	if _, _, ok := rc.cell(5); ok {
