@@ -40,7 +40,7 @@ type Migration struct {
 
 // Migrations returns the migrations for a target in the order they apply.
 // Numbers are unique across the shared and target folders: 0001–0099 synced
-// data, 0100–0199 sync engine, 0200–0299 server, 0300–0399 device app.
+// data, 0100–0199 sync engine metadata, 0200–0299 server, 0300–0399 device app.
 func Migrations(target Target) ([]Migration, error) {
 	var out []Migration
 	for _, dir := range []string{"migrations", "migrations/" + string(target)} {

@@ -33,7 +33,7 @@
 // local sequence number; a device marks rows with its own unacknowledged
 // changes (sync_rows.pend), remembers the pending push batch (sync_batch)
 // and keeps own writes a pulled change overwrote before they were pushed
-// (sync_lost). The tables are created by schema/migrations/*/0100_sync.sql.
+// (sync_lost). The tables are created by schema/migrations/0100_sync.sql.
 //
 // # Conflicts
 //

@@ -1,5 +1,5 @@
--- Sync engine metadata (sync/replica). Never synced; the same on device and
--- server (schema/migrations/device/0100_sync.sql). Triggers that capture
+-- Sync engine metadata (sync/replica). Never synced; shared by device and
+-- server databases. Triggers that capture
 -- writes are generated from the table registry by sync/replica at open.
 
 -- This replica: its site id, the last hybrid-logical-clock time it issued or
