@@ -2,9 +2,12 @@ package app
 
 import (
 	"time"
+	"weak"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // idleCheckEvery is how often the background goroutine checks for idleness.
@@ -62,4 +65,111 @@ func (x *App) background() {
 		}
 	}()
 	x.sync.startAuto()
+}
+
+// activityArea is the window content under the shell: it counts pointer
+// movement anywhere over the window as activity. Fyne 2.7 has no window-wide
+// pointer hook; its desktop driver asks every object under the pointer for
+// its cursor on each movement, from the window's root down, so the root
+// hears about every movement and the deepest object still picks the cursor.
+type activityArea struct {
+	widget.BaseWidget
+	x       *App
+	content fyne.CanvasObject
+}
+
+func newActivityArea(x *App, content fyne.CanvasObject) *activityArea {
+	a := &activityArea{x: x, content: content}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// CreateRenderer shows the content.
+func (a *activityArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(a.content)
+}
+
+// Cursor records the pointer's movement as activity; the default cursor
+// yields to any object under it with a cursor of its own.
+func (a *activityArea) Cursor() desktop.Cursor {
+	a.x.touch()
+	return desktop.DefaultCursor
+}
+
+// activityList is a widget.List whose scrolling (by wheel, or by dragging
+// on a touch screen) counts as activity.
+type activityList struct {
+	widget.List
+	x *App
+}
+
+// newActivityList is widget.NewList for a screen of x.
+func newActivityList(x *App, length func() int, create func() fyne.CanvasObject,
+	update func(widget.ListItemID, fyne.CanvasObject)) *activityList {
+	l := &activityList{x: x}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// CreateRenderer is the list's, with its scroller reporting activity.
+func (l *activityList) CreateRenderer() fyne.WidgetRenderer {
+	r := l.List.CreateRenderer()
+	for _, o := range r.Objects() {
+		if sc, ok := o.(*container.Scroll); ok {
+			l.x.watchScroll(sc)
+		}
+	}
+	return r
+}
+
+// watchScroll makes scrolling sc count as activity, keeping what sc did
+// on scrolling before. Each scroller is hooked once.
+func (x *App) watchScroll(sc *container.Scroll) {
+	if x.watched == nil {
+		x.watched = map[weak.Pointer[container.Scroll]]bool{}
+	}
+	key := weak.Make(sc)
+	if x.watched[key] {
+		return
+	}
+	if len(x.watched) >= 256 { // forget the scrollers of screens long gone
+		for k := range x.watched {
+			if k.Value() == nil {
+				delete(x.watched, k)
+			}
+		}
+	}
+	x.watched[key] = true
+	prev := sc.OnScrolled
+	sc.OnScrolled = func(p fyne.Position) {
+		x.touch()
+		if prev != nil {
+			prev(p)
+		}
+	}
+}
+
+// watchScrolls hooks every scroller in the object tree under o that can
+// be reached through containers, cards, tabs and splits (a screen's own
+// scrollers; lists are activityLists).
+func (x *App) watchScrolls(o fyne.CanvasObject) {
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			x.watchScrolls(child)
+		}
+	case *container.Scroll:
+		x.watchScroll(c)
+		x.watchScrolls(c.Content)
+	case *widget.Card:
+		x.watchScrolls(c.Content)
+	case *container.AppTabs:
+		for _, it := range c.Items {
+			x.watchScrolls(it.Content)
+		}
+	case *container.Split:
+		x.watchScrolls(c.Leading)
+		x.watchScrolls(c.Trailing)
+	}
 }

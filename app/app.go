@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -67,6 +68,10 @@ type App struct {
 	// dataGen counts changes to the device data (a sync, the demo load, a
 	// saved form); screens that cache derived data compare it.
 	dataGen int
+
+	// watched are the scrollers whose scrolling counts as activity
+	// (activity.go).
+	watched map[weak.Pointer[container.Scroll]]bool
 
 	// fetching are the attachment downloads in progress (attachments.go).
 	fetching fetches

@@ -16,6 +16,7 @@ import (
 	"doorstep/app/records"
 	"doorstep/sync/change"
 	"doorstep/sync/client"
+	"doorstep/sync/client/api"
 	"doorstep/sync/replica"
 )
 
@@ -142,7 +143,29 @@ const pushBatch = 500
 // 0–0.5 while pushing and 0.5–1 while pulling. An error leaves everything
 // consistent: an unacknowledged batch is pushed again next time (the
 // server applies a batch once) and a page not applied is pulled again.
+//
+// Pulling also takes away what the user may no longer see (rows the server
+// lists as gone; everything not fetched again after the user's scope
+// changed), except rows holding writes not yet pushed. So a push the server
+// refuses (forbidden_scope after the user lost a community, say) does not
+// stop the pull: the refused writes stay in the outbox, and the refusal is
+// returned after the pull. An unreachable server ends the round at once.
 func (d *device) exchange(ctx context.Context, c *client.Client, progress func(float64)) error {
+	pushErr := d.pushAll(ctx, c, progress)
+	var refused *api.Error
+	if pushErr != nil && !errors.As(pushErr, &refused) {
+		return pushErr
+	}
+	progress(0.5)
+	if err := d.pullAll(ctx, c, progress); err != nil {
+		return errors.Join(pushErr, err)
+	}
+	progress(1)
+	return pushErr
+}
+
+// pushAll pushes the outbox batch by batch until it is empty.
+func (d *device) pushAll(ctx context.Context, c *client.Client, progress func(float64)) error {
 	total, err := d.pending(ctx)
 	if err != nil {
 		return err
@@ -154,7 +177,7 @@ func (d *device) exchange(ctx context.Context, c *client.Client, progress func(f
 			return err
 		}
 		if set.Batch == "" {
-			break
+			return nil
 		}
 		if _, err := c.Push(ctx, set); err != nil {
 			return err
@@ -167,7 +190,11 @@ func (d *device) exchange(ctx context.Context, c *client.Client, progress func(f
 			progress(0.5 * min(1, float64(pushed)/float64(total)))
 		}
 	}
-	progress(0.5)
+}
+
+// pullAll applies the server's pages after the stored cursor until none
+// is left, each with its cursor, gone rows and (after a scope change) purge.
+func (d *device) pullAll(ctx context.Context, c *client.Client, progress func(float64)) error {
 	cursor, err := d.rep.PullCursor(ctx)
 	if err != nil {
 		return err
@@ -177,16 +204,14 @@ func (d *device) exchange(ctx context.Context, c *client.Client, progress func(f
 		if err != nil {
 			return err
 		}
-		if _, err := d.rep.Apply(ctx, page.Set, replica.ApplyOptions{PullCursor: page.Cursor}); err != nil {
+		if _, err := client.ApplyPage(ctx, d.rep, page); err != nil {
 			return err
 		}
 		cursor = page.Cursor
 		if !page.More {
-			break
+			return nil
 		}
 		// The number of pages is unknown: approach 1 without reaching it.
 		progress(1 - 0.5/float64(pages+1))
 	}
-	progress(1)
-	return nil
 }

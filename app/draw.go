@@ -13,6 +13,7 @@ import (
 	"doorstep/app/desk"
 	"doorstep/app/desk/draw"
 	"doorstep/app/desk/sheet"
+	model "doorstep/app/forms"
 )
 
 // drawScreen is the spot-check draw (抽查): choose streets, a rate or a
@@ -127,7 +128,9 @@ func (s *drawScreen) reload() {
 }
 
 // plan reads the form; ok is false when a number or date is malformed.
-func (s *drawScreen) plan() (draw.Plan, bool) {
+// plan reads the form. When a field is not what it must be, it returns
+// the message saying which and why, and the field keeps what was typed.
+func (s *drawScreen) plan() (draw.Plan, string) {
 	p := draw.Plan{Stratify: s.stratify.Checked, Unannounced: s.unannounced.Checked, Note: strings.TrimSpace(s.note.Text)}
 	for _, name := range s.streets.Selected {
 		for _, st := range s.streetList {
@@ -136,53 +139,84 @@ func (s *drawScreen) plan() (draw.Plan, bool) {
 			}
 		}
 	}
-	num := func(e *widget.Entry) (int, bool) {
-		n, err := strconv.Atoi(strings.TrimSpace(e.Text))
-		return n, err == nil
+	// num reads a whole number of at least low (and at most high when
+	// high > 0) typed in the field labelled by key.
+	num := func(e *widget.Entry, key string, low, high int) (int, string) {
+		n, err := strconv.Atoi(strings.TrimSpace(model.HalfWidth(e.Text)))
+		if err != nil || n < low || high > 0 && n > high {
+			data := map[string]any{"Field": lang.L(key), "Min": low, "Max": high}
+			if high > 0 {
+				return 0, lang.L("desk.err.number_range", data)
+			}
+			return 0, lang.L("desk.err.number_min", data)
+		}
+		return n, ""
 	}
-	var ok bool
-	n, ok := num(s.size)
-	if !ok {
-		return p, false
-	}
+	var msg string
 	if s.byCount.Selected == lang.L("desk.draw.count") {
-		p.Count = n
-	} else {
-		p.RatePct = n
+		if p.Count, msg = num(s.size, "desk.draw.count", 1, 0); msg != "" {
+			return p, msg
+		}
+	} else if p.RatePct, msg = num(s.size, "desk.draw.rate", 1, 100); msg != "" {
+		return p, msg
 	}
 	if s.weighted.Checked {
-		if p.RiskWeight, ok = num(s.weight); !ok {
-			return p, false
+		if p.RiskWeight, msg = num(s.weight, "desk.draw.risk", 1, 0); msg != "" {
+			return p, msg
 		}
 	}
-	if p.Inspectors, ok = num(s.inspectors); !ok {
-		return p, false
+	if p.Inspectors, msg = num(s.inspectors, "desk.draw.inspectors", 1, 0); msg != "" {
+		return p, msg
 	}
+	var ok bool
 	if p.PlannedOn, ok = parseDateField(s.planned); !ok {
-		return p, false
+		return p, lang.L("desk.err.date_field", map[string]any{"Field": lang.L("desk.draw.planned_on")})
 	}
-	seed, err := strconv.ParseInt(strings.TrimSpace(s.seed.Text), 10, 64)
+	seed, err := strconv.ParseInt(strings.TrimSpace(model.HalfWidth(s.seed.Text)), 10, 64)
 	if err != nil {
-		return p, false
+		return p, lang.L("desk.err.number_min", map[string]any{"Field": lang.L("desk.draw.seed"), "Min": 0})
 	}
 	p.Seed = seed
-	return p, true
+	return p, ""
 }
 
 // doPreview draws the sample without saving it.
 func (s *drawScreen) doPreview() {
 	s.save.Disable()
 	s.draws = nil
-	p, ok := s.plan()
-	if !ok {
-		s.msg.SetText(lang.L("desk.err.number_or_date"))
+	p, msg := s.plan()
+	if msg != "" {
+		s.msg.SetText(msg)
 		s.msg.Show()
 		return
 	}
-	ds, err := draw.Preview(s.x.deskCtx(), s.x.office(), p)
+	o := s.x.office()
+	// A count is per street: more than a street has to draw is a mistake,
+	// not a wish for all of them.
+	for _, street := range p.Streets {
+		if p.Count == 0 {
+			break
+		}
+		pop, err := draw.Population(s.x.deskCtx(), o, street, o.Today())
+		if err != nil {
+			s.x.deskError("desk.err.load", err, s.msg)
+			return
+		}
+		if len(pop) < p.Count {
+			s.countOver(street, p.Count, len(pop))
+			return
+		}
+	}
+	ds, err := draw.Preview(s.x.deskCtx(), o, p)
 	if err != nil {
 		s.x.deskError("desk.err.load", err, s.msg)
 		return
+	}
+	for _, d := range ds { // households with a check still open are not drawn
+		if p.Count > 0 && d.Population-d.Skipped < p.Count {
+			s.countOver(d.StreetID, p.Count, d.Population-d.Skipped)
+			return
+		}
 	}
 	s.msg.Hide()
 	s.draws = ds
@@ -355,4 +389,21 @@ func (s *drawResultsScreen) reload() {
 		s.box.Add(widget.NewCard("", "", container.NewBorder(nil, nil, nil, status, l)))
 	}
 	s.box.Refresh()
+}
+
+// streetName is the name of street id among the supervisor's streets.
+func (s *drawScreen) streetName(id string) string {
+	for _, st := range s.streetList {
+		if st.ID == id {
+			return st.Name
+		}
+	}
+	return id
+}
+
+// countOver says a street has fewer households to draw than the count.
+func (s *drawScreen) countOver(street string, count, available int) {
+	s.msg.SetText(lang.L("desk.err.count_over", map[string]any{"Count": count,
+		"Street": s.streetName(street), "Available": available}))
+	s.msg.Show()
 }

@@ -18,7 +18,7 @@ type eldersScreen struct {
 	all    []records.ElderSummary
 	shown  []records.ElderSummary
 	filter *widget.Entry
-	list   *widget.List
+	list   *activityList
 	empty  *widget.Label
 	root   fyne.CanvasObject
 }
@@ -30,7 +30,7 @@ func newEldersScreen(x *App) *eldersScreen {
 	s.filter.OnChanged = func(string) { x.touch(); s.apply() }
 	s.empty = widget.NewLabel(lang.L("elders.empty"))
 	s.empty.Hide()
-	s.list = widget.NewList(
+	s.list = newActivityList(x,
 		func() int { return len(s.shown) },
 		newElderRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*elderRow).set(s.x, s.shown[id]) },

@@ -83,8 +83,8 @@ func newFirstRun(x *App) *firstRun {
 	for i, r := range demoRoles {
 		roleNames[i] = roleName(r)
 	}
+	// One role a line: "督导（街道/区）" does not fit beside the others in portrait.
 	f.demoRole = widget.NewRadioGroup(roleNames, nil)
-	f.demoRole.Horizontal = true
 	f.demoRole.Required = true
 	f.demoRole.SetSelected(roleNames[0])
 	f.demo = widget.NewButtonWithIcon(lang.L("firstrun.demo"), theme.MediaPlayIcon(), f.doDemo)
@@ -191,8 +191,10 @@ func (f *firstRun) doEnroll() {
 		f.fail(lang.L("firstrun.need_server_code"))
 		return
 	}
-	if !strings.Contains(server, "://") {
-		server = "https://" + server
+	server, ok := serverAddress(server)
+	if !ok {
+		f.fail(lang.L("server.bad_address"))
+		return
 	}
 	pin := f.pin.Text
 	f.setBusy(lang.L("firstrun.enrolling"))

@@ -20,7 +20,7 @@ type householdsScreen struct {
 	hits   []records.HouseholdSummary
 	search *widget.Entry
 	count  *widget.Label
-	list   *widget.List
+	list   *activityList
 	root   fyne.CanvasObject
 }
 
@@ -32,7 +32,7 @@ func newHouseholdsScreen(x *App) *householdsScreen {
 	s.search.OnChanged = func(string) { x.touch(); s.run() }
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
-	s.list = widget.NewList(
+	s.list = newActivityList(x,
 		func() int { return len(s.hits) },
 		newHouseholdRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*householdRow).set(s.hits[id]) },

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"math"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +31,7 @@ func newLockScreen(x *App) *lockScreen {
 	l.pin.SetPlaceHolder(lang.L("lock.pin"))
 	l.pin.OnSubmitted = func(string) { l.unlock() }
 	l.msg = widget.NewLabel("")
+	l.msg.Wrapping = fyne.TextWrapWord
 	l.msg.Importance = widget.DangerImportance
 	l.msg.Hide()
 	btn := widget.NewButtonWithIcon(lang.L("lock.unlock"), theme.LoginIcon(), l.unlock)
@@ -41,15 +44,21 @@ func newLockScreen(x *App) *lockScreen {
 	return l
 }
 
+// unlock checks the PIN. Wrong PINs are throttled (records.Unlock): after
+// a few, the screen says how long to wait and checks nothing meanwhile.
 func (l *lockScreen) unlock() {
-	ok, err := l.x.store.CheckPIN(l.x.ctx(), l.pin.Text)
+	ok, wait, err := l.x.store.Unlock(l.x.ctx(), l.pin.Text)
 	if err != nil {
 		l.x.showError("error.read", err)
 		return
 	}
 	if !ok {
 		l.pin.SetText("")
-		l.msg.SetText(lang.L("lock.wrong_pin"))
+		msg := lang.L("lock.wrong_pin")
+		if wait > 0 {
+			msg = lang.L("lock.wait", map[string]any{"Seconds": int(math.Ceil(wait.Seconds()))})
+		}
+		l.msg.SetText(msg)
 		l.msg.Show()
 		return
 	}

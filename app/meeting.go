@@ -15,6 +15,7 @@ import (
 	"doorstep/app/desk"
 	"doorstep/app/desk/meeting"
 	"doorstep/app/desk/sheet"
+	model "doorstep/app/forms"
 	"doorstep/schema"
 )
 
@@ -202,22 +203,37 @@ func (s *meetingScreen) loadCases() {
 	s.caseBox.Refresh()
 }
 
-// meetingInput reads the new meeting's fields.
-func (s *meetingScreen) meetingInput() (meeting.Meeting, bool) {
+// meetingInput reads the new meeting's fields. When one is not what it
+// must be, it returns the message saying which and why; nothing typed is
+// cleared.
+func (s *meetingScreen) meetingInput() (meeting.Meeting, string) {
 	m := meeting.Meeting{StreetID: s.streetID(), Note: strings.TrimSpace(s.note.Text)}
+	dateMsg := func(key string) string {
+		return lang.L("desk.err.date_field", map[string]any{"Field": lang.L(key)})
+	}
 	var ok bool
 	if m.HeldOn, ok = parseDateField(s.heldOn); !ok {
-		return m, false
+		return m, dateMsg("desk.meeting.held_on")
 	}
 	if m.NoticeStart, ok = parseDateField(s.noticeFrom); !ok {
-		return m, false
+		return m, dateMsg("desk.meeting.notice_from")
 	}
-	if t := strings.TrimSpace(s.noticeDays.Text); t != "" {
-		n, err := strconv.Atoi(t)
-		if err != nil {
-			return m, false
+	// count reads a whole number, not negative, typed in a field labelled
+	// by key; blank is 0.
+	count := func(text, key string) (int, string) {
+		t := strings.TrimSpace(model.HalfWidth(text))
+		if t == "" {
+			return 0, ""
 		}
-		m.NoticeDays = n
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 0 {
+			return 0, lang.L("desk.err.number_min", map[string]any{"Field": lang.L(key), "Min": 0})
+		}
+		return n, ""
+	}
+	var msg string
+	if m.NoticeDays, msg = count(s.noticeDays.Text, "desk.meeting.notice_days"); msg != "" {
+		return m, msg
 	}
 	for i, c := range s.present {
 		if c.Checked {
@@ -233,24 +249,21 @@ func (s *meetingScreen) meetingInput() (meeting.Meeting, bool) {
 		}
 		d := meeting.Decision{VisitID: r.c.VisitID, Outcome: codeValue("meeting_decision", r.decision.Selected)}
 		for i, p := range []*int{&d.For, &d.Against, &d.Abstain} {
-			if t := strings.TrimSpace(r.votes[i].Text); t != "" {
-				n, err := strconv.Atoi(t)
-				if err != nil {
-					return m, false
-				}
-				*p = n
+			key := []string{"desk.meeting.for", "desk.meeting.against", "desk.meeting.abstain"}[i]
+			if *p, msg = count(r.votes[i].Text, key); msg != "" {
+				return m, r.c.Head + ": " + msg
 			}
 		}
 		m.Decisions = append(m.Decisions, d)
 	}
-	return m, true
+	return m, ""
 }
 
 // hold records the meeting.
 func (s *meetingScreen) hold() {
-	m, ok := s.meetingInput()
-	if !ok {
-		s.msg.SetText(lang.L("desk.err.number_or_date"))
+	m, msg := s.meetingInput()
+	if msg != "" {
+		s.msg.SetText(msg)
 		s.msg.Show()
 		return
 	}

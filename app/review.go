@@ -30,7 +30,7 @@ type reviewScreen struct {
 	to     *widget.Entry
 	counts *widget.Label
 	msg    *widget.Label
-	list   *widget.List
+	list   *activityList
 
 	workers []desk.Place
 	items   []review.Item
@@ -63,7 +63,7 @@ func newReviewScreen(x *App) *reviewScreen {
 	s.msg = widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance
 	s.msg.Hide()
-	s.list = widget.NewList(func() int { return len(s.items) }, newReviewRow,
+	s.list = newActivityList(x, func() int { return len(s.items) }, newReviewRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*reviewRow).set(s.items[id]) })
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.UnselectAll()

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,9 +136,12 @@ func (s *settingsScreen) reload() {
 func (s *settingsScreen) moveServer() {
 	x := s.x
 	x.touch()
-	url := strings.TrimRight(strings.TrimSpace(s.address.Text), "/")
-	if !strings.Contains(url, "://") {
-		url = "https://" + url
+	url, ok := serverAddress(s.address.Text)
+	if !ok {
+		s.moveMsg.Importance = widget.DangerImportance
+		s.moveMsg.SetText(lang.L("server.bad_address"))
+		s.moveMsg.Show()
+		return
 	}
 	s.moveBtn.Disable()
 	x.goTask(func() {
@@ -165,6 +169,26 @@ func (s *settingsScreen) moveServer() {
 			x.sync.request()
 		})
 	})
+}
+
+// serverAddress reads a typed server address: "sync.example.org" means
+// https://sync.example.org; a trailing slash is dropped. It reports false
+// for anything that is not an http or https address of a host.
+func serverAddress(text string) (string, bool) {
+	s := strings.TrimSpace(text)
+	if s == "" {
+		return "", false
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	s = strings.TrimRight(s, "/")
+	u, err := neturl.Parse(s)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(s, " \t") {
+		return "", false
+	}
+	return s, true
 }
 
 // changePIN asks for the current PIN and a new one twice.

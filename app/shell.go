@@ -123,10 +123,10 @@ func newShell(x *App) *shell {
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	s.root = container.New(&shellLayout{nav: nl, navObj: nav},
+	s.root = newActivityArea(x, container.New(&shellLayout{nav: nl, navObj: nav},
 		container.NewStack(bar, container.NewPadded(top)),
 		container.NewStack(navBg, container.NewPadded(nav)),
-		s.body)
+		s.body))
 	return s
 }
 
@@ -189,6 +189,7 @@ func (s *shell) display(title string, scr screen) {
 	} else {
 		s.back.Hide()
 	}
+	s.x.watchScrolls(scr.content())
 	s.body.Objects = []fyne.CanvasObject{scr.content()}
 	s.body.Refresh()
 }

@@ -169,15 +169,18 @@ func (s *syncService) runOnce(ctx context.Context) {
 		if err := s.x.store.SetSetting(ctx, records.SettingLastSync, now.UTC().Format(time.RFC3339)); err != nil {
 			fyne.LogError("save last sync time", err)
 		}
-		me := s.identity() // the round may have refreshed communities and pairings
-		fyne.Do(func() {
-			s.x.me = me
-			s.x.dataChanged()
-			if s.x.shell != nil && !s.x.locked {
-				s.x.shell.reloadVisible()
-			}
-		})
 	}
+	// Even a failed round may have changed data: a refused push does not
+	// stop the pull, which can bring rows and take away those the user may
+	// no longer see. Screens must not keep showing those.
+	me = s.identity() // the round may have refreshed communities and pairings
+	fyne.Do(func() {
+		s.x.me = me
+		s.x.dataChanged()
+		if s.x.shell != nil && !s.x.locked {
+			s.x.shell.reloadVisible()
+		}
+	})
 }
 
 // identity reads the device identity (the UI may have changed it).

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/records"
+	"doorstep/schema"
 )
 
 // todayScreen lists what needs doing: returned records, overdue and due
@@ -20,8 +21,11 @@ type todayScreen struct {
 	items   []records.TodayItem
 	summary *widget.Label
 	empty   *widget.Label
-	list    *widget.List
+	list    *activityList
 	root    fyne.CanvasObject
+	// desk is the supervisor's summary of the desk (today_desk.go), nil
+	// for other roles.
+	desk *deskToday
 }
 
 func newTodayScreen(x *App) *todayScreen {
@@ -30,7 +34,7 @@ func newTodayScreen(x *App) *todayScreen {
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.empty = widget.NewLabelWithStyle(lang.L("today.empty"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	s.empty.Hide()
-	s.list = widget.NewList(
+	s.list = newActivityList(x,
 		func() int { return len(s.items) },
 		newTodayRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) { s.fillRow(s.items[id], o) },
@@ -40,7 +44,16 @@ func newTodayScreen(x *App) *todayScreen {
 		x.touch()
 		x.openTodayItem(s.items[id])
 	}
-	s.root = container.NewBorder(container.NewPadded(s.summary), nil, nil, nil,
+	top := container.NewVBox(s.summary)
+	if x.me.Role == schema.RoleSupervisor {
+		s.desk = newDeskToday(x, func() {
+			if _, _, first := overdueSummary(s.items); first >= 0 {
+				s.list.ScrollTo(first)
+			}
+		})
+		top.Add(s.desk.root)
+	}
+	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil,
 		container.NewStack(s.list, container.NewCenter(s.empty)))
 	return s
 }
@@ -67,7 +80,13 @@ func (s *todayScreen) reload() {
 	}
 	s.summary.SetText(lang.L("today.summary", map[string]any{"Date": s.x.store.Date(),
 		"Counts": strings.Join(parts, lang.L("list.separator"))}))
-	if len(items) == 0 {
+	busy := false
+	if s.desk != nil {
+		n, oldest, _ := overdueSummary(items)
+		s.desk.reload(n, oldest)
+		busy = s.desk.root.Visible()
+	}
+	if len(items) == 0 && !busy {
 		s.empty.Show()
 	} else {
 		s.empty.Hide()

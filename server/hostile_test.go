@@ -162,6 +162,10 @@ func TestHostileInput(t *testing.T) {
 		return change.Change{Table: table, ID: id, Column: col, Value: v}
 	}
 	push := func(set *change.Set) []byte { return gz(t, marshal(t, set)) }
+	withGone := func(set *change.Set, id string) *change.Set {
+		set.Gone = []change.RowRef{{Table: "households", ID: id}}
+		return set
+	}
 	withSchema := func(set *change.Set, v byte) []byte {
 		b := marshal(t, set)
 		b[5] = v // magic (4 bytes), protocol (1), schema version (1)
@@ -196,6 +200,7 @@ func TestHostileInput(t *testing.T) {
 		{"UnknownColumn", pushReq(dw, push(mk(dw, w.ID, now(), ch("households", house, "password", "y")))), 422, api.CodeUnknownColumn},
 		{"ColumnNameIsSQL", pushReq(dw, push(mk(dw, w.ID, now(), ch("households", house, "head_name = 'x'; DROP TABLE households; --", "y")))), 422, api.CodeUnknownColumn},
 		{"TableNameIsSQL", pushReq(dw, push(mk(dw, w.ID, now(), ch("households WHERE 1=1; --", house, "head_name", "y")))), 422, api.CodeUnknownTable},
+		{"PushListsGoneRows", pushReq(dw, push(withGone(mk(dw, w.ID, now(), ch("households", house, "address", "解放路 2 号")), house))), 400, api.CodeBadRequest},
 		{"TextForInteger", pushReq(dw, push(mk(dw, w.ID, now(), ch("households", house, "benefit_fen", "lots")))), 422, api.CodeBadValue},
 		{"IntegerForText", pushReq(dw, push(mk(dw, w.ID, now(), ch("households", house, "head_name", int64(7))))), 422, api.CodeBadValue},
 		{"DeletedNotBoolean", pushReq(dw, push(mk(dw, w.ID, now(), ch("households", house, "deleted", int64(5))))), 422, api.CodeBadValue},

@@ -12,15 +12,16 @@ import (
 )
 
 // handlePull sends the page of changes after the cursor that the device's
-// user may see: a changeset in the sync/wire encoding, with the next cursor
-// and whether more wait in headers.
+// user may see: a changeset in the sync/wire encoding (with the rows that
+// left the user's scope as its gone rows), with the next cursor, whether
+// more wait and why the cursor was not accepted in headers.
 func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, c *call) error {
 	cursor := r.URL.Query().Get("cursor")
 	page, err := s.store.Pull(r.Context(), c.access, cursor, s.cfg.PageSize)
 	if err != nil {
 		return err
 	}
-	set := &change.Set{Site: s.store.Replica().Site(), Schema: schema.Version, Changes: page.Changes}
+	set := &change.Set{Site: s.store.Replica().Site(), Schema: schema.Version, Changes: page.Changes, Gone: page.Gone}
 	var buf bytes.Buffer
 	if err := wire.Encode(&buf, set); err != nil {
 		return err
@@ -36,7 +37,11 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, c *call) err
 	h.Set(api.HeaderCursor, next)
 	h.Set(api.HeaderMore, strconv.FormatBool(page.More))
 	if page.Reset {
-		h.Set(api.HeaderReset, "true")
+		reason := api.ResetEpoch
+		if page.ResetScope {
+			reason = api.ResetScope
+		}
+		h.Set(api.HeaderReset, reason)
 	}
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(buf.Bytes())

@@ -37,6 +37,9 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, c *call) err
 	if len(set.Changes) == 0 {
 		return api.Errorf(api.CodeBadRequest, "batch %s has no changes", set.Batch)
 	}
+	if len(set.Gone) > 0 {
+		return api.Errorf(api.CodeBadRequest, "batch %s lists gone rows; only pull pages do", set.Batch)
+	}
 	if err := checkAuthorship(set, c); err != nil {
 		return err
 	}
@@ -107,7 +110,7 @@ func peekSchema(b []byte) (int, bool) {
 		return 0, false
 	}
 	proto, n := binary.Uvarint(b[magicLen:])
-	if n <= 0 || proto != wire.Proto {
+	if n <= 0 || proto < wire.MinProto || proto > wire.Proto {
 		return 0, false
 	}
 	v, m := binary.Uvarint(b[magicLen+n:])

@@ -267,7 +267,7 @@ func (s *Screening) Validate(ref time.Time, cfg district.Config, submit bool) Is
 	if strings.TrimSpace(s.Elder.Address) == "" {
 		c.required(FieldElderAddress)
 	}
-	if p := strings.TrimSpace(s.Elder.Phone); p != "" && !phoneRE.MatchString(toHalfWidth(p)) {
+	if p := strings.TrimSpace(s.Elder.Phone); p != "" && !phoneRE.MatchString(HalfWidth(p)) {
 		c.add(FieldElderPhone, MsgPhone, nil)
 	}
 	var info rules.IDInfo

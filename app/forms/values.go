@@ -26,7 +26,7 @@ func ParseYuan(s string) (fen int64, present bool, err error) {
 	for _, cut := range []string{",", "，", "元", "¥", "￥", " "} {
 		s = strings.ReplaceAll(s, cut, "")
 	}
-	s = toHalfWidth(s)
+	s = HalfWidth(s)
 	if s == "" {
 		return 0, false, nil
 	}
@@ -67,7 +67,7 @@ func FormatYuan(fen int64) string {
 // ParseArea reads a floor area in square metres ("48", "48.5"). Blank is 0
 // with ok false.
 func ParseArea(s string) (m2 float64, present bool, err error) {
-	s = strings.TrimSpace(toHalfWidth(strings.TrimSuffix(strings.TrimSpace(s), "㎡")))
+	s = strings.TrimSpace(HalfWidth(strings.TrimSuffix(strings.TrimSpace(s), "㎡")))
 	if s == "" {
 		return 0, false, nil
 	}
@@ -89,7 +89,7 @@ func FormatArea(m2 float64) string {
 // ParseDate reads a date typed as 2006-01-02 (also 2006/01/02 and
 // 2006.1.2) as midnight UTC, the way dates are stored.
 func ParseDate(s string) (time.Time, bool) {
-	s = toHalfWidth(strings.TrimSpace(s))
+	s = HalfWidth(strings.TrimSpace(s))
 	s = strings.NewReplacer("/", "-", ".", "-").Replace(s)
 	for _, layout := range []string{DateLayout, "2006-1-2"} {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -101,7 +101,7 @@ func ParseDate(s string) (time.Time, bool) {
 
 // ParseClock reads a time of day typed as 15:04 (also 15：04, 9:5).
 func ParseClock(s string) (hour, minute int, ok bool) {
-	s = strings.ReplaceAll(toHalfWidth(strings.TrimSpace(s)), "：", ":")
+	s = strings.ReplaceAll(HalfWidth(strings.TrimSpace(s)), "：", ":")
 	t, err := time.Parse("15:4", s)
 	if err != nil {
 		return 0, 0, false
@@ -109,9 +109,9 @@ func ParseClock(s string) (hour, minute int, ok bool) {
 	return t.Hour(), t.Minute(), true
 }
 
-// toHalfWidth turns full-width digits and punctuation, which Chinese input
+// HalfWidth turns full-width digits and punctuation, which Chinese input
 // methods produce, into ASCII.
-func toHalfWidth(s string) string {
+func HalfWidth(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '０' && r <= '～' {
 			return r - '０' + '0'

@@ -3,6 +3,7 @@ package scope
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"doorstep/schema"
@@ -45,6 +46,24 @@ type Row struct {
 	// (nil when it does not exist).
 	SubjectTable, SubjectID string
 	Subject                 *Row
+}
+
+// AboutTables lists the tables whose rows are about another row (conflict
+// records, review events), sorted.
+func AboutTables() []string {
+	out := make([]string, 0, len(subjectColumns))
+	for name := range subjectColumns {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AboutColumns returns the columns of table holding the table and id of the
+// row each of its rows is about; ok is false for other tables.
+func AboutColumns(table string) (tableCol, idCol string, ok bool) {
+	sc, ok := subjectColumns[table]
+	return sc[0], sc[1], ok
 }
 
 // Subject returns the table and id of the row r is about, if t is a table

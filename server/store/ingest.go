@@ -20,8 +20,7 @@ import (
 type IngestResult struct {
 	Ack api.PushAck
 	// Replayed: the batch was stored before; nothing changed and Ack is the
-	// original acknowledgement (or, if the server died between committing
-	// the batch and recording its acknowledgement, one made afresh).
+	// original acknowledgement (committed with the batch's changes).
 	Replayed bool
 }
 
@@ -43,26 +42,37 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 	if err := s.checkRights(ctx, u, set); err != nil {
 		return IngestResult{}, err
 	}
-	// Blob references go in first: should the process die between the
-	// merge and here, a replay would find the batch applied and skip it. A
-	// reference for a row that never arrives grants nothing (reading a blob
-	// needs a readable row that exists).
-	if err := s.recordBlobRefs(ctx, set); err != nil {
-		return IngestResult{}, fmt.Errorf("ingest %s: %w", set.Batch, err)
-	}
-	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{})
+	// The batch's blob references and its acknowledgement are written in
+	// the transaction that merges its changes: a crash leaves all of them
+	// or none, so a replay is answered with the one acknowledgement sent.
+	var ack api.PushAck
+	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{InTx: func(tx *sql.Tx, res replica.Result) error {
+		if err := recordBlobRefs(ctx, tx, set); err != nil {
+			return err
+		}
+		seq, err := maxSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
+		return s.storeAck(ctx, tx, d, ack)
+	}})
 	if err != nil {
 		return IngestResult{}, applyError(set.Batch, err, s.now())
 	}
-	seq, err := s.MaxSeq(ctx)
-	if err != nil {
-		return IngestResult{}, err
-	}
-	ack := api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
-	if err := s.storeAck(ctx, d, ack); err != nil {
-		// The changes are committed; a replay will be answered from the
-		// replica's batch record.
-		return IngestResult{}, err
+	if res.Duplicate {
+		// Applied before, by a server older than the acknowledgement in the
+		// same transaction, or by a replica path without one: acknowledge
+		// it afresh.
+		seq, err := s.MaxSeq(ctx)
+		if err != nil {
+			return IngestResult{}, err
+		}
+		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes)}
+		err = s.writeTx(ctx, func(tx *sql.Tx) error { return s.storeAck(ctx, tx, d, ack) })
+		if err != nil {
+			return IngestResult{}, err
+		}
 	}
 	return IngestResult{Ack: ack, Replayed: res.Duplicate}, nil
 }
@@ -111,29 +121,27 @@ func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck,
 	return ack, true, nil
 }
 
-// storeAck records a batch's acknowledgement, and the device's last push.
-func (s *Store) storeAck(ctx context.Context, d Device, ack api.PushAck) error {
+// storeAck records a batch's acknowledgement, and the device's last push,
+// in tx.
+func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck) error {
 	raw, err := json.Marshal(ack)
 	if err != nil {
 		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
 	}
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at) VALUES (?, ?, ?, ?, ?)`,
-			d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now())); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID)
-		return err
-	})
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at) VALUES (?, ?, ?, ?, ?)`,
+		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now())); err != nil {
+		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
 	return nil
 }
 
-// recordBlobRefs notes which rows reference which blobs (any 64-hex run in
-// a text value), so the blob can be read by whoever may read such a row.
-func (s *Store) recordBlobRefs(ctx context.Context, set *change.Set) error {
+// recordBlobRefs notes in tx which rows reference which blobs (any 64-hex
+// run in a text value), so the blob can be read by whoever may read such a
+// row.
+func recordBlobRefs(ctx context.Context, tx *sql.Tx, set *change.Set) error {
 	type ref struct{ hash, table, id string }
 	var refs []ref
 	for _, c := range set.Changes {
@@ -143,15 +151,10 @@ func (s *Store) recordBlobRefs(ctx context.Context, set *change.Set) error {
 			}
 		}
 	}
-	if len(refs) == 0 {
-		return nil
-	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, r := range refs {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
-				return err
-			}
+	for _, r := range refs {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
+			return fmt.Errorf("record blob reference %s: %w", r.hash, err)
 		}
-		return nil
-	})
+	}
+	return nil
 }

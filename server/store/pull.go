@@ -22,6 +22,13 @@ type PullPage struct {
 	// Reset: the cursor sent was not accepted (another epoch's history, or
 	// the user's scope changed) and this page starts from the beginning.
 	Reset bool
+	// ResetScope: the reset is because the user's scope changed. The device
+	// drops every row it holds (but its unpushed writes) with this page:
+	// the pages that follow bring back everything it may still see.
+	ResetScope bool
+	// Gone lists rows that left the user's scope (see moves.go): the device
+	// drops them.
+	Gone []change.RowRef
 	// Scanned is how many changed rows were looked at.
 	Scanned int
 }
@@ -60,9 +67,20 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 			}
 		}
 		if !ok {
+			page.ResetScope = c.Scope != fp
 			c, page.Reset = Cursor{}, true
 		}
 	}
+	// Rows that moved out of the user's scope during the device's round.
+	// A fresh device holds nothing, and one resetting for a new scope drops
+	// everything anyway.
+	var mv moves
+	if cursor != "" && !page.ResetScope {
+		if mv, err = loadMoves(ctx, s.db, c.Since); err != nil {
+			return PullPage{}, err
+		}
+	}
+	var hidden []change.RowRef
 	rc := replica.Cursor{Since: c.Since, After: c.After}
 	done := false
 	for !done && len(page.Changes) < maxChanges && page.Scanned < pullScanRows {
@@ -76,6 +94,9 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 		}
 		for i, r := range p.Rows {
 			if !visible[i] {
+				if len(mv) > 0 {
+					hidden = append(hidden, change.RowRef{Table: r.Table, ID: r.ID})
+				}
 				continue
 			}
 			changes := r.Changes
@@ -95,6 +116,11 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 		}
 		page.Scanned += len(p.Rows)
 		rc, done = p.Next, p.Done
+	}
+	if len(hidden) > 0 {
+		if page.Gone, err = s.goneRows(ctx, u, mv, hidden); err != nil {
+			return PullPage{}, fmt.Errorf("pull: %w", err)
+		}
 	}
 	page.More = !done
 	page.Cursor = Cursor{Epoch: epoch, Scope: fp, Since: rc.Since, After: rc.After}

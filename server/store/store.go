@@ -39,11 +39,19 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.BlobDir == "" {
 		opts.BlobDir = path + "-blobs"
 	}
-	rep, err := replica.Open(ctx, path, replica.Options{Target: schema.Server, Now: opts.Now, MaxDrift: opts.MaxDrift})
+	// FullSync: a push is acknowledged after its commit, so the commit must
+	// survive an operating-system crash or power loss, not only a killed
+	// process.
+	rep, err := replica.Open(ctx, path, replica.Options{Target: schema.Server, Now: opts.Now, MaxDrift: opts.MaxDrift, FullSync: true})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &Store{rep: rep, db: rep.DB(), Now: opts.Now, blobDir: opts.BlobDir}, nil
+	s := &Store{rep: rep, db: rep.DB(), Now: opts.Now, blobDir: opts.BlobDir}
+	if err := s.installMoveTriggers(ctx); err != nil {
+		rep.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
 }
 
 // Close closes the database.

@@ -72,11 +72,21 @@ func (c Change) String() string {
 // a no-op; empty for pull pages. Site is the sending replica. Schema is the
 // schema version (schema.Version) of the sender's synced tables; the wire
 // package fills it when decoding and writes schema.Version when it is zero.
+//
+// Gone lists rows that left the receiver's scope (pull pages only): the
+// receiving device drops them unless it holds unpushed writes of them.
 type Set struct {
 	Batch   string
 	Site    string
 	Schema  int
 	Changes []Change
+	Gone    []RowRef
+}
+
+// RowRef names one row of a synced table.
+type RowRef struct {
+	Table string
+	ID    string
 }
 
 // ValidValue reports whether v is one of the value types a Change may hold.

@@ -64,6 +64,10 @@ type Page struct {
 	// starts from the beginning again. Applying is still correct: merging is
 	// idempotent.
 	Reset bool
+	// ResetScope is true when the reset is because the user's scope
+	// changed: apply the page with replica.ApplyOptions.PurgeAll (ApplyPage
+	// does), so rows the user may no longer see leave the device.
+	ResetScope bool
 	// Bytes is the size of the page on the wire.
 	Bytes int64
 }
@@ -88,10 +92,11 @@ func (c *Client) Pull(ctx context.Context, cursor string) (Page, error) {
 		return Page{}, fmt.Errorf("pull: decode page: %w", err)
 	}
 	more, _ := strconv.ParseBool(resp.Header.Get(api.HeaderMore))
-	reset, _ := strconv.ParseBool(resp.Header.Get(api.HeaderReset))
+	rv := resp.Header.Get(api.HeaderReset)
+	reset := rv != "" && rv != "false"
 	next := resp.Header.Get(api.HeaderCursor)
 	if next == "" {
 		return Page{}, fmt.Errorf("pull: page without a cursor")
 	}
-	return Page{Set: set, Cursor: next, More: more, Reset: reset, Bytes: int64(len(body))}, nil
+	return Page{Set: set, Cursor: next, More: more, Reset: reset, ResetScope: rv == api.ResetScope, Bytes: int64(len(body))}, nil
 }

@@ -18,6 +18,7 @@ type Stats struct {
 	Conflicts    int   // conflict records the server created for our pushes
 	BytesPulled  int64 // pull bytes on the wire
 	ResetCursors int   // pulls the server restarted from the beginning
+	Purged       int   // rows dropped because they left the user's scope
 }
 
 // SyncOptions tune Sync. The zero value is fine.
@@ -30,7 +31,8 @@ type SyncOptions struct {
 // Sync runs one round for a device replica: push every pending change
 // (a batch is acknowledged in the replica only after the server committed
 // it), then pull pages until none is left, each applied together with its
-// cursor. It is safe to stop at any point — by cancelling ctx, losing the
+// cursor (ApplyPage: rows that left the user's scope are dropped, except
+// those holding unpushed writes). It is safe to stop at any point — by cancelling ctx, losing the
 // network or the app dying — and run again.
 //
 // When the server refuses a push (an *api.Error such as forbidden_scope or
@@ -107,9 +109,11 @@ func (c *Client) pullAll(ctx context.Context, r *replica.Replica, st *Stats) err
 			return fmt.Errorf("sync: %w", f.err)
 		}
 		page := f.page
-		if _, err := r.Apply(ctx, page.Set, replica.ApplyOptions{PullCursor: page.Cursor}); err != nil {
-			return fmt.Errorf("sync: apply pulled page: %w", err)
+		res, err := ApplyPage(ctx, r, page)
+		if err != nil {
+			return fmt.Errorf("sync: %w", err)
 		}
+		st.Purged += res.Purged
 		st.Pages++
 		st.Pulled += len(page.Set.Changes)
 		st.BytesPulled += page.Bytes
@@ -118,6 +122,20 @@ func (c *Client) pullAll(ctx context.Context, r *replica.Replica, st *Stats) err
 		}
 	}
 	return nil
+}
+
+// ApplyPage applies a pulled page to a device replica in one transaction
+// with its cursor: its changes are merged, its gone rows dropped and, when
+// the user's scope changed (Page.ResetScope), every row without unpushed
+// writes dropped first, so that only what the pages bring back — what the
+// user may see now — stays. Push the outbox before pulling, so that as few
+// rows as possible are kept back by unpushed writes.
+func ApplyPage(ctx context.Context, r *replica.Replica, page Page) (replica.Result, error) {
+	res, err := r.Apply(ctx, page.Set, replica.ApplyOptions{PullCursor: page.Cursor, PurgeAll: page.Reset && page.ResetScope})
+	if err != nil {
+		return res, fmt.Errorf("apply pulled page: %w", err)
+	}
+	return res, nil
 }
 
 // EnrollReplica enrolls the device whose replica is r, using r's site, and

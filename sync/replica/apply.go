@@ -2,6 +2,7 @@ package replica
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -17,6 +18,19 @@ type ApplyOptions struct {
 	// the same transaction (read it back with PullCursor), so a page and
 	// the cursor after it are kept or lost together.
 	PullCursor string
+	// PurgeAll drops every synced row without unacknowledged local writes
+	// (see Purge) in the same transaction, before merging: a device applies
+	// the first page of a full re-fetch after its user's scope changed with
+	// it, so rows it may no longer see go, and the page, its cursor and the
+	// purge are kept or lost together. Device replicas only.
+	PurgeAll bool
+	// InTx, when set, runs inside the transaction after the changes are
+	// merged (res says what the merge did) and before the commit; an error
+	// rolls everything back. The
+	// server records a push's acknowledgement with it, so the changes and
+	// their acknowledgement are committed together. It must write only
+	// tables that are not synced. It does not run for a duplicate batch.
+	InTx func(tx *sql.Tx, res Result) error
 }
 
 // Result says what an Apply did.
@@ -29,6 +43,9 @@ type Result struct {
 	// Conflicts counts conflict records written, Resolved those marked
 	// resolved (server replicas only).
 	Conflicts, Resolved int
+	// Purged counts rows dropped (ApplyOptions.PurgeAll, the set's Gone
+	// rows; device replicas only).
+	Purged int
 }
 
 // Apply merges a changeset from another replica in one transaction: per
@@ -40,6 +57,9 @@ type Result struct {
 // On a server replica, concurrent edits are recorded in the conflicts table
 // (see the package comment) within the same transaction.
 //
+// A device drops the set's Gone rows (see PurgeRows) in the same
+// transaction; a server replica refuses a set with Gone rows.
+//
 // Apply refuses the whole set, changing nothing, when a change fails
 // wire.Validate (an error wrapping a *wire.Error) or a clock is too far
 // ahead of the local physical clock (an error wrapping *hlc.DriftError).
@@ -47,6 +67,9 @@ func (r *Replica) Apply(ctx context.Context, set *change.Set, opts ApplyOptions)
 	var res Result
 	if err := wire.Validate(set, schema.Reg); err != nil {
 		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	if r.target != schema.Device && (len(set.Gone) > 0 || opts.PurgeAll) {
+		return res, fmt.Errorf("apply changeset %s: only a device replica drops rows", set.Batch)
 	}
 	for _, c := range set.Changes {
 		if err := r.clock.Check(c.Clock.HLC); err != nil {
@@ -92,6 +115,20 @@ func (r *Replica) Apply(ctx context.Context, set *change.Set, opts ApplyOptions)
 			return res, nil
 		}
 	}
+	if opts.PurgeAll {
+		n, err := s.purgeAll()
+		if err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+		res.Purged += n
+	}
+	if len(set.Gone) > 0 {
+		n, err := s.purgeRows(set.Gone)
+		if err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+		res.Purged += n
+	}
 	m := merger{s: s, ws: ws, detect: r.target == schema.Server}
 	r.applying.Store(true)
 	err = m.merge(set.Changes, &res)
@@ -132,6 +169,14 @@ func (r *Replica) Apply(ctx context.Context, set *change.Set, opts ApplyOptions)
 	}
 	if opts.PullCursor != "" {
 		if _, err := s.tx.ExecContext(ctx, `UPDATE sync_state SET pull_cursor = ? WHERE id = 1`, opts.PullCursor); err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+	}
+	if opts.InTx != nil {
+		if err := s.flush(); err != nil {
+			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+		}
+		if err := opts.InTx(s.tx, res); err != nil {
 			return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
 		}
 	}

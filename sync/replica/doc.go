@@ -18,6 +18,10 @@
 // id that stays the same until Ack, so a replayed push is a no-op — and
 // applies pulled pages with Apply, storing the opaque pull cursor in the
 // same transaction (ApplyOptions.PullCursor, read back with PullCursor).
+// Rows that left the user's scope leave the device without being captured:
+// a page's Gone rows, or everything (ApplyOptions.PurgeAll, Purge) when the
+// user's scope changed and the server sends it all again. Rows holding
+// writes the server has not acknowledged are never dropped (purge.go).
 //
 // The server applies pushes with Apply (atomically; a batch id seen before
 // changes nothing) and serves pulls from Changes: rows changed after a

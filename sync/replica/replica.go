@@ -35,6 +35,13 @@ type Options struct {
 	NewSite func() string
 	// NewBatchID makes push batch ids; xid.New().String() when nil.
 	NewBatchID func() string
+	// FullSync makes every commit wait until the WAL is on stable storage
+	// (SQLite synchronous=FULL), so a committed transaction survives an
+	// operating-system crash or power loss, not only a process kill. The
+	// server sets it: it acknowledges pushes after commit. A device keeps
+	// synchronous=NORMAL (durable against app crashes; an OS crash may lose
+	// the last commits, which are still in the outbox or pulled again).
+	FullSync bool
 }
 
 // Replica is one SQLite database whose synced tables are captured and
@@ -88,7 +95,11 @@ func Open(ctx context.Context, path string, opts Options) (*Replica, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open replica %s: %w", path, err)
 	}
-	dsn := path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+	syncMode := "NORMAL"
+	if opts.FullSync {
+		syncMode = "FULL"
+	}
+	dsn := path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + syncMode + ")" +
 		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)"
 	r.db = sql.OpenDB(connector{drv: drv, dsn: dsn})
 	if err := r.init(ctx, opts); err != nil {

@@ -43,7 +43,10 @@ func (r *Replica) begin(ctx context.Context) (*session, error) {
 	}
 	s := &session{r: r, ctx: ctx, tx: tx, rows: map[rowKey]*rowState{}}
 	var seq sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM sync_rows`).Scan(&seq); err != nil {
+	// Purged rows take their sequence numbers with them: seq_floor keeps the
+	// highest one handed out, so numbers never go back.
+	if err := tx.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(seq) FROM sync_rows), 0),
+		(SELECT seq_floor FROM sync_state WHERE id = 1))`).Scan(&seq); err != nil {
 		tx.Rollback() //nolint:errcheck // reporting the read error
 		return nil, fmt.Errorf("read sequence: %w", err)
 	}

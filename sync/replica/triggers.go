@@ -19,7 +19,7 @@ import (
 //     the row's id: ids never change.
 //   - sync_bd_T (BEFORE DELETE) turns the delete into "deleted = 1" (which
 //     sync_au_T captures) and skips the physical delete, so deletes merge
-//     like any other column.
+//     like any other column. Only Purge (capture off) really deletes rows.
 //
 // The capturing triggers run only WHEN ds_on(), which is false while Apply
 // merges remote changes.
@@ -52,7 +52,7 @@ END`, name, m.t, int64(m.all), clockArg),
   INSERT INTO sync_log (t, id, mask, hlc, w)
     SELECT %[2]d, new.id, m, ds_hlc(%[3]s), ds_w() FROM (SELECT %[4]s AS m) WHERE m <> 0;
 END`, name, m.t, clockArg, strings.Join(mask, " | ")),
-			fmt.Sprintf(`CREATE TRIGGER sync_bd_%[1]s BEFORE DELETE ON %[1]s BEGIN
+			fmt.Sprintf(`CREATE TRIGGER sync_bd_%[1]s BEFORE DELETE ON %[1]s WHEN ds_on() BEGIN
   UPDATE %[1]s SET deleted = 1 WHERE id = old.id AND deleted IS NOT 1;
   SELECT RAISE(IGNORE);
 END`, name),

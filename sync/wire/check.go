@@ -78,5 +78,16 @@ func Validate(set *change.Set, reg *schema.Registry) error {
 			return errorf(ErrBadValue, -1, "change %d: user id longer than %d bytes", i, MaxUser)
 		}
 	}
+	if len(set.Gone) > MaxChanges {
+		return errorf(ErrTooLarge, -1, "more than %d gone rows", MaxChanges)
+	}
+	for i, g := range set.Gone {
+		if _, ok := reg.Table(g.Table); !ok {
+			return errorf(ErrUnknownTable, -1, "gone row %d: table %q is not synced", i, g.Table)
+		}
+		if !validUUID(g.ID) {
+			return errorf(ErrBadValue, -1, "gone row %d: id %q is not a canonical UUID", i, g.ID)
+		}
+	}
 	return nil
 }

@@ -125,8 +125,8 @@ func (d *decoder) decode() (*change.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if proto != Proto {
-		return nil, d.fail(ErrProto, "protocol %d, this build reads %d", proto, Proto)
+	if proto < MinProto || proto > Proto {
+		return nil, d.fail(ErrProto, "protocol %d, this build reads %d..%d", proto, MinProto, Proto)
 	}
 	ver, err := d.uvarint("schema version")
 	if err != nil {
@@ -267,6 +267,30 @@ func (d *decoder) decode() (*change.Set, error) {
 				c.Base = change.Clock{HLC: hlc.Timestamp(bh), Site: site}
 			}
 			set.Changes = append(set.Changes, c)
+		}
+	}
+	if proto >= 2 {
+		ngone, err := d.count("gone count", 17)
+		if err != nil {
+			return nil, err
+		}
+		if ngone > MaxChanges {
+			return nil, d.fail(ErrTooLarge, "more than %d gone rows", MaxChanges)
+		}
+		for k := 0; k < ngone; k++ {
+			ti, err := d.index(nstr, "gone table")
+			if err != nil {
+				return nil, err
+			}
+			t, ok := d.reg.Table(strs[ti])
+			if !ok {
+				return nil, d.fail(ErrUnknownTable, "gone row: table %q is not synced", strs[ti])
+			}
+			raw, err := d.bytes(16, "gone row id")
+			if err != nil {
+				return nil, err
+			}
+			set.Gone = append(set.Gone, change.RowRef{Table: t.Name, ID: formatUUID(raw)})
 		}
 	}
 	if d.off != len(d.b) {

@@ -11,8 +11,12 @@ import (
 	"doorstep/sync/change"
 )
 
-// Proto is the protocol version this package writes and reads.
-const Proto = 1
+// Proto is the protocol version this package writes. Version 2 added the
+// gone-rows section after the rows; Decode reads versions MinProto..Proto.
+const Proto = 2
+
+// MinProto is the oldest protocol version Decode reads.
+const MinProto = 1
 
 // magic opens every uncompressed payload.
 var magic = [4]byte{'D', 'S', 'C', 'S'}
@@ -133,6 +137,12 @@ func (e *encoder) marshal(set *change.Set) ([]byte, error) {
 			rows++
 		}
 	}
+	for i, g := range set.Gone {
+		if !validUUID(g.ID) {
+			return nil, errorf(ErrBadValue, -1, "gone row %d: id %q is not a canonical UUID", i, g.ID)
+		}
+		e.str(g.Table)
+	}
 	b := make([]byte, 0, 64+len(set.Changes)*24)
 	b = append(b, magic[:]...)
 	b = binary.AppendUvarint(b, Proto)
@@ -174,6 +184,11 @@ func (e *encoder) marshal(set *change.Set) ([]byte, error) {
 			}
 		}
 		i = j
+	}
+	b = binary.AppendUvarint(b, uint64(len(set.Gone)))
+	for _, g := range set.Gone {
+		b = binary.AppendUvarint(b, e.strings[g.Table])
+		b = appendUUID(b, g.ID)
 	}
 	return b, nil
 }

@@ -34,6 +34,7 @@ func sampleSet() *change.Set {
 			{Table: "households", ID: rowID, Column: "deleted", Value: int64(0), Clock: change.Clock{HLC: t0, Site: siteA}, User: "worker-1"},
 			{Table: "assets", ID: rowID, Column: "floor_area", Value: 63.5, Clock: change.Clock{HLC: t0 + 1, Site: siteB}, User: ""},
 		},
+		Gone: []change.RowRef{{Table: "spot_checks", ID: "0195a000-3333-7000-8000-000000000003"}},
 	}
 }
 
@@ -49,6 +50,34 @@ func TestRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("round trip:\ngot  %+v\nwant %+v", got, want)
+	}
+}
+
+// TestDecodeProto1 checks that a version 1 payload (no gone section) still
+// decodes, so devices and servers of the previous protocol interoperate.
+func TestDecodeProto1(t *testing.T) {
+	want := sampleSet()
+	want.Gone = nil
+	b, err := Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[4] != Proto || b[len(b)-1] != 0 {
+		t.Fatalf("unexpected layout: proto %d, last byte %d", b[4], b[len(b)-1])
+	}
+	v1 := append([]byte{}, b[:len(b)-1]...) // drop the empty gone count
+	v1[4] = 1
+	got, err := Unmarshal(v1, schema.Reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("proto 1:\ngot  %+v\nwant %+v", got, want)
+	}
+	// The same bytes as version 2 lack the gone count: truncated.
+	v1[4] = 2
+	if _, err := Unmarshal(v1, schema.Reg); !errors.Is(err, ErrMalformed) {
+		t.Errorf("version 2 without gone section: got %v, want ErrMalformed", err)
 	}
 }
 
@@ -85,6 +114,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"DeletedNull", func(s *change.Set) { s.Changes[3].Value = nil }, ErrBadValue},
 		{"NaN", func(s *change.Set) { s.Changes[4].Value = math.NaN() }, ErrBadValue},
 		{"SchemaTooNew", func(s *change.Set) { s.Schema = schema.Version + 1 }, ErrSchemaVersion},
+		{"GoneUnknownTable", func(s *change.Set) { s.Gone[0].Table = "users" }, ErrUnknownTable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,7 +151,8 @@ func TestDecodeRejectsBytes(t *testing.T) {
 	}{
 		{"Empty", nil, ErrMalformed},
 		{"BadMagic", append([]byte("XXXX"), good[4:]...), ErrMalformed},
-		{"Proto2", append(append([]byte{}, good[:4]...), append([]byte{2}, good[5:]...)...), ErrProto},
+		{"Proto3", append(append([]byte{}, good[:4]...), append([]byte{3}, good[5:]...)...), ErrProto},
+		{"Proto0", append(append([]byte{}, good[:4]...), append([]byte{0}, good[5:]...)...), ErrProto},
 		{"Truncated", good[:len(good)-3], ErrMalformed},
 		{"Trailing", append(append([]byte{}, good...), 0), ErrMalformed},
 		{"HugeCount", append(append([]byte{}, good[:6]...), 0xff, 0xff, 0xff, 0xff, 0x0f), ErrMalformed},

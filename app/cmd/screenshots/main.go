@@ -293,7 +293,8 @@ func capture(x *app.App, out, name, lang string) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if err := png.Encode(f, img); err != nil {
+		enc := png.Encoder{CompressionLevel: png.BestCompression}
+		if err := enc.Encode(f, paletted(img)); err != nil {
 			f.Close()
 			return n, fmt.Errorf("encode %s: %w", path, err)
 		}

@@ -27,15 +27,26 @@ const (
 	HeaderCursor = "Doorstep-Cursor"
 	// HeaderMore is "true" when more changes wait after a pull page.
 	HeaderMore = "Doorstep-More"
-	// HeaderReset is "true" when the server did not accept the cursor the
-	// device sent (another epoch, or the user's scope changed) and the page
-	// starts again from the beginning.
+	// HeaderReset is present when the server did not accept the cursor the
+	// device sent and the page starts again from the beginning; its value
+	// says why: ResetScope or ResetEpoch.
 	HeaderReset = "Doorstep-Reset"
 	// HeaderReplayed is "true" on a push whose batch was already stored; the
 	// body is the original acknowledgement.
 	HeaderReplayed = "Doorstep-Replayed"
 	// HeaderUploadOffset tells how many bytes of a blob the server holds.
 	HeaderUploadOffset = "Upload-Offset"
+)
+
+// Values of HeaderReset.
+const (
+	// ResetScope: the user's scope changed (communities, pairings, street).
+	// The device drops every synced row without unpushed writes when it
+	// applies this page; the following pages bring back what it may see.
+	ResetScope = "scope"
+	// ResetEpoch: the cursor is from history the server does not hold (it
+	// was restored from a backup). The device keeps its rows and merges.
+	ResetEpoch = "epoch"
 )
 
 // Health is the body of GET /v1/health.

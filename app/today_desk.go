@@ -1,0 +1,167 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"doorstep/app/desk"
+	"doorstep/app/desk/conflict"
+	"doorstep/app/desk/meeting"
+	"doorstep/app/desk/review"
+	"doorstep/app/records"
+)
+
+// deskToday is the supervisor's part of the Today screen: what waits at
+// the desk — records awaiting review (how many, since when), open
+// conflicts, cases whose public notice has ended, overdue re-checks —
+// each a row that opens the screen where it is done.
+type deskToday struct {
+	x    *App
+	root *fyne.Container
+	// onOverdue shows the overdue re-checks, which the Today list holds.
+	onOverdue func()
+
+	review, conflicts, notices, overdue *deskTodayRow
+}
+
+// deskTodayRow is one line of the supervisor's summary.
+type deskTodayRow struct {
+	row   *tapRow
+	title *widget.Label
+	note  *widget.Label
+}
+
+func newDeskTodayRow(icon fyne.Resource, titleKey string, onTap func()) *deskTodayRow {
+	r := &deskTodayRow{title: heading(lang.L(titleKey)), note: widget.NewLabel("")}
+	r.note.Truncation = fyne.TextTruncateEllipsis
+	r.row = newTapRow(container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil,
+		container.NewVBox(r.title, r.note)), onTap)
+	return r
+}
+
+// set shows the row's count and note; a row with nothing to do is hidden.
+func (r *deskTodayRow) set(count int, note string) {
+	if count == 0 {
+		r.row.Hide()
+		return
+	}
+	r.note.SetText(note)
+	r.row.Show()
+}
+
+func newDeskToday(x *App, onOverdue func()) *deskToday {
+	d := &deskToday{x: x, onOverdue: onOverdue}
+	d.review = newDeskTodayRow(theme.DocumentIcon(), "today.desk.review", func() { x.touch(); x.openReviewQueue() })
+	d.conflicts = newDeskTodayRow(theme.WarningIcon(), "today.desk.conflicts", func() { x.touch(); x.Show("conflicts") })
+	d.notices = newDeskTodayRow(theme.ConfirmIcon(), "today.desk.notices", func() { x.touch(); x.openEndedNotices() })
+	d.overdue = newDeskTodayRow(theme.Icon(theme.IconNameWarning), "today.desk.overdue", func() {
+		x.touch()
+		d.onOverdue()
+	})
+	d.root = container.NewGridWithColumns(2, d.review.row, d.conflicts.row, d.notices.row, d.overdue.row)
+	return d
+}
+
+// reload counts what waits; overdue is the number of overdue re-checks in
+// the Today list and oldest the date of the earliest.
+func (d *deskToday) reload(overdue int, oldest string) {
+	o := d.x.office()
+	ctx := d.x.deskCtx()
+	q, err := review.List(ctx, o, review.Filter{States: []review.State{review.Pending}})
+	if err != nil {
+		d.x.showError("desk.err.load", err)
+		return
+	}
+	note := ""
+	if n := len(q.Items); n > 0 {
+		note = lang.L("today.desk.review_note", map[string]any{"Count": n,
+			"Date": desk.DateOf(q.Items[0].Submitted, o.Location()).Format(desk.DateLayout)})
+	}
+	d.review.set(len(q.Items), note)
+
+	cs, err := conflict.List(ctx, o, desk.Area{}, false)
+	if err != nil {
+		d.x.showError("desk.err.load", err)
+		return
+	}
+	d.conflicts.set(len(cs), lang.L("today.desk.conflicts_note", map[string]any{"Count": len(cs)}))
+
+	ns, err := meeting.Notices(ctx, o, desk.Area{}, true)
+	if err != nil {
+		d.x.showError("desk.err.load", err)
+		return
+	}
+	note = ""
+	if len(ns) > 0 {
+		first := ns[0].End
+		for _, n := range ns {
+			if n.End.Before(first) {
+				first = n.End
+			}
+		}
+		note = lang.L("today.desk.notices_note", map[string]any{"Count": len(ns), "Date": first.Format(desk.DateLayout)})
+	}
+	d.notices.set(len(ns), note)
+	d.overdue.set(overdue, lang.L("today.desk.overdue_note", map[string]any{"Count": overdue, "Date": oldest}))
+	if len(q.Items)+len(cs)+len(ns)+overdue == 0 {
+		d.root.Hide()
+	} else {
+		d.root.Show()
+	}
+	d.root.Refresh()
+}
+
+// openReviewQueue shows the review queue of records awaiting review,
+// oldest first.
+func (x *App) openReviewQueue() {
+	if !x.Show("review") {
+		return
+	}
+	if s, ok := x.shell.visible().(*reviewScreen); ok {
+		s.state.SetSelectedIndex(1 + indexOfState(review.Pending))
+	}
+}
+
+// indexOfState is st's place in review.States.
+func indexOfState(st review.State) int {
+	for i, s := range review.States {
+		if s == st {
+			return i
+		}
+	}
+	return 0
+}
+
+// openEndedNotices shows the meeting screen's notices, only those whose
+// notice period has ended.
+func (x *App) openEndedNotices() {
+	if !x.Show("meeting") {
+		return
+	}
+	if s, ok := x.shell.visible().(*meetingScreen); ok {
+		s.tabs.SelectIndex(1)
+		s.endedOnly.SetChecked(true)
+	}
+}
+
+// overdueSummary returns how many items are overdue re-checks, the date
+// of the earliest and the index of the first in items.
+func overdueSummary(items []records.TodayItem) (count int, oldest string, first int) {
+	first = -1
+	for i, it := range items {
+		if it.Kind != records.TodayOverdue {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		if oldest == "" || it.Date < oldest {
+			oldest = it.Date
+		}
+		count++
+	}
+	return count, oldest, first
+}
