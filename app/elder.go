@@ -18,10 +18,9 @@ import (
 // address, phone, needs — with their pairing, the visit log and the forms
 // the user can start.
 type elderScreen struct {
-	x    *App
-	id   string
-	body *fyne.Container
-	root fyne.CanvasObject
+	recordPage
+	x  *App
+	id string
 }
 
 // openElder pushes the elder screen.
@@ -29,20 +28,11 @@ func (x *App) openElder(id, title string) {
 	x.shell.push(title, &elderScreen{x: x, id: id})
 }
 
-func (s *elderScreen) content() fyne.CanvasObject {
-	if s.root == nil {
-		s.body = container.New(&columnsLayout{minColumn: 420})
-		s.root = container.NewVScroll(container.NewPadded(s.body))
-	}
-	return s.root
-}
-
 func (s *elderScreen) reload() {
 	s.content()
 	e, err := s.x.store.Elder(s.x.ctx(), s.x.me, s.id)
 	if errors.Is(err, records.ErrNotFound) {
-		s.body.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("elder.not_found"))}
-		s.body.Refresh()
+		s.show(widget.NewLabel(lang.L("elder.not_found")))
 		return
 	}
 	if err != nil {
@@ -105,8 +95,7 @@ func (s *elderScreen) reload() {
 	if !s.x.me.IsVolunteer() {
 		objs = append(objs, s.screenings(e))
 	}
-	s.body.Objects = append(objs, section("elder.visits", log))
-	s.body.Refresh()
+	s.show(append(objs, section("elder.visits", log))...)
 }
 
 // screenings lists the elder's needs screenings (staff only); each opens

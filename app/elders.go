@@ -32,8 +32,8 @@ func newEldersScreen(x *App) *eldersScreen {
 	s.empty.Hide()
 	s.list = newActivityList(x,
 		func() int { return len(s.shown) },
-		newElderRow,
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*elderRow).set(s.x, s.shown[id]) },
+		func() fyne.CanvasObject { return newListRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) { setElderRow(o.(*listRow), s.x, s.shown[id]) },
 	)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.Unselect(id)
@@ -83,51 +83,29 @@ func (s *eldersScreen) apply() {
 	s.list.Refresh()
 }
 
-// elderRow shows an elder's name, address, needs and visit dates.
-type elderRow struct {
-	widget.BaseWidget
-	name  *widget.Label
-	where *widget.Label
-	mode  *widget.Label
-	next  *widget.Label
-}
-
-func newElderRow() fyne.CanvasObject {
-	r := &elderRow{name: heading(""), where: widget.NewLabel(""), mode: widget.NewLabel(""), next: widget.NewLabel("")}
-	r.where.Truncation = fyne.TextTruncateEllipsis
-	r.mode.Alignment = fyne.TextAlignTrailing
-	r.next.Alignment = fyne.TextAlignTrailing
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-// CreateRenderer lays the row out: name and where on the left, pairing and next visit on the right.
-func (r *elderRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewVBox(r.mode, r.next),
-		container.NewVBox(r.name, r.where)))
-}
-
-func (r *elderRow) set(x *App, e records.ElderSummary) {
+// setElderRow shows an elder's name and needs, address, pairing mode and
+// next visit in r.
+func setElderRow(r *listRow, x *App, e records.ElderSummary) {
 	r.name.SetText(e.Name + "  " + codes("need", e.Needs))
 	r.where.SetText(e.Address + " · " + e.Community + " · " + e.Phone)
 	if e.PairingID != "" {
-		r.mode.SetText(code("pairing_mode", e.Mode))
+		r.tag.SetText(code("pairing_mode", e.Mode))
 	} else {
-		r.mode.SetText(lang.L("elders.unpaired"))
+		r.tag.SetText(lang.L("elders.unpaired"))
 	}
 	switch {
 	case e.NextVisit != "":
-		r.next.SetText(lang.L("elders.next_visit", map[string]any{"Date": e.NextVisit}))
+		r.date.SetText(lang.L("elders.next_visit", map[string]any{"Date": e.NextVisit}))
 		if e.NextVisit < x.store.Date() {
-			r.next.Importance = widget.DangerImportance
+			r.date.Importance = widget.DangerImportance
 		} else {
-			r.next.Importance = widget.MediumImportance
+			r.date.Importance = widget.MediumImportance
 		}
 	case e.LastVisit == "" && e.PairingID != "":
-		r.next.SetText(lang.L("elders.never_visited"))
-		r.next.Importance = widget.WarningImportance
+		r.date.SetText(lang.L("elders.never_visited"))
+		r.date.Importance = widget.WarningImportance
 	default:
-		r.next.SetText("")
+		r.date.SetText("")
 	}
-	r.next.Refresh()
+	r.date.Refresh()
 }

@@ -20,11 +20,10 @@ import (
 // assets, visit history and the next re-check, with the forms a worker can
 // start for it.
 type householdScreen struct {
-	x    *App
-	id   string
-	h    records.Household
-	body *fyne.Container
-	root fyne.CanvasObject
+	recordPage
+	x  *App
+	id string
+	h  records.Household
 }
 
 // openHousehold pushes the household screen.
@@ -32,20 +31,11 @@ func (x *App) openHousehold(id, title string) {
 	x.shell.push(title, &householdScreen{x: x, id: id})
 }
 
-func (s *householdScreen) content() fyne.CanvasObject {
-	if s.root == nil {
-		s.body = container.New(&columnsLayout{minColumn: 420})
-		s.root = container.NewVScroll(container.NewPadded(s.body))
-	}
-	return s.root
-}
-
 func (s *householdScreen) reload() {
 	s.content()
 	h, err := s.x.store.Household(s.x.ctx(), s.x.me, s.id)
 	if errors.Is(err, records.ErrNotFound) || errors.Is(err, records.ErrForbidden) {
-		s.body.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("household.not_found"))}
-		s.body.Refresh()
+		s.show(widget.NewLabel(lang.L("household.not_found")))
 		return
 	}
 	if err != nil {
@@ -53,10 +43,7 @@ func (s *householdScreen) reload() {
 		return
 	}
 	s.h = h
-	s.body.Objects = []fyne.CanvasObject{
-		s.summary(), s.members(), s.income(), s.assets(), s.visits(),
-	}
-	s.body.Refresh()
+	s.show(s.summary(), s.members(), s.income(), s.assets(), s.visits())
 }
 
 func (s *householdScreen) summary() fyne.CanvasObject {

@@ -35,7 +35,7 @@ func newHouseholdsScreen(x *App) *householdsScreen {
 	s.list = newActivityList(x,
 		func() int { return len(s.hits) },
 		newHouseholdRow,
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*householdRow).set(s.hits[id]) },
+		func(id widget.ListItemID, o fyne.CanvasObject) { setHouseholdRow(o.(*listRow), s.hits[id]) },
 	)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.Unselect(id)
@@ -85,47 +85,29 @@ func (s *householdsScreen) run() {
 	s.list.ScrollToTop()
 }
 
-// householdRow shows a household's head, status and class, address and
-// community, and next re-check date.
-type householdRow struct {
-	widget.BaseWidget
-	name    *widget.Label
-	status  *widget.Label
-	where   *widget.Label
-	recheck *widget.Label
-}
-
+// newHouseholdRow is a list row of a household.
 func newHouseholdRow() fyne.CanvasObject {
-	r := &householdRow{name: heading(""), status: widget.NewLabel(""), where: widget.NewLabel(""),
-		recheck: widget.NewLabel("")}
-	r.where.Truncation = fyne.TextTruncateEllipsis
-	r.recheck.Alignment = fyne.TextAlignTrailing
-	r.recheck.Importance = widget.LowImportance
-	r.status.Alignment = fyne.TextAlignTrailing
-	r.ExtendBaseWidget(r)
+	r := newListRow()
+	r.date.Importance = widget.LowImportance
 	return r
 }
 
-// CreateRenderer lays the row out: name and where on the left, status and re-check on the right.
-func (r *householdRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil,
-		container.NewVBox(r.status, r.recheck), container.NewVBox(r.name, r.where)))
-}
-
-func (r *householdRow) set(h records.HouseholdSummary) {
+// setHouseholdRow shows a household's head, status and class, address and
+// community, and next re-check date in r.
+func setHouseholdRow(r *listRow, h records.HouseholdSummary) {
 	r.name.SetText(h.HeadName + "  " + lang.L("households.members", map[string]any{"Count": h.Members}))
 	r.where.SetText(h.Address + " · " + h.Community + " · " + h.RefCode)
 	st := code("status", h.Status)
 	if h.Class != "" {
 		st += " · " + lang.L("households.class", map[string]any{"Class": h.Class})
 	}
-	r.status.SetText(st)
-	r.status.Importance = statusImportance(h.Status)
-	r.status.Refresh()
+	r.tag.SetText(st)
+	r.tag.Importance = statusImportance(h.Status)
+	r.tag.Refresh()
 	if h.RecheckDue != "" {
-		r.recheck.SetText(lang.L("households.recheck", map[string]any{"Date": h.RecheckDue}))
+		r.date.SetText(lang.L("households.recheck", map[string]any{"Date": h.RecheckDue}))
 	} else {
-		r.recheck.SetText("")
+		r.date.SetText("")
 	}
 }
 

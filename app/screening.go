@@ -1,13 +1,11 @@
 package app
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -57,13 +55,7 @@ func openScreeningForm(x *App, ref formRef) screen {
 		barthel: map[string]*widget.RadioGroup{}, ability: map[string]*widget.Select{}}
 	scr.kit = newFormKit(x, model.FormScreening, s.ID, s.Elder.ID)
 	scr.kit.returned(ref.Returned)
-	scr.kit.serialise = func() ([]byte, string) {
-		data, err := json.Marshal(scr.s)
-		if err != nil {
-			fyne.LogError("encode screening draft", err)
-		}
-		return data, strings.TrimSpace(scr.s.Elder.Name)
-	}
+	scr.kit.draftJSON("screening", scr.s, func() string { return strings.TrimSpace(scr.s.Elder.Name) })
 	scr.kit.validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
 	scr.kit.onChange = scr.refreshDerived
 	scr.kit.readOnly = s.ReadOnly()
@@ -71,23 +63,11 @@ func openScreeningForm(x *App, ref formRef) screen {
 }
 
 func loadScreening(x *App, env model.Env, ref formRef) (*model.Screening, error) {
-	decode := func(d records.Draft) (*model.Screening, error) {
-		s := &model.Screening{}
-		return s, json.Unmarshal(d.Data, s)
-	}
-	if ref.Draft != nil {
-		return decode(*ref.Draft)
-	}
-	if d, ok := x.draftOf(model.FormScreening, ref.RecordID, "", nil); ok {
-		return decode(d)
-	}
-	if x.recordExists("elder_screenings", ref.RecordID) {
-		return model.LoadScreening(x.ctx(), env, ref.RecordID)
-	}
-	if d, ok := x.draftOf(model.FormScreening, "", ref.SubjectID, nil); ok && ref.SubjectID != "" {
-		return decode(d)
-	}
-	return model.NewScreening(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+	return loadForm(x, model.FormScreening, "elder_screenings", ref,
+		func() (*model.Screening, error) { return model.LoadScreening(x.ctx(), env, ref.RecordID) },
+		func() (*model.Screening, error) {
+			return model.NewScreening(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+		})
 }
 
 func (s *screeningScreen) content() fyne.CanvasObject {
@@ -351,30 +331,8 @@ func yesNoText(b bool) string {
 
 // save saves the screening as a draft record or submits it.
 func (s *screeningScreen) save(submit bool) {
-	s.x.touch()
-	if submit {
-		s.kit.attempted = true
-	}
-	s.kit.beforeSave()
-	_, err := s.s.Save(s.x.ctx(), s.env, submit)
-	if is, ok := model.AsIssues(err); ok {
-		s.kit.afterFailedSave()
-		s.kit.showIssues(is)
-		dialog.ShowInformation(lang.L("forms.not_saved"),
-			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
-		return
-	}
-	if err != nil {
-		s.kit.afterFailedSave()
-		s.x.showError("forms.save_failed", err)
-		return
-	}
-	s.x.dataChanged()
-	if submit {
-		s.x.shell.pop()
-		dialog.ShowInformation(lang.L("forms.submitted"), lang.L("screening.submitted_text"), s.x.win)
-		return
-	}
-	s.kit.saver.Resume()
-	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+	s.kit.save(submit, func() error {
+		_, err := s.s.Save(s.x.ctx(), s.env, submit)
+		return err
+	}, nil, func() string { return lang.L("screening.submitted_text") })
 }

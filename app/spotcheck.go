@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -64,13 +63,7 @@ func openSpotCheckForm(x *App, ref formRef) screen {
 	scr := &spotCheckScreen{x: x, env: env, s: s, base: base, returned: ref.Returned}
 	scr.kit = newFormKit(x, model.FormSpotCheck, s.ID, s.HouseholdID)
 	scr.kit.returned(ref.Returned)
-	scr.kit.serialise = func() ([]byte, string) {
-		data, err := json.Marshal(scr.s)
-		if err != nil {
-			fyne.LogError("encode spot check draft", err)
-		}
-		return data, base.HeadName
-	}
+	scr.kit.draftJSON("spot check", scr.s, func() string { return base.HeadName })
 	scr.kit.validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
 	scr.kit.onChange = scr.refreshBaseline
 	scr.kit.readOnly = s.ReadOnly()
@@ -78,23 +71,9 @@ func openSpotCheckForm(x *App, ref formRef) screen {
 }
 
 func loadSpotCheck(x *App, env model.Env, ref formRef) (*model.SpotCheck, error) {
-	decode := func(d records.Draft) (*model.SpotCheck, error) {
-		s := &model.SpotCheck{}
-		return s, json.Unmarshal(d.Data, s)
-	}
-	if ref.Draft != nil {
-		return decode(*ref.Draft)
-	}
-	if d, ok := x.draftOf(model.FormSpotCheck, ref.RecordID, "", nil); ok {
-		return decode(d)
-	}
-	if x.recordExists("spot_checks", ref.RecordID) {
-		return model.LoadSpotCheck(x.ctx(), env, ref.RecordID)
-	}
-	if d, ok := x.draftOf(model.FormSpotCheck, "", ref.SubjectID, nil); ok && ref.SubjectID != "" {
-		return decode(d)
-	}
-	return model.NewSpotCheck(x.ctx(), env, ref.RecordID, ref.SubjectID)
+	return loadForm(x, model.FormSpotCheck, "spot_checks", ref,
+		func() (*model.SpotCheck, error) { return model.LoadSpotCheck(x.ctx(), env, ref.RecordID) },
+		func() (*model.SpotCheck, error) { return model.NewSpotCheck(x.ctx(), env, ref.RecordID, ref.SubjectID) })
 }
 
 func (s *spotCheckScreen) content() fyne.CanvasObject {
@@ -369,30 +348,6 @@ func baseAssetLine(a model.SnapAsset) string {
 
 // save saves the check as a draft record or submits it.
 func (s *spotCheckScreen) save(submit bool) {
-	s.x.touch()
-	if submit {
-		s.kit.attempted = true
-	}
-	s.kit.beforeSave()
-	err := s.s.Save(s.x.ctx(), s.env, submit)
-	if is, ok := model.AsIssues(err); ok {
-		s.kit.afterFailedSave()
-		s.kit.showIssues(is)
-		dialog.ShowInformation(lang.L("forms.not_saved"),
-			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
-		return
-	}
-	if err != nil {
-		s.kit.afterFailedSave()
-		s.x.showError("forms.save_failed", err)
-		return
-	}
-	s.x.dataChanged()
-	if submit {
-		s.x.shell.pop()
-		dialog.ShowInformation(lang.L("forms.submitted"), lang.L("spot.submitted_text"), s.x.win)
-		return
-	}
-	s.kit.saver.Resume()
-	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+	s.kit.save(submit, func() error { return s.s.Save(s.x.ctx(), s.env, submit) },
+		nil, func() string { return lang.L("spot.submitted_text") })
 }

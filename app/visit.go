@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"slices"
@@ -60,48 +59,28 @@ func openVisitForm(x *App, ref formRef) screen {
 		incomeRows: map[string]*incomeRow{}}
 	s.kit = newFormKit(x, model.FormMeansVisit, v.ID, v.Household.ID)
 	s.kit.returned(ref.Returned)
-	s.kit.serialise = func() ([]byte, string) {
-		data, err := json.Marshal(s.v)
-		if err != nil {
-			fyne.LogError("encode visit draft", err)
-		}
-		return data, s.v.Title()
-	}
+	s.kit.draftJSON("visit", s.v, s.v.Title)
 	s.kit.validate = func() model.Issues { return s.v.Validate(env.Today(), env.Config, true) }
 	s.kit.onChange = s.recompute
 	s.kit.readOnly = v.ReadOnly()
 	return s
 }
 
+// loadVisit is loadForm for a visit, where a returned stored visit opens
+// as its correction (a new visit superseding it, or that one's draft).
 func loadVisit(x *App, env model.Env, ref formRef) (*model.Visit, error) {
-	decode := func(d records.Draft) (*model.Visit, error) {
-		v := &model.Visit{}
-		if err := json.Unmarshal(d.Data, v); err != nil {
-			return nil, err
-		}
-		return v, nil
-	}
-	if ref.Draft != nil {
-		return decode(*ref.Draft)
-	}
-	if d, ok := x.draftOf(model.FormMeansVisit, ref.RecordID, "", nil); ok {
-		return decode(d)
-	}
-	if x.recordExists("means_visits", ref.RecordID) {
+	stored := func() (*model.Visit, error) {
 		if ref.Returned == nil {
 			return model.LoadVisit(x.ctx(), env, ref.RecordID)
 		}
 		if d, ok := x.draftOf(model.FormMeansVisit, "", "", jsonField("supersedes_id", ref.RecordID)); ok {
-			return decode(d)
+			return decodeDraft[model.Visit](d)
 		}
 		return model.Correction(x.ctx(), env, ref.RecordID, newRecordID())
 	}
-	if ref.SubjectID != "" {
-		if d, ok := x.draftOf(model.FormMeansVisit, "", ref.SubjectID, nil); ok {
-			return decode(d)
-		}
-	}
-	return model.NewVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+	return loadForm(x, model.FormMeansVisit, "means_visits", ref, stored, func() (*model.Visit, error) {
+		return model.NewVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+	})
 }
 
 func (s *visitScreen) content() fyne.CanvasObject {
@@ -354,31 +333,8 @@ func (s *visitScreen) recompute() {
 // save saves the visit as a draft record or submits it. Problems are shown
 // under their fields and nothing typed is lost.
 func (s *visitScreen) save(submit bool) {
-	s.x.touch()
-	if submit {
-		s.kit.attempted = true
-	}
-	s.kit.beforeSave()
-	_, err := s.v.Save(s.x.ctx(), s.env, submit)
-	if is, ok := model.AsIssues(err); ok {
-		s.kit.afterFailedSave()
-		s.kit.showIssues(is)
-		s.openRowsWithIssues()
-		dialog.ShowInformation(lang.L("forms.not_saved"),
-			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
-		return
-	}
-	if err != nil {
-		s.kit.afterFailedSave()
-		s.x.showError("forms.save_failed", err)
-		return
-	}
-	s.x.dataChanged()
-	if submit {
-		s.x.shell.pop()
-		dialog.ShowInformation(lang.L("forms.submitted"), lang.L("visit.submitted_text"), s.x.win)
-		return
-	}
-	s.kit.saver.Resume()
-	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+	s.kit.save(submit, func() error {
+		_, err := s.v.Save(s.x.ctx(), s.env, submit)
+		return err
+	}, s.openRowsWithIssues, func() string { return lang.L("visit.submitted_text") })
 }

@@ -1,12 +1,10 @@
 package app
 
 import (
-	"encoding/json"
 	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -55,36 +53,18 @@ func openVolunteerVisitForm(x *App, ref formRef) screen {
 	s := &volunteerVisitScreen{x: x, env: env, v: v, returned: ref.Returned, elders: elders}
 	s.kit = newFormKit(x, model.FormVolunteerVisit, v.ID, v.ElderID)
 	s.kit.returned(ref.Returned)
-	s.kit.serialise = func() ([]byte, string) {
-		data, err := json.Marshal(s.v)
-		if err != nil {
-			fyne.LogError("encode volunteer visit draft", err)
-		}
-		return data, s.elderName()
-	}
+	s.kit.draftJSON("volunteer visit", s.v, s.elderName)
 	s.kit.validate = func() model.Issues { return s.v.Validate(env.Time(), true) }
 	s.kit.readOnly = v.ReadOnly()
 	return s
 }
 
 func loadVolunteerVisit(x *App, env model.Env, ref formRef) (*model.VolunteerVisit, error) {
-	decode := func(d records.Draft) (*model.VolunteerVisit, error) {
-		v := &model.VolunteerVisit{}
-		return v, json.Unmarshal(d.Data, v)
-	}
-	if ref.Draft != nil {
-		return decode(*ref.Draft)
-	}
-	if d, ok := x.draftOf(model.FormVolunteerVisit, ref.RecordID, "", nil); ok {
-		return decode(d)
-	}
-	if x.recordExists("volunteer_visits", ref.RecordID) {
-		return model.LoadVolunteerVisit(x.ctx(), env, ref.RecordID)
-	}
-	if d, ok := x.draftOf(model.FormVolunteerVisit, "", ref.SubjectID, nil); ok && ref.SubjectID != "" {
-		return decode(d)
-	}
-	return model.NewVolunteerVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, ref.PairingID)
+	return loadForm(x, model.FormVolunteerVisit, "volunteer_visits", ref,
+		func() (*model.VolunteerVisit, error) { return model.LoadVolunteerVisit(x.ctx(), env, ref.RecordID) },
+		func() (*model.VolunteerVisit, error) {
+			return model.NewVolunteerVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, ref.PairingID)
+		})
 }
 
 // elder returns the chosen elder's basic data, if they are one of mine.
@@ -214,34 +194,11 @@ func (s *volunteerVisitScreen) showElder() {
 
 // save saves the log as a draft record or submits it.
 func (s *volunteerVisitScreen) save(submit bool) {
-	s.x.touch()
-	if submit {
-		s.kit.attempted = true
-	}
-	s.kit.beforeSave()
-	err := s.v.Save(s.x.ctx(), s.env, s.x.me.Pairings, submit)
-	if is, ok := model.AsIssues(err); ok {
-		s.kit.afterFailedSave()
-		s.kit.showIssues(is)
-		dialog.ShowInformation(lang.L("forms.not_saved"),
-			lang.L("forms.fix_problems", map[string]any{"Count": max(s.kit.shownIssues(), 1)}), s.x.win)
-		return
-	}
-	if err != nil {
-		s.kit.afterFailedSave()
-		s.x.showError("forms.save_failed", err)
-		return
-	}
-	s.x.dataChanged()
-	if submit {
-		s.x.shell.pop()
-		text := lang.L("vvisit.submitted_text")
-		if len(s.v.RiskFlags) > 0 {
-			text = lang.L("vvisit.submitted_alert")
-		}
-		dialog.ShowInformation(lang.L("forms.submitted"), text, s.x.win)
-		return
-	}
-	s.kit.saver.Resume()
-	s.kit.status.SetText(lang.L("forms.saved_as_draft"))
+	s.kit.save(submit, func() error { return s.v.Save(s.x.ctx(), s.env, s.x.me.Pairings, submit) },
+		nil, func() string {
+			if len(s.v.RiskFlags) > 0 {
+				return lang.L("vvisit.submitted_alert")
+			}
+			return lang.L("vvisit.submitted_text")
+		})
 }

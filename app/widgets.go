@@ -152,3 +152,50 @@ func (l formGridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(lw+theme.Padding()+vw, h)
 }
+
+// listRow is a row of the elder and household lists: a name and where on
+// the left, a tag (pairing mode, status) and a date (next visit, re-check)
+// on the right.
+type listRow struct {
+	widget.BaseWidget
+	name  *widget.Label
+	where *widget.Label
+	tag   *widget.Label
+	date  *widget.Label
+}
+
+func newListRow() *listRow {
+	r := &listRow{name: heading(""), where: widget.NewLabel(""), tag: widget.NewLabel(""), date: widget.NewLabel("")}
+	r.where.Truncation = fyne.TextTruncateEllipsis
+	r.tag.Alignment = fyne.TextAlignTrailing
+	r.date.Alignment = fyne.TextAlignTrailing
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays the row out: name and where on the left, tag and date on the right.
+func (r *listRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewVBox(r.tag, r.date),
+		container.NewVBox(r.name, r.where)))
+}
+
+// recordPage is the page of a record screen (a household, an elder): its
+// parts in columns, scrolling.
+type recordPage struct {
+	body *fyne.Container
+	root fyne.CanvasObject
+}
+
+func (p *recordPage) content() fyne.CanvasObject {
+	if p.root == nil {
+		p.body = container.New(&columnsLayout{minColumn: 420})
+		p.root = container.NewVScroll(container.NewPadded(p.body))
+	}
+	return p.root
+}
+
+// show replaces the page's parts.
+func (p *recordPage) show(parts ...fyne.CanvasObject) {
+	p.body.Objects = parts
+	p.body.Refresh()
+}

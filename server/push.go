@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"doorstep/schema"
+	"doorstep/server/store"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 	"doorstep/sync/wire"
@@ -122,18 +123,9 @@ func peekSchema(b []byte) (int, bool) {
 
 // wireError maps a decoding failure to its API code.
 func wireError(err error) error {
-	code := api.CodeBadRequest
-	switch {
-	case errors.Is(err, wire.ErrUnknownTable):
-		code = api.CodeUnknownTable
-	case errors.Is(err, wire.ErrUnknownColumn):
-		code = api.CodeUnknownColumn
-	case errors.Is(err, wire.ErrBadValue):
-		code = api.CodeBadValue
-	case errors.Is(err, wire.ErrTooLarge):
-		code = api.CodeTooLarge
-	case errors.Is(err, wire.ErrSchemaVersion):
-		code = api.CodeSchemaTooNew
+	code, ok := store.WireCode(err)
+	if !ok {
+		code = api.CodeBadRequest
 	}
 	return &api.Error{Code: code, Message: err.Error()}
 }

@@ -150,3 +150,20 @@ func (c *issues) result() Issues {
 	}
 	return c.list
 }
+
+// resultFor is result for a submission (submit) or, leaving out what is
+// only incomplete, for a draft: a draft may leave things out, but not hold
+// wrong values.
+func (c *issues) resultFor(submit bool) Issues {
+	all := c.result()
+	if submit {
+		return all
+	}
+	var out Issues
+	for _, is := range all {
+		if !is.Incomplete {
+			out = append(out, is)
+		}
+	}
+	return out
+}

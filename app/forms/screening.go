@@ -349,17 +349,7 @@ func (s *Screening) Validate(ref time.Time, cfg district.Config, submit bool) Is
 			c.list = append(c.list, is)
 		}
 	}
-	all := c.result()
-	if submit {
-		return all
-	}
-	var out Issues
-	for _, is := range all {
-		if !is.Incomplete {
-			out = append(out, is)
-		}
-	}
-	return out
+	return c.resultFor(submit)
 }
 
 // splitLines turns typed lines (or items separated by commas or 、) into a

@@ -174,17 +174,7 @@ func (v *VolunteerVisit) Validate(now time.Time, submit bool) Issues {
 			c.add(FieldNextVisit, MsgNextBeforeVisit, nil)
 		}
 	}
-	all := c.result()
-	if submit {
-		return all
-	}
-	var out Issues
-	for _, is := range all {
-		if !is.Incomplete {
-			out = append(out, is)
-		}
-	}
-	return out
+	return c.resultFor(submit)
 }
 
 // Save writes the log in one transaction and removes its draft. The

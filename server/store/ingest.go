@@ -85,23 +85,29 @@ func applyError(batch string, err error, now time.Time) error {
 		return &api.Error{Code: api.CodeClockAhead, ServerTime: &now,
 			Message: fmt.Sprintf("batch %s: %v: set the device's date and time", batch, drift)}
 	}
-	code := api.Code("")
-	switch {
-	case errors.Is(err, wire.ErrUnknownTable):
-		code = api.CodeUnknownTable
-	case errors.Is(err, wire.ErrUnknownColumn):
-		code = api.CodeUnknownColumn
-	case errors.Is(err, wire.ErrBadValue):
-		code = api.CodeBadValue
-	case errors.Is(err, wire.ErrSchemaVersion):
-		code = api.CodeSchemaTooNew
-	case errors.Is(err, wire.ErrTooLarge):
-		code = api.CodeTooLarge
-	}
-	if code != "" {
+	if code, ok := WireCode(err); ok {
 		return &api.Error{Code: code, Message: err.Error()}
 	}
 	return fmt.Errorf("ingest %s: %w", batch, err)
+}
+
+// WireCode is the API code of a changeset the wire package refuses (an
+// unknown table or column, a bad value, too large, another schema); false
+// for any other error. The push handler and Ingest both answer with it.
+func WireCode(err error) (api.Code, bool) {
+	switch {
+	case errors.Is(err, wire.ErrUnknownTable):
+		return api.CodeUnknownTable, true
+	case errors.Is(err, wire.ErrUnknownColumn):
+		return api.CodeUnknownColumn, true
+	case errors.Is(err, wire.ErrBadValue):
+		return api.CodeBadValue, true
+	case errors.Is(err, wire.ErrSchemaVersion):
+		return api.CodeSchemaTooNew, true
+	case errors.Is(err, wire.ErrTooLarge):
+		return api.CodeTooLarge, true
+	}
+	return "", false
 }
 
 // storedAck returns the acknowledgement of a batch stored before.

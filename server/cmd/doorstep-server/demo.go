@@ -19,8 +19,7 @@ import (
 // community worker's enrollment URI, which `make demo` hands to the app.
 // On a database that has users already it only prints fresh codes.
 func demoCmd(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("demo")
-	db := dbFlag(fs)
+	fs, db := adminFlags("demo")
 	seed := fs.Int64("seed", demo.DefaultSeed, "demo generator seed")
 	refStr := fs.String("ref", "", "reference date YYYY-MM-DD (default today): the district covers the half-year before it")
 	server := fs.String("server", env("DOORSTEP_PUBLIC_URL", "http://127.0.0.1:8443"), "the server address the codes point devices to")
@@ -35,44 +34,41 @@ func demoCmd(ctx context.Context, args []string, out io.Writer) error {
 		}
 		ref = t
 	}
-	st, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	users, err := st.Users(ctx)
-	if err != nil {
-		return err
-	}
-	if len(users) == 0 {
-		d := demo.Generate(*seed, ref)
-		if err := demo.Write(ctx, st.Replica().DB(), d); err != nil {
-			return err
-		}
-		if users, err = addDemoUsers(ctx, st, d); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "demo district: %d rows, %d users in %s\n", len(d.Rows), len(users), *db)
-	}
-	picks := pickDemoUsers(users)
-	var last string
-	for _, label := range []string{"district supervisor", "street supervisor", "volunteer", "community worker"} {
-		u, ok := picks[label]
-		if !ok {
-			continue
-		}
-		code, _, err := st.CreateEnrollCode(ctx, u.ID, 7*24*time.Hour)
+	return withStore(ctx, *db, func(st *store.Store) error {
+		users, err := st.Users(ctx)
 		if err != nil {
 			return err
 		}
-		last = client.EnrollURI(*server, code)
-		fmt.Fprintf(out, "%-20s %s  %s\n", label, u.Name, last)
-	}
-	if last == "" {
-		return fmt.Errorf("demo: the district has no users to enroll")
-	}
-	fmt.Fprintln(out, last)
-	return nil
+		if len(users) == 0 {
+			d := demo.Generate(*seed, ref)
+			if err := demo.Write(ctx, st.Replica().DB(), d); err != nil {
+				return err
+			}
+			if users, err = addDemoUsers(ctx, st, d); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "demo district: %d rows, %d users in %s\n", len(d.Rows), len(users), *db)
+		}
+		picks := pickDemoUsers(users)
+		var last string
+		for _, label := range []string{"district supervisor", "street supervisor", "volunteer", "community worker"} {
+			u, ok := picks[label]
+			if !ok {
+				continue
+			}
+			code, _, err := st.CreateEnrollCode(ctx, u.ID, 7*24*time.Hour)
+			if err != nil {
+				return err
+			}
+			last = client.EnrollURI(*server, code)
+			fmt.Fprintf(out, "%-20s %s  %s\n", label, u.Name, last)
+		}
+		if last == "" {
+			return fmt.Errorf("demo: the district has no users to enroll")
+		}
+		fmt.Fprintln(out, last)
+		return nil
+	})
 }
 
 // addDemoUsers makes a user of every demo staff row: workers cover their
