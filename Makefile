@@ -12,14 +12,14 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
-	scripts/deps.sh demo
-	scripts/demo.sh "$(DEMO_DIR)"
+	.ci/deps.sh demo
+	.ci/demo.sh "$(DEMO_DIR)"
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
 test: vet nofyne
 	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
 	CGO_ENABLED=0 $(GO) test -count=1 ./app/ ./app/cmd/... ./assets/...
-	scripts/smoke.sh
+	.ci/smoke.sh
 
 build: app server
 
@@ -55,7 +55,7 @@ screenshots:
 	CGO_ENABLED=0 $(GO) run -tags ci ./app/cmd/screenshots -out docs/screenshots
 
 smoke:
-	scripts/smoke.sh
+	.ci/smoke.sh
 
 clean:
 	rm -rf bin .demo .bench.txt

@@ -23,7 +23,7 @@ func main() {
 	a := fyneapp.NewWithID(appID())
 	a.SetIcon(assets.Icon())
 	app.New(a, app.Options{
-		// Both are set by scripts/demo.sh; empty means the defaults (the
+		// Both are set by .ci/demo.sh; empty means the defaults (the
 		// Fyne storage folder, an empty first-run screen).
 		DataDir: os.Getenv("DOORSTEP_DATA_DIR"),
 		Enroll:  os.Getenv("DOORSTEP_ENROLL"),

@@ -25,7 +25,7 @@ import (
 // fullwidth forms come from the subset. The subset does have spaces (the
 // shaper keeps the current face across a space) with Fyne's width, and
 // Fyne's line metrics (Fyne measures lines with the face holding the space),
-// so line heights match the default theme too. See scripts/fonts/README.md.
+// so line heights match the default theme too. See assets/fonts/build/README.md.
 type Theme struct{}
 
 var _ fyne.Theme = Theme{}

@@ -52,10 +52,10 @@ func hasGlyph(t *testing.T, f *sfnt.Font, r rune) bool {
 	return i != 0
 }
 
-// tongyong reads the 8,105 characters of scripts/fonts/tongyong-8105.txt.
+// tongyong reads the 8,105 characters of assets/fonts/build/tongyong-8105.txt.
 func tongyong(t *testing.T) []rune {
 	t.Helper()
-	data, err := os.ReadFile("../scripts/fonts/tongyong-8105.txt")
+	data, err := os.ReadFile("../assets/fonts/build/tongyong-8105.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

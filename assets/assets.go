@@ -2,7 +2,7 @@
 // the app icon and the zh-CN / en translation files — so that the app reads
 // nothing from the device at run time and renders Chinese on any system.
 //
-// The fonts are subsets of Noto Sans CJK SC made by scripts/fonts/build.sh
+// The fonts are subsets of Noto Sans CJK SC made by assets/fonts/build/build.sh
 // (licence: fonts/OFL.txt); icon.png is rendered from icon.svg by render_icon.go.
 package assets
 

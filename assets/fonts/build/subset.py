@@ -202,7 +202,7 @@ HEADER = """\
 # Cross-checked against the list in github.com/kitty-panics/cn-tables
 # (通用规范汉字表.txt): same characters in the same order (sampled).
 #
-# Regenerate with: scripts/fonts/build.sh --refresh-list
+# Regenerate with: assets/fonts/build/build.sh --refresh-list
 # Columns (tab-separated): index, code point, character.
 """
 

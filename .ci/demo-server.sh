@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sync server side of `make demo`: scripts/demo-server.sh <demo-dir>.
+# The sync server side of `make demo`: .ci/demo-server.sh <demo-dir>.
 # Loads the demo district into <demo-dir>/server.db (first run only), starts
 # the server in the background (PID in <demo-dir>/server.pid, log in
 # <demo-dir>/server.log) and prints enrollment codes; the last line is a

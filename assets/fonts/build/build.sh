@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the bundled CJK fonts in assets/fonts/ from Noto Sans CJK SC.
 #
-#   scripts/fonts/build.sh                  # full coverage (default)
-#   COVERAGE=tongyong scripts/fonts/build.sh  # only the 8,105 characters + symbols
-#   scripts/fonts/build.sh --check          # rebuild in a temp dir, compare with assets/fonts
-#   scripts/fonts/build.sh --refresh-list   # regenerate tongyong-8105.txt from Unihan
+#   assets/fonts/build/build.sh                  # full coverage (default)
+#   COVERAGE=tongyong assets/fonts/build/build.sh  # only the 8,105 characters + symbols
+#   assets/fonts/build/build.sh --check          # rebuild in a temp dir, compare with assets/fonts
+#   assets/fonts/build/build.sh --refresh-list   # regenerate tongyong-8105.txt from Unihan
 #
 # Needs (Debian 12): fonts-noto-cjk python3-fonttools; --refresh-list also unicode-data.
 # Output is byte-for-byte reproducible for the same fonts-noto-cjk (1:20220127,
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+root="$(cd "$here/../../.." && pwd)"
 noto_dir="${NOTO_DIR:-/usr/share/fonts/opentype/noto}"
 coverage="${COVERAGE:-full}"
 list="$here/tongyong-8105.txt"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Doorstep, starts the sync server on the demo district (when the
-# server's hook exists) and opens the app. Usage: scripts/demo.sh [demo-dir]
+# server's hook exists) and opens the app. Usage: .ci/demo.sh [demo-dir]
 #
-# Server hook: scripts/demo-server.sh <demo-dir>, owned by the server side.
+# Server hook: .ci/demo-server.sh <demo-dir>.
 # It must create the demo district on a server database under <demo-dir>,
 # start the server in the background, write the server's PID to
 # <demo-dir>/server.pid, and print an enrollment URI
@@ -18,8 +18,8 @@ echo "demo: building the app (the first build takes ~3 minutes)"
 go build -o bin/doorstep .
 
 enroll=""
-if [ -x scripts/demo-server.sh ]; then
-  out=$(scripts/demo-server.sh "$dir")
+if [ -x .ci/demo-server.sh ]; then
+  out=$(.ci/demo-server.sh "$dir")
   enroll=$(tail -n 1 <<<"$out")
   echo "demo: server started; enrollment: $enroll"
 fi

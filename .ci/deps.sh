@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Doorstep needs on Debian/Ubuntu, and
-# only what is missing. Usage: scripts/deps.sh [build|test|demo]
+# only what is missing. Usage: .ci/deps.sh [build|test|demo]
 #   build: Go and the C libraries Fyne's cgo driver links against
 #   test:  build + Xvfb for the windowed smoke test + fonttools-free checks
 #   demo:  build + a CJK font for the desktop + Xvfb-less desktop tools
