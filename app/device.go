@@ -148,8 +148,9 @@ const pushBatch = 500
 // lists as gone; everything not fetched again after the user's scope
 // changed), except rows holding writes not yet pushed. So a push the server
 // refuses (forbidden_scope after the user lost a community, say) does not
-// stop the pull: the refused writes stay in the outbox, and the refusal is
-// returned after the pull. An unreachable server ends the round at once.
+// stop the pull: the refused rows' writes are held on the device, the rest
+// is pushed, and the refusal is returned after the pull. An unreachable
+// server ends the round at once.
 func (d *device) exchange(ctx context.Context, c *client.Client, progress func(float64)) error {
 	pushErr := d.pushAll(ctx, c, progress)
 	var refused *api.Error
@@ -164,26 +165,35 @@ func (d *device) exchange(ctx context.Context, c *client.Client, progress func(f
 	return pushErr
 }
 
-// pushAll pushes the outbox batch by batch until it is empty.
+// pushAll pushes the outbox batch by batch until it is empty. Rows the
+// server refuses by name (forbidden_scope, forbidden_role) are held on the
+// device (client.HoldRefused) and the rest pushed; the refusal is returned
+// at the end.
 func (d *device) pushAll(ctx context.Context, c *client.Client, progress func(float64)) error {
 	total, err := d.pending(ctx)
 	if err != nil {
 		return err
 	}
 	pushed := 0
+	var refusal error
 	for {
 		set, err := d.rep.Outbox(ctx, pushBatch)
 		if err != nil {
-			return err
+			return errors.Join(refusal, err)
 		}
 		if set.Batch == "" {
-			return nil
+			return refusal
 		}
 		if _, err := c.Push(ctx, set); err != nil {
-			return err
+			held, herr := client.HoldRefused(ctx, d.rep, set.Batch, err)
+			if herr != nil || held == 0 {
+				return errors.Join(refusal, err, herr)
+			}
+			refusal = errors.Join(refusal, err)
+			continue
 		}
 		if err := d.rep.Ack(ctx, set.Batch); err != nil {
-			return err
+			return errors.Join(refusal, err)
 		}
 		pushed += pushBatch
 		if total > 0 {

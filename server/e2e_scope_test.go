@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -69,7 +70,9 @@ func holdsScope(tb testing.TB, st *store.Store, sdb *sql.DB, d *e2eDevice, kept 
 //     while the new community's worker receives the household whole;
 //   - a worker with an unpushed edit of a row in a community taken away
 //     keeps that row and the edit (the push is refused, not dropped), and
-//     loses everything else of that community.
+//     loses everything else of that community; the refused row is held on
+//     the device, so the worker's other writes are still pushed, and once
+//     the community is given back and the row released its edit is pushed.
 func TestEndToEndScopeLoss(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "server.db")
@@ -163,17 +166,54 @@ func TestEndToEndScopeLoss(t *testing.T) {
 	}
 	holdsScope(t, st, sdb, wang)
 
-	_, err = zhou.client.Sync(ctx, zhou.rep, client.SyncOptions{})
-	if api.ErrorCode(err) != api.CodeForbiddenScope {
-		t.Errorf("zhou's push of a c2 edit after losing c2: %v, want forbidden_scope", err)
+	// Zhou's refused edit does not block the rest: the refused row is
+	// held on the device, the new c1 household is pushed with it.
+	hNew := uid()
+	zhou.exec(t, `INSERT INTO households(id, community_id, head_name, caseworker_id) VALUES (?, ?, '李五', ?)`, hNew, c1, ids["zhou"])
+	stats, err = zhou.client.Sync(ctx, zhou.rep, client.SyncOptions{})
+	var refusal *api.Error
+	if !errors.As(err, &refusal) || refusal.Code != api.CodeForbiddenScope {
+		t.Fatalf("zhou's push of a c2 edit after losing c2: %v, want forbidden_scope", err)
+	}
+	if len(refusal.Rows) != 1 || refusal.Rows[0] != (api.RowRef{Table: "households", ID: h2}) {
+		t.Errorf("the refusal names rows %+v, want households/%s", refusal.Rows, h2)
+	}
+	if stats.Held != 1 || stats.Batches != 1 {
+		t.Errorf("zhou's sync: %+v, want 1 row held and 1 batch pushed", stats)
 	}
 	holdsScope(t, st, sdb, zhou, "households/"+h2)
 	if err := zhou.rep.DB().QueryRow(`SELECT head_name FROM households WHERE id = ?`, h2).Scan(&name); err != nil || name != "钱二（周改）" {
 		t.Errorf("zhou's unpushed edit: %q, %v", name, err)
 	}
-	if b, err := zhou.rep.PendingBatch(ctx); err != nil || b == "" {
-		t.Errorf("zhou's refused edit left the outbox: %q, %v", b, err)
+	if held, err := zhou.rep.Held(ctx); err != nil || len(held) != 1 || held[0].ID != h2 || held[0].Code != string(api.CodeForbiddenScope) {
+		t.Errorf("zhou's held rows: %+v, %v", held, err)
 	}
+	if err := sdb.QueryRow(`SELECT head_name FROM households WHERE id = ?`, hNew).Scan(&name); err != nil || name != "李五" {
+		t.Errorf("zhou's c1 household on the server: %q, %v", name, err)
+	}
+	if err := sdb.QueryRow(`SELECT head_name FROM households WHERE id = ?`, h2).Scan(&name); err != nil || name != "钱二" {
+		t.Errorf("the refused edit on the server: %q, %v", name, err)
+	}
+	// Later syncs are not blocked.
+	zhou.exec(t, `UPDATE households SET head_name = '李五改' WHERE id = ?`, hNew)
+	if stats := zhou.sync(t); stats.Batches != 1 || stats.Held != 0 {
+		t.Errorf("zhou's next sync: %+v, want one batch pushed", stats)
+	}
+	if err := sdb.QueryRow(`SELECT head_name FROM households WHERE id = ?`, hNew).Scan(&name); err != nil || name != "李五改" {
+		t.Errorf("zhou's later c1 edit on the server: %q, %v", name, err)
+	}
+	holdsScope(t, st, sdb, zhou, "households/"+h2)
+
+	// The admin gives c2 back: released, the held edit reaches the server.
+	admin(t, db, "user", "set", "--id", ids["zhou"], "--communities", c1+","+c2)
+	if n, err := zhou.rep.Release(ctx); err != nil || n != 1 {
+		t.Fatalf("release: %d, %v", n, err)
+	}
+	zhou.sync(t)
+	if err := sdb.QueryRow(`SELECT head_name FROM households WHERE id = ?`, h2).Scan(&name); err != nil || name != "钱二（周改）" {
+		t.Errorf("the released edit on the server: %q, %v", name, err)
+	}
+	holdsScope(t, st, sdb, zhou)
 	// Li and the district are untouched by both.
 	for _, d := range []*e2eDevice{li, district} {
 		d.sync(t)

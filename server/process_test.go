@@ -91,26 +91,35 @@ func startServer(tb testing.TB, db, addr string, extra ...string) *serverProc {
 
 func (p *serverProc) start() {
 	p.tb.Helper()
+	if err := p.tryStart(); err != nil {
+		p.tb.Fatal(err)
+	}
+}
+
+// tryStart runs the server and waits until it answers health checks; it
+// returns an error (the process stopped) when it exits at start or is not
+// healthy within 20 s.
+func (p *serverProc) tryStart() error {
 	args := append([]string{"serve", "--db", p.db, "--addr", p.addr, "--metrics-token", "m", "--rate", "-1", "--log-level", "info"}, p.args...)
 	p.cmd = exec.Command(serverBinary(p.tb), args...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
-		p.tb.Fatal(err)
+		return fmt.Errorf("start server: %w", err)
 	}
 	if err := p.cmd.Start(); err != nil {
-		p.tb.Fatal(err)
+		return fmt.Errorf("start server: %w", err)
 	}
 	p.exited = make(chan struct{})
-	go func(r io.Reader, done chan struct{}) {
+	go func(cmd *exec.Cmd, r io.Reader, done chan struct{}) {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			p.logMu.Lock()
 			p.log.WriteString(sc.Text() + "\n")
 			p.logMu.Unlock()
 		}
-		p.cmd.Wait()
+		cmd.Wait()
 		close(done)
-	}(stderr, p.exited)
+	}(p.cmd, stderr, p.exited)
 	c := client.New("http://"+p.addr, "")
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -118,15 +127,16 @@ func (p *serverProc) start() {
 		_, err := c.Health(ctx)
 		cancel()
 		if err == nil {
-			return
+			return nil
 		}
 		select {
 		case <-p.exited:
-			p.tb.Fatalf("server exited at start: %s", p.logs())
+			return fmt.Errorf("server on %s exited at start: %s", p.addr, p.logs())
 		default:
 		}
 		if time.Now().After(deadline) {
-			p.tb.Fatalf("server not healthy after 20 s: %v\n%s", err, p.logs())
+			p.stop(syscall.SIGKILL)
+			return fmt.Errorf("server on %s not healthy after 20 s: %v\n%s", p.addr, err, p.logs())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

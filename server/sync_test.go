@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"doorstep/schema"
@@ -61,24 +62,59 @@ func TestPushPull(t *testing.T) {
 }
 
 // TestPushRefusedWhole: a push with one change outside the user's rights
-// stores nothing, and the device keeps it in its outbox.
+// stores nothing, and its refusal names the row; Sync then holds that row
+// on the device and pushes the rest.
 func TestPushRefusedWhole(t *testing.T) {
+	ctx := context.Background()
 	e := newEnv(t, Config{})
 	w1 := e.user(t, workerC1)
 	d1 := e.newDevice(t, w1.ID)
-	ok, bad := newID(), newID()
+	ok, bad, bad2 := newID(), newID(), newID()
 	d1.exec(t, `INSERT INTO households(id, community_id) VALUES (?, 'c1')`, ok)
 	d1.exec(t, `INSERT INTO households(id, community_id) VALUES (?, 'c7')`, bad)
-	_, err := d1.client.Sync(context.Background(), d1.rep, clientOpts())
-	if api.ErrorCode(err) != api.CodeForbiddenScope {
-		t.Fatalf("sync: %v", err)
+	d1.exec(t, `INSERT INTO members(id, household_id, community_id) VALUES (?, ?, 'c8')`, bad2, bad)
+	set, err := d1.rep.Outbox(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var n int
-	e.store.DB().QueryRow(`SELECT count(*) FROM households`).Scan(&n)
-	if n != 0 {
-		t.Errorf("server stored %d households of a refused push", n)
+	_, err = d1.client.Push(ctx, set)
+	var refusal *api.Error
+	if !errors.As(err, &refusal) || refusal.Code != api.CodeForbiddenScope {
+		t.Fatalf("push: %v", err)
 	}
-	if b, _ := d1.rep.PendingBatch(context.Background()); b == "" {
+	refused := map[api.RowRef]bool{}
+	for _, r := range refusal.Rows {
+		refused[r] = true
+	}
+	if len(refusal.Rows) != 2 || !refused[api.RowRef{Table: "households", ID: bad}] || !refused[api.RowRef{Table: "members", ID: bad2}] {
+		t.Errorf("refused rows %+v, want households/%s and members/%s", refusal.Rows, bad, bad2)
+	}
+	count := func(id string) int {
+		var n int
+		e.store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, id).Scan(&n)
+		return n
+	}
+	if count(ok)+count(bad) != 0 {
+		t.Error("server stored households of a refused push")
+	}
+	if b, _ := d1.rep.PendingBatch(ctx); b != set.Batch {
 		t.Error("the refused batch left the outbox")
+	}
+
+	st, err := d1.client.Sync(ctx, d1.rep, clientOpts())
+	if api.ErrorCode(err) != api.CodeForbiddenScope || st.Held != 2 || st.Batches != 1 {
+		t.Fatalf("sync: %+v, %v; want the refusal, 2 rows held, 1 batch pushed", st, err)
+	}
+	if count(ok) != 1 || count(bad) != 0 {
+		t.Errorf("server holds %d of the allowed household, %d of the refused one", count(ok), count(bad))
+	}
+	if held, err := d1.rep.Held(ctx); err != nil || len(held) != 2 {
+		t.Errorf("held rows %+v, %v", held, err)
+	}
+	if !d1.has(t, "households", bad) {
+		t.Error("the refused household left the device")
+	}
+	if _, err := d1.client.Sync(ctx, d1.rep, clientOpts()); err != nil {
+		t.Errorf("the next sync: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"doorstep/schema"
@@ -45,6 +46,9 @@ func groupByRow(set *change.Set) ([]*schema.Table, map[string][]*pushedRow) {
 // a pushed scope value counts whether or not it would win the merge.
 func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set) error {
 	tables, rows := groupByRow(set)
+	// Every row outside the user's rights is named in the refusal, so the
+	// device can set them all aside at once.
+	var refused *api.Error
 	for _, t := range tables {
 		if t == nil {
 			return api.Errorf(api.CodeUnknownTable, "a change names a table that is not synced")
@@ -86,14 +90,22 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 			return fmt.Errorf("check rights: %w", err)
 		}
 		for _, r := range prs {
+			err := error(nil)
 			if b, ok := before[r.id]; ok {
-				if err := scope.CheckWrite(u, t, b); err != nil {
-					return err
-				}
+				err = scope.CheckWrite(u, t, b)
 			}
-			if err := scope.CheckWrite(u, t, after[r.id]); err != nil {
+			if err == nil {
+				err = scope.CheckWrite(u, t, after[r.id])
+			}
+			var e *api.Error
+			if errors.As(err, &e) {
+				refused = refuse(refused, e, t.Name, r.id)
+			} else if err != nil {
 				return err
 			}
+		}
+		if refused != nil {
+			continue
 		}
 		if t.AppendOnly {
 			if err := checkAppendOnly(ctx, s.db, t, prs); err != nil {
@@ -101,7 +113,23 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 			}
 		}
 	}
+	if refused != nil {
+		if n := len(refused.Rows); n > 1 {
+			refused.Message += fmt.Sprintf(" (and %d more rows)", n-1)
+		}
+		return refused
+	}
 	return nil
+}
+
+// refuse adds a row to the push's refusal: the first refused row's error
+// gives the code and message, and every refused row is listed in Rows.
+func refuse(refused, e *api.Error, table, id string) *api.Error {
+	if refused == nil {
+		refused = &api.Error{Code: e.Code, Message: e.Message}
+	}
+	refused.Rows = append(refused.Rows, api.RowRef{Table: table, ID: id})
+	return refused
 }
 
 // checkAppendOnly refuses changes to events that exist already, unless the

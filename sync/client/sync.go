@@ -19,6 +19,7 @@ type Stats struct {
 	BytesPulled  int64 // pull bytes on the wire
 	ResetCursors int   // pulls the server restarted from the beginning
 	Purged       int   // rows dropped because they left the user's scope
+	Held         int   // rows set aside because the server refused their writes
 }
 
 // SyncOptions tune Sync. The zero value is fine.
@@ -35,10 +36,13 @@ type SyncOptions struct {
 // those holding unpushed writes). It is safe to stop at any point — by cancelling ctx, losing the
 // network or the app dying — and run again.
 //
-// When the server refuses a push (an *api.Error such as forbidden_scope or
-// clock_ahead) the batch stays in the outbox, nothing is lost, the pull
-// still runs, and the refusal is returned. ErrUnreachable ends the round at
-// once.
+// When the server refuses a push for some of its rows (forbidden_scope,
+// forbidden_role, naming the rows) those rows are held (replica.Hold: their
+// writes are kept on the device, out of later pushes, until released), the
+// rest is pushed, the pull runs and the refusal is returned. When it
+// refuses a push otherwise (clock_ahead, say) the batch stays in the
+// outbox, nothing is lost, the pull still runs, and the refusal is
+// returned. ErrUnreachable ends the round at once.
 func (c *Client) Sync(ctx context.Context, r *replica.Replica, opts SyncOptions) (Stats, error) {
 	var st Stats
 	pushErr := c.pushAll(ctx, r, opts, &st)
@@ -52,25 +56,57 @@ func (c *Client) Sync(ctx context.Context, r *replica.Replica, opts SyncOptions)
 }
 
 func (c *Client) pushAll(ctx context.Context, r *replica.Replica, opts SyncOptions, st *Stats) error {
+	var refusal error
 	for {
 		set, err := r.Outbox(ctx, opts.BatchRows)
 		if err != nil {
-			return fmt.Errorf("sync: %w", err)
+			return errors.Join(refusal, fmt.Errorf("sync: %w", err))
 		}
 		if set.Batch == "" {
-			return nil
+			return refusal
 		}
 		ack, err := c.Push(ctx, set)
 		if err != nil {
-			return fmt.Errorf("sync: %w", err)
+			held, herr := HoldRefused(ctx, r, set.Batch, err)
+			if herr != nil {
+				return errors.Join(refusal, fmt.Errorf("sync: %w", herr))
+			}
+			if held == 0 {
+				return errors.Join(refusal, fmt.Errorf("sync: %w", err))
+			}
+			st.Held += held
+			refusal = errors.Join(refusal, fmt.Errorf("sync: %d rows held: %w", held, err))
+			continue
 		}
 		if err := r.Ack(ctx, ack.BatchID); err != nil {
-			return fmt.Errorf("sync: %w", err)
+			return errors.Join(refusal, fmt.Errorf("sync: %w", err))
 		}
 		st.Batches++
 		st.Pushed += len(set.Changes)
 		st.Conflicts += ack.Conflicts
 	}
+}
+
+// HoldRefused handles a push of batch that ended in err: when err is the
+// server refusing the batch for rows the user may not write
+// (forbidden_scope, forbidden_role, with the rows named), those rows are
+// held in the replica (replica.Hold) so the next Outbox forms a batch of
+// the rest. It returns how many rows were held: 0 for any other error, and
+// then the batch stays as it was.
+func HoldRefused(ctx context.Context, r *replica.Replica, batch string, err error) (int, error) {
+	var e *api.Error
+	if !errors.As(err, &e) || (e.Code != api.CodeForbiddenScope && e.Code != api.CodeForbiddenRole) || len(e.Rows) == 0 {
+		return 0, nil
+	}
+	rows := make([]replica.RowRef, len(e.Rows))
+	for i, row := range e.Rows {
+		rows[i] = replica.RowRef{Table: row.Table, ID: row.ID}
+	}
+	n, herr := r.Hold(ctx, batch, rows, string(e.Code), e.Message)
+	if herr != nil {
+		return 0, fmt.Errorf("hold refused rows: %w", herr)
+	}
+	return n, nil
 }
 
 // pullAll fetches pages one after another while the previous page is being

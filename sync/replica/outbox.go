@@ -11,6 +11,7 @@ import (
 // Outbox returns this device's own changes not yet acknowledged by the
 // server, as a push batch of at most limit rows (500 when limit <= 0) plus
 // any of its writes a pulled change overwrote before they were pushed.
+// Held rows (see Hold) are left out.
 //
 // The batch id stays the same, and the batch covers the same changes (or,
 // when some were since overwritten, fewer), until Ack: push it, and after a
@@ -92,12 +93,15 @@ func (r *Replica) Outbox(ctx context.Context, limit int) (*change.Set, error) {
 func (s *session) makeBatch(limit int64) (bool, error) {
 	ctx := s.ctx
 	res, err := s.tx.ExecContext(ctx, `INSERT INTO sync_batch (t, id, pend)
-		SELECT t, id, pend FROM sync_rows WHERE pend IS NOT NULL ORDER BY pend LIMIT ?`, limit)
+		SELECT t, id, pend FROM sync_rows r WHERE pend IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM sync_held h WHERE h.t = r.t AND h.id = r.id)
+		ORDER BY pend LIMIT ?`, limit)
 	if err != nil {
 		return false, fmt.Errorf("outbox: %w", err)
 	}
 	rows, _ := res.RowsAffected()
-	res, err = s.tx.ExecContext(ctx, `UPDATE sync_lost SET batch = 1`)
+	res, err = s.tx.ExecContext(ctx, `UPDATE sync_lost SET batch = 1
+		WHERE NOT EXISTS (SELECT 1 FROM sync_held h WHERE h.t = sync_lost.t AND h.id = sync_lost.id)`)
 	if err != nil {
 		return false, fmt.Errorf("outbox: %w", err)
 	}

@@ -89,9 +89,19 @@ type Error struct {
 	// Offset is set with CodeBadOffset: the number of bytes of the blob the
 	// server holds, where the upload must resume.
 	Offset *int64 `json:"offset,omitempty"`
+	// Rows is set with CodeForbiddenScope and CodeForbiddenRole on a push:
+	// every row of the batch the user may not write, so the device can set
+	// those rows' writes aside and push the rest.
+	Rows []RowRef `json:"rows,omitempty"`
 	// RetryAfter is set with CodeRateLimited (from the Retry-After header on
 	// the client side, also in the body); zero otherwise.
 	RetryAfter time.Duration `json:"-"`
+}
+
+// RowRef names one row of a synced table.
+type RowRef struct {
+	Table string `json:"table"`
+	ID    string `json:"id"`
 }
 
 // Error implements error.
