@@ -3,19 +3,18 @@ package app
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
-	"doorstep/schema"
-	"doorstep/server/store"
 )
 
-// The supervisor desk across devices, through the real sync server: the
-// apps enroll, write, sync and show what the others did.
+// The supervisor desk across devices, through the real sync server
+// process (see realserver_test.go): the apps enroll, write, sync and show
+// what the others did.
 
-// syncOK runs one sync round of x and fails the test unless it succeeded.
+// syncNow runs one sync round of x and fails the test unless it succeeded.
 func syncNow(t *testing.T, x *App) {
 	t.Helper()
 	x.sync.runOnce(context.Background())
@@ -24,18 +23,32 @@ func syncNow(t *testing.T, x *App) {
 	}
 }
 
-// deskSyncSetup enrolls a street supervisor of s1 and two workers of c1
-// on the sync server (which gives each user a staff row).
-func deskSyncSetup(t *testing.T) (srv *syncServer, sup, w1, w2 *App) {
+// deskSyncSetup starts the real server process on a database holding
+// street s1, community c1 and household h1 (head 张三), adds a street
+// supervisor of s1 and two workers of c1 with its admin command (which
+// gives each user a staff row), and enrolls and syncs their devices.
+func deskSyncSetup(t *testing.T) (srv *realServer, sup, w1, w2 *App) {
 	t.Helper()
-	srv = newSyncServer(t)
-	codeS, _ := srv.code(t, store.User{Name: "周主任", Role: schema.RoleSupervisor, Street: idS1})
-	code1, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
-	code2, _ := srv.code(t, store.User{Name: "李娜", Role: schema.RoleWorker, Communities: []string{idC1}})
-	sup, w1, w2 = newTestApp(t, "", nil), newTestApp(t, "", nil), newTestApp(t, "", nil)
-	enroll(t, sup, srv.url, codeS)
-	enroll(t, w1, srv.url, code1)
-	enroll(t, w2, srv.url, code2)
+	srv = newRealServer(t)
+	srv.exec(t,
+		`INSERT INTO streets(id, name) VALUES ('`+idS1+`', '解放街道')`,
+		`INSERT INTO communities(id, street_id, name) VALUES ('`+idC1+`', '`+idS1+`', '民主社区')`,
+		`INSERT INTO households(id, community_id, ref_code, address, head_name, status, class, recheck_due)
+			VALUES ('`+idH1+`', '`+idC1+`', 'JF-1', '民主路1号', '张三', 'active', 'B', '2025-07-10')`,
+		`INSERT INTO members(id, household_id, community_id, name, counted) VALUES ('`+idM1+`', '`+idH1+`', '`+idC1+`', '张三', 1)`,
+	)
+	supID := srv.addUser(t, "周主任", "supervisor", "--street="+idS1)
+	w1ID := srv.addUser(t, "王芳", "worker", "--communities="+idC1)
+	w2ID := srv.addUser(t, "李娜", "worker", "--communities="+idC1)
+	srv.serve(t)
+	// The apps run on the wall clock, as the server process does: a
+	// device whose clock ran far ahead of the server's would be refused,
+	// one far behind it would refuse the server's changes.
+	now := &clock{t: time.Now()}
+	sup, w1, w2 = newTestApp(t, "", now), newTestApp(t, "", now), newTestApp(t, "", now)
+	enroll(t, sup, srv.url, srv.enrollCode(t, supID))
+	enroll(t, w1, srv.url, srv.enrollCode(t, w1ID))
+	enroll(t, w2, srv.url, srv.enrollCode(t, w2ID))
 	for _, x := range []*App{sup, w1, w2} {
 		syncNow(t, x)
 	}
@@ -128,9 +141,7 @@ func TestDeskConflictClearsEverywhere(t *testing.T) {
 			t.Fatalf("%s: address %q (want %q), %d open conflicts", x.Identity().UserName, addr, kept, open)
 		}
 	}
-	var open int
-	srv.store.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open)
-	if open != 0 {
+	if open := srv.count(t, `SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`); open != 0 {
 		t.Fatalf("server: %d open conflicts", open)
 	}
 }

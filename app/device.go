@@ -66,12 +66,15 @@ func (d *device) Close() error { return d.rep.Close() }
 
 // pending returns how many rows have local changes waiting to be pushed:
 // those already folded into the replica's row clocks with a pending
-// sequence, and those still in its capture log.
+// sequence, and those still in its capture log — but not the rows held
+// after the server refused them (replica.Held), which no push carries
+// until they are released.
 func (d *device) pending(ctx context.Context) (int, error) {
 	var n int
 	err := d.DB().QueryRowContext(ctx, `SELECT count(*) FROM (
 		SELECT t, id FROM sync_rows WHERE pend IS NOT NULL
-		UNION SELECT t, id FROM sync_log)`).Scan(&n)
+		UNION SELECT t, id FROM sync_log) p
+		WHERE NOT EXISTS (SELECT 1 FROM sync_held h WHERE h.t = p.t AND h.id = p.id)`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count pending changes: %w", err)
 	}

@@ -2,11 +2,6 @@ package app
 
 import (
 	"context"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,116 +9,18 @@ import (
 	"github.com/google/uuid"
 
 	"doorstep/schema"
-	"doorstep/sync/client"
 )
 
-// The end-to-end check of issue 5: the real doorstep-server binary, built
-// as `make server` builds it and run as its own process, and headless app
-// instances that enroll with codes from its admin commands and exchange a
-// means-test visit.
-
-// realServer is a doorstep-server process on a temp database.
-type realServer struct {
-	bin, db, url string
-}
-
-// buildServer builds the server binary into a temp folder of the test,
-// with CGO_ENABLED=0 as `make server` does.
-func buildServer(t *testing.T) *realServer {
-	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "doorstep-server")
-	cmd := exec.Command("go", "build", "-o", bin, "doorstep/server/cmd/doorstep-server")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build doorstep-server: %v\n%s", err, out)
-	}
-	return &realServer{bin: bin, db: filepath.Join(dir, "server.db")}
-}
-
-// admin runs an admin subcommand of the server on its database.
-func (s *realServer) admin(t *testing.T, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(s.bin, args...)
-	cmd.Env = append(os.Environ(), "DOORSTEP_DB="+s.db)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("doorstep-server %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// enrollCode makes a one-time enrollment code for user with the admin
-// command.
-func (s *realServer) enrollCode(t *testing.T, user string) string {
-	t.Helper()
-	out := s.admin(t, "enroll-code", "--user", user)
-	for _, line := range strings.Split(out, "\n") {
-		if rest, ok := strings.CutPrefix(line, "enrollment code:"); ok {
-			return strings.TrimSpace(rest)
-		}
-	}
-	t.Fatalf("no enrollment code in %q", out)
-	return ""
-}
-
-// serve runs "doorstep-server serve" at a free loopback port until the
-// test ends, and sets url once it answers health checks.
-func (s *realServer) serve(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	logPath := filepath.Join(t.TempDir(), "server.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(s.bin, "serve", "--db", s.db, "--addr", addr, "--rate", "-1")
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
-		logFile.Close()
-	})
-	url := "http://" + addr
-	c := client.New(url, "")
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_, err := c.Health(ctx)
-		cancel()
-		if err == nil {
-			s.url = url
-			return
-		}
-		select {
-		case <-exited:
-			log, _ := os.ReadFile(logPath)
-			t.Fatalf("doorstep-server exited at start:\n%s", log)
-		default:
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logPath)
-			t.Fatalf("doorstep-server not healthy after 30 s: %v\n%s", err, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+// The end-to-end check of issue 5: the real doorstep-server process (see
+// realserver_test.go), and headless app instances that enroll with codes
+// from its admin commands and exchange a means-test visit.
 
 // TestRealServerTwoDevicesExchangeAVisit: the real server process; a
 // district supervisor's device sets up a street and a community; worker A
 // fills a means-test visit of a new household through the form, worker B
 // of the same community sees the household and the visit after both sync.
 func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
-	srv := buildServer(t)
+	srv := newRealServer(t)
 	srv.serve(t)
 
 	street, community := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()

@@ -11,7 +11,8 @@ import (
 )
 
 // syncScreen shows the last sync, the changes waiting, a progress bar while
-// syncing, and why the last sync failed, in the user's words.
+// syncing, why the last sync failed, in the user's words, and the records
+// the server refused, kept on the device until the user tries again.
 type syncScreen struct {
 	x        *App
 	state    *widget.Label
@@ -21,6 +22,8 @@ type syncScreen struct {
 	message  *widget.Label
 	progress *widget.ProgressBar
 	now      *widget.Button
+	held     *heldList
+	cols     *fyne.Container // the sync card and the held rows' card
 	root     fyne.CanvasObject
 }
 
@@ -43,7 +46,9 @@ func newSyncScreen(x *App) *syncScreen {
 	auto.Importance = widget.LowImportance
 	card := section("nav.sync", container.NewVBox(s.state, s.progress, s.message,
 		s.last, s.pending, s.server, container.NewHBox(s.now), auto))
-	s.root = container.NewVScroll(container.NewPadded(container.New(&columnsLayout{minColumn: 420}, card)))
+	s.held = newHeldList(x)
+	s.cols = container.New(&columnsLayout{minColumn: 420}, card, s.held.card)
+	s.root = container.NewVScroll(container.NewPadded(s.cols))
 	x.sync.onChange("sync screen", s.show)
 	return s
 }
@@ -87,12 +92,26 @@ func (s *syncScreen) show(st syncStatus) {
 		s.now.Hide()
 		s.pending.Hide()
 		s.last.Hide()
+		if s.held.show(nil) {
+			s.cols.Refresh()
+		}
 		return
 	}
 	n, err := x.dev.pending(x.ctx())
 	if err != nil {
 		fyne.LogError("count pending changes", err)
 	}
-	s.pending.SetText(lang.L("sync.pending", map[string]any{"Count": n}))
+	held, err := x.dev.rep.Held(x.ctx())
+	if err != nil {
+		fyne.LogError("list held rows", err)
+	}
+	if len(held) == 0 {
+		s.pending.SetText(lang.L("sync.pending", map[string]any{"Count": n}))
+	} else {
+		s.pending.SetText(lang.L("sync.pending_held", map[string]any{"Count": n, "Held": len(held)}))
+	}
+	if s.held.show(held) {
+		s.cols.Refresh()
+	}
 	s.server.SetText(lang.L("settings.server_url", map[string]any{"URL": x.me.ServerURL}))
 }
