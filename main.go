@@ -4,7 +4,10 @@ package main
 
 import (
 	_ "embed"
+	"encoding/json"
+	"log"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -20,6 +23,9 @@ var fyneAppTOML string
 
 func main() {
 	setMetadata()
+	if dir, err := os.UserConfigDir(); err == nil {
+		repairPreferences(filepath.Join(dir, "fyne", appID(), "preferences.json"))
+	}
 	a := fyneapp.NewWithID(appID())
 	a.SetIcon(assets.Icon())
 	app.New(a, app.Options{
@@ -56,4 +62,18 @@ func tomlValue(key string) string {
 		}
 	}
 	return ""
+}
+
+// repairPreferences moves aside a Fyne preferences file that is not JSON
+// (empty or cut short when the app was killed while Fyne rewrote it), which
+// Fyne would otherwise report as "Preferences load error: EOF" on every
+// start. The app keeps nothing there; the file is renamed, not deleted.
+func repairPreferences(path string) {
+	b, err := os.ReadFile(path)
+	if err != nil || json.Valid(b) {
+		return
+	}
+	if err := os.Rename(path, path+".broken"); err != nil {
+		log.Printf("preferences %s cannot be read and cannot be moved aside: %v", path, err)
+	}
 }

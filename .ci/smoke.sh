@@ -1,35 +1,134 @@
 #!/usr/bin/env bash
-# Windowed smoke test: builds the real app (cgo, GL), starts it under Xvfb
-# against a fresh data directory, waits for its window and saves a
-# screenshot to bin/smoke.png. Fails if no window appears.
+# Windowed smoke test of the path a new user takes: `make demo` under Xvfb.
+#
+# 1. `make demo` builds everything, the server hook starts the sync server on
+#    the demo district, and the app opens with a worker's enrollment filled in.
+# 2. The test checks the server's /v1/health, types a PIN twice into the
+#    window and presses Enter (which enrolls), waits for the device's first
+#    sync to reach the server's newest change, and checks the window again.
+# 3. Closing the app must stop the server and end `make demo`.
+# 4. A second `make demo` (enrolled now) is stopped with Ctrl-C (SIGINT to
+#    its process group, as a terminal does): the server must stop too.
+# Every wait is bounded; a hang fails the test. Screenshots: bin/smoke-*.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bin
-go build -o bin/doorstep .
+root=$(pwd)
+limit=${SMOKE_BUILD_SECONDS:-900} # a cold cgo build of the app takes ~4 minutes on 2 cores
+
+# A private HOME keeps the user's Fyne settings out of it; Go keeps its caches.
+export GOCACHE GOMODCACHE GOPATH
+GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
+work=$(mktemp -d)
+mkdir -p "$work/home"
+port=$((20000 + RANDOM % 20000))
+addr="127.0.0.1:$port"
 display=":$((90 + RANDOM % 9))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
-home=$(mktemp -d)
+demo_pid=""
 cleanup() {
-  kill "${app:-}" 2>/dev/null || true
-  wait "${app:-}" 2>/dev/null || true
+  if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then
+    kill -TERM -- "-$demo_pid" 2>/dev/null || true
+    sleep 1
+    kill -KILL -- "-$demo_pid" 2>/dev/null || true
+  fi
+  if [ -f "$work/demo/server.pid" ]; then kill "$(cat "$work/demo/server.pid")" 2>/dev/null || true; fi
   kill "$xvfb" 2>/dev/null || true
-  rm -rf "$home" 2>/dev/null || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
-sleep 1
-HOME="$home" LANG=zh_CN.UTF-8 DISPLAY="$display" bin/doorstep >"$home/app.log" 2>&1 &
-app=$!
-for _ in $(seq 1 60); do
-  if DISPLAY="$display" xdotool search --name 'Doorstep|入户通' >/dev/null 2>&1; then
+fail() {
+  echo "smoke: FAIL: $*"
+  echo "--- make demo output"; cat "$work/demo.log" 2>/dev/null || true
+  echo "--- server log (tail)"; tail -n 20 "$work/demo/server.log" 2>/dev/null || true
+  DISPLAY="$display" import -window root bin/smoke-fail.png 2>/dev/null && echo "smoke: screen in bin/smoke-fail.png"
+  exit 1
+}
+x() { DISPLAY="$display" "$@"; }
+
+start_demo() { # starts `make demo` in its own process group, as a terminal would
+  setsid env HOME="$work/home" DISPLAY="$display" LANG=zh_CN.UTF-8 DOORSTEP_DEMO_ADDR="$addr" \
+    make -s demo DEMO_DIR="$work/demo" </dev/null >"$work/demo.log" 2>&1 &
+  demo_pid=$!
+}
+wait_window() { # $1: seconds
+  local end=$((SECONDS + $1))
+  while [ $SECONDS -lt $end ]; do
+    if wid=$(x xdotool search --name '^(Doorstep|入户通)$' 2>/dev/null | head -n 1) && [ -n "$wid" ]; then
+      return 0
+    fi
+    kill -0 "$demo_pid" 2>/dev/null || fail "make demo exited before the app's window appeared"
     sleep 1
-    DISPLAY="$display" import -window root bin/smoke.png
-    echo "smoke: window up, screenshot in bin/smoke.png"
-    exit 0
+  done
+  fail "no app window within $1 s (make demo hung?)"
+}
+wait_gone() { # $1: seconds for make demo to end
+  local end=$((SECONDS + $1))
+  while kill -0 "$demo_pid" 2>/dev/null; do
+    [ $SECONDS -lt $end ] || fail "make demo still running $1 s after the app was told to stop"
+    sleep 0.5
+  done
+  wait "$demo_pid" 2>/dev/null || true
+  if curl -fsS -m 2 "http://$addr/v1/health" >/dev/null 2>&1; then
+    fail "the sync server still answers after make demo ended"
   fi
-  if ! kill -0 "$app" 2>/dev/null; then
-    echo "smoke: app exited early:"; cat "$home/app.log"; exit 1
+  [ ! -f "$work/demo/server.pid" ] || fail "server.pid left behind"
+}
+health() {
+  local h
+  h=$(curl -fsS -m 5 "http://$addr/v1/health") || fail "/v1/health does not answer"
+  grep -q '"ok"' <<<"$h" || grep -q 'status' <<<"$h" || fail "/v1/health answered $h"
+  echo "smoke: /v1/health: $h"
+}
+
+sleep 1
+echo "smoke: make demo under Xvfb (server on $addr)"
+start_demo
+wait_window "$limit"
+echo "smoke: window up"
+health
+grep -q 'Ctrl-C' "$work/demo.log" || fail "make demo did not tell the user how to stop it"
+sleep 2
+# The first-run screen focuses the PIN field; Enter in the second PIN field
+# enrolls with the server and code that make demo filled in.
+x xdotool type --delay 60 2580
+x xdotool key Tab
+x xdotool type --delay 60 2580
+x xdotool key Return
+echo "smoke: PIN typed, enrolling"
+
+end=$((SECONDS + 120))
+cursor=""
+while [ $SECONDS -lt $end ]; do
+  cursor=$(bin/doorstep-server devices list --db "$work/demo/server.db" --json 2>/dev/null |
+    sed -n 's/.*"last_cursor": *"\([^"]*\)".*/\1/p; s/.*"LastCursor": *"\([^"]*\)".*/\1/p' | head -n 1)
+  # A cursor ends in <served seq>.<server's newest seq> once the first sync has caught up.
+  if [ -n "$cursor" ] && [ "${cursor##*.}" = "$(cut -d. -f4 <<<"$cursor")" ]; then
+    break
   fi
-  sleep 0.5
+  sleep 1
 done
-echo "smoke: no window after 30 s"; cat "$home/app.log"; exit 1
+[ -n "$cursor" ] || fail "the device never completed a pull (enrollment through the window failed?)"
+[ "${cursor##*.}" = "$(cut -d. -f4 <<<"$cursor")" ] || fail "the first sync did not catch up within 120 s (cursor $cursor)"
+echo "smoke: first sync done (cursor $cursor)"
+sleep 2
+wait_window 5
+x import -window root bin/smoke-synced.png
+echo "smoke: screenshot of the synced app in bin/smoke-synced.png"
+health
+
+pid=$(x xdotool getwindowpid "$wid" 2>/dev/null || pgrep -f "^$root/bin/doorstep\$|^bin/doorstep\$" | head -n 1)
+[ -n "$pid" ] || fail "cannot find the app's process"
+kill -TERM "$pid"
+wait_gone 20
+echo "smoke: closing the app stopped the server and ended make demo"
+
+echo "smoke: second make demo, stopped with Ctrl-C"
+start_demo
+wait_window 300
+health
+kill -INT -- "-$demo_pid"
+wait_gone 20
+echo "smoke: Ctrl-C stopped the app and the server"
+echo "smoke: PASS"

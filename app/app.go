@@ -183,7 +183,7 @@ func (x *App) open(dir string) error {
 func (x *App) start() {
 	switch {
 	case x.me.Role == "":
-		x.win.SetContent(newFirstRun(x).content())
+		newFirstRun(x).show()
 	default:
 		x.buildShell()
 		if has, _ := x.store.HasPIN(context.Background()); has {

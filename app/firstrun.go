@@ -57,7 +57,7 @@ func newFirstRun(x *App) *firstRun {
 		x.win.SetTitle(lang.L("app.title"))
 		next := newFirstRun(x)
 		next.copyFrom(f)
-		x.win.SetContent(next.content())
+		next.show()
 	})
 	f.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
 
@@ -67,6 +67,16 @@ func newFirstRun(x *App) *firstRun {
 	f.pinMsg = widget.NewLabel("")
 	f.pinMsg.Importance = widget.DangerImportance
 	f.pinMsg.Hide()
+	// Enter moves on: from the PIN to its repeat, and from the repeat to
+	// enrolling when a server and code are filled in (make demo, a QR scan).
+	f.pin.OnSubmitted = func(string) { x.win.Canvas().Focus(f.pinAgain) }
+	f.pinAgain.OnSubmitted = func(string) {
+		if strings.TrimSpace(f.server.Text) != "" && strings.TrimSpace(f.code.Text) != "" {
+			f.doEnroll()
+			return
+		}
+		x.win.Canvas().Focus(f.server)
+	}
 
 	f.server = widget.NewEntry()
 	f.server.SetPlaceHolder("https://sync.example.org")
@@ -123,6 +133,13 @@ func newFirstRun(x *App) *firstRun {
 }
 
 func (f *firstRun) content() fyne.CanvasObject { return f.root }
+
+// show puts the first-run screen in the window with the PIN field focused,
+// so a user (or make demo's smoke test) can type straight away.
+func (f *firstRun) show() {
+	f.x.win.SetContent(f.root)
+	f.x.win.Canvas().Focus(f.pin)
+}
 
 // copyFrom keeps what was typed when the screen is rebuilt in another
 // language.

@@ -261,7 +261,7 @@ func (x *App) switchLanguage(code string) {
 	x.win.SetTitle(lang.L("app.title"))
 	switch {
 	case x.shell == nil:
-		x.win.SetContent(newFirstRun(x).content())
+		newFirstRun(x).show()
 	case x.locked:
 		x.buildShell()
 		x.win.SetContent(newLockScreen(x).root)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"doorstep/sync/client/api"
+	"doorstep/sync/version"
 )
 
 // ErrUnreachable is matched (errors.Is) by every error that means the
@@ -44,7 +45,9 @@ type Client struct {
 	Token string
 	// HTTP is the transport; http.DefaultClient with a 60 s timeout when nil.
 	HTTP *http.Client
-	// UserAgent names the app and version in requests.
+	// UserAgent names the app and version in requests; empty means
+	// version.UserAgent() ("Doorstep/<version> (<os>/<arch>)"), which the
+	// server uses to log devices older than its minimum.
 	UserAgent string
 }
 
@@ -77,9 +80,11 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, hd
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
+	ua := c.UserAgent
+	if ua == "" {
+		ua = version.UserAgent()
 	}
+	req.Header.Set("User-Agent", ua)
 	resp, err := c.http().Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
