@@ -8,6 +8,7 @@ import (
 
 	"doorstep/schema"
 	"doorstep/sync/client/api"
+	"doorstep/sync/version"
 )
 
 // enrollBodyLimit caps an enrollment request; it is a few short strings.
@@ -18,7 +19,8 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, api.Health{Status: "ok", Epoch: epoch, ServerTime: s.now().UTC(), SchemaVersion: schema.Version})
+	writeJSON(w, http.StatusOK, api.Health{Status: "ok", Epoch: epoch, ServerTime: s.now().UTC(), SchemaVersion: schema.Version,
+		Version: version.String()})
 	return nil
 }
 

@@ -40,6 +40,10 @@ type Config struct {
 	// SeenFlush is how often last-seen times and cursors are written to the
 	// device table. Default 5s.
 	SeenFlush time.Duration
+	// MinAppVersion is the oldest app release the operator wants in the
+	// field (e.g. "v0.2.0"); a device whose User-Agent names an older one
+	// is logged, once per device and version. "" logs nothing.
+	MinAppVersion string
 }
 
 func (c Config) withDefaults() Config {
@@ -90,6 +94,8 @@ type Server struct {
 
 	seenMu sync.Mutex
 	seen   map[string]store.Seen
+
+	oldApps sync.Map // device + "/" + app version → struct{}: logged already
 }
 
 // New returns a server over st. now is the clock (time.Now in
@@ -197,6 +203,7 @@ func (s *Server) wrap(name string, h func(w http.ResponseWriter, r *http.Request
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		device, err := h(sw, r)
+		s.noteAppVersion(r.Context(), device, r.UserAgent())
 		code := api.Code("")
 		if err != nil {
 			code = api.ErrorCode(err)

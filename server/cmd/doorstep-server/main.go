@@ -11,18 +11,21 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"doorstep/server/store"
+	"doorstep/sync/version"
 )
 
 const usage = `doorstep-server — Doorstep's sync server
 
 Usage:
   doorstep-server serve [flags]                      run the HTTP sync API
+  doorstep-server version                            print the build's version
   doorstep-server user add --name N --role R [--id ID] [--communities C1,C2] [--street S] [--pairings P1,P2]
   doorstep-server user set --id ID [--communities C1,C2] [--street S] [--pairings P1,P2]
   doorstep-server user list
@@ -69,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		sub = rest[0]
 	}
 	switch {
+	case cmd == "version" || cmd == "--version":
+		fmt.Fprintf(stdout, "doorstep-server %s (%s, %s/%s)\n", version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return nil
 	case cmd == "serve":
 		return serve(ctx, rest, stderr)
 	case cmd == "user" && sub == "add":

@@ -15,6 +15,7 @@ import (
 
 	"doorstep/server"
 	"doorstep/server/store"
+	"doorstep/sync/version"
 )
 
 // serve runs the API until ctx ends (SIGTERM or Ctrl-C), then stops taking
@@ -35,6 +36,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	burst := fs.Int("burst", int(envFloat("DOORSTEP_BURST", 60)), "request burst per device (env DOORSTEP_BURST)")
 	tokenTTL := fs.Duration("token-ttl", envDuration("DOORSTEP_TOKEN_TTL", 365*24*time.Hour), "device token lifetime, negative = never expires (env DOORSTEP_TOKEN_TTL)")
 	metricsToken := fs.String("metrics-token", env("DOORSTEP_METRICS_TOKEN", ""), "bearer token for /metrics; /metrics is off when empty (env DOORSTEP_METRICS_TOKEN)")
+	minApp := fs.String("min-app-version", env("DOORSTEP_MIN_APP_VERSION", ""), "log devices whose app is older than this release, e.g. v0.2.0 (env DOORSTEP_MIN_APP_VERSION)")
 	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -72,8 +74,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := server.New(st, server.Config{
 		MaxDrift: *drift, BodyLimit: body, BlobLimit: blob, Rate: *rate, Burst: *burst,
-		TokenTTL: *tokenTTL, MetricsToken: *metricsToken,
+		TokenTTL: *tokenTTL, MetricsToken: *metricsToken, MinAppVersion: *minApp,
 	}, log, time.Now)
+	log.Info("doorstep-server starting", "version", version.String(), "addr", *addr, "min_app_version", *minApp)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

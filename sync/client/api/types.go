@@ -55,6 +55,8 @@ type Health struct {
 	Epoch         string    `json:"epoch"`
 	ServerTime    time.Time `json:"server_time"`
 	SchemaVersion int       `json:"schema_version"`
+	// Version is the server build's version (package doorstep/sync/version).
+	Version string `json:"version"`
 }
 
 // EnrollRequest is the body of POST /v1/enroll.
