@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/records"
-	"doorstep/schema/district"
 )
 
 // Options configure an App. The zero value is usable.
@@ -56,6 +55,8 @@ type App struct {
 	me    records.Identity
 
 	shell  *shell
+	// env is what the screens see of the app (Nav is appNav).
+	env *Env
 	locked bool
 	// lastActive is when the user last did something (Unix ns, for the
 	// idle lock); atomic because draft autosaves touch it off the main
@@ -65,19 +66,11 @@ type App struct {
 	fatal error
 
 	sync *syncService
-	// dataGen counts changes to the device data (a sync, the demo load, a
-	// saved form); screens that cache derived data compare it.
-	dataGen int
 
 	// watched are the scrollers whose scrolling counts as activity
 	// (activity.go).
 	watched map[weak.Pointer[container.Scroll]]bool
 
-	// fetching are the attachment downloads in progress (attachments.go).
-	fetching fetches
-	// cfg is the district configuration, parsed on first use (cfgOnce).
-	cfg     district.Config
-	cfgOnce sync.Once
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -110,6 +103,8 @@ func New(a fyne.App, opts Options) *App {
 	x.win.Resize(fyne.NewSize(1280, 800))
 	x.win.SetMaster()
 	x.win.SetOnClosed(x.Close)
+	x.env = &Env{Nav: appNav{x}, Win: x.win, Store: x.store, Me: x.me, Now: x.opts.Now,
+		HTTPClient: x.opts.HTTPClient, DataDir: x.opts.DataDir}
 	x.touch()
 	if err != nil {
 		x.fatal = err
@@ -140,8 +135,8 @@ func loadTranslations() {
 
 // setLanguage switches the UI language (LangZhCN or LangEn); screens built
 // afterwards use it.
-func setLanguage(code string) {
-	if err := SetLanguage(code); err != nil {
+func setLanguage(Code string) {
+	if err := SetLanguage(Code); err != nil {
 		fyne.LogError("set language", err)
 	}
 }
@@ -158,14 +153,14 @@ func (x *App) open(dir string) error {
 	}
 	x.dev = dev
 	x.store = records.New(dev.DB(), x.opts.Now)
-	code, ok, err := x.store.Setting(ctx, records.SettingLanguage)
+	Code, ok, err := x.store.Setting(ctx, records.SettingLanguage)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		code = LangZhCN // the product speaks Chinese first
+		Code = LangZhCN // the product speaks Chinese first
 	}
-	setLanguage(code)
+	setLanguage(Code)
 	me, ok, err := x.store.Identity(ctx)
 	if err != nil {
 		return err
@@ -183,7 +178,7 @@ func (x *App) open(dir string) error {
 func (x *App) start() {
 	switch {
 	case x.me.Role == "":
-		x.win.SetContent(newFirstRun(x).content())
+		x.win.SetContent(newFirstRun(x).Content())
 	default:
 		x.buildShell()
 		if has, _ := x.store.HasPIN(context.Background()); has {
@@ -197,7 +192,7 @@ func (x *App) start() {
 // signedIn is called by the first-run screen once the device has an
 // identity: it builds the navigation and shows Today.
 func (x *App) signedIn(me records.Identity) {
-	x.me = me
+	x.setMe(me)
 	if err := x.dev.setUser(x.ctx(), me.UserID); err != nil {
 		fyne.LogError("set replica user", err)
 	}
@@ -266,7 +261,7 @@ func (x *App) goTask(fn func()) {
 
 // dataChanged records that the device data changed, so cached views
 // (e.g. the household search index) rebuild when next shown.
-func (x *App) dataChanged() { x.dataGen++ }
+func (x *App) dataChanged() { x.env.DataChanged() }
 
 // stopContext returns a context cancelled when the app closes, for
 // background work.
@@ -291,5 +286,5 @@ func (x *App) showError(what string, err error) {
 		return
 	}
 	fyne.LogError(what, err)
-	showErrorDialog(x.win, lang.L(what), err)
+	ShowErrorDialog(x.win, lang.L(what), err)
 }

@@ -57,7 +57,7 @@ func TestDemoWorkerTodayAndHouseholdSearch(t *testing.T) {
 	startDemo(t, x, schema.RoleWorker)
 	// Today lists work for the demo worker.
 	if x.shell.current != "nav.today" {
-		t.Fatalf("first screen %q, want Today", x.shell.current)
+		t.Fatalf("first Screen %q, want Today", x.shell.current)
 	}
 	today := x.shell.visible().(*todayScreen)
 	if len(today.items) == 0 {
@@ -86,11 +86,11 @@ func TestDemoWorkerTodayAndHouseholdSearch(t *testing.T) {
 	}
 	for _, key := range []string{"household.members", "household.income", "household.assets", "household.visits"} {
 		if !onScreen(x, tr(key)) {
-			t.Errorf("household screen lacks section %q", tr(key))
+			t.Errorf("household Screen lacks section %q", tr(key))
 		}
 	}
 	if !onScreen(x, target.HeadName) {
-		t.Errorf("household screen does not name %s", target.HeadName)
+		t.Errorf("household Screen does not name %s", target.HeadName)
 	}
 	test.Tap(x.shell.back)
 	if x.shell.visible() != hs || hs.search.Text != initials[0] {
@@ -237,19 +237,19 @@ func TestSettingsSwitchLanguage(t *testing.T) {
 }
 
 func TestCodeListsTranslated(t *testing.T) {
-	for _, code := range Languages() {
-		setLanguage(code)
-		for list, values := range codeLists {
+	for _, Code := range Languages() {
+		setLanguage(Code)
+		for list, values := range CodeLists {
 			for _, v := range values {
 				key := "code." + list + "." + v
 				if lang.L(key) == key {
-					t.Errorf("%s: no translation for %s", code, key)
+					t.Errorf("%s: no translation for %s", Code, key)
 				}
 			}
 		}
 		for _, r := range schema.Roles {
-			if roleName(r) == "role."+string(r) {
-				t.Errorf("%s: no translation for role %s", code, r)
+			if RoleName(r) == "role."+string(r) {
+				t.Errorf("%s: no translation for role %s", Code, r)
 			}
 		}
 	}

@@ -37,11 +37,11 @@ type fetches struct {
 }
 
 // hasBlob reports whether attachment hash is on this device.
-func (x *App) hasBlob(hash string) bool {
+func (x *Env) hasBlob(hash string) bool {
 	if !model.ValidHash(hash) {
 		return false
 	}
-	_, err := os.Stat(x.blobs().Path(hash))
+	_, err := os.Stat(x.Blobs().Path(hash))
 	return err == nil
 }
 
@@ -49,12 +49,12 @@ func (x *App) hasBlob(hash string) bool {
 // done on the main goroutine with nil, or with why it could not (errOffline
 // on a demo device, the server's or network's error otherwise). A blob on
 // the device already is done at once.
-func (x *App) fetchBlob(hash string, done func(error)) {
+func (x *Env) fetchBlob(hash string, done func(error)) {
 	if x.hasBlob(hash) {
 		done(nil)
 		return
 	}
-	if !model.ValidHash(hash) || x.me.Mode != records.ModeServer {
+	if !model.ValidHash(hash) || x.Me.Mode != records.ModeServer {
 		done(errOffline)
 		return
 	}
@@ -68,9 +68,9 @@ func (x *App) fetchBlob(hash string, done func(error)) {
 	if running {
 		return
 	}
-	me := x.me
-	x.goTask(func() {
-		ctx := x.stopContext()
+	me := x.Me
+	x.Go(func() {
+		ctx := x.StopContext()
 		err := x.downloadBlob(ctx, me, hash)
 		if err != nil {
 			fyne.LogError("download attachment "+hash, err)
@@ -91,8 +91,8 @@ func (x *App) fetchBlob(hash string, done func(error)) {
 // file appears only complete and checked against its hash, and is recorded
 // as held by the server so sync never uploads it back. It runs on any
 // goroutine.
-func (x *App) downloadBlob(ctx context.Context, me records.Identity, hash string) error {
-	b := x.blobs()
+func (x *Env) downloadBlob(ctx context.Context, me records.Identity, hash string) error {
+	b := x.Blobs()
 	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
 		return fmt.Errorf("download blob %s: %w", hash, err)
 	}
@@ -101,7 +101,7 @@ func (x *App) downloadBlob(ctx context.Context, me records.Identity, hash string
 		return fmt.Errorf("download blob %s: %w", hash, err)
 	}
 	c := client.New(me.ServerURL, me.Token)
-	c.HTTP = x.opts.HTTPClient
+	c.HTTP = x.HTTPClient
 	_, err = c.DownloadBlob(ctx, hash, 0, tmp) // checks the bytes against the hash
 	if err == nil {
 		err = tmp.Sync()
@@ -116,19 +116,19 @@ func (x *App) downloadBlob(ctx context.Context, me records.Identity, hash string
 		os.Remove(tmp.Name())
 		return err
 	}
-	return x.store.MarkBlobUploaded(ctx, hash)
+	return x.Store.MarkBlobUploaded(ctx, hash)
 }
 
-// blobImage shows attachment hash as an image of at least size: at once
+// BlobImage shows attachment hash as an image of at least size: at once
 // when it is on the device, else a "downloading" note replaced by the
 // image once fetched, or by "not available offline" when it cannot be.
-func (x *App) blobImage(hash string, size fyne.Size) fyne.CanvasObject {
+func (x *Env) BlobImage(hash string, size fyne.Size) fyne.CanvasObject {
 	box := container.NewStack()
 	show := func(err error) {
 		if err != nil {
 			box.Objects = []fyne.CanvasObject{blobNote(lang.L("attachment.unavailable"), size)}
 		} else {
-			img := canvas.NewImageFromFile(x.blobs().Path(hash))
+			img := canvas.NewImageFromFile(x.Blobs().Path(hash))
 			img.FillMode = canvas.ImageFillContain
 			img.SetMinSize(size)
 			box.Objects = []fyne.CanvasObject{img}

@@ -65,14 +65,14 @@ func TestVisitMoneyFieldsExplainBadAmounts(t *testing.T) {
 	id := s.v.Incomes[0].ID
 	r := s.incomeRows[id]
 	r.member.SetSelectedIndex(0)
-	r.kind.SetSelected(code("income", "wages"))
-	field := model.IncomeField(id, "amount")
+	r.kind.SetSelected(Code("income", "wages"))
+	Field := model.IncomeField(id, "amount")
 	for _, bad := range []string{"-5", "abc", "12.345", "1.2.3"} {
 		r.amount.SetText("")
 		test.Type(r.amount, bad)
 		test.Tap(button(t, x, "action.submit"))
 		dismissDialogs(x)
-		if got := errorText(s.kit, field); got != tr(model.MsgAmount) {
+		if got := errorText(s.kit, Field); got != tr(model.MsgAmount) {
 			t.Errorf("amount %q: message beside the field %q", bad, got)
 		}
 		if r.amount.Text != bad || s.v.Incomes[0].Amount != bad {
@@ -84,12 +84,12 @@ func TestVisitMoneyFieldsExplainBadAmounts(t *testing.T) {
 	if fen, ok, err := model.ParseYuan(r.amount.Text); fen != 123450 || !ok || err != nil {
 		t.Fatalf("1,234.5 yuan is %d fen, %v", fen, err)
 	}
-	if got := s.live.perCapita.Text; got != money(123450) {
-		t.Errorf("live per-capita income %q, want %q", got, money(123450))
+	if got := s.live.perCapita.Text; got != Money(123450) {
+		t.Errorf("live per-capita income %q, want %q", got, Money(123450))
 	}
 	test.Tap(button(t, x, "action.submit"))
 	dismissDialogs(x)
-	if got := errorText(s.kit, field); got != "" {
+	if got := errorText(s.kit, Field); got != "" {
 		t.Errorf("a good amount still has the message %q", got)
 	}
 }
@@ -161,7 +161,7 @@ func TestDrawExplainsBadSizes(t *testing.T) {
 
 func TestMeetingExplainsBadVotes(t *testing.T) {
 	x := newDeskApp(t)
-	if _, err := review.Approve(x.ctx(), x.office(), review.MeansVisit, "v3", ""); err != nil {
+	if _, err := review.Approve(x.ctx(), office(x.env), review.MeansVisit, "v3", ""); err != nil {
 		t.Fatal(err)
 	}
 	s := openDesk(t, x, "nav.meeting").(*meetingScreen)

@@ -11,7 +11,7 @@ import (
 // codeLists names each list of stored codes (schema/codes.go) the app shows
 // translated; code(list, value) looks up "code.<list>.<value>", and a test
 // checks every value of every list has a translation in both languages.
-var codeLists = map[string][]string{
+var CodeLists = map[string][]string{
 	"status":           schema.HouseholdStatuses,
 	"hardship":         schema.HardshipCauses,
 	"cancel_reason":    schema.CancelReasons,
@@ -46,26 +46,26 @@ var codeLists = map[string][]string{
 	"activity_theme":   schema.ActivityThemes,
 }
 
-// codeOptions returns a list's values translated, in the list's order, for
+// CodeOptions returns a list's values translated, in the list's order, for
 // a widget.Select or RadioGroup; codeValue maps a chosen option back.
-func codeOptions(list string) []string {
-	vals := codeLists[list]
+func CodeOptions(list string) []string {
+	vals := CodeLists[list]
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		out[i] = code(list, v)
+		out[i] = Code(list, v)
 	}
 	return out
 }
 
-// codeValue returns the stored code of a translated option of list, or ""
+// CodeValue returns the stored code of a translated option of list, or ""
 // when option is not one of codeOptions(list).
-func codeValue(list, option string) string {
-	i := slices.Index(codeOptions(list), option)
+func CodeValue(list, option string) string {
+	i := slices.Index(CodeOptions(list), option)
 	if i < 0 {
 		return ""
 	}
-	return codeLists[list][i]
+	return CodeLists[list][i]
 }
 
-// roleName translates a role.
-func roleName(r schema.Role) string { return lang.L("role." + string(r)) }
+// RoleName translates a role.
+func RoleName(r schema.Role) string { return lang.L("role." + string(r)) }

@@ -15,7 +15,7 @@ import (
 // both values, who and when; the supervisor keeps one or types another,
 // an ordinary write that syncs to every device.
 type conflictsScreen struct {
-	x         *App
+	x         *Env
 	root      fyne.CanvasObject
 	places    *placeSelects
 	all       *widget.Check
@@ -25,21 +25,21 @@ type conflictsScreen struct {
 	ready     bool
 }
 
-func newConflictsScreen(x *App) *conflictsScreen {
+func NewConflicts(x *Env) *conflictsScreen {
 	s := &conflictsScreen{x: x, box: container.NewVBox()}
 	s.places = newPlaceSelects(x, s.load)
 	s.all = widget.NewCheck(lang.L("desk.conflict.show_resolved"), func(bool) { s.load() })
 	top := container.NewVBox(s.places.object(), container.NewBorder(nil, nil, nil,
-		x.exportButtons("conflicts", func() []sheet.Sheet {
-			return []sheet.Sheet{conflict.Sheet(s.conflicts, x.office().Location())}
+		exportButtons(x, "conflicts", func() []sheet.Sheet {
+			return []sheet.Sheet{conflict.Sheet(s.conflicts, office(x).Location())}
 		}), s.all))
 	s.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.box))
 	return s
 }
 
-func (s *conflictsScreen) content() fyne.CanvasObject { return s.root }
+func (s *conflictsScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *conflictsScreen) reload() {
+func (s *conflictsScreen) Reload() {
 	if !s.ready {
 		s.places.load()
 		s.ready = true
@@ -48,13 +48,13 @@ func (s *conflictsScreen) reload() {
 }
 
 func (s *conflictsScreen) load() {
-	o := s.x.office()
-	cs, err := conflict.List(s.x.deskCtx(), o, s.places.area(), s.all.Checked)
+	o := office(s.x)
+	cs, err := conflict.List(s.x.Ctx(), o, s.places.area(), s.all.Checked)
 	if err == nil {
-		s.names, err = o.Staff(s.x.deskCtx())
+		s.names, err = o.Staff(s.x.Ctx())
 	}
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.conflicts = cs
@@ -70,8 +70,8 @@ func (s *conflictsScreen) load() {
 
 // card shows one conflict with its choices.
 func (s *conflictsScreen) card(c conflict.Conflict) fyne.CanvasObject {
-	title := heading(lang.L("desk.conflict.title", map[string]any{"Record": orDash(c.Label),
-		"Table": lang.L("desk.table." + c.Table), "Field": deskFieldLabel(c.Column)}))
+	title := Heading(lang.L("desk.conflict.title", map[string]any{"Record": orDash(c.Label),
+		"Table": lang.L("desk.table." + c.Table), "Field": FieldLabel(c.Column)}))
 	where := caption(lang.L("desk.conflict.where", map[string]any{"Community": orDash(c.Community),
 		"Date": localTime(c.DetectedAt)}))
 	side := func(key string, sd conflict.Side, winner bool) fyne.CanvasObject {
@@ -81,7 +81,7 @@ func (s *conflictsScreen) card(c conflict.Conflict) fyne.CanvasObject {
 		objs := []fyne.CanvasObject{widget.NewLabel(lang.L(key)), val, who}
 		if !c.Resolved {
 			b := widget.NewButton(lang.L("desk.conflict.keep"), func() {
-				s.done(conflict.Choose(s.x.deskCtx(), s.x.office(), c.ID, winner))
+				s.done(conflict.Choose(s.x.Ctx(), office(s.x), c.ID, winner))
 			})
 			objs = append(objs, b)
 		}
@@ -99,8 +99,8 @@ func (s *conflictsScreen) card(c conflict.Conflict) fyne.CanvasObject {
 		msg.Importance = widget.DangerImportance
 		msg.Hide()
 		use := widget.NewButton(lang.L("desk.conflict.use"), func() {
-			if err := conflict.Enter(s.x.deskCtx(), s.x.office(), c.ID, typed.Text); err != nil {
-				s.x.deskError("desk.err.save", err, msg)
+			if err := conflict.Enter(s.x.Ctx(), office(s.x), c.ID, typed.Text); err != nil {
+				deskError(s.x, "desk.err.save", err, msg)
 				return
 			}
 			s.done(nil)
@@ -113,9 +113,9 @@ func (s *conflictsScreen) card(c conflict.Conflict) fyne.CanvasObject {
 // done reloads after a resolution, or reports why it failed.
 func (s *conflictsScreen) done(err error) {
 	if err != nil {
-		s.x.deskError("desk.err.save", err, nil)
+		deskError(s.x, "desk.err.save", err, nil)
 		return
 	}
-	s.x.dataChanged()
+	s.x.DataChanged()
 	s.load()
 }

@@ -23,13 +23,13 @@ const (
 // exportButtons offers a list or report for export: XLSX (every table, a
 // tab each) and CSV (one table, chosen when there are several). sheets is
 // called when a button is tapped, so it exports what is on screen then.
-func (x *App) exportButtons(base string, sheets func() []sheet.Sheet) fyne.CanvasObject {
+func exportButtons(x *Env, base string, sheets func() []sheet.Sheet) fyne.CanvasObject {
 	xlsx := widget.NewButtonWithIcon(lang.L("desk.export.xlsx"), theme.DownloadIcon(), func() {
 		ss := sheets()
 		if len(ss) == 0 {
 			return
 		}
-		x.saveExport(base+".xlsx", func(w io.Writer) error { return writeExport(w, formatXLSX, ss, 0) })
+		saveExport(x, base+".xlsx", func(w io.Writer) error { return writeExport(w, formatXLSX, ss, 0) })
 	})
 	csv := widget.NewButtonWithIcon(lang.L("desk.export.csv"), theme.DownloadIcon(), func() {
 		ss := sheets()
@@ -37,7 +37,7 @@ func (x *App) exportButtons(base string, sheets func() []sheet.Sheet) fyne.Canva
 		case 0:
 			return
 		case 1:
-			x.saveExport(base+".csv", func(w io.Writer) error { return writeExport(w, formatCSV, ss, 0) })
+			saveExport(x, base+".csv", func(w io.Writer) error { return writeExport(w, formatCSV, ss, 0) })
 			return
 		}
 		names := make([]string, len(ss))
@@ -50,9 +50,9 @@ func (x *App) exportButtons(base string, sheets func() []sheet.Sheet) fyne.Canva
 			pick, func(ok bool) {
 				if i := pick.SelectedIndex(); ok && i >= 0 {
 					name := fmt.Sprintf("%s-%d.csv", base, i+1)
-					x.saveExport(name, func(w io.Writer) error { return writeExport(w, formatCSV, ss, i) })
+					saveExport(x, name, func(w io.Writer) error { return writeExport(w, formatCSV, ss, i) })
 				}
-			}, x.win)
+			}, x.Win)
 	})
 	return container.NewHBox(xlsx, csv)
 }
@@ -67,10 +67,10 @@ func writeExport(w io.Writer, format string, ss []sheet.Sheet, i int) error {
 }
 
 // saveExport asks where to save a file and writes it with write.
-func (x *App) saveExport(name string, write func(io.Writer) error) {
+func saveExport(x *Env, name string, write func(io.Writer) error) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			x.showError("desk.export.failed", err)
+			x.ShowError("desk.export.failed", err)
 			return
 		}
 		if wc == nil {
@@ -81,11 +81,11 @@ func (x *App) saveExport(name string, write func(io.Writer) error) {
 			err = cerr
 		}
 		if err != nil {
-			x.showError("desk.export.failed", err)
+			x.ShowError("desk.export.failed", err)
 			return
 		}
-		dialog.ShowInformation(lang.L("desk.export.done"), wc.URI().Path(), x.win)
-	}, x.win)
+		dialog.ShowInformation(lang.L("desk.export.done"), wc.URI().Path(), x.Win)
+	}, x.Win)
 	d.SetFileName(name)
 	d.Show()
 }

@@ -100,14 +100,14 @@ func TestDeskKeysTranslated(t *testing.T) {
 			}
 		}
 	}
-	for _, code := range Languages() {
-		have := loadTranslationFile(t, code)
+	for _, Code := range Languages() {
+		have := loadTranslationFile(t, Code)
 		for k := range keys {
 			if _, ok := have[k]; !ok {
-				if strings.HasPrefix(k, "barthel.") && rules.Code(k).Text(code) != k {
+				if strings.HasPrefix(k, "barthel.") && rules.Code(k).Text(Code) != k {
 					continue
 				}
-				t.Errorf("%s.json lacks %q", code, k)
+				t.Errorf("%s.json lacks %q", Code, k)
 			}
 		}
 	}

@@ -5,7 +5,6 @@ package app
 // Fyne; this file connects the two and puts the screens in the navigation.
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"time"
@@ -17,27 +16,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/desk"
-	"doorstep/schema"
 	"doorstep/schema/rules"
 )
 
-// deskDestinations are the supervisor's top-level screens, shown after
-// the shared ones in the navigation bar.
-func deskDestinations() []destination {
-	sup := []schema.Role{schema.RoleSupervisor}
-	return []destination{
-		{"nav.review", theme.DocumentIcon(), sup, func(x *App) screen { return newReviewScreen(x) }},
-		{"nav.meeting", theme.ConfirmIcon(), sup, func(x *App) screen { return newMeetingScreen(x) }},
-		{"nav.draw", theme.SearchIcon(), sup, func(x *App) screen { return newDrawScreen(x) }},
-		{"nav.conflicts", theme.WarningIcon(), sup, func(x *App) screen { return newConflictsScreen(x) }},
-		{"nav.reports", theme.GridIcon(), sup, func(x *App) screen { return newReportsScreen(x) }},
-	}
-}
-
 // office is the desk's view of the app: database, supervisor, clock, rules.
-func (x *App) office() *desk.Office {
-	cfg := x.districtConfig()
-	return &desk.Office{DB: x.store.DB(), Me: x.me.UserID, Street: x.me.Street, Now: x.opts.Now, Config: &cfg}
+func office(x *Env) *desk.Office {
+	cfg := x.DistrictConfig()
+	return &desk.Office{DB: x.Store.DB(), Me: x.Me.UserID, Street: x.Me.Street, Now: x.Now, Config: &cfg}
 }
 
 // deskText translates a key for exports and lists: schema/rules codes
@@ -54,7 +39,7 @@ func deskText(key string, data ...any) string {
 
 // deskError shows why a desk action was refused: input the supervisor can
 // correct in their language, anything else as an error dialog.
-func (x *App) deskError(what string, err error, inline *widget.Label) {
+func deskError(x *Env, what string, err error, inline *widget.Label) {
 	var ie *desk.InputError
 	if errors.As(err, &ie) {
 		msg := lang.L("desk.err." + ie.Code)
@@ -63,14 +48,11 @@ func (x *App) deskError(what string, err error, inline *widget.Label) {
 			inline.Show()
 			return
 		}
-		showErrorDialog(x.win, lang.L(what), errors.New(msg))
+		ShowErrorDialog(x.Win, lang.L(what), errors.New(msg))
 		return
 	}
-	x.showError(what, err)
+	x.ShowError(what, err)
 }
-
-// deskCtx is the context of a desk query.
-func (x *App) deskCtx() context.Context { return context.Background() }
 
 // dateField is an entry for a date typed as 2025-07-10.
 func dateField(value time.Time) *widget.Entry {
@@ -94,7 +76,7 @@ func parseDateField(e *widget.Entry) (time.Time, bool) {
 
 // placeSelects are the street and community filters of a desk screen.
 type placeSelects struct {
-	x         *App
+	x         *Env
 	street    *widget.Select
 	community *widget.Select
 	streets   []desk.Place
@@ -103,7 +85,7 @@ type placeSelects struct {
 }
 
 // newPlaceSelects builds the filters; onChange runs when either changes.
-func newPlaceSelects(x *App, onChange func()) *placeSelects {
+func newPlaceSelects(x *Env, onChange func()) *placeSelects {
 	p := &placeSelects{x: x, onChange: onChange}
 	p.street = widget.NewSelect(nil, func(string) { p.fillCommunities(); p.changed() })
 	p.community = widget.NewSelect(nil, func(string) { p.changed() })
@@ -120,9 +102,9 @@ func (p *placeSelects) changed() {
 
 // load reads the streets of the supervisor's area.
 func (p *placeSelects) load() {
-	streets, err := p.x.office().Streets(p.x.deskCtx())
+	streets, err := office(p.x).Streets(p.x.Ctx())
 	if err != nil {
-		p.x.showError("desk.err.load", err)
+		p.x.ShowError("desk.err.load", err)
 		return
 	}
 	p.streets = streets
@@ -141,9 +123,9 @@ func (p *placeSelects) load() {
 }
 
 func (p *placeSelects) fillCommunities() {
-	comms, err := p.x.office().Communities(p.x.deskCtx(), p.streetID())
+	comms, err := office(p.x).Communities(p.x.Ctx(), p.streetID())
 	if err != nil {
-		p.x.showError("desk.err.load", err)
+		p.x.ShowError("desk.err.load", err)
 		return
 	}
 	p.comms = comms

@@ -69,7 +69,7 @@ func TestDeskScreensRender(t *testing.T) {
 	}
 	out := os.Getenv("DESK_SHOTS")
 	x := newDeskDemoApp(t)
-	o := x.office()
+	o := office(x.env)
 	// Approve the street's waiting means-test visits, so the meeting has
 	// cases; the one with the most changes stays for the review shot.
 	q, err := review.List(x.ctx(), o, review.Filter{Kinds: []review.Kind{review.MeansVisit}, States: []review.State{review.Pending}})
@@ -97,7 +97,7 @@ func TestDeskScreensRender(t *testing.T) {
 		t.Fatal("no visit waiting in the demo street")
 	}
 	tab := func(key string, i int) func() {
-		return func() { openDesk(t, x, key).content().(*container.AppTabs).SelectIndex(i) }
+		return func() { openDesk(t, x, key).Content().(*container.AppTabs).SelectIndex(i) }
 	}
 	shots := []struct {
 		name string
@@ -125,15 +125,15 @@ func TestDeskScreensRender(t *testing.T) {
 		{"conflicts", func() { openDesk(t, x, "nav.conflicts") }},
 		{"reports", func() { openDesk(t, x, "nav.reports") }},
 	}
-	for _, code := range Languages() {
-		if err := x.UseLanguage(code); err != nil {
+	for _, Code := range Languages() {
+		if err := x.UseLanguage(Code); err != nil {
 			t.Fatal(err)
 		}
 		for _, sh := range shots {
 			sh.show()
 			for _, txt := range texts(x) {
 				if strings.Contains(txt, "desk.") || strings.Contains(txt, "code.") {
-					t.Errorf("%s %s: untranslated text %q", code, sh.name, txt)
+					t.Errorf("%s %s: untranslated text %q", Code, sh.name, txt)
 				}
 			}
 			for _, d := range x.win.Canvas().Overlays().List() {
@@ -146,7 +146,7 @@ func TestDeskScreensRender(t *testing.T) {
 				}{{"landscape", fyne.NewSize(1280, 800)}, {"portrait", fyne.NewSize(800, 1280)}} {
 					x.win.Resize(or.size)
 					x.win.Content().Refresh()
-					writePNG(t, filepath.Join(out, fmt.Sprintf("desk-%s-%s-%s.png", sh.name, code, or.name)), x)
+					writePNG(t, filepath.Join(out, fmt.Sprintf("desk-%s-%s-%s.png", sh.name, Code, or.name)), x)
 				}
 				x.win.Resize(fyne.NewSize(1280, 800))
 			}

@@ -78,7 +78,7 @@ func newDeskApp(t *testing.T) *App {
 }
 
 // openDesk shows a desk destination by its key.
-func openDesk(t *testing.T, x *App, key string) screen {
+func openDesk(t *testing.T, x *App, key string) Screen {
 	t.Helper()
 	for _, d := range deskDestinations() {
 		if d.key == key {
@@ -139,7 +139,7 @@ func TestDeskReviewApprove(t *testing.T) {
 	if action, _, _ := latestEvent(t, x.store.DB(), "v2"); action != "approve" {
 		t.Fatalf("after approve the latest event is %q", action)
 	}
-	if x.shell.visible() == screen(rec) {
+	if x.shell.visible() == Screen(rec) {
 		t.Fatal("the record stayed open after approval")
 	}
 	// Back on the queue: only v3 is pending.
@@ -247,7 +247,7 @@ var _ fyne.CanvasObject = (*barChart)(nil)
 
 func TestDeskMeetingHold(t *testing.T) {
 	x := newDeskApp(t)
-	if _, err := review.Approve(x.ctx(), x.office(), review.MeansVisit, "v3", ""); err != nil {
+	if _, err := review.Approve(x.ctx(), office(x.env), review.MeansVisit, "v3", ""); err != nil {
 		t.Fatal(err)
 	}
 	s := openDesk(t, x, "nav.meeting").(*meetingScreen)

@@ -44,9 +44,6 @@ var deskHiddenColumns = []string{"household_id", "community_id", "elder_id", "pa
 	"applicant_signature", "staff_signatures", "state", "deleted", "gbt_items", "care_groups",
 	"barthel_version", "risk_reasons", "id"}
 
-// deskFieldLabel is the label of a column.
-func deskFieldLabel(col string) string { return lang.L("desk.field." + col) }
-
 // deskValue shows a stored value of table.col ("" for none).
 func deskValue(table, col, raw string, names map[string]string) string {
 	if raw == "" {
@@ -65,10 +62,10 @@ func deskValue(table, col, raw string, names map[string]string) string {
 		return lang.L("common.no")
 	case strings.HasSuffix(col, "_fen"):
 		if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
-			return money(n)
+			return Money(n)
 		}
 	case strings.HasSuffix(col, "_at"):
-		return instant(raw)
+		return Instant(raw)
 	case col == "barthel_grade" || col == "gbt_level":
 		return rules.Code(raw).Text(CurrentLanguage())
 	case slices.Contains(deskStaffColumns, col):
@@ -84,9 +81,9 @@ func deskValue(table, col, raw string, names map[string]string) string {
 	case isCode:
 		var vals []string
 		if strings.HasPrefix(raw, "[") && json.Unmarshal([]byte(raw), &vals) == nil {
-			return codes(list, vals)
+			return Codes(list, vals)
 		}
-		return code(list, raw)
+		return Code(list, raw)
 	}
 	return raw
 }

@@ -21,7 +21,7 @@ import (
 // inspectors, save it; and the batches drawn so far, their audit and
 // results.
 type drawScreen struct {
-	x    *App
+	x    *Env
 	root fyne.CanvasObject
 
 	streets     *widget.CheckGroup
@@ -45,9 +45,9 @@ type drawScreen struct {
 	ready       bool
 }
 
-func newDrawScreen(x *App) *drawScreen {
+func NewDraw(x *Env) *drawScreen {
 	s := &drawScreen{x: x}
-	cfg := x.districtConfig().Process
+	cfg := x.DistrictConfig().Process
 	s.streets = widget.NewCheckGroup(nil, nil)
 	s.streets.Horizontal = true
 	s.byCount = widget.NewRadioGroup([]string{lang.L("desk.draw.rate"), lang.L("desk.draw.count")}, nil)
@@ -64,11 +64,11 @@ func newDrawScreen(x *App) *drawScreen {
 	s.inspectors.SetText(strconv.Itoa(cfg.MinSpotCheckInspectors))
 	s.unannounced = widget.NewCheck(lang.L("desk.draw.unannounced"), nil)
 	s.unannounced.SetChecked(true)
-	s.planned = dateField(x.office().Today().AddDate(0, 0, 7))
+	s.planned = dateField(office(x).Today().AddDate(0, 0, 7))
 	s.seed = widget.NewEntry()
 	// A fresh seed from the clock's milliseconds; the supervisor may type
 	// one, and it is stored with the batch either way.
-	s.seed.SetText(strconv.FormatInt(x.opts.Now().UnixMilli()%1_000_000_007, 10))
+	s.seed.SetText(strconv.FormatInt(x.Now().UnixMilli()%1_000_000_007, 10))
 	s.note = widget.NewEntry()
 	s.note.SetPlaceHolder(lang.L("desk.draw.note"))
 	s.msg = widget.NewLabel("")
@@ -93,8 +93,8 @@ func newDrawScreen(x *App) *drawScreen {
 	newTab := container.NewBorder(container.NewVBox(form, s.msg, container.NewHBox(drawBtn, s.save)), nil, nil, nil,
 		container.NewVScroll(s.preview))
 	s.batchBox = container.NewVBox()
-	batchTab := container.NewBorder(container.NewHBox(x.exportButtons("batches", func() []sheet.Sheet {
-		return []sheet.Sheet{draw.BatchesSheet(s.batches, x.office().Location())}
+	batchTab := container.NewBorder(container.NewHBox(exportButtons(x, "batches", func() []sheet.Sheet {
+		return []sheet.Sheet{draw.BatchesSheet(s.batches, office(x).Location())}
 	})), nil, nil, nil, container.NewVScroll(s.batchBox))
 	s.root = container.NewAppTabs(
 		container.NewTabItem(lang.L("desk.draw.tab.new"), newTab),
@@ -103,13 +103,13 @@ func newDrawScreen(x *App) *drawScreen {
 	return s
 }
 
-func (s *drawScreen) content() fyne.CanvasObject { return s.root }
+func (s *drawScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *drawScreen) reload() {
+func (s *drawScreen) Reload() {
 	if !s.ready {
-		streets, err := s.x.office().Streets(s.x.deskCtx())
+		streets, err := office(s.x).Streets(s.x.Ctx())
 		if err != nil {
-			s.x.showError("desk.err.load", err)
+			s.x.ShowError("desk.err.load", err)
 			return
 		}
 		s.streetList = streets
@@ -190,16 +190,16 @@ func (s *drawScreen) doPreview() {
 		s.msg.Show()
 		return
 	}
-	o := s.x.office()
+	o := office(s.x)
 	// A count is per street: more than a street has to draw is a mistake,
 	// not a wish for all of them.
 	for _, street := range p.Streets {
 		if p.Count == 0 {
 			break
 		}
-		pop, err := draw.Population(s.x.deskCtx(), o, street, o.Today())
+		pop, err := draw.Population(s.x.Ctx(), o, street, o.Today())
 		if err != nil {
-			s.x.deskError("desk.err.load", err, s.msg)
+			deskError(s.x, "desk.err.load", err, s.msg)
 			return
 		}
 		if len(pop) < p.Count {
@@ -207,9 +207,9 @@ func (s *drawScreen) doPreview() {
 			return
 		}
 	}
-	ds, err := draw.Preview(s.x.deskCtx(), o, p)
+	ds, err := draw.Preview(s.x.Ctx(), o, p)
 	if err != nil {
-		s.x.deskError("desk.err.load", err, s.msg)
+		deskError(s.x, "desk.err.load", err, s.msg)
 		return
 	}
 	for _, d := range ds { // households with a check still open are not drawn
@@ -225,14 +225,14 @@ func (s *drawScreen) doPreview() {
 }
 
 func (s *drawScreen) showPreview() {
-	names, _ := s.x.office().Staff(s.x.deskCtx())
+	names, _ := office(s.x).Staff(s.x.Ctx())
 	streets := map[string]string{}
 	for _, st := range s.streetList {
 		streets[st.ID] = st.Name
 	}
 	s.preview.Objects = nil
 	for _, d := range s.draws {
-		s.preview.Add(heading(lang.L("desk.draw.drawn", map[string]any{"Street": streets[d.StreetID],
+		s.preview.Add(Heading(lang.L("desk.draw.drawn", map[string]any{"Street": streets[d.StreetID],
 			"Count": len(d.Checks), "Of": d.Population, "Seed": d.Seed})))
 		if d.Skipped > 0 {
 			s.preview.Add(caption(lang.L("desk.draw.skipped", map[string]any{"Count": d.Skipped})))
@@ -266,8 +266,8 @@ func (s *drawScreen) doSave() {
 	if len(s.draws) == 0 {
 		return
 	}
-	if err := draw.Save(s.x.deskCtx(), s.x.office(), s.draws); err != nil {
-		s.x.showError("desk.err.save", err)
+	if err := draw.Save(s.x.Ctx(), office(s.x), s.draws); err != nil {
+		s.x.ShowError("desk.err.save", err)
 		return
 	}
 	n := 0
@@ -278,16 +278,16 @@ func (s *drawScreen) doSave() {
 	s.save.Disable()
 	s.preview.Objects = nil
 	s.preview.Refresh()
-	s.x.dataChanged()
+	s.x.DataChanged()
 	s.loadBatches()
-	dialog.ShowInformation(lang.L("desk.draw.saved"), lang.L("desk.draw.saved_text", map[string]any{"Count": n}), s.x.win)
+	dialog.ShowInformation(lang.L("desk.draw.saved"), lang.L("desk.draw.saved_text", map[string]any{"Count": n}), s.x.Win)
 }
 
 // loadBatches lists the batches drawn so far.
 func (s *drawScreen) loadBatches() {
-	bs, err := draw.Batches(s.x.deskCtx(), s.x.office(), "")
+	bs, err := draw.Batches(s.x.Ctx(), office(s.x), "")
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.batches = bs
@@ -310,7 +310,7 @@ func (s *drawScreen) loadBatches() {
 		id, title := b.ID, b.Street+" · "+localTime(b.DrawnAt)
 		verify := widget.NewButton(lang.L("desk.draw.verify"), func() { s.verify(id) })
 		results := widget.NewButton(lang.L("desk.draw.results"), func() {
-			s.x.shell.push(title, newDrawResultsScreen(s.x, id))
+			s.x.Push(title, newDrawResultsScreen(s.x, id))
 		})
 		s.batchBox.Add(widget.NewCard("", "", container.NewBorder(nil, nil, nil, container.NewHBox(verify, results), l)))
 	}
@@ -319,9 +319,9 @@ func (s *drawScreen) loadBatches() {
 
 // verify redraws a batch from its seed and says whether it matches.
 func (s *drawScreen) verify(id string) {
-	v, err := draw.Verify(s.x.deskCtx(), s.x.office(), id)
+	v, err := draw.Verify(s.x.Ctx(), office(s.x), id)
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	text := lang.L("desk.draw.verify_same")
@@ -331,33 +331,33 @@ func (s *drawScreen) verify(id string) {
 	if len(v.Reassigned) > 0 {
 		text += "\n" + lang.L("desk.draw.verify_reassigned", map[string]any{"Count": len(v.Reassigned)})
 	}
-	dialog.ShowInformation(lang.L("desk.draw.verify"), text, s.x.win)
+	dialog.ShowInformation(lang.L("desk.draw.verify"), text, s.x.Win)
 }
 
 // drawResultsScreen lists a batch's checks compared with the households'
 // last approved data.
 type drawResultsScreen struct {
-	x       *App
+	x       *Env
 	batchID string
 	box     *fyne.Container
 	root    fyne.CanvasObject
 	results []draw.Result
 }
 
-func newDrawResultsScreen(x *App, batchID string) *drawResultsScreen {
+func newDrawResultsScreen(x *Env, batchID string) *drawResultsScreen {
 	s := &drawResultsScreen{x: x, batchID: batchID, box: container.NewVBox()}
-	s.root = container.NewBorder(container.NewHBox(x.exportButtons("spot-checks", func() []sheet.Sheet {
-		return []sheet.Sheet{draw.ResultsSheet(s.results, x.office().Location())}
+	s.root = container.NewBorder(container.NewHBox(exportButtons(x, "spot-checks", func() []sheet.Sheet {
+		return []sheet.Sheet{draw.ResultsSheet(s.results, office(x).Location())}
 	})), nil, nil, nil, container.NewVScroll(s.box))
 	return s
 }
 
-func (s *drawResultsScreen) content() fyne.CanvasObject { return s.root }
+func (s *drawResultsScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *drawResultsScreen) reload() {
-	rs, err := draw.Results(s.x.deskCtx(), s.x.office(), s.batchID)
+func (s *drawResultsScreen) Reload() {
+	rs, err := draw.Results(s.x.Ctx(), office(s.x), s.batchID)
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.results = rs
@@ -368,10 +368,10 @@ func (s *drawResultsScreen) reload() {
 		status := badge(lang.L("desk.draw.pending"), widget.MediumImportance)
 		if r.Done {
 			status = badge(lang.L("desk.draw.done"), widget.SuccessImportance)
-			outcome := lang.L("desk.draw.outcome", map[string]any{"Outcome": code("spot_outcome", r.Outcome),
+			outcome := lang.L("desk.draw.outcome", map[string]any{"Outcome": Code("spot_outcome", r.Outcome),
 				"Date": localTime(r.CheckedAt)})
 			if r.Suggested != "" && r.Suggested != r.Outcome {
-				outcome += " " + lang.L("desk.draw.suggested", map[string]any{"Outcome": code("spot_outcome", r.Suggested)})
+				outcome += " " + lang.L("desk.draw.suggested", map[string]any{"Outcome": Code("spot_outcome", r.Suggested)})
 			}
 			lines = append(lines, outcome)
 			if len(r.Discrepancies) == 0 {

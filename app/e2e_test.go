@@ -67,7 +67,7 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 	test.Tap(button(t, a, "visit.add_income"))
 	r := s.incomeRows[s.v.Incomes[0].ID]
 	r.member.SetSelectedIndex(0)
-	r.kind.SetSelected(code("income", "wages"))
+	r.kind.SetSelected(Code("income", "wages"))
 	test.Type(r.amount, "120")
 	var other string
 	for _, st := range s.staff {
@@ -109,7 +109,7 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 		t.Fatalf("device B shows %T, not the household", b.shell.visible())
 	}
 	if len(h.h.Visits) != 1 || h.h.Visits[0].ID != visit || !onScreen(b, "李四") || !onScreen(b, "民主路18号") {
-		t.Fatalf("device B's household: visits %+v, screen %q", h.h.Visits, texts(b))
+		t.Fatalf("device B's household: visits %+v, Screen %q", h.h.Visits, texts(b))
 	}
 	var perCapita, benefit int64
 	var state string

@@ -14,38 +14,38 @@ import (
 // eldersScreen lists elders: a volunteer's paired elders, or the elders of a
 // worker's communities, with their needs and next visit.
 type eldersScreen struct {
-	x      *App
+	x      *Env
 	all    []records.ElderSummary
 	shown  []records.ElderSummary
 	filter *widget.Entry
-	list   *activityList
+	list   *ActivityList
 	empty  *widget.Label
 	root   fyne.CanvasObject
 }
 
-func newEldersScreen(x *App) *eldersScreen {
+func NewElders(x *Env) *eldersScreen {
 	s := &eldersScreen{x: x}
 	s.filter = widget.NewEntry()
 	s.filter.SetPlaceHolder(lang.L("elders.filter"))
-	s.filter.OnChanged = func(string) { x.touch(); s.apply() }
+	s.filter.OnChanged = func(string) { x.Touch(); s.apply() }
 	s.empty = widget.NewLabel(lang.L("elders.empty"))
 	s.empty.Hide()
-	s.list = newActivityList(x,
+	s.list = NewActivityList(x,
 		func() int { return len(s.shown) },
-		func() fyne.CanvasObject { return newListRow() },
-		func(id widget.ListItemID, o fyne.CanvasObject) { setElderRow(o.(*listRow), s.x, s.shown[id]) },
+		func() fyne.CanvasObject { return NewListRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) { setElderRow(o.(*ListRow), s.x, s.shown[id]) },
 	)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.Unselect(id)
-		x.touch()
-		x.openElder(s.shown[id].ID, s.shown[id].Name)
+		x.Touch()
+		OpenElder(x, s.shown[id].ID, s.shown[id].Name)
 	}
 	top := fyne.CanvasObject(s.filter)
-	if x.canUseForm(model.FormScreening) {
+	if canUseForm(x, model.FormScreening) {
 		// A screening about no elder yet registers a new elder.
 		add := widget.NewButtonWithIcon(lang.L("elders.new_screening"), theme.ContentAddIcon(), func() {
-			x.touch()
-			x.showError("forms.open_failed_title", x.OpenForm(model.FormScreening, ""))
+			x.Touch()
+			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormScreening, ""))
 		})
 		add.Importance = widget.HighImportance
 		top = container.NewBorder(nil, nil, nil, add, s.filter)
@@ -55,12 +55,12 @@ func newEldersScreen(x *App) *eldersScreen {
 	return s
 }
 
-func (s *eldersScreen) content() fyne.CanvasObject { return s.root }
+func (s *eldersScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *eldersScreen) reload() {
-	all, err := s.x.store.Elders(s.x.ctx(), s.x.me)
+func (s *eldersScreen) Reload() {
+	all, err := s.x.Store.Elders(s.x.Ctx(), s.x.Me)
 	if err != nil {
-		s.x.showError("error.read", err)
+		s.x.ShowError("error.read", err)
 		return
 	}
 	s.all = all
@@ -71,7 +71,7 @@ func (s *eldersScreen) reload() {
 func (s *eldersScreen) apply() {
 	s.shown = s.shown[:0]
 	for _, e := range s.all {
-		if matchesName(s.filter.Text, e.Name, e.Address) {
+		if MatchesName(s.filter.Text, e.Name, e.Address) {
 			s.shown = append(s.shown, e)
 		}
 	}
@@ -85,27 +85,27 @@ func (s *eldersScreen) apply() {
 
 // setElderRow shows an elder's name and needs, address, pairing mode and
 // next visit in r.
-func setElderRow(r *listRow, x *App, e records.ElderSummary) {
-	r.name.SetText(e.Name + "  " + codes("need", e.Needs))
-	r.where.SetText(e.Address + " · " + e.Community + " · " + e.Phone)
+func setElderRow(r *ListRow, x *Env, e records.ElderSummary) {
+	r.Name.SetText(e.Name + "  " + Codes("need", e.Needs))
+	r.Where.SetText(e.Address + " · " + e.Community + " · " + e.Phone)
 	if e.PairingID != "" {
-		r.tag.SetText(code("pairing_mode", e.Mode))
+		r.Tag.SetText(Code("pairing_mode", e.Mode))
 	} else {
-		r.tag.SetText(lang.L("elders.unpaired"))
+		r.Tag.SetText(lang.L("elders.unpaired"))
 	}
 	switch {
 	case e.NextVisit != "":
-		r.date.SetText(lang.L("elders.next_visit", map[string]any{"Date": e.NextVisit}))
-		if e.NextVisit < x.store.Date() {
-			r.date.Importance = widget.DangerImportance
+		r.Date.SetText(lang.L("elders.next_visit", map[string]any{"Date": e.NextVisit}))
+		if e.NextVisit < x.Store.Date() {
+			r.Date.Importance = widget.DangerImportance
 		} else {
-			r.date.Importance = widget.MediumImportance
+			r.Date.Importance = widget.MediumImportance
 		}
 	case e.LastVisit == "" && e.PairingID != "":
-		r.date.SetText(lang.L("elders.never_visited"))
-		r.date.Importance = widget.WarningImportance
+		r.Date.SetText(lang.L("elders.never_visited"))
+		r.Date.Importance = widget.WarningImportance
 	default:
-		r.date.SetText("")
+		r.Date.SetText("")
 	}
-	r.date.Refresh()
+	r.Date.Refresh()
 }

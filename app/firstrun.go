@@ -45,19 +45,19 @@ var demoRoles = []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.Ro
 func newFirstRun(x *App) *firstRun {
 	f := &firstRun{x: x}
 	f.language = widget.NewSelect(languageNames(), func(name string) {
-		code := Languages()[slices.Index(languageNames(), name)]
-		if code == CurrentLanguage() {
+		Code := Languages()[slices.Index(languageNames(), name)]
+		if Code == CurrentLanguage() {
 			return
 		}
-		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
+		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
 			x.showError("error.save", err)
 			return
 		}
-		setLanguage(code)
+		setLanguage(Code)
 		x.win.SetTitle(lang.L("app.title"))
 		next := newFirstRun(x)
 		next.copyFrom(f)
-		x.win.SetContent(next.content())
+		x.win.SetContent(next.Content())
 	})
 	f.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
 
@@ -72,16 +72,16 @@ func newFirstRun(x *App) *firstRun {
 	f.server.SetPlaceHolder("https://sync.example.org")
 	f.code = widget.NewEntry()
 	f.code.SetPlaceHolder(lang.L("firstrun.code_hint"))
-	if server, code, err := client.ParseEnrollURI(x.opts.Enroll); err == nil {
+	if server, Code, err := client.ParseEnrollURI(x.opts.Enroll); err == nil {
 		f.server.SetText(server)
-		f.code.SetText(code)
+		f.code.SetText(Code)
 	}
 	f.enroll = widget.NewButtonWithIcon(lang.L("firstrun.enroll"), theme.LoginIcon(), f.doEnroll)
 	f.enroll.Importance = widget.HighImportance
 
 	roleNames := make([]string, len(demoRoles))
 	for i, r := range demoRoles {
-		roleNames[i] = roleName(r)
+		roleNames[i] = RoleName(r)
 	}
 	// One role a line: "督导（街道/区）" does not fit beside the others in portrait.
 	f.demoRole = widget.NewRadioGroup(roleNames, nil)
@@ -106,23 +106,23 @@ func newFirstRun(x *App) *firstRun {
 	header := container.NewBorder(nil, nil, icon, container.NewVBox(widget.NewLabel(lang.L("settings.language")), f.language),
 		container.NewVBox(title, intro))
 
-	pinCard := section("firstrun.pin_title", container.NewVBox(
+	pinCard := Section("firstrun.pin_title", container.NewVBox(
 		widget.NewLabel(lang.L("firstrun.pin_explain")), f.pin, f.pinAgain, f.pinMsg))
-	enrollCard := section("firstrun.enroll_title", container.NewVBox(
+	enrollCard := Section("firstrun.enroll_title", container.NewVBox(
 		widget.NewLabel(lang.L("firstrun.server")), f.server,
 		widget.NewLabel(lang.L("firstrun.code")), f.code, f.enroll))
 	demoText := widget.NewLabel(lang.L("firstrun.demo_explain"))
 	demoText.Wrapping = fyne.TextWrapWord
-	demoCard := section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))
+	demoCard := Section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))
 
 	body := container.NewVBox(header, pinCard,
-		container.New(&columnsLayout{minColumn: 380}, enrollCard, demoCard),
+		container.New(&ColumnsLayout{MinColumn: 380}, enrollCard, demoCard),
 		f.busy, f.status)
-	f.root = container.NewVScroll(container.New(&centeredLayout{maxWidth: 900}, container.NewPadded(body)))
+	f.root = container.NewVScroll(container.New(&CenteredLayout{MaxWidth: 900}, container.NewPadded(body)))
 	return f
 }
 
-func (f *firstRun) content() fyne.CanvasObject { return f.root }
+func (f *firstRun) Content() fyne.CanvasObject { return f.root }
 
 // copyFrom keeps what was typed when the screen is rebuilt in another
 // language.
@@ -183,11 +183,11 @@ func (f *firstRun) doEnroll() {
 	if !f.checkPIN() {
 		return
 	}
-	server, code := strings.TrimSpace(f.server.Text), strings.TrimSpace(f.code.Text)
-	if s, c, err := client.ParseEnrollURI(code); err == nil {
-		server, code = s, c // a scanned QR code holds both
+	server, Code := strings.TrimSpace(f.server.Text), strings.TrimSpace(f.code.Text)
+	if s, c, err := client.ParseEnrollURI(Code); err == nil {
+		server, Code = s, c // a scanned QR code holds both
 	}
-	if server == "" || code == "" {
+	if server == "" || Code == "" {
 		f.fail(lang.L("firstrun.need_server_code"))
 		return
 	}
@@ -201,7 +201,7 @@ func (f *firstRun) doEnroll() {
 	x.goTask(func() {
 		c := client.New(server, "")
 		c.HTTP = x.opts.HTTPClient
-		res, err := c.Enroll(context.Background(), code, deviceName(), x.dev.Site())
+		res, err := c.Enroll(context.Background(), Code, deviceName(), x.dev.Site())
 		fyne.Do(func() {
 			if err != nil {
 				f.fail(syncErrorText(err, x.opts.Now()))

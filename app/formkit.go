@@ -16,64 +16,64 @@ import (
 	"doorstep/app/records"
 )
 
-// formKit is what every form screen shares: the draft autosave, the
+// FormKit is what every form screen shares: the draft autosave, the
 // validation messages shown under their fields, and widget constructors
 // bound to the form model. A screen builds its widgets with the kit while
 // kit.building is true (so filling in stored values saves nothing), then
 // every change a user makes calls kit.changed: the model is serialised
 // into the draft (debounced), the messages are refreshed and the screen's
 // own onChange runs (e.g. the live panel).
-type formKit struct {
-	x        *App
+type FormKit struct {
+	x        *Env
 	kind     string
 	recordID string
-	subject  string
+	Subject  string
 
 	// serialise returns the form's JSON (the draft) and its title for lists.
 	serialise func() ([]byte, string)
-	// validate returns the model's problems as for submission; the kit
+	// Validate returns the model's problems as for submission; the kit
 	// hides "incomplete" ones until the user has tried to save.
-	validate func() model.Issues
-	// onChange runs after every change (on the main goroutine).
-	onChange func()
+	Validate func() model.Issues
+	// OnChange runs after every change (on the main goroutine).
+	OnChange func()
 
 	saver     *model.Autosaver
 	mu        sync.Mutex // guards title for the autosave goroutine
 	title     string
-	building  bool
+	Building  bool
 	attempted bool
-	readOnly  bool
-	errs      map[string]*widget.Label
+	ReadOnly  bool
+	Errs      map[string]*widget.Label
 	// notes are a returned record's review comments by field name, shown
 	// under their fields (where no validation message is due).
 	notes  map[string]string
-	status *widget.Label
+	Status *widget.Label
 	// width is the form's width, set by formPage before each layout, from
 	// which every grid of the form chooses its number of columns.
 	width float32
 }
 
-// newFormKit returns a kit for the form kind editing recordID about
+// NewFormKit returns a kit for the form kind editing recordID about
 // subject (a household or elder id).
-func newFormKit(x *App, kind, recordID, subject string) *formKit {
-	k := &formKit{x: x, kind: kind, recordID: recordID, subject: subject, building: true,
-		errs: map[string]*widget.Label{}}
-	k.status = widget.NewLabel("")
-	k.status.Importance = widget.LowImportance
-	k.status.Truncation = fyne.TextTruncateEllipsis
+func NewFormKit(x *Env, kind, recordID, subject string) *FormKit {
+	k := &FormKit{x: x, kind: kind, recordID: recordID, Subject: subject, Building: true,
+		Errs: map[string]*widget.Label{}}
+	k.Status = widget.NewLabel("")
+	k.Status.Importance = widget.LowImportance
+	k.Status.Truncation = fyne.TextTruncateEllipsis
 	k.saver = model.NewAutosaver(0, k.writeDraft)
 	k.saver.OnSaved = func(err error) {
-		at := x.opts.Now().Local().Format("15:04:05")
+		at := x.Now().Local().Format("15:04:05")
 		fyne.Do(func() {
 			if err != nil {
 				fyne.LogError("save draft", err)
-				k.status.SetText(lang.L("forms.draft_failed"))
-				k.status.Importance = widget.DangerImportance
+				k.Status.SetText(lang.L("forms.draft_failed"))
+				k.Status.Importance = widget.DangerImportance
 			} else {
-				k.status.SetText(lang.L("forms.draft_saved_at", map[string]any{"Time": at}))
-				k.status.Importance = widget.LowImportance
+				k.Status.SetText(lang.L("forms.draft_saved_at", map[string]any{"Time": at}))
+				k.Status.Importance = widget.LowImportance
 			}
-			k.status.Refresh()
+			k.Status.Refresh()
 		})
 	}
 	return k
@@ -81,88 +81,88 @@ func newFormKit(x *App, kind, recordID, subject string) *formKit {
 
 // writeDraft stores the draft; it runs on the autosave goroutine or in
 // Flush's caller.
-func (k *formKit) writeDraft(data []byte) error {
+func (k *FormKit) writeDraft(data []byte) error {
 	k.mu.Lock()
 	title := k.title
 	k.mu.Unlock()
-	return k.x.store.SaveDraft(k.x.ctx(), records.Draft{Form: k.kind, RecordID: k.recordID,
-		SubjectID: k.subject, Title: title, Data: data})
+	return k.x.Store.SaveDraft(k.x.Ctx(), records.Draft{Form: k.kind, RecordID: k.recordID,
+		SubjectID: k.Subject, Title: title, Data: data})
 }
 
-// done ends the building phase: from now on changes are the user's.
-func (k *formKit) done() {
-	k.building = false
-	k.refreshIssues()
+// Done ends the building phase: from now on changes are the user's.
+func (k *FormKit) Done() {
+	k.Building = false
+	k.RefreshIssues()
 }
 
-// changed records a change the user made.
-func (k *formKit) changed() {
-	if k.building || k.readOnly {
+// Changed records a change the user made.
+func (k *FormKit) Changed() {
+	if k.Building || k.ReadOnly {
 		return
 	}
-	k.x.touch()
+	k.x.Touch()
 	data, title := k.serialise()
 	k.mu.Lock()
 	k.title = title
 	k.mu.Unlock()
 	k.saver.Changed(data)
-	k.refreshIssues()
-	if k.onChange != nil {
-		k.onChange()
+	k.RefreshIssues()
+	if k.OnChange != nil {
+		k.OnChange()
 	}
 }
 
 // leave writes a pending draft at once: the screen is no longer shown or
 // the app is stopping.
-func (k *formKit) leave() {
+func (k *FormKit) Leave() {
 	if err := k.saver.Flush(); err != nil {
 		fyne.LogError("flush draft", err)
 	}
 }
 
 // beforeSave stops autosaving while a save deletes the draft.
-func (k *formKit) beforeSave() { k.saver.Discard() }
+func (k *FormKit) beforeSave() { k.saver.Discard() }
 
 // afterFailedSave saves the draft again: the record was not written.
-func (k *formKit) afterFailedSave() {
+func (k *FormKit) afterFailedSave() {
 	k.saver.Resume()
 	data, _ := k.serialise()
 	k.saver.Changed(data)
 }
 
-// errLabel returns the message label of field, shown under it when the
+// ErrLabel returns the message label of field, shown under it when the
 // field has a problem.
-func (k *formKit) errLabel(field string) *widget.Label {
-	if l, ok := k.errs[field]; ok {
+func (k *FormKit) ErrLabel(Field string) *widget.Label {
+	if l, ok := k.Errs[Field]; ok {
 		return l
 	}
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
 	l.Hide()
-	k.errs[field] = l
+	k.Errs[Field] = l
 	return l
 }
 
-// forget drops the message labels of fields with prefix (rows removed).
-func (k *formKit) forget(prefix string) {
-	for f := range k.errs {
+// Forget drops the message labels of fields with prefix (rows removed).
+func (k *FormKit) Forget(prefix string) {
+	for f := range k.Errs {
 		if strings.HasPrefix(f, prefix) {
-			delete(k.errs, f)
+			delete(k.Errs, f)
 		}
 	}
 }
 
-// refreshIssues validates the model and shows each message under its
+// RefreshIssues validates the model and shows each message under its
 // field; missing answers only once the user tried to save.
-func (k *formKit) refreshIssues() {
-	if k.validate == nil {
+func (k *FormKit) RefreshIssues() {
+	if k.Validate == nil {
 		return
 	}
-	k.showIssues(k.validate())
+	k.showIssues(k.Validate())
 }
 
-func (k *formKit) showIssues(is model.Issues) {
+func (k *FormKit) showIssues(is model.Issues) {
 	byField := map[string][]string{}
 	for _, i := range is {
 		if i.Incomplete && !k.attempted {
@@ -170,7 +170,7 @@ func (k *formKit) showIssues(is model.Issues) {
 		}
 		byField[i.Field] = append(byField[i.Field], issueText(i))
 	}
-	for f, l := range k.errs {
+	for f, l := range k.Errs {
 		msgs := byField[f]
 		imp := widget.DangerImportance
 		if len(msgs) == 0 && k.notes[f] != "" {
@@ -190,17 +190,17 @@ func (k *formKit) showIssues(is model.Issues) {
 	}
 }
 
-// returned shows a returned record's field comments under their fields.
-func (k *formKit) returned(it *records.TodayItem) {
+// Returned shows a returned record's field comments under their fields.
+func (k *FormKit) Returned(it *records.TodayItem) {
 	if it != nil {
 		k.notes = it.FieldComments
 	}
 }
 
 // shownIssues counts the problems the user can see.
-func (k *formKit) shownIssues() int {
+func (k *FormKit) shownIssues() int {
 	n := 0
-	for _, l := range k.errs {
+	for _, l := range k.Errs {
 		if l.Visible() && l.Importance == widget.DangerImportance {
 			n++
 		}
@@ -218,55 +218,55 @@ func issueText(i model.Issue) string {
 	})
 }
 
-// field lays out one form field: its label, the input, and its message.
-func (k *formKit) field(labelKey, issueField string, input fyne.CanvasObject) fyne.CanvasObject {
-	return k.fieldText(lang.L(labelKey), issueField, input)
+// Field lays out one form field: its label, the input, and its message.
+func (k *FormKit) Field(labelKey, issueField string, input fyne.CanvasObject) fyne.CanvasObject {
+	return k.FieldText(lang.L(labelKey), issueField, input)
 }
 
-// fieldText is field with a label text already translated.
-func (k *formKit) fieldText(label, issueField string, input fyne.CanvasObject) fyne.CanvasObject {
+// FieldText is field with a label text already translated.
+func (k *FormKit) FieldText(label, issueField string, input fyne.CanvasObject) fyne.CanvasObject {
 	l := widget.NewLabel(label)
 	l.TextStyle.Bold = true
 	l.Truncation = fyne.TextTruncateEllipsis
 	objs := []fyne.CanvasObject{l, input}
 	if issueField != "" {
-		objs = append(objs, k.errLabel(issueField))
+		objs = append(objs, k.ErrLabel(issueField))
 	}
-	return container.New(&tightVBox{}, objs...)
+	return container.New(&TightVBox{}, objs...)
 }
 
-// entry is a one-line entry bound to *get().
-func (k *formKit) entry(get func() *string, placeholderKey string) *widget.Entry {
+// Entry is a one-line entry bound to *get().
+func (k *FormKit) Entry(get func() *string, placeholderKey string) *widget.Entry {
 	return k.bind(widget.NewEntry(), get, placeholderKey)
 }
 
 // bind fills e with *get() and writes what is typed back; set e's
 // ActionItem before, as the renderer is made here.
-func (k *formKit) bind(e *widget.Entry, get func() *string, placeholderKey string) *widget.Entry {
+func (k *FormKit) bind(e *widget.Entry, get func() *string, placeholderKey string) *widget.Entry {
 	e.SetText(*get())
 	if placeholderKey != "" {
 		e.SetPlaceHolder(lang.L(placeholderKey))
 	}
-	e.OnChanged = func(s string) { *get() = s; k.changed() }
+	e.OnChanged = func(s string) { *get() = s; k.Changed() }
 	return e
 }
 
-// multi is a multi-line entry bound to *get().
-func (k *formKit) multi(get func() *string, rows int) *widget.Entry {
+// Multi is a multi-line entry bound to *get().
+func (k *FormKit) Multi(get func() *string, rows int) *widget.Entry {
 	e := widget.NewMultiLineEntry()
 	e.Wrapping = fyne.TextWrapWord
 	e.SetMinRowsVisible(rows)
 	e.SetText(*get())
-	e.OnChanged = func(s string) { *get() = s; k.changed() }
+	e.OnChanged = func(s string) { *get() = s; k.Changed() }
 	return e
 }
 
-// dateEntry is an entry for a date (2006-01-02) with a calendar button.
-func (k *formKit) dateEntry(get func() *string) *widget.Entry {
+// DateEntry is an entry for a date (2006-01-02) with a calendar button.
+func (k *FormKit) DateEntry(get func() *string) *widget.Entry {
 	e := widget.NewEntry()
 	e.ActionItem = widget.NewButtonWithIcon("", theme.CalendarIcon(), func() {
 		var pop *widget.PopUp
-		start := k.x.opts.Now()
+		start := k.x.Now()
 		if t, ok := model.ParseDate(e.Text); ok {
 			start = t
 		}
@@ -274,86 +274,86 @@ func (k *formKit) dateEntry(get func() *string) *widget.Entry {
 			e.SetText(t.Format(model.DateLayout))
 			pop.Hide()
 		})
-		pop = widget.NewPopUp(cal, k.x.win.Canvas())
+		pop = widget.NewPopUp(cal, k.x.Win.Canvas())
 		pop.ShowAtRelativePosition(fyne.NewPos(0, e.MinSize().Height), e)
 	})
 	return k.bind(e, get, "forms.date_placeholder")
 }
 
-// timeEntry is an entry for a time of day (15:04) with a "now" button.
-func (k *formKit) timeEntry(get func() *string) *widget.Entry {
+// TimeEntry is an entry for a time of day (15:04) with a "now" button.
+func (k *FormKit) TimeEntry(get func() *string) *widget.Entry {
 	e := widget.NewEntry()
 	e.ActionItem = widget.NewButtonWithIcon("", theme.HistoryIcon(), func() {
-		e.SetText(k.x.opts.Now().Local().Format(model.TimeLayout))
+		e.SetText(k.x.Now().Local().Format(model.TimeLayout))
 	})
 	return k.bind(e, get, "forms.time_placeholder")
 }
 
-// codeLabel is the translated option of a stored code, "" when none.
-func codeLabel(list, value string) string {
+// CodeLabel is the translated option of a stored code, "" when none.
+func CodeLabel(list, value string) string {
 	if value == "" {
 		return ""
 	}
-	return code(list, value)
+	return Code(list, value)
 }
 
-// codeSelect is a drop-down of a code list bound to *get().
-func (k *formKit) codeSelect(list string, get func() *string) *widget.Select {
-	s := widget.NewSelect(codeOptions(list), nil)
+// CodeSelect is a drop-down of a code list bound to *get().
+func (k *FormKit) CodeSelect(list string, get func() *string) *widget.Select {
+	s := widget.NewSelect(CodeOptions(list), nil)
 	s.PlaceHolder = lang.L("forms.choose")
-	s.Selected = codeLabel(list, *get())
-	s.OnChanged = func(opt string) { *get() = codeValue(list, opt); k.changed() }
+	s.Selected = CodeLabel(list, *get())
+	s.OnChanged = func(opt string) { *get() = CodeValue(list, opt); k.Changed() }
 	return s
 }
 
-// codeRadio is a horizontal radio group of a (short) code list.
-func (k *formKit) codeRadio(list string, get func() *string) *widget.RadioGroup {
-	r := widget.NewRadioGroup(codeOptions(list), nil)
+// CodeRadio is a horizontal radio group of a (short) code list.
+func (k *FormKit) CodeRadio(list string, get func() *string) *widget.RadioGroup {
+	r := widget.NewRadioGroup(CodeOptions(list), nil)
 	r.Horizontal = true
-	r.Selected = codeLabel(list, *get())
-	r.OnChanged = func(opt string) { *get() = codeValue(list, opt); k.changed() }
+	r.Selected = CodeLabel(list, *get())
+	r.OnChanged = func(opt string) { *get() = CodeValue(list, opt); k.Changed() }
 	return r
 }
 
-// optionalCodeSelect is a drop-down of a code list with a first option
+// OptionalCodeSelect is a drop-down of a code list with a first option
 // "none" standing for "" (e.g. no disability).
-func (k *formKit) optionalCodeSelect(list string, get func() *string) *widget.Select {
+func (k *FormKit) OptionalCodeSelect(list string, get func() *string) *widget.Select {
 	none := lang.L("forms.none")
-	s := widget.NewSelect(append([]string{none}, codeOptions(list)...), nil)
+	s := widget.NewSelect(append([]string{none}, CodeOptions(list)...), nil)
 	s.PlaceHolder = none
-	s.Selected = codeLabel(list, *get())
+	s.Selected = CodeLabel(list, *get())
 	s.OnChanged = func(opt string) {
 		if opt == none {
 			opt = ""
 		}
-		*get() = codeValue(list, opt)
-		k.changed()
+		*get() = CodeValue(list, opt)
+		k.Changed()
 	}
 	return s
 }
 
-// radioOf is a horizontal radio group of literal options (e.g. the
+// RadioOf is a horizontal radio group of literal options (e.g. the
 // classes A, B, C) bound to *get().
-func (k *formKit) radioOf(options []string, get func() *string) *widget.RadioGroup {
+func (k *FormKit) RadioOf(options []string, get func() *string) *widget.RadioGroup {
 	r := widget.NewRadioGroup(options, nil)
 	r.Horizontal = true
 	r.Selected = *get()
-	r.OnChanged = func(opt string) { *get() = opt; k.changed() }
+	r.OnChanged = func(opt string) { *get() = opt; k.Changed() }
 	return r
 }
 
-// codeChecks is a grid of check boxes of a code list bound to the list
+// CodeChecks is a grid of check boxes of a code list bound to the list
 // *get() (kept in the code list's order).
-func (k *formKit) codeChecks(list string, get func() *[]string) fyne.CanvasObject {
-	return k.checks(codeOptions(list), codeLabels(list, *get()), func(opts []string) {
+func (k *FormKit) CodeChecks(list string, get func() *[]string) fyne.CanvasObject {
+	return k.Checks(CodeOptions(list), codeLabels(list, *get()), func(opts []string) {
 		var vals []string
 		for _, o := range opts {
-			if v := codeValue(list, o); v != "" {
+			if v := CodeValue(list, o); v != "" {
 				vals = append(vals, v)
 			}
 		}
-		*get() = model.SortCodes(vals, codeLists[list])
-		k.changed()
+		*get() = model.SortCodes(vals, CodeLists[list])
+		k.Changed()
 	})
 }
 
@@ -361,14 +361,14 @@ func (k *formKit) codeChecks(list string, get func() *[]string) fyne.CanvasObjec
 func codeLabels(list string, values []string) []string {
 	out := make([]string, 0, len(values))
 	for _, v := range values {
-		out = append(out, code(list, v))
+		out = append(out, Code(list, v))
 	}
 	return out
 }
 
-// checks is a grid of check boxes, one per option, wrapping to the width;
+// Checks is a grid of check boxes, one per option, wrapping to the width;
 // set receives the ticked options, in option order, after each change.
-func (k *formKit) checks(options, selected []string, set func(ticked []string)) fyne.CanvasObject {
+func (k *FormKit) Checks(options, selected []string, set func(ticked []string)) fyne.CanvasObject {
 	boxes := make([]*widget.Check, len(options))
 	objs := make([]fyne.CanvasObject, len(options))
 	for i, o := range options {
@@ -387,19 +387,19 @@ func (k *formKit) checks(options, selected []string, set func(ticked []string)) 
 			set(ticked)
 		}
 	}
-	return k.grid(150, objs...)
+	return k.Grid(150, objs...)
 }
 
-// check is a check box bound to *get().
-func (k *formKit) check(labelKey string, get func() *bool) *widget.Check {
+// Check is a check box bound to *get().
+func (k *FormKit) Check(labelKey string, get func() *bool) *widget.Check {
 	c := widget.NewCheck(lang.L(labelKey), nil)
 	c.Checked = *get()
-	c.OnChanged = func(b bool) { *get() = b; k.changed() }
+	c.OnChanged = func(b bool) { *get() = b; k.Changed() }
 	return c
 }
 
-// yesNo is a yes/no radio group bound to *get() (model.Yes, model.No, "").
-func (k *formKit) yesNo(get func() *string) *widget.RadioGroup {
+// YesNo is a yes/no radio group bound to *get() (model.Yes, model.No, "").
+func (k *FormKit) YesNo(get func() *string) *widget.RadioGroup {
 	yes, no := lang.L("common.yes"), lang.L("common.no")
 	r := widget.NewRadioGroup([]string{yes, no}, nil)
 	r.Horizontal = true
@@ -418,13 +418,13 @@ func (k *formKit) yesNo(get func() *string) *widget.RadioGroup {
 		default:
 			*get() = ""
 		}
-		k.changed()
+		k.Changed()
 	}
 	return r
 }
 
-// freeze disables every input under o (a submitted record is read-only).
-func freeze(o fyne.CanvasObject) {
+// Freeze disables every input under o (a submitted record is read-only).
+func Freeze(o fyne.CanvasObject) {
 	walkObjects(o, func(c fyne.CanvasObject) {
 		if d, ok := c.(fyne.Disableable); ok {
 			d.Disable()
@@ -455,13 +455,13 @@ func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	}
 }
 
-// formSection is a titled card of a form.
-func formSection(titleKey string, objs ...fyne.CanvasObject) *widget.Card {
-	return widget.NewCard("", "", container.NewBorder(heading(lang.L(titleKey)), nil, nil, nil,
+// FormSection is a titled card of a form.
+func FormSection(titleKey string, objs ...fyne.CanvasObject) *widget.Card {
+	return widget.NewCard("", "", container.NewBorder(Heading(lang.L(titleKey)), nil, nil, nil,
 		container.NewVBox(objs...)))
 }
 
-// actionBar is the bottom bar of a form: the draft status and the buttons.
-func (k *formKit) actionBar(buttons ...fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewPadded(container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), k.status))
+// ActionBar is the bottom bar of a form: the draft status and the buttons.
+func (k *FormKit) ActionBar(buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewPadded(container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), k.Status))
 }

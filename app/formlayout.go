@@ -9,24 +9,24 @@ import (
 // Layouts of the form screens: the page (form, results panel, action bar),
 // the field grid that wraps to the width, and the label-input-message stack.
 
-// grid lays fields out in as many columns of at least minCell as the
+// Grid lays fields out in as many columns of at least minCell as the
 // form's width allows.
-func (k *formKit) grid(minCell float32, objs ...fyne.CanvasObject) *fyne.Container {
-	return container.New(&flowGrid{minCell: minCell, width: &k.width}, objs...)
+func (k *FormKit) Grid(minCell float32, objs ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&FlowGrid{MinCell: minCell, Width: &k.width}, objs...)
 }
 
-// flowGrid places its objects in rows of equal columns, as many columns of
+// FlowGrid places its objects in rows of equal columns, as many columns of
 // at least minCell as fit; each row is as tall as its tallest cell. The
 // number of columns follows *width (the whole form's width, less an
 // allowance for the cards around the grid) rather than the grid's own
 // width, so that MinSize — asked before the grid is laid out — and Layout
 // agree; with no width known it is one column.
-type flowGrid struct {
-	minCell float32
-	width   *float32
-	// inset is the allowance for what surrounds the grid within *width;
+type FlowGrid struct {
+	MinCell float32
+	Width   *float32
+	// Inset is the allowance for what surrounds the grid within *width;
 	// zero means gridInset (the cards of a form).
-	inset float32
+	Inset float32
 }
 
 // gridInset is the allowance for the padding of the cards and containers
@@ -36,20 +36,20 @@ const gridInset = 56
 // cols is the number of columns for the visible cells vis: cells are at
 // least minCell wide, and at least as wide as the widest cell needs (a
 // horizontal radio group does not shrink).
-func (g *flowGrid) cols(vis []fyne.CanvasObject) int {
-	if g.width == nil || *g.width <= 0 {
+func (g *FlowGrid) cols(vis []fyne.CanvasObject) int {
+	if g.Width == nil || *g.Width <= 0 {
 		return 1
 	}
-	cell := g.minCell
+	cell := g.MinCell
 	for _, o := range vis {
 		cell = fyne.Max(cell, o.MinSize().Width)
 	}
 	pad := theme.Padding()
-	inset := g.inset
+	inset := g.Inset
 	if inset == 0 {
 		inset = gridInset
 	}
-	n := int((*g.width - inset + pad) / (cell + pad))
+	n := int((*g.Width - inset + pad) / (cell + pad))
 	return min(max(n, 1), max(len(vis), 1))
 }
 
@@ -64,7 +64,7 @@ func visibleObjects(objs []fyne.CanvasObject) []fyne.CanvasObject {
 }
 
 // Layout places the cells row by row.
-func (g *flowGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (g *FlowGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	vis := visibleObjects(objs)
 	n := g.cols(vis)
@@ -86,7 +86,7 @@ func (g *flowGrid) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // MinSize is the height of the rows for the form's width; the width is
 // the widest cell's.
-func (g *flowGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (g *FlowGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding()
 	vis := visibleObjects(objs)
 	n := g.cols(vis)
@@ -106,14 +106,14 @@ func (g *flowGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(w, h)
 }
 
-// widthSpy lays its objects out on top of each other at its full size,
+// WidthSpy lays its objects out on top of each other at its full size,
 // first recording its width in *width: the flowGrids inside a screen that
 // is not a form page follow it, as a form's follow formPage.
-type widthSpy struct{ width *float32 }
+type WidthSpy struct{ Width *float32 }
 
 // Layout records the width, then gives every object the whole size.
-func (l widthSpy) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	*l.width = size.Width
+func (l WidthSpy) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	*l.Width = size.Width
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
@@ -121,7 +121,7 @@ func (l widthSpy) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is the largest of the objects'.
-func (widthSpy) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (WidthSpy) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for _, o := range objs {
 		s = s.Max(o.MinSize())
@@ -129,12 +129,12 @@ func (widthSpy) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-// tightVBox stacks objects with no padding (a label over its input over
+// TightVBox stacks objects with no padding (a label over its input over
 // its message), skipping hidden ones.
-type tightVBox struct{}
+type TightVBox struct{}
 
 // Layout stacks the visible objects at full width.
-func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (TightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	y := float32(0)
 	for _, o := range visibleObjects(objs) {
 		h := o.MinSize().Height
@@ -145,7 +145,7 @@ func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is the widest object and the heights added up.
-func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (TightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var w, h float32
 	for _, o := range visibleObjects(objs) {
 		m := o.MinSize()
@@ -207,9 +207,9 @@ func (p *formPage) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(bar.Width, bar.Height+200)
 }
 
-// page builds a form screen's layout; side and compact may be nil for a
+// Page builds a form screen's layout; side and compact may be nil for a
 // form without a results panel.
-func (k *formKit) page(form, side, compact, bar fyne.CanvasObject, sideWidth float32) fyne.CanvasObject {
+func (k *FormKit) Page(form, side, compact, bar fyne.CanvasObject, sideWidth float32) fyne.CanvasObject {
 	p := &formPage{sideWidth: sideWidth, wideFrom: 960, width: &k.width}
 	if side == nil {
 		side, compact = container.NewStack(), container.NewStack()

@@ -44,7 +44,7 @@ type form struct {
 	// roles may use the form.
 	roles []schema.Role
 	// open builds the form's screen.
-	open func(x *App, ref formRef) screen
+	open func(x *Env, ref formRef) Screen
 }
 
 // label is the form's translated name ("form.<kind>").
@@ -85,29 +85,29 @@ func formByTable(table string) (form, bool) {
 }
 
 // canUseForm reports whether the signed-in role may fill in form kind.
-func (x *App) canUseForm(kind string) bool {
+func canUseForm(x *Env, kind string) bool {
 	f, ok := formByKind(kind)
-	return ok && slices.Contains(f.roles, x.me.Role)
+	return ok && slices.Contains(f.roles, x.Me.Role)
 }
 
 // openStored opens a stored record of form f (ref.RecordID): when its
 // latest review (reviewAction) returned it to this user, as the correction
 // Today offers; otherwise as stored, read-only once submitted.
-func (x *App) openStored(f form, ref formRef, subjectName, reviewAction string) {
+func openStored(x *Env, f form, ref formRef, subjectName, reviewAction string) {
 	if reviewAction == records.ReviewReturn {
-		items, err := x.store.Today(x.ctx(), x.me)
+		items, err := x.Store.Today(x.Ctx(), x.Me)
 		if err != nil {
-			x.showError("error.read", err)
+			x.ShowError("error.read", err)
 			return
 		}
 		for _, it := range items {
 			if it.Kind == records.TodayReturned && it.RecordID == ref.RecordID {
-				x.openTodayItem(it)
+				openTodayItem(x, it)
 				return
 			}
 		}
 	}
-	x.openForm(f, ref, subjectName)
+	openForm(x, f, ref, subjectName)
 }
 
 // newRecordID returns a new record id (UUID v7, for index locality).
@@ -116,10 +116,10 @@ func newRecordID() string {
 }
 
 // openForm pushes form f for ref, titled with the form and subject.
-func (x *App) openForm(f form, ref formRef, subjectName string) {
+func openForm(x *Env, f form, ref formRef, subjectName string) {
 	title := f.label()
 	if subjectName != "" {
 		title += " · " + subjectName
 	}
-	x.shell.push(title, f.open(x, ref))
+	x.Push(title, f.open(x, ref))
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +13,6 @@ import (
 	model "doorstep/app/forms"
 	"doorstep/app/records"
 	"doorstep/schema"
-	"doorstep/schema/district"
 )
 
 // The four field forms register here, in the order the household and elder
@@ -24,16 +22,16 @@ func init() {
 	staff := []schema.Role{schema.RoleWorker, schema.RoleSupervisor}
 	forms = append(forms,
 		form{kind: model.FormMeansVisit, table: "means_visits", subject: subjectHousehold, roles: staff,
-			open: func(x *App, ref formRef) screen { return openVisitForm(x, ref) }},
+			open: func(x *Env, ref formRef) Screen { return openVisitForm(x, ref) }},
 		form{kind: model.FormSpotCheck, table: "spot_checks", subject: subjectHousehold, roles: staff,
-			open: func(x *App, ref formRef) screen { return openSpotCheckForm(x, ref) }},
+			open: func(x *Env, ref formRef) Screen { return openSpotCheckForm(x, ref) }},
 		form{kind: model.FormScreening, table: "elder_screenings", subject: subjectElder, roles: staff,
-			open: func(x *App, ref formRef) screen { return openScreeningForm(x, ref) }},
+			open: func(x *Env, ref formRef) Screen { return openScreeningForm(x, ref) }},
 		form{kind: model.FormVolunteerVisit, table: "volunteer_visits", subject: subjectElder,
 			roles: []schema.Role{schema.RoleVolunteer},
-			open:  func(x *App, ref formRef) screen { return openVolunteerVisitForm(x, ref) }},
+			open:  func(x *Env, ref formRef) Screen { return openVolunteerVisitForm(x, ref) }},
 	)
-	codeLists["spot_outcome"] = model.SpotOutcomes
+	CodeLists["spot_outcome"] = model.SpotOutcomes
 }
 
 // OpenForm opens a new record of form kind ("means_visit", "spot_check",
@@ -42,63 +40,36 @@ func init() {
 // (screening). An unfinished draft of the same form about the same subject
 // is resumed instead. It is for the screenshot tool and tests; screens open
 // forms through openForm.
-func (x *App) OpenForm(kind, subject string) error {
-	if x.shell == nil {
-		return fmt.Errorf("open form %s: nobody is signed in", kind)
-	}
+func OpenForm(x *Env, kind, subject string) error {
 	f, ok := formByKind(kind)
-	if !ok || !slices.Contains(f.roles, x.me.Role) {
-		return fmt.Errorf("open form %s: not a form for %s", kind, x.me.Role)
+	if !ok || !slices.Contains(f.roles, x.Me.Role) {
+		return fmt.Errorf("open form %s: not a form for %s", kind, x.Me.Role)
 	}
 	ref := formRef{RecordID: newRecordID(), SubjectID: subject}
 	name := ""
 	switch {
 	case subject == "":
 	case f.subject == subjectElder:
-		if e, err := x.store.Elder(x.ctx(), x.me, subject); err == nil {
+		if e, err := x.Store.Elder(x.Ctx(), x.Me, subject); err == nil {
 			ref.PairingID, name = e.PairingID, e.Name
 		}
 	default:
-		if h, err := x.store.Household(x.ctx(), x.me, subject); err == nil {
+		if h, err := x.Store.Household(x.Ctx(), x.Me, subject); err == nil {
 			name = h.HeadName
 		}
 	}
-	x.openForm(f, ref, name)
+	openForm(x, f, ref, name)
 	return nil
-}
-
-// formsEnv is what the form models need from the app.
-func (x *App) formsEnv() model.Env {
-	return model.Env{DB: x.store.DB(), Now: x.opts.Now, Config: x.districtConfig(), UserID: x.me.UserID}
-}
-
-// districtConfig is the district's rule configuration, parsed once per App
-// (forms and desk screens ask for it on every keystroke and query). The
-// device holds no district file of its own yet, so it is the default (the
-// report's district). Callers must not modify its maps and slices.
-func (x *App) districtConfig() district.Config {
-	x.cfgOnce.Do(func() { x.cfg = district.Default() })
-	return x.cfg
-}
-
-// blobs is the device's attachment store: <data dir>/blobs/<sha256 hex>.
-// Rows reference blobs by hash; sync uploads the files they name.
-func (x *App) blobs() model.Blobs {
-	dir := x.opts.DataDir
-	if dir == "" {
-		dir = x.fyne.Storage().RootURI().Path()
-	}
-	return model.Blobs{Dir: filepath.Join(dir, "blobs")}
 }
 
 // draftOf finds the draft of form kind to restore: the one of record id,
 // else (subject set) the latest about subject that match accepts (nil
 // accepts any).
-func (x *App) draftOf(kind, id, subject string, match func(data []byte) bool) (records.Draft, bool) {
-	if d, err := x.store.Draft(x.ctx(), kind, id); err == nil {
+func draftOf(x *Env, kind, id, subject string, match func(data []byte) bool) (records.Draft, bool) {
+	if d, err := x.Store.Draft(x.Ctx(), kind, id); err == nil {
 		return d, true
 	}
-	ds, err := x.store.Drafts(x.ctx())
+	ds, err := x.Store.Drafts(x.Ctx())
 	if err != nil {
 		fyne.LogError("read drafts", err)
 		return records.Draft{}, false
@@ -127,17 +98,17 @@ func jsonField(key, value string) func([]byte) bool {
 }
 
 // recordExists reports whether table has a live row id.
-func (x *App) recordExists(table, id string) bool {
+func recordExists(x *Env, table, id string) bool {
 	var n int
-	err := x.store.DB().QueryRowContext(x.ctx(), `SELECT count(*) FROM `+table+` WHERE id = ? AND deleted = 0`, id).Scan(&n)
+	err := x.Store.DB().QueryRowContext(x.Ctx(), `SELECT count(*) FROM `+table+` WHERE id = ? AND deleted = 0`, id).Scan(&n)
 	return err == nil && n > 0
 }
 
 // firstCommunity is the community a new household or elder goes to by
 // default: the user's first.
-func (x *App) firstCommunity() string {
-	if len(x.me.Communities) > 0 {
-		return x.me.Communities[0]
+func firstCommunity(x *Env) string {
+	if len(x.Me.Communities) > 0 {
+		return x.Me.Communities[0]
 	}
 	return ""
 }
@@ -151,7 +122,7 @@ type messageScreen struct {
 
 func newMessageScreen(text string) *messageScreen { return &messageScreen{text: text} }
 
-func (s *messageScreen) content() fyne.CanvasObject {
+func (s *messageScreen) Content() fyne.CanvasObject {
 	if s.root == nil {
 		l := widget.NewLabel(s.text)
 		l.Wrapping = fyne.TextWrapWord
@@ -160,10 +131,10 @@ func (s *messageScreen) content() fyne.CanvasObject {
 	return s.root
 }
 
-func (s *messageScreen) reload() {}
+func (s *messageScreen) Reload() {}
 
 // formError is the page shown when a form cannot be opened.
-func formError(err error) screen {
+func formError(err error) Screen {
 	fyne.LogError("open form", err)
 	return newMessageScreen(lang.L("forms.open_failed", map[string]any{"Error": err.Error()}))
 }

@@ -47,9 +47,9 @@ var formShots = []struct {
 		s := x.shell.visible().(*visitScreen)
 		test.Type(entryWithPlaceholder(t, x, "visit.address_placeholder"), "建设路8号")
 		r := addMember(t, x, s, "李四", "410802197505050312")
-		r.relationship.SetSelected(code("relationship", "self"))
+		r.relationship.SetSelected(Code("relationship", "self"))
 		s.kit.attempted = true
-		s.kit.refreshIssues()
+		s.kit.RefreshIssues()
 	}, 0.1},
 	{"spotcheck", schema.RoleWorker, func(t *testing.T, x *App) {
 		openOrFail(t, x, model.FormSpotCheck, pickID(t, x, `SELECT h.id FROM households h JOIN means_visits v ON v.household_id = h.id

@@ -36,7 +36,7 @@ func openVisit(t *testing.T, x *App) *visitScreen {
 	}
 	s, ok := x.shell.visible().(*visitScreen)
 	if !ok {
-		t.Fatalf("visible screen is %T", x.shell.visible())
+		t.Fatalf("visible Screen is %T", x.shell.visible())
 	}
 	return s
 }
@@ -67,8 +67,8 @@ func checkBox(t *testing.T, x *App, text string) *widget.Check {
 }
 
 // errorText returns the message shown under a field, "" when none.
-func errorText(k *formKit, field string) string {
-	if l, ok := k.errs[field]; ok && l.Visible() {
+func errorText(k *FormKit, Field string) string {
+	if l, ok := k.Errs[Field]; ok && l.Visible() {
 		return l.Text
 	}
 	return ""
@@ -86,29 +86,29 @@ func TestVisitFormCreatesHouseholdAndComputesBenefit(t *testing.T) {
 
 	test.Type(entryWithPlaceholder(t, x, "visit.address_placeholder"), "建设路8号2单元301")
 	li := addMember(t, x, s, "李四", idLi)
-	if li.sex.Selected != code("sex", "male") || li.birth.Text != "1975-05-05" {
+	if li.sex.Selected != Code("sex", "male") || li.birth.Text != "1975-05-05" {
 		t.Errorf("sex and birth date not filled from the ID number: %q %q", li.sex.Selected, li.birth.Text)
 	}
 	wang := addMember(t, x, s, "王芳", idWang)
-	wang.relationship.SetSelected(code("relationship", "spouse"))
+	wang.relationship.SetSelected(Code("relationship", "spouse"))
 
 	for i, amount := range []string{"100", "80"} {
 		test.Tap(button(t, x, "visit.add_income"))
 		r := s.incomeRows[s.v.Incomes[i].ID]
 		r.member.SetSelectedIndex(i)
-		r.kind.SetSelected(code("income", []string{"wages", "pension"}[i]))
+		r.kind.SetSelected(Code("income", []string{"wages", "pension"}[i]))
 		test.Type(r.amount, amount)
 	}
 	// (100 + 80) / 2 = 90 yuan a month each; the standard is 200 yuan:
 	// (200 − 90) × 2 = 220 yuan, plus 15 yuan price subsidy each.
-	if got := s.live.perCapita.Text; got != money(9000) {
-		t.Errorf("live per-capita income %q, want %q", got, money(9000))
+	if got := s.live.perCapita.Text; got != Money(9000) {
+		t.Errorf("live per-capita income %q, want %q", got, Money(9000))
 	}
-	if got := s.live.benefit.Text; got != money(22000) {
-		t.Errorf("live benefit %q, want %q", got, money(22000))
+	if got := s.live.benefit.Text; got != Money(22000) {
+		t.Errorf("live benefit %q, want %q", got, Money(22000))
 	}
-	if got := s.live.subsidy.Text; got != money(3000) {
-		t.Errorf("live price subsidy %q, want %q", got, money(3000))
+	if got := s.live.subsidy.Text; got != Money(3000) {
+		t.Errorf("live price subsidy %q, want %q", got, Money(3000))
 	}
 	if !strings.Contains(s.live.verdict.Text, tr("live.eligible")) {
 		t.Errorf("verdict %q", s.live.verdict.Text)
@@ -157,7 +157,7 @@ func TestVisitFormCreatesHouseholdAndComputesBenefit(t *testing.T) {
 	if !strings.Contains(staff, other.ID) || !model.ValidHash(appSig) {
 		t.Errorf("staff %s applicant signature %q", staff, appSig)
 	}
-	data, err := os.ReadFile(x.blobs().Path(appSig))
+	data, err := os.ReadFile(x.env.Blobs().Path(appSig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,10 +188,10 @@ func TestInvalidIDNumberShowsMessageAndKeepsFields(t *testing.T) {
 	test.Type(address, "民主路12号")
 	bad := idLi[:17] + map[bool]string{true: "0", false: "1"}[idLi[17] != '0']
 	r := addMember(t, x, s, "张三", bad)
-	field := model.MemberField(s.v.Members[0].ID, model.FieldIDNumber)
+	Field := model.MemberField(s.v.Members[0].ID, model.FieldIDNumber)
 	_, err := rules.ParseID(bad, time.Now())
 	msg, _ := rules.MessageOf(err)
-	if got, want := errorText(s.kit, field), msg.Text(LangZhCN); got != want || want == "" {
+	if got, want := errorText(s.kit, Field), msg.Text(LangZhCN); got != want || want == "" {
 		t.Fatalf("ID message %q, want %q", got, want)
 	}
 
@@ -205,7 +205,7 @@ func TestInvalidIDNumberShowsMessageAndKeepsFields(t *testing.T) {
 	if address.Text != "民主路12号" || r.name.Text != "张三" || r.idNumber.Text != bad {
 		t.Errorf("typed values lost: %q %q %q", address.Text, r.name.Text, r.idNumber.Text)
 	}
-	if got := errorText(s.kit, field); got != msg.Text(LangZhCN) {
+	if got := errorText(s.kit, Field); got != msg.Text(LangZhCN) {
 		t.Errorf("after submitting the message is %q", got)
 	}
 	var n int
@@ -215,7 +215,7 @@ func TestInvalidIDNumberShowsMessageAndKeepsFields(t *testing.T) {
 	}
 	// Correcting the number clears the message.
 	r.idNumber.SetText(idLi)
-	if got := errorText(s.kit, field); got != "" {
+	if got := errorText(s.kit, Field); got != "" {
 		t.Errorf("message after correcting: %q", got)
 	}
 }
@@ -265,7 +265,7 @@ func TestVisitDraftSurvivesRestart(t *testing.T) {
 	if items[i].Title != "赵六" {
 		t.Errorf("draft title %q", items[i].Title)
 	}
-	y.openTodayItem(items[i])
+	openTodayItem(y.env, items[i])
 	r, ok := y.shell.visible().(*visitScreen)
 	if !ok {
 		t.Fatalf("Today opened %T", y.shell.visible())
@@ -322,11 +322,11 @@ func TestVolunteerVisitFormShowsNoIncomeOrID(t *testing.T) {
 		}
 	}
 
-	test.Tap(checkBox(t, x, code("service", "chat")))
-	test.Tap(checkBox(t, x, code("risk_flag", "fall")))
+	test.Tap(checkBox(t, x, Code("service", "chat")))
+	test.Tap(checkBox(t, x, Code("risk_flag", "fall")))
 	find(t, x, func(r *widget.RadioGroup) bool {
-		return slices.Contains(r.Options, code("wellbeing", "poor"))
-	}).SetSelected(code("wellbeing", "poor"))
+		return slices.Contains(r.Options, Code("wellbeing", "poor"))
+	}).SetSelected(Code("wellbeing", "poor"))
 	now := x.opts.Now().Local()
 	s.v.Date = now.Format(model.DateLayout)
 	s.v.Start, s.v.End = now.Add(-50*time.Minute).Format(model.TimeLayout), now.Add(-10*time.Minute).Format(model.TimeLayout)
@@ -349,8 +349,8 @@ func TestVolunteerVisitFormShowsNoIncomeOrID(t *testing.T) {
 func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleWorker)
-	env := x.formsEnv()
-	v, err := model.NewVisit(context.Background(), env, newRecordID(), "", x.firstCommunity())
+	env := x.env.FormsEnv()
+	v, err := model.NewVisit(context.Background(), env, newRecordID(), "", firstCommunity(x.env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,9 +363,9 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 		t.Fatalf("staff %v %v", staff, err)
 	}
 	v.SetStaff(staff[1].ID, true)
-	v.ApplicantSig, _ = x.blobs().Put([]byte("applicant"))
+	v.ApplicantSig, _ = x.env.Blobs().Put([]byte("applicant"))
 	for _, id := range v.StaffIDs {
-		h, _ := x.blobs().Put([]byte("staff " + id))
+		h, _ := x.env.Blobs().Put([]byte("staff " + id))
 		v.SetStaffSignature(id, h)
 	}
 	if _, err := v.Save(context.Background(), env, true); err != nil {
@@ -385,7 +385,7 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	if i < 0 {
 		t.Fatal("the returned visit is not on Today")
 	}
-	x.openTodayItem(items[i])
+	openTodayItem(x.env, items[i])
 	s, ok := x.shell.visible().(*visitScreen)
 	if !ok {
 		t.Fatalf("Today opened %T", x.shell.visible())
@@ -402,11 +402,11 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	if label == "desk.field.neighbour_notes" || !onScreen(x, label+"：未写明访谈对象") || onScreen(x, "neighbour_notes") {
 		t.Errorf("the field comment is not labelled %q: %q", label, texts(x))
 	}
-	if got, want := s.kit.errLabel(model.FieldNeighbourNotes).Text, tr2("forms.review_note", "Comment", "未写明访谈对象"); got != want {
+	if got, want := s.kit.ErrLabel(model.FieldNeighbourNotes).Text, tr2("forms.review_note", "Comment", "未写明访谈对象"); got != want {
 		t.Errorf("under the neighbour notes: %q, want %q", got, want)
 	}
 	s.v.NeighbourNotes = "补充：访谈同楼邻居王某"
-	s.kit.changed()
+	s.kit.Changed()
 	test.Tap(button(t, x, "action.submit"))
 	if _, still := x.shell.visible().(*visitScreen); still {
 		t.Fatalf("not resubmitted: %q", texts(x))

@@ -29,9 +29,9 @@ func TestSyncScreenShowsHeldRowsAndTryAgainReleasesThem(t *testing.T) {
 		t.Run(lng, func(t *testing.T) {
 			ctx := context.Background()
 			srv := newSyncServer(t)
-			code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+			Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 			x := newTestApp(t, dirWithLanguage(t, lng), nil)
-			enroll(t, x, srv.url, code)
+			enroll(t, x, srv.url, Code)
 			db := x.store.DB()
 			household := newRecordID()
 			if _, err := db.Exec(`INSERT INTO households(id, community_id, head_name, address) VALUES (?, ?, '赵六', '民主路3号')`, household, idC1); err != nil {

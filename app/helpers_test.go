@@ -50,7 +50,7 @@ func startDemo(t *testing.T, x *App, role schema.Role) {
 	test.Type(entryWithPlaceholder(t, x, "firstrun.pin"), "2580")
 	test.Type(entryWithPlaceholder(t, x, "firstrun.pin_again"), "2580")
 	radio := find[*widget.RadioGroup](t, x, func(*widget.RadioGroup) bool { return true })
-	radio.SetSelected(roleName(role))
+	radio.SetSelected(RoleName(role))
 	test.Tap(button(t, x, "firstrun.demo"))
 	x.tasks.Wait()
 	if x.Identity().Role != role {

@@ -62,8 +62,8 @@ func TestHistoryOpensRecords(t *testing.T) {
 		correction       bool
 	}{{hh, visit, false}, {returnedHH, returned, true}} {
 		x.OpenHousehold(c.household)
-		var row *tapRow
-		for _, r := range all[*tapRow](x) {
+		var row *TapRow
+		for _, r := range all[*TapRow](x) {
 			test.Tap(r)
 			v, ok := x.shell.visible().(*visitScreen)
 			if ok && (v.v.ID == c.visit || v.v.SupersedesID == c.visit) {
@@ -93,10 +93,10 @@ func TestHistoryOpensRecords(t *testing.T) {
 	}
 	x.OpenElder(elder)
 	if !onScreen(x, tr("elder.screenings")) {
-		t.Fatalf("the elder screen lists no screenings: %q", texts(x))
+		t.Fatalf("the elder Screen lists no screenings: %q", texts(x))
 	}
 	var opened bool
-	for _, r := range all[*tapRow](x) {
+	for _, r := range all[*TapRow](x) {
 		test.Tap(r)
 		if sc, ok := x.shell.visible().(*screeningScreen); ok {
 			opened = sc.s.ID == screening

@@ -14,41 +14,41 @@ import (
 // householdsScreen searches the households the user may see, by name (also
 // pinyin and initials), ID number, address, community or reference code.
 type householdsScreen struct {
-	x      *App
+	x      *Env
 	index  *records.Index
 	gen    int // data generation the index was built from
 	hits   []records.HouseholdSummary
 	search *widget.Entry
 	count  *widget.Label
-	list   *activityList
+	list   *ActivityList
 	root   fyne.CanvasObject
 }
 
-func newHouseholdsScreen(x *App) *householdsScreen {
+func NewHouseholds(x *Env) *householdsScreen {
 	s := &householdsScreen{x: x, gen: -1}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.L("households.search"))
 	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
-	s.search.OnChanged = func(string) { x.touch(); s.run() }
+	s.search.OnChanged = func(string) { x.Touch(); s.run() }
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
-	s.list = newActivityList(x,
+	s.list = NewActivityList(x,
 		func() int { return len(s.hits) },
 		newHouseholdRow,
-		func(id widget.ListItemID, o fyne.CanvasObject) { setHouseholdRow(o.(*listRow), s.hits[id]) },
+		func(id widget.ListItemID, o fyne.CanvasObject) { setHouseholdRow(o.(*ListRow), s.hits[id]) },
 	)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.Unselect(id)
-		x.touch()
+		x.Touch()
 		h := s.hits[id]
-		x.openHousehold(h.ID, h.HeadName)
+		OpenHousehold(x, h.ID, h.HeadName)
 	}
 	right := container.NewHBox(s.count)
-	if x.canUseForm(model.FormMeansVisit) {
+	if canUseForm(x, model.FormMeansVisit) {
 		// A means-test visit about no household yet records a new applicant.
 		add := widget.NewButtonWithIcon(lang.L("households.new_applicant"), theme.ContentAddIcon(), func() {
-			x.touch()
-			x.showError("forms.open_failed_title", x.OpenForm(model.FormMeansVisit, ""))
+			x.Touch()
+			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormMeansVisit, ""))
 		})
 		add.Importance = widget.HighImportance
 		right.Add(add)
@@ -58,19 +58,19 @@ func newHouseholdsScreen(x *App) *householdsScreen {
 	return s
 }
 
-func (s *householdsScreen) content() fyne.CanvasObject { return s.root }
+func (s *householdsScreen) Content() fyne.CanvasObject { return s.root }
 
 // reload rebuilds the search index when the data changed since it was built.
-func (s *householdsScreen) reload() {
-	if s.index != nil && s.gen == s.x.dataGen {
+func (s *householdsScreen) Reload() {
+	if s.index != nil && s.gen == s.x.DataGen() {
 		return
 	}
-	ix, err := s.x.store.HouseholdIndex(s.x.ctx(), s.x.me)
+	ix, err := s.x.Store.HouseholdIndex(s.x.Ctx(), s.x.Me)
 	if err != nil {
-		s.x.showError("error.read", err)
+		s.x.ShowError("error.read", err)
 		return
 	}
-	s.index, s.gen = ix, s.x.dataGen
+	s.index, s.gen = ix, s.x.DataGen()
 	s.run()
 }
 
@@ -87,27 +87,27 @@ func (s *householdsScreen) run() {
 
 // newHouseholdRow is a list row of a household.
 func newHouseholdRow() fyne.CanvasObject {
-	r := newListRow()
-	r.date.Importance = widget.LowImportance
+	r := NewListRow()
+	r.Date.Importance = widget.LowImportance
 	return r
 }
 
 // setHouseholdRow shows a household's head, status and class, address and
 // community, and next re-check date in r.
-func setHouseholdRow(r *listRow, h records.HouseholdSummary) {
-	r.name.SetText(h.HeadName + "  " + lang.L("households.members", map[string]any{"Count": h.Members}))
-	r.where.SetText(h.Address + " · " + h.Community + " · " + h.RefCode)
-	st := code("status", h.Status)
+func setHouseholdRow(r *ListRow, h records.HouseholdSummary) {
+	r.Name.SetText(h.HeadName + "  " + lang.L("households.members", map[string]any{"Count": h.Members}))
+	r.Where.SetText(h.Address + " · " + h.Community + " · " + h.RefCode)
+	st := Code("status", h.Status)
 	if h.Class != "" {
 		st += " · " + lang.L("households.class", map[string]any{"Class": h.Class})
 	}
-	r.tag.SetText(st)
-	r.tag.Importance = statusImportance(h.Status)
-	r.tag.Refresh()
+	r.Tag.SetText(st)
+	r.Tag.Importance = statusImportance(h.Status)
+	r.Tag.Refresh()
 	if h.RecheckDue != "" {
-		r.date.SetText(lang.L("households.recheck", map[string]any{"Date": h.RecheckDue}))
+		r.Date.SetText(lang.L("households.recheck", map[string]any{"Date": h.RecheckDue}))
 	} else {
-		r.date.SetText("")
+		r.Date.SetText("")
 	}
 }
 

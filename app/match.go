@@ -6,10 +6,10 @@ import (
 	"doorstep/app/records"
 )
 
-// matchesName reports whether query (any case) is in name as written, in
+// MatchesName reports whether query (any case) is in name as written, in
 // its full pinyin or initials, or in one of the other texts. It is for
 // short lists; the household list uses records.Index.
-func matchesName(query, name string, others ...string) bool {
+func MatchesName(query, name string, others ...string) bool {
 	q := strings.ToLower(strings.TrimSpace(query))
 	if q == "" || strings.Contains(name, q) {
 		return true

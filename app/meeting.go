@@ -23,7 +23,7 @@ import (
 // waiting for a decision, a meeting's attendees and per-case votes, the
 // public notices (公示) the decisions start, and the past meetings.
 type meetingScreen struct {
-	x    *App
+	x    *Env
 	root fyne.CanvasObject
 	tabs *container.AppTabs
 
@@ -59,20 +59,20 @@ type caseRow struct {
 	votes    [3]*widget.Entry // for, against, abstain
 }
 
-func newMeetingScreen(x *App) *meetingScreen {
+func NewMeeting(x *Env) *meetingScreen {
 	s := &meetingScreen{x: x}
 	s.street = widget.NewSelect(nil, func(string) { s.loadCases() })
 	s.street.PlaceHolder = lang.L("desk.meeting.street")
-	s.heldOn = dateField(x.office().Today())
+	s.heldOn = dateField(office(x).Today())
 	s.noticeDays = widget.NewEntry()
-	s.noticeDays.SetText(strconv.Itoa(x.districtConfig().Process.PublicNoticeDays))
+	s.noticeDays.SetText(strconv.Itoa(x.DistrictConfig().Process.PublicNoticeDays))
 	s.noticeFrom = dateField(time.Time{})
 	s.noticeFrom.SetPlaceHolder(lang.L("desk.meeting.notice_from_hint"))
 	s.note = widget.NewEntry()
 	s.note.SetPlaceHolder(lang.L("desk.meeting.note"))
 	// The attendees wrap to the width of the form's input column: the tab's
 	// width (widthSpy, below) less the form's labels.
-	attendeeGrid := &flowGrid{minCell: 120, width: &s.width}
+	attendeeGrid := &FlowGrid{MinCell: 120, Width: &s.width}
 	s.attendees = container.New(attendeeGrid)
 	s.others = widget.NewEntry()
 	s.others.SetPlaceHolder(lang.L("desk.meeting.others"))
@@ -90,7 +90,7 @@ func newMeetingScreen(x *App) *meetingScreen {
 		widget.NewFormItem(lang.L("desk.meeting.attendees"), container.NewVBox(s.attendees, s.others)),
 		widget.NewFormItem(lang.L("desk.meeting.note"), s.note),
 	)
-	export := x.exportButtons("cases", func() []sheet.Sheet {
+	export := exportButtons(x, "cases", func() []sheet.Sheet {
 		cs := make([]meeting.Case, len(s.cases))
 		for i, r := range s.cases {
 			cs[i] = r.c
@@ -101,16 +101,16 @@ func newMeetingScreen(x *App) *meetingScreen {
 	for _, it := range form.Items {
 		labels = fyne.Max(labels, widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Width)
 	}
-	attendeeGrid.inset = labels + 4*theme.Padding()
-	newTab := container.New(widthSpy{width: &s.width}, container.NewBorder(form,
+	attendeeGrid.Inset = labels + 4*theme.Padding()
+	newTab := container.New(WidthSpy{Width: &s.width}, container.NewBorder(form,
 		container.NewVBox(s.msg, container.NewHBox(hold)), nil, nil,
 		container.NewVScroll(container.NewVBox(container.NewBorder(nil, nil, nil, export,
-			heading(lang.L("desk.meeting.cases"))), s.caseBox))))
+			Heading(lang.L("desk.meeting.cases"))), s.caseBox))))
 
 	s.endedOnly = widget.NewCheck(lang.L("desk.meeting.ended_only"), func(bool) { s.loadNotices() })
 	s.noticeBox = container.NewVBox()
 	noticeTab := container.NewBorder(container.NewBorder(nil, nil, nil,
-		x.exportButtons("notice", func() []sheet.Sheet { return []sheet.Sheet{meeting.NoticeSheet(s.notices)} }), s.endedOnly),
+		exportButtons(x, "notice", func() []sheet.Sheet { return []sheet.Sheet{meeting.NoticeSheet(s.notices)} }), s.endedOnly),
 		nil, nil, nil, container.NewVScroll(s.noticeBox))
 
 	s.meetingsBox = container.NewVBox()
@@ -123,13 +123,13 @@ func newMeetingScreen(x *App) *meetingScreen {
 	return s
 }
 
-func (s *meetingScreen) content() fyne.CanvasObject { return s.root }
+func (s *meetingScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *meetingScreen) reload() {
+func (s *meetingScreen) Reload() {
 	if !s.ready {
-		streets, err := s.x.office().Streets(s.x.deskCtx())
+		streets, err := office(s.x).Streets(s.x.Ctx())
 		if err != nil {
-			s.x.showError("desk.err.load", err)
+			s.x.ShowError("desk.err.load", err)
 			return
 		}
 		s.streets = streets
@@ -158,13 +158,13 @@ func (s *meetingScreen) streetID() string {
 
 // loadCases lists the chosen street's cases and who may attend.
 func (s *meetingScreen) loadCases() {
-	o, street := s.x.office(), s.streetID()
-	cs, err := meeting.Cases(s.x.deskCtx(), o, desk.Area{StreetID: street})
+	o, street := office(s.x), s.streetID()
+	cs, err := meeting.Cases(s.x.Ctx(), o, desk.Area{StreetID: street})
 	if err == nil {
-		s.staff, err = meeting.Staff(s.x.deskCtx(), o, street)
+		s.staff, err = meeting.Staff(s.x.Ctx(), o, street)
 	}
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.present = make([]*widget.Check, len(s.staff))
@@ -181,17 +181,17 @@ func (s *meetingScreen) loadCases() {
 	}
 	decisions := make([]string, len(schema.MeetingDecisions))
 	for i, d := range schema.MeetingDecisions {
-		decisions[i] = code("meeting_decision", d)
+		decisions[i] = Code("meeting_decision", d)
 	}
 	for _, c := range cs {
 		r := &caseRow{c: c, include: widget.NewCheck("", nil), decision: widget.NewSelect(decisions, nil)}
-		r.decision.SetSelected(code("meeting_decision", c.Suggested))
+		r.decision.SetSelected(Code("meeting_decision", c.Suggested))
 		for i, key := range []string{"desk.meeting.for", "desk.meeting.against", "desk.meeting.abstain"} {
 			r.votes[i] = widget.NewEntry()
 			r.votes[i].SetPlaceHolder(lang.L(key))
 		}
-		text := strings.Join([]string{c.Head, c.Community, code("purpose", c.Purpose),
-			lang.L("desk.meeting.benefit", map[string]any{"New": money(c.BenefitFen), "Now": money(c.CurrentFen)})}, " · ")
+		text := strings.Join([]string{c.Head, c.Community, Code("purpose", c.Purpose),
+			lang.L("desk.meeting.benefit", map[string]any{"New": Money(c.BenefitFen), "Now": Money(c.CurrentFen)})}, " · ")
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		h := r.decision.MinSize().Height
@@ -247,7 +247,7 @@ func (s *meetingScreen) meetingInput() (meeting.Meeting, string) {
 		if !r.include.Checked {
 			continue
 		}
-		d := meeting.Decision{VisitID: r.c.VisitID, Outcome: codeValue("meeting_decision", r.decision.Selected)}
+		d := meeting.Decision{VisitID: r.c.VisitID, Outcome: CodeValue("meeting_decision", r.decision.Selected)}
 		for i, p := range []*int{&d.For, &d.Against, &d.Abstain} {
 			key := []string{"desk.meeting.for", "desk.meeting.against", "desk.meeting.abstain"}[i]
 			if *p, msg = count(r.votes[i].Text, key); msg != "" {
@@ -267,27 +267,27 @@ func (s *meetingScreen) hold() {
 		s.msg.Show()
 		return
 	}
-	held, err := meeting.Hold(s.x.deskCtx(), s.x.office(), m)
+	held, err := meeting.Hold(s.x.Ctx(), office(s.x), m)
 	if err != nil {
-		s.x.deskError("desk.err.save", err, s.msg)
+		deskError(s.x, "desk.err.save", err, s.msg)
 		return
 	}
 	s.msg.Hide()
-	s.x.dataChanged()
+	s.x.DataChanged()
 	s.note.SetText("")
 	s.others.SetText("")
 	s.loadCases()
 	s.loadNotices()
 	s.loadMeetings()
 	dialog.ShowInformation(lang.L("desk.meeting.held"), lang.L("desk.meeting.held_text", map[string]any{
-		"Count": len(held.Decisions), "End": held.NoticeEnd().Format(desk.DateLayout)}), s.x.win)
+		"Count": len(held.Decisions), "End": held.NoticeEnd().Format(desk.DateLayout)}), s.x.Win)
 }
 
 // loadNotices lists the published decisions.
 func (s *meetingScreen) loadNotices() {
-	ns, err := meeting.Notices(s.x.deskCtx(), s.x.office(), desk.Area{}, s.endedOnly.Checked)
+	ns, err := meeting.Notices(s.x.Ctx(), office(s.x), desk.Area{}, s.endedOnly.Checked)
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.notices = ns
@@ -302,9 +302,9 @@ func (s *meetingScreen) loadNotices() {
 }
 
 func (s *meetingScreen) noticeRow(n meeting.Notice) fyne.CanvasObject {
-	parts := []string{n.Head, n.Community, code("meeting_decision", n.Outcome)}
+	parts := []string{n.Head, n.Community, Code("meeting_decision", n.Outcome)}
 	if n.Outcome == meeting.DecideApprove {
-		parts = append(parts, money(n.BenefitFen))
+		parts = append(parts, Money(n.BenefitFen))
 	}
 	parts = append(parts, lang.L("desk.meeting.notice_dates", map[string]any{"Start": n.Start.Format(desk.DateLayout),
 		"End": n.End.Format(desk.DateLayout)}))
@@ -329,36 +329,36 @@ func (s *meetingScreen) noticeRow(n meeting.Notice) fyne.CanvasObject {
 // cancellation.
 func (s *meetingScreen) apply(n meeting.Notice) {
 	do := func(reason string) {
-		if err := meeting.Apply(s.x.deskCtx(), s.x.office(), n.ID, reason); err != nil {
-			s.x.deskError("desk.err.save", err, nil)
+		if err := meeting.Apply(s.x.Ctx(), office(s.x), n.ID, reason); err != nil {
+			deskError(s.x, "desk.err.save", err, nil)
 			return
 		}
-		s.x.dataChanged()
+		s.x.DataChanged()
 		s.loadNotices()
 	}
 	if n.Outcome != meeting.DecideCancel {
 		do("")
 		return
 	}
-	reasons := widget.NewSelect(codeOptions("cancel_reason"), nil)
+	reasons := widget.NewSelect(CodeOptions("cancel_reason"), nil)
 	dialog.ShowCustomConfirm(lang.L("desk.meeting.cancel_reason"), lang.L("desk.meeting.apply"), lang.L("action.cancel"),
 		reasons, func(ok bool) {
 			if ok {
-				do(codeValue("cancel_reason", reasons.Selected))
+				do(CodeValue("cancel_reason", reasons.Selected))
 			}
-		}, s.x.win)
+		}, s.x.Win)
 }
 
 // loadMeetings lists past meetings.
 func (s *meetingScreen) loadMeetings() {
-	o := s.x.office()
-	ms, err := meeting.Meetings(s.x.deskCtx(), o, "")
+	o := office(s.x)
+	ms, err := meeting.Meetings(s.x.Ctx(), o, "")
 	var names map[string]string
 	if err == nil {
-		names, err = o.Staff(s.x.deskCtx())
+		names, err = o.Staff(s.x.Ctx())
 	}
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	streets := map[string]string{}
@@ -379,10 +379,10 @@ func (s *meetingScreen) loadMeetings() {
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		id := m.ID
-		export := s.x.exportButtons("notice-"+m.HeldOn.Format(desk.DateLayout), func() []sheet.Sheet {
-			ns, err := meeting.MeetingNotices(s.x.deskCtx(), s.x.office(), id)
+		export := exportButtons(s.x, "notice-"+m.HeldOn.Format(desk.DateLayout), func() []sheet.Sheet {
+			ns, err := meeting.MeetingNotices(s.x.Ctx(), office(s.x), id)
 			if err != nil {
-				s.x.showError("desk.err.load", err)
+				s.x.ShowError("desk.err.load", err)
 				return nil
 			}
 			return []sheet.Sheet{meeting.NoticeSheet(ns)}

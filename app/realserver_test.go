@@ -33,11 +33,11 @@ var serverBin struct {
 // TestMain runs the package's tests, then removes the server binary built
 // for them.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	Code := m.Run()
 	if serverBin.dir != "" {
 		os.RemoveAll(serverBin.dir)
 	}
-	os.Exit(code)
+	os.Exit(Code)
 }
 
 // serverBinary builds the server binary on first use, with CGO_ENABLED=0

@@ -22,7 +22,7 @@ import (
 // 低保 figures, elders screened, volunteer visits and "三小" activities,
 // with bar charts, and exports it.
 type reportsScreen struct {
-	x      *App
+	x      *Env
 	root   fyne.CanvasObject
 	places *placeSelects
 	from   *widget.Entry
@@ -33,10 +33,10 @@ type reportsScreen struct {
 	ready  bool
 }
 
-func newReportsScreen(x *App) *reportsScreen {
+func NewReports(x *Env) *reportsScreen {
 	s := &reportsScreen{x: x, body: container.NewVBox()}
 	s.places = newPlaceSelects(x, s.run)
-	from, to := lastHalfYear(x.office().Today())
+	from, to := lastHalfYear(office(x).Today())
 	s.from, s.to = dateField(from), dateField(to)
 	s.msg = widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance
@@ -46,12 +46,12 @@ func newReportsScreen(x *App) *reportsScreen {
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), run,
 		container.NewGridWithColumns(2, s.from, s.to))
 	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period),
-		container.NewBorder(nil, nil, nil, x.exportButtons("report", s.sheets), s.msg))
+		container.NewBorder(nil, nil, nil, exportButtons(x, "report", s.sheets), s.msg))
 	s.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.body))
 	return s
 }
 
-func (s *reportsScreen) content() fyne.CanvasObject { return s.root }
+func (s *reportsScreen) Content() fyne.CanvasObject { return s.root }
 
 // lastHalfYear returns the last half-year (January–June or July–December)
 // that ended before today: the period a half-year report covers.
@@ -63,7 +63,7 @@ func lastHalfYear(today time.Time) (from, to time.Time) {
 	return time.Date(y-1, time.July, 1, 0, 0, 0, 0, time.UTC), time.Date(y-1, time.December, 31, 0, 0, 0, 0, time.UTC)
 }
 
-func (s *reportsScreen) reload() {
+func (s *reportsScreen) Reload() {
 	if !s.ready {
 		s.places.load()
 		s.ready = true
@@ -90,10 +90,10 @@ func (s *reportsScreen) run() {
 		s.msg.Show()
 		return
 	}
-	r, err := report.Compute(s.x.deskCtx(), s.x.office(), report.Params{Area: s.places.area(),
+	r, err := report.Compute(s.x.Ctx(), office(s.x), report.Params{Area: s.places.area(),
 		Period: desk.Period{From: from, To: to}})
 	if err != nil {
-		s.x.deskError("desk.err.load", err, s.msg)
+		deskError(s.x, "desk.err.load", err, s.msg)
 		return
 	}
 	s.msg.Hide()
@@ -107,11 +107,11 @@ func (s *reportsScreen) show(r report.Report) {
 	tiles := container.NewGridWrap(fyne.NewSize(200, 84),
 		tile("desk.report.households", strconv.Itoa(d.Households)),
 		tile("desk.report.people", strconv.Itoa(d.People)),
-		tile("desk.report.monthly_payout", money(d.MonthlyPayoutFen)),
-		tile("desk.report.per_person", money(d.PerPersonFen())),
+		tile("desk.report.monthly_payout", Money(d.MonthlyPayoutFen)),
+		tile("desk.report.per_person", Money(d.PerPersonFen())),
 		tile("desk.report.added_cancelled", fmt.Sprintf("+%d / −%d", d.Added, d.Cancelled)),
-		tile("desk.report.price_subsidy", money(d.PriceSubsidyFen)),
-		tile("desk.report.paid", money(d.PaidFen)),
+		tile("desk.report.price_subsidy", Money(d.PriceSubsidyFen)),
+		tile("desk.report.paid", Money(d.PaidFen)),
 		tile("desk.report.elders_screened", strconv.Itoa(e.Screened)),
 		tile("desk.report.monetary_care", strconv.Itoa(e.MonetaryCare)),
 		tile("desk.report.home_care", strconv.Itoa(e.HomeCare)),
@@ -126,7 +126,7 @@ func (s *reportsScreen) show(r report.Report) {
 	}
 	reasons := make([]bar, len(d.CancelReasons))
 	for i, c := range d.CancelReasons {
-		reasons[i] = bar{code("cancel_reason", c.Code), float64(c.N), strconv.Itoa(c.N)}
+		reasons[i] = bar{Code("cancel_reason", c.Code), float64(c.N), strconv.Itoa(c.N)}
 	}
 	grades := make([]bar, len(e.ByGrade))
 	for i, g := range e.ByGrade {
@@ -138,15 +138,15 @@ func (s *reportsScreen) show(r report.Report) {
 	}
 	modes := make([]bar, len(v.ByMode))
 	for i, m := range v.ByMode {
-		modes[i] = bar{code("pairing_mode", m.Code), m.Hours, lang.L("desk.report.visits_hours", map[string]any{
+		modes[i] = bar{Code("pairing_mode", m.Code), m.Hours, lang.L("desk.report.visits_hours", map[string]any{
 			"Visits": m.Visits, "Hours": fmt.Sprintf("%.1f", m.Hours)})}
 	}
 	kinds := make([]bar, len(a.ByKind))
 	for i, k := range a.ByKind {
-		kinds[i] = bar{code("activity_kind", k.Code), float64(k.PersonTimes), lang.L("desk.report.activities_people",
+		kinds[i] = bar{Code("activity_kind", k.Code), float64(k.PersonTimes), lang.L("desk.report.activities_people",
 			map[string]any{"Count": k.Count, "People": k.PersonTimes})}
 	}
-	charts := container.New(columnsLayout{minColumn: 420},
+	charts := container.New(ColumnsLayout{MinColumn: 420},
 		chartCard("desk.report.chart.places", places),
 		chartCard("desk.report.chart.cancel_reasons", reasons),
 		chartCard("desk.report.chart.grades", grades),
@@ -172,9 +172,9 @@ func tile(key, value string) fyne.CanvasObject {
 
 func chartCard(titleKey string, bars []bar) fyne.CanvasObject {
 	if len(bars) == 0 {
-		return section(titleKey, widget.NewLabel(lang.L("desk.report.no_data")))
+		return Section(titleKey, widget.NewLabel(lang.L("desk.report.no_data")))
 	}
-	return section(titleKey, newBarChart(bars))
+	return Section(titleKey, newBarChart(bars))
 }
 
 // bar is one bar of a chart: its label, length and the text at its end.

@@ -16,7 +16,7 @@ import (
 // returnedBanner shows a reviewer's return comments above a form: the
 // general comment, then each field comment after the field's label. The
 // same comments also appear under their fields (formKit.notes).
-func returnedBanner(x *App, it *records.TodayItem) fyne.CanvasObject {
+func returnedBanner(x *Env, it *records.TodayItem) fyne.CanvasObject {
 	if it == nil {
 		return nil
 	}
@@ -36,7 +36,7 @@ func returnedBanner(x *App, it *records.TodayItem) fyne.CanvasObject {
 // the record ("neighbour_notes"), a household field ("household.address"),
 // a row of the household ("members.<id>") or a field of one
 // ("members.<id>.id_number"). An unknown key is shown as it is.
-func fieldCommentLabel(x *App, key string) string {
+func fieldCommentLabel(x *Env, key string) string {
 	parts := strings.Split(key, ".")
 	switch {
 	case len(parts) == 1:
@@ -54,7 +54,7 @@ func fieldCommentLabel(x *App, key string) string {
 // columnLabel is a stored column's label, or the column's name when it
 // has none.
 func columnLabel(col string) string {
-	if l := deskFieldLabel(col); l != "desk.field."+col {
+	if l := FieldLabel(col); l != "desk.field."+col {
 		return l
 	}
 	return col
@@ -62,16 +62,16 @@ func columnLabel(col string) string {
 
 // rowLabel names a member, income or asset row: the section, and for a
 // member on this device their name.
-func rowLabel(x *App, section, id string) string {
-	label := lang.L("desk.section." + section)
-	if label == "desk.section."+section {
-		label = section
+func rowLabel(x *Env, Section, id string) string {
+	label := lang.L("desk.section." + Section)
+	if label == "desk.section."+Section {
+		label = Section
 	}
-	if section != "members" || x == nil || x.store == nil {
+	if Section != "members" || x == nil || x.Store == nil {
 		return label
 	}
 	var name string
-	err := x.store.DB().QueryRowContext(x.ctx(), `SELECT coalesce(name,'') FROM members WHERE id = ?`, id).Scan(&name)
+	err := x.Store.DB().QueryRowContext(x.Ctx(), `SELECT coalesce(name,'') FROM members WHERE id = ?`, id).Scan(&name)
 	if err == nil && name != "" {
 		label += " " + name
 	}

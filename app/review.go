@@ -20,7 +20,7 @@ import (
 // screening, spot check and volunteer log in scope, filtered, oldest
 // first, with counts per review state. Tapping one opens it for review.
 type reviewScreen struct {
-	x      *App
+	x      *Env
 	root   fyne.CanvasObject
 	kind   *widget.Select
 	worker *widget.Select
@@ -30,14 +30,14 @@ type reviewScreen struct {
 	to     *widget.Entry
 	counts *widget.Label
 	msg    *widget.Label
-	list   *activityList
+	list   *ActivityList
 
 	workers []desk.Place
 	items   []review.Item
 	ready   bool
 }
 
-func newReviewScreen(x *App) *reviewScreen {
+func NewReview(x *Env) *reviewScreen {
 	s := &reviewScreen{x: x}
 	s.places = newPlaceSelects(x, s.refilter)
 	kinds := []string{lang.L("desk.review.all_kinds")}
@@ -63,7 +63,7 @@ func newReviewScreen(x *App) *reviewScreen {
 	s.msg = widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance
 	s.msg.Hide()
-	s.list = newActivityList(x, func() int { return len(s.items) }, newReviewRow,
+	s.list = NewActivityList(x, func() int { return len(s.items) }, newReviewRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*reviewRow).set(s.items[id]) })
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.UnselectAll()
@@ -75,14 +75,14 @@ func newReviewScreen(x *App) *reviewScreen {
 		container.NewGridWithColumns(2, s.from, s.to))
 	filters := container.NewGridWithColumns(3, s.kind, s.state, s.worker)
 	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period), filters,
-		container.NewBorder(nil, nil, nil, x.exportButtons("review", s.sheets), s.counts), s.msg)
+		container.NewBorder(nil, nil, nil, exportButtons(x, "review", s.sheets), s.counts), s.msg)
 	s.root = container.NewBorder(top, nil, nil, nil, s.list)
 	return s
 }
 
-func (s *reviewScreen) content() fyne.CanvasObject { return s.root }
+func (s *reviewScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *reviewScreen) reload() {
+func (s *reviewScreen) Reload() {
 	if !s.ready {
 		s.places.load()
 		s.loadWorkers()
@@ -98,9 +98,9 @@ func (s *reviewScreen) refilter() {
 }
 
 func (s *reviewScreen) loadWorkers() {
-	ws, err := s.x.office().Workers(s.x.deskCtx(), s.places.area())
+	ws, err := office(s.x).Workers(s.x.Ctx(), s.places.area())
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.workers = ws
@@ -145,9 +145,9 @@ func (s *reviewScreen) run() {
 		return
 	}
 	s.msg.Hide()
-	q, err := review.List(s.x.deskCtx(), s.x.office(), f)
+	q, err := review.List(s.x.Ctx(), office(s.x), f)
 	if err != nil {
-		s.x.showError("desk.err.load", err)
+		s.x.ShowError("desk.err.load", err)
 		return
 	}
 	s.items = q.Items
@@ -162,26 +162,30 @@ func (s *reviewScreen) run() {
 
 // open pushes the review of one record.
 func (s *reviewScreen) open(it review.Item) {
-	s.x.shell.push(it.Subject+" · "+lang.L("desk.kind."+string(it.Kind)), newReviewRecordScreen(s.x, it.Kind, it.ID))
+	s.x.Push(it.Subject+" · "+lang.L("desk.kind."+string(it.Kind)), newReviewRecordScreen(s.x, it.Kind, it.ID))
 }
 
 // OpenReview opens the review of record id of table ("means_visits",
 // "elder_screenings", "spot_checks" or "volunteer_visits") over the
 // current screen, as tapping it in the review queue does. It is for
 // supervisors; the screenshot tool and tests use it.
-func (x *App) OpenReview(table, id string) error {
-	if x.shell == nil || !x.Show("review") {
-		return fmt.Errorf("open review of %s %s: no review screen for %q", table, id, x.me.Role)
+func OpenReview(x *Env, table, id string) error {
+	if !x.Show("review") {
+		return fmt.Errorf("open review of %s %s: no review Screen for %q", table, id, x.Me.Role)
 	}
 	k, ok := review.KindOfTable(table)
 	if !ok {
 		return fmt.Errorf("open review of %s %s: not a reviewed table", table, id)
 	}
-	it, err := review.Get(x.deskCtx(), x.office(), k, id)
+	it, err := review.Get(x.Ctx(), office(x), k, id)
 	if err != nil {
 		return fmt.Errorf("open review of %s %s: %w", table, id, err)
 	}
-	x.shell.tops["nav.review"].(*reviewScreen).open(it)
+	s, ok := x.Visible().(*reviewScreen)
+	if !ok {
+		return fmt.Errorf("open review of %s %s: the review screen is not shown", table, id)
+	}
+	s.open(it)
 	return nil
 }
 

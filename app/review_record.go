@@ -21,7 +21,7 @@ import (
 // computed, photos and signatures, its history; then approve, or return
 // with comments on specific fields.
 type reviewRecordScreen struct {
-	x    *App
+	x    *Env
 	kind review.Kind
 	id   string
 	rec  review.Record
@@ -37,7 +37,7 @@ type reviewRecordScreen struct {
 	members  map[string]string        // member id → name, from the snapshots
 }
 
-func newReviewRecordScreen(x *App, k review.Kind, id string) *reviewRecordScreen {
+func newReviewRecordScreen(x *Env, k review.Kind, id string) *reviewRecordScreen {
 	s := &reviewRecordScreen{x: x, kind: k, id: id}
 	s.body = container.NewVBox()
 	s.general = widget.NewMultiLineEntry()
@@ -56,13 +56,13 @@ func newReviewRecordScreen(x *App, k review.Kind, id string) *reviewRecordScreen
 	return s
 }
 
-func (s *reviewRecordScreen) content() fyne.CanvasObject { return s.root }
+func (s *reviewRecordScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *reviewRecordScreen) reload() {
-	o := s.x.office()
-	rec, err := review.Open(s.x.deskCtx(), o, s.kind, s.id)
+func (s *reviewRecordScreen) Reload() {
+	o := office(s.x)
+	rec, err := review.Open(s.x.Ctx(), o, s.kind, s.id)
 	if err == nil {
-		s.names, err = o.Staff(s.x.deskCtx())
+		s.names, err = o.Staff(s.x.Ctx())
 	}
 	if err != nil {
 		s.body.Objects = []fyne.CanvasObject{widget.NewLabel(lang.L("desk.err.load") + ": " + err.Error())}
@@ -114,16 +114,16 @@ func (s *reviewRecordScreen) summary() fyne.CanvasObject {
 	if r.Latest != nil {
 		latest = s.eventText(*r.Latest)
 	}
-	grid := facts(
-		field{"desk.col.kind", lang.L("desk.kind." + string(r.Kind))},
-		field{"desk.col.subject", r.Subject},
-		field{"desk.col.community", strings.Trim(r.Street+" · "+r.Community, " ·")},
-		field{"desk.col.worker", r.Worker},
-		field{"desk.col.submitted", localTime(r.Submitted)},
-		field{"desk.col.latest", latest},
+	grid := Facts(
+		Field{"desk.col.kind", lang.L("desk.kind." + string(r.Kind))},
+		Field{"desk.col.subject", r.Subject},
+		Field{"desk.col.community", strings.Trim(r.Street+" · "+r.Community, " ·")},
+		Field{"desk.col.worker", r.Worker},
+		Field{"desk.col.submitted", localTime(r.Submitted)},
+		Field{"desk.col.latest", latest},
 	)
 	state := badge(lang.L("desk.state."+string(r.State)), stateImportance(r.State))
-	return widget.NewCard("", "", container.NewBorder(container.NewHBox(heading(r.Subject), state), nil, nil, nil, grid))
+	return widget.NewCard("", "", container.NewBorder(container.NewHBox(Heading(r.Subject), state), nil, nil, nil, grid))
 }
 
 // results is what the rules computed when the visit was saved.
@@ -137,20 +137,20 @@ func (s *reviewRecordScreen) results() fyne.CanvasObject {
 	for i, m := range v.Reasons {
 		reasons[i] = "• " + m.Text(CurrentLanguage())
 	}
-	return section("desk.review.results", facts(
-		field{"desk.field.per_capita_fen", money(v.PerCapitaFen)},
-		field{"desk.field.benefit_fen", money(v.BenefitFen)},
-		field{"desk.field.eligible", elig},
-		field{"desk.review.reasons", strings.Join(reasons, "\n")},
+	return Section("desk.review.results", Facts(
+		Field{"desk.field.per_capita_fen", Money(v.PerCapitaFen)},
+		Field{"desk.field.benefit_fen", Money(v.BenefitFen)},
+		Field{"desk.field.eligible", elig},
+		Field{"desk.review.reasons", strings.Join(reasons, "\n")},
 	))
 }
 
 // spotComparison shows how the spot check's findings differ from the
 // household's last approved data.
 func (s *reviewRecordScreen) spotComparison() fyne.CanvasObject {
-	r, err := draw.Compare(s.x.deskCtx(), s.x.office(), s.id)
+	r, err := draw.Compare(s.x.Ctx(), office(s.x), s.id)
 	if err != nil {
-		return section("desk.review.spot_comparison", widget.NewLabel(lang.L("desk.err.load")+": "+err.Error()))
+		return Section("desk.review.spot_comparison", widget.NewLabel(lang.L("desk.err.load")+": "+err.Error()))
 	}
 	box := container.NewVBox()
 	if len(r.Discrepancies) == 0 {
@@ -163,9 +163,9 @@ func (s *reviewRecordScreen) spotComparison() fyne.CanvasObject {
 		box.Add(l)
 	}
 	if r.Suggested != "" && r.Suggested != r.Outcome {
-		box.Add(widget.NewLabel(lang.L("desk.draw.suggested", map[string]any{"Outcome": code("spot_outcome", r.Suggested)})))
+		box.Add(widget.NewLabel(lang.L("desk.draw.suggested", map[string]any{"Outcome": Code("spot_outcome", r.Suggested)})))
 	}
-	return section("desk.review.spot_comparison", box)
+	return Section("desk.review.spot_comparison", box)
 }
 
 // changes lists what changed since the last approved visit, each with a
@@ -193,7 +193,7 @@ func (s *reviewRecordScreen) changes() fyne.CanvasObject {
 		}
 		rows.Add(s.commentRow(c.Key(), what, value, widget.WarningImportance))
 	}
-	return section("desk.review.changes", rows)
+	return Section("desk.review.changes", rows)
 }
 
 // changeLabel names a change: section, row and field.
@@ -206,7 +206,7 @@ func (s *reviewRecordScreen) changeLabel(c review.Change) string {
 		parts = append(parts, deskValue(c.Section, "kind", c.What, nil))
 	}
 	if c.Field != "" {
-		parts = append(parts, deskFieldLabel(c.Field))
+		parts = append(parts, FieldLabel(c.Field))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -219,10 +219,10 @@ func (s *reviewRecordScreen) fields() fyne.CanvasObject {
 		if isHidden(f.Column) {
 			continue
 		}
-		rows.Add(s.commentRow(f.Column, deskFieldLabel(f.Column), orDash(deskValue(table, f.Column, f.Value, s.names)),
+		rows.Add(s.commentRow(f.Column, FieldLabel(f.Column), orDash(deskValue(table, f.Column, f.Value, s.names)),
 			widget.MediumImportance))
 	}
-	return section("desk.review.fields", rows)
+	return Section("desk.review.fields", rows)
 }
 
 func isHidden(col string) bool {
@@ -298,15 +298,15 @@ func (s *reviewRecordScreen) attachments() fyne.CanvasObject {
 		add(lang.L("desk.review.staff_signature")+" · "+staffName(s.names, id), v.StaffSignatures[id])
 	}
 	if len(row.Objects) == 0 {
-		return section("desk.review.attachments", widget.NewLabel(lang.L("desk.review.no_attachments")))
+		return Section("desk.review.attachments", widget.NewLabel(lang.L("desk.review.no_attachments")))
 	}
-	return section("desk.review.attachments", container.NewHScroll(row))
+	return Section("desk.review.attachments", container.NewHScroll(row))
 }
 
 // thumbnail shows a blob's image, downloading it from the server when it
 // is not on this device yet.
 func (s *reviewRecordScreen) thumbnail(hash string) fyne.CanvasObject {
-	return s.x.blobImage(hash, fyne.NewSize(160, 120))
+	return s.x.BlobImage(hash, fyne.NewSize(160, 120))
 }
 
 // history lists the versions of a visit and every review decision.
@@ -321,7 +321,7 @@ func (s *reviewRecordScreen) history() fyne.CanvasObject {
 				continue
 			}
 			box.Add(widget.NewButton(text, func() {
-				s.x.shell.push(h.Subject+" · "+lang.L("desk.kind."+string(h.Kind)), newReviewRecordScreen(s.x, h.Kind, h.ID))
+				s.x.Push(h.Subject+" · "+lang.L("desk.kind."+string(h.Kind)), newReviewRecordScreen(s.x, h.Kind, h.ID))
 			}))
 		}
 	}
@@ -333,7 +333,7 @@ func (s *reviewRecordScreen) history() fyne.CanvasObject {
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}
-	return section("desk.review.history", box)
+	return Section("desk.review.history", box)
 }
 
 // eventText renders a decision with its comments.
@@ -354,18 +354,18 @@ func (s *reviewRecordScreen) keyLabel(key string) string {
 	parts := strings.Split(key, ".")
 	switch {
 	case len(parts) == 2 && parts[0] == "household":
-		return lang.L("desk.section.households") + " · " + deskFieldLabel(parts[1])
+		return lang.L("desk.section.households") + " · " + FieldLabel(parts[1])
 	case len(parts) >= 2 && (parts[0] == review.SectionMembers || parts[0] == review.SectionIncomes || parts[0] == review.SectionAssets):
 		out := lang.L("desk.section." + parts[0])
 		if n := s.members[parts[1]]; n != "" {
 			out += " · " + n
 		}
 		if len(parts) == 3 {
-			out += " · " + deskFieldLabel(parts[2])
+			out += " · " + FieldLabel(parts[2])
 		}
 		return out
 	case len(parts) == 1:
-		return deskFieldLabel(key)
+		return FieldLabel(key)
 	}
 	return key
 }
@@ -386,12 +386,12 @@ func (s *reviewRecordScreen) doApprove() {
 		s.showMsg(lang.L("desk.review.comments_need_return"))
 		return
 	}
-	_, err := review.Approve(s.x.deskCtx(), s.x.office(), s.kind, s.id, s.general.Text)
+	_, err := review.Approve(s.x.Ctx(), office(s.x), s.kind, s.id, s.general.Text)
 	s.decided(err)
 }
 
 func (s *reviewRecordScreen) doReturn() {
-	_, err := review.Return(s.x.deskCtx(), s.x.office(), s.kind, s.id, s.general.Text, s.fieldComments())
+	_, err := review.Return(s.x.Ctx(), office(s.x), s.kind, s.id, s.general.Text, s.fieldComments())
 	s.decided(err)
 }
 
@@ -402,10 +402,10 @@ func (s *reviewRecordScreen) decided(err error) {
 	case errors.As(err, &ie):
 		s.showMsg(lang.L("desk.err." + ie.Code))
 	case err != nil:
-		s.x.showError("desk.err.save", err)
+		s.x.ShowError("desk.err.save", err)
 	default:
-		s.x.dataChanged()
-		s.x.shell.pop()
+		s.x.DataChanged()
+		s.x.Back()
 	}
 }
 

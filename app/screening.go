@@ -21,8 +21,8 @@ import (
 // Barthel total and grade, home-care eligibility, monetary-care group and
 // the recommended volunteer pairing with its reasons.
 type screeningScreen struct {
-	x        *App
-	kit      *formKit
+	x        *Env
+	kit      *FormKit
 	env      model.Env
 	s        *model.Screening
 	returned *records.TodayItem
@@ -42,8 +42,8 @@ type screeningScreen struct {
 // openScreeningForm opens the screening ref names: its draft, a stored
 // screening (editable again when returned), or a new screening of elder
 // ref.SubjectID ("" = a new elder).
-func openScreeningForm(x *App, ref formRef) screen {
-	env := x.formsEnv()
+func openScreeningForm(x *Env, ref formRef) Screen {
+	env := x.FormsEnv()
 	s, err := loadScreening(x, env, ref)
 	if err != nil {
 		return formError(err)
@@ -53,24 +53,24 @@ func openScreeningForm(x *App, ref formRef) screen {
 	}
 	scr := &screeningScreen{x: x, env: env, s: s, returned: ref.Returned,
 		barthel: map[string]*widget.RadioGroup{}, ability: map[string]*widget.Select{}}
-	scr.kit = newFormKit(x, model.FormScreening, s.ID, s.Elder.ID)
-	scr.kit.returned(ref.Returned)
-	scr.kit.draftJSON("screening", scr.s, func() string { return strings.TrimSpace(scr.s.Elder.Name) })
-	scr.kit.validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
-	scr.kit.onChange = scr.refreshDerived
-	scr.kit.readOnly = s.ReadOnly()
+	scr.kit = NewFormKit(x, model.FormScreening, s.ID, s.Elder.ID)
+	scr.kit.Returned(ref.Returned)
+	scr.kit.DraftJSON("screening", scr.s, func() string { return strings.TrimSpace(scr.s.Elder.Name) })
+	scr.kit.Validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
+	scr.kit.OnChange = scr.refreshDerived
+	scr.kit.ReadOnly = s.ReadOnly()
 	return scr
 }
 
-func loadScreening(x *App, env model.Env, ref formRef) (*model.Screening, error) {
+func loadScreening(x *Env, env model.Env, ref formRef) (*model.Screening, error) {
 	return loadForm(x, model.FormScreening, "elder_screenings", ref,
-		func() (*model.Screening, error) { return model.LoadScreening(x.ctx(), env, ref.RecordID) },
+		func() (*model.Screening, error) { return model.LoadScreening(x.Ctx(), env, ref.RecordID) },
 		func() (*model.Screening, error) {
-			return model.NewScreening(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+			return model.NewScreening(x.Ctx(), env, ref.RecordID, ref.SubjectID, firstCommunity(x))
 		})
 }
 
-func (s *screeningScreen) content() fyne.CanvasObject {
+func (s *screeningScreen) Content() fyne.CanvasObject {
 	if s.root != nil {
 		return s.root
 	}
@@ -80,26 +80,26 @@ func (s *screeningScreen) content() fyne.CanvasObject {
 		sections = append(sections, b)
 	}
 	sections = append(sections, s.elderSection(),
-		formSection("screening.basics",
-			k.grid(230,
-				k.field("screening.date", model.FieldScreenedOn, k.dateEntry(func() *string { return &m.ScreenedOn })),
-				k.field("screening.reason", model.FieldReason, k.codeSelect("screening_reason", func() *string { return &m.Reason })),
-				k.field("screening.living", model.FieldLiving, k.codeSelect("living", func() *string { return &m.LivingArrangement })),
-				k.field("screening.income_band", model.FieldIncomeBand, k.codeSelect("income_band", func() *string { return &m.IncomeBand })),
+		FormSection("screening.basics",
+			k.Grid(230,
+				k.Field("screening.date", model.FieldScreenedOn, k.DateEntry(func() *string { return &m.ScreenedOn })),
+				k.Field("screening.reason", model.FieldReason, k.CodeSelect("screening_reason", func() *string { return &m.Reason })),
+				k.Field("screening.living", model.FieldLiving, k.CodeSelect("living", func() *string { return &m.LivingArrangement })),
+				k.Field("screening.income_band", model.FieldIncomeBand, k.CodeSelect("income_band", func() *string { return &m.IncomeBand })),
 			),
 			container.NewHBox(
-				k.check("screening.single_child", func() *bool { return &m.SingleChild }),
-				k.check("screening.three_no", func() *bool { return &m.ThreeNo }),
+				k.Check("screening.single_child", func() *bool { return &m.SingleChild }),
+				k.Check("screening.three_no", func() *bool { return &m.ThreeNo }),
 			),
-			k.grid(300,
-				k.field("screening.diagnoses", "", k.multi(func() *string { return &m.Diagnoses }, 2)),
-				k.field("screening.medications", "", k.multi(func() *string { return &m.Medications }, 2)),
+			k.Grid(300,
+				k.Field("screening.diagnoses", "", k.Multi(func() *string { return &m.Diagnoses }, 2)),
+				k.Field("screening.medications", "", k.Multi(func() *string { return &m.Medications }, 2)),
 			),
-			k.field("screening.risk_events", "", k.codeChecks("care_risk", func() *[]string { return &m.RiskEvents })),
+			k.Field("screening.risk_events", "", k.CodeChecks("care_risk", func() *[]string { return &m.RiskEvents })),
 		),
 		s.barthelSection(),
 		s.abilitySection(),
-		formSection("screening.needs", k.codeChecks("need", func() *[]string { return &m.Needs }),
+		FormSection("screening.needs", k.CodeChecks("need", func() *[]string { return &m.Needs }),
 			hint(lang.L("screening.needs_hint"))),
 	)
 	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
@@ -107,50 +107,50 @@ func (s *screeningScreen) content() fyne.CanvasObject {
 	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
 	s.submit.Importance = widget.HighImportance
-	bar := k.actionBar(s.draftBtn, s.submit)
+	bar := k.ActionBar(s.draftBtn, s.submit)
 	if m.ReadOnly() {
-		freeze(form)
+		Freeze(form)
 		s.draftBtn.Hide()
 		s.submit.Hide()
-		k.status.SetText(lang.L("forms.read_only"))
+		k.Status.SetText(lang.L("forms.read_only"))
 	}
 	side := container.NewVScroll(container.NewPadded(s.derived))
 	s.compact = widget.NewLabel("")
 	s.compact.TextStyle.Bold = true
 	s.compact.Wrapping = fyne.TextWrapWord
-	s.root = k.page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
-	k.done()
+	s.root = k.Page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
+	k.Done()
 	s.refreshDerived()
 	return s.root
 }
 
-func (s *screeningScreen) reload() { s.content() }
+func (s *screeningScreen) Reload() { s.Content() }
 
-func (s *screeningScreen) leave() { s.kit.leave() }
+func (s *screeningScreen) Leave() { s.kit.Leave() }
 
 // elderSection is the elder's basic data and ID number.
 func (s *screeningScreen) elderSection() fyne.CanvasObject {
 	k, m := s.kit, s.s
 	e := &m.Elder
-	sex := k.codeSelect("sex", func() *string { return &e.Sex })
-	birth := k.dateEntry(func() *string { return &e.BirthDate })
-	id := k.entry(func() *string { return &m.IDNumber }, "member.id_placeholder")
+	sex := k.CodeSelect("sex", func() *string { return &e.Sex })
+	birth := k.DateEntry(func() *string { return &e.BirthDate })
+	id := k.Entry(func() *string { return &m.IDNumber }, "member.id_placeholder")
 	onID := id.OnChanged
 	id.OnChanged = func(t string) {
 		onID(t)
 		if m.FillFromID(s.env.Today()) {
-			sex.SetSelected(codeLabel("sex", e.Sex))
+			sex.SetSelected(CodeLabel("sex", e.Sex))
 			birth.SetText(e.BirthDate)
 		}
 	}
-	return formSection("screening.elder",
-		k.grid(230,
-			k.field("member.name", model.FieldElderName, k.entry(func() *string { return &e.Name }, "member.name_placeholder")),
-			k.field("member.id_number", model.FieldElderIDNo, id),
-			k.field("member.sex", model.FieldElderSex, sex),
-			k.field("member.birth_date", model.FieldElderBirth, birth),
-			k.field("screening.address", model.FieldElderAddress, k.entry(func() *string { return &e.Address }, "")),
-			k.field("screening.phone", model.FieldElderPhone, k.entry(func() *string { return &e.Phone }, "")),
+	return FormSection("screening.elder",
+		k.Grid(230,
+			k.Field("member.name", model.FieldElderName, k.Entry(func() *string { return &e.Name }, "member.name_placeholder")),
+			k.Field("member.id_number", model.FieldElderIDNo, id),
+			k.Field("member.sex", model.FieldElderSex, sex),
+			k.Field("member.birth_date", model.FieldElderBirth, birth),
+			k.Field("screening.address", model.FieldElderAddress, k.Entry(func() *string { return &e.Address }, "")),
+			k.Field("screening.phone", model.FieldElderPhone, k.Entry(func() *string { return &e.Phone }, "")),
 		),
 	)
 }
@@ -180,16 +180,16 @@ func (s *screeningScreen) barthelSection() fyne.CanvasObject {
 					fyne.LogError("barthel", err)
 				}
 			}
-			k.changed()
+			k.Changed()
 		}
 		s.barthel[key] = r
 		label := widget.NewLabel(it.Name.Text(lng))
 		label.TextStyle.Bold = true
-		cells = append(cells, container.New(&tightVBox{}, label, r, k.errLabel(model.BarthelField(key))))
+		cells = append(cells, container.New(&TightVBox{}, label, r, k.ErrLabel(model.BarthelField(key))))
 	}
 	s.bTotal = widget.NewLabel("")
 	s.bTotal.TextStyle.Bold = true
-	return formSection("screening.barthel", k.grid(260, cells...), s.bTotal, k.errLabel(model.FieldBarthel))
+	return FormSection("screening.barthel", k.Grid(260, cells...), s.bTotal, k.ErrLabel(model.FieldBarthel))
 }
 
 // abilitySection is the optional GB/T 42195 assessment: 26 items by
@@ -202,8 +202,8 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 	var cells []fyne.CanvasObject
 	flush := func() {
 		if len(cells) > 0 {
-			s.abilityBx.Add(heading(domain.Text(lng)))
-			s.abilityBx.Add(k.grid(200, cells...))
+			s.abilityBx.Add(Heading(domain.Text(lng)))
+			s.abilityBx.Add(k.Grid(200, cells...))
 			cells = nil
 		}
 	}
@@ -228,21 +228,21 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 					fyne.LogError("ability", err)
 				}
 			}
-			k.changed()
+			k.Changed()
 		}
 		s.ability[key] = sel
-		cells = append(cells, k.fieldText(it.Name.Text(lng), "", sel))
+		cells = append(cells, k.FieldText(it.Name.Text(lng), "", sel))
 	}
 	flush()
 	s.abilityBx.Add(container.NewHBox(
-		k.check("screening.dementia", func() *bool { return &m.Dementia }),
-		k.check("screening.coma", func() *bool { return &m.Coma }),
+		k.Check("screening.dementia", func() *bool { return &m.Dementia }),
+		k.Check("screening.coma", func() *bool { return &m.Coma }),
 	))
-	s.abilityBx.Add(k.errLabel(model.FieldAbility))
+	s.abilityBx.Add(k.ErrLabel(model.FieldAbility))
 	if !m.Ability {
 		s.abilityBx.Hide()
 	}
-	toggle := k.check("screening.ability_on", func() *bool { return &m.Ability })
+	toggle := k.Check("screening.ability_on", func() *bool { return &m.Ability })
 	onToggle := toggle.OnChanged
 	toggle.OnChanged = func(b bool) {
 		if b {
@@ -252,7 +252,7 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 		}
 		onToggle(b)
 	}
-	return formSection("screening.ability", toggle, s.abilityBx)
+	return FormSection("screening.ability", toggle, s.abilityBx)
 }
 
 // refreshDerived recomputes the results panel and the Barthel total.
@@ -300,17 +300,17 @@ func (s *screeningScreen) refreshDerived() {
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	grid := container.New(&formGridLayout{},
+	grid := container.New(&FormGridLayout{},
 		lowLabel(lang.L("screening.age")), value(age),
 		lowLabel(lang.L("screening.barthel_short")), value(barthelValue),
 		lowLabel(lang.L("screening.ability_short")), value(level),
 		lowLabel(lang.L("screening.home_care")), value(homeCare),
 		lowLabel(lang.L("screening.care_group")), value(groups),
 	)
-	pairing := heading(lang.L("screening.pairing", map[string]any{"Mode": code("pairing_mode", r.Pairing)}))
+	pairing := Heading(lang.L("screening.pairing", map[string]any{"Mode": Code("pairing_mode", r.Pairing)}))
 	pairing.Importance = widget.HighImportance
 	pairing.Wrapping = fyne.TextWrapWord
-	objs := []fyne.CanvasObject{heading(lang.L("screening.derived")), grid, widget.NewSeparator(), pairing}
+	objs := []fyne.CanvasObject{Heading(lang.L("screening.derived")), grid, widget.NewSeparator(), pairing}
 	for _, reason := range r.PairingReasons {
 		objs = append(objs, reasonLabel("• "+lang.L(reason), widget.MediumImportance))
 	}
@@ -318,7 +318,7 @@ func (s *screeningScreen) refreshDerived() {
 	s.derived.Objects = objs
 	s.derived.Refresh()
 	s.compact.SetText(lang.L("screening.compact", map[string]any{"Barthel": barthelValue,
-		"Mode": code("pairing_mode", r.Pairing), "HomeCare": homeCare, "Group": strings.Split(groups, "\n")[0]}))
+		"Mode": Code("pairing_mode", r.Pairing), "HomeCare": homeCare, "Group": strings.Split(groups, "\n")[0]}))
 }
 
 // yesNoText is "yes" or "no" translated.
@@ -331,8 +331,8 @@ func yesNoText(b bool) string {
 
 // save saves the screening as a draft record or submits it.
 func (s *screeningScreen) save(submit bool) {
-	s.kit.save(submit, func() error {
-		_, err := s.s.Save(s.x.ctx(), s.env, submit)
+	s.kit.Save(submit, func() error {
+		_, err := s.s.Save(s.x.Ctx(), s.env, submit)
 		return err
 	}, nil, func() string { return lang.L("screening.submitted_text") })
 }

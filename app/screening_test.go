@@ -51,12 +51,12 @@ func TestBarthelItemsOfferOnlyAllowedValues(t *testing.T) {
 		s.barthel[it.Key].SetSelected("0")
 	}
 	s.s.LivingArrangement = "alone"
-	s.kit.changed()
+	s.kit.Changed()
 	r := s.s.Derive(s.env.Today(), s.env.Config)
 	if r.BarthelGrade != rules.CodeBarthelSevere || r.Pairing != "many_to_one" {
 		t.Errorf("derived grade %s pairing %s", r.BarthelGrade, r.Pairing)
 	}
-	if !onScreen(x, code("pairing_mode", "many_to_one")) || !onScreen(x, rules.CodeBarthelSevere.Text(CurrentLanguage())) {
+	if !onScreen(x, Code("pairing_mode", "many_to_one")) || !onScreen(x, rules.CodeBarthelSevere.Text(CurrentLanguage())) {
 		t.Errorf("advice not shown: %q", texts(x))
 	}
 }

@@ -48,15 +48,15 @@ func newSettingsScreen(x *App) *settingsScreen {
 			return
 		}
 		x.touch()
-		code := Languages()[slices.Index(languageNames(), name)]
-		if code == CurrentLanguage() {
+		Code := Languages()[slices.Index(languageNames(), name)]
+		if Code == CurrentLanguage() {
 			return
 		}
-		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
+		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
 			x.showError("error.save", err)
 			return
 		}
-		x.switchLanguage(code)
+		x.switchLanguage(Code)
 	}
 	s.idle = widget.NewSelect(idleNames(), nil)
 	s.idle.OnChanged = func(name string) {
@@ -85,20 +85,20 @@ func newSettingsScreen(x *App) *settingsScreen {
 		dialog.ShowCustom(lang.L("settings.font_licence"), lang.L("action.close"), scroll, x.win)
 	})
 	s.about = container.NewVBox()
-	body := container.New(&columnsLayout{minColumn: 420},
-		section("settings.language", s.language),
-		section("settings.security", container.NewVBox(
+	body := container.New(&ColumnsLayout{MinColumn: 420},
+		Section("settings.language", s.language),
+		Section("settings.security", container.NewVBox(
 			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn)),
-		section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
-		section("settings.about", container.NewVBox(s.about, licence)),
+		Section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
+		Section("settings.about", container.NewVBox(s.about, licence)),
 	)
 	s.root = container.NewVScroll(container.NewPadded(body))
 	return s
 }
 
-func (s *settingsScreen) content() fyne.CanvasObject { return s.root }
+func (s *settingsScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *settingsScreen) reload() {
+func (s *settingsScreen) Reload() {
 	x := s.x
 	s.loading = true
 	defer func() { s.loading = false }()
@@ -122,11 +122,11 @@ func (s *settingsScreen) reload() {
 	if version == "" {
 		version = "dev"
 	}
-	s.about.Objects = []fyne.CanvasObject{facts(
-		field{"settings.version", version},
-		field{"settings.schema_version", strconv.Itoa(schema.Version)},
-		field{"settings.device_id", x.me.DeviceID},
-		field{"settings.user", x.me.UserName + " · " + roleName(x.me.Role)},
+	s.about.Objects = []fyne.CanvasObject{Facts(
+		Field{"settings.version", version},
+		Field{"settings.schema_version", strconv.Itoa(schema.Version)},
+		Field{"settings.device_id", x.me.DeviceID},
+		Field{"settings.user", x.me.UserName + " · " + RoleName(x.me.Role)},
 	)}
 	s.about.Refresh()
 }
@@ -162,7 +162,7 @@ func (s *settingsScreen) moveServer() {
 				x.showError("error.save", err)
 				return
 			}
-			x.me = me
+			x.setMe(me)
 			s.moveMsg.Importance = widget.SuccessImportance
 			s.moveMsg.SetText(lang.L("settings.server_changed"))
 			s.server.SetText(lang.L("settings.server_url", map[string]any{"URL": url}))
@@ -256,12 +256,12 @@ func idleNames() []string {
 
 // switchLanguage applies a new language: every screen is rebuilt in it
 // (Settings shown again when signed in).
-func (x *App) switchLanguage(code string) {
-	setLanguage(code)
+func (x *App) switchLanguage(Code string) {
+	setLanguage(Code)
 	x.win.SetTitle(lang.L("app.title"))
 	switch {
 	case x.shell == nil:
-		x.win.SetContent(newFirstRun(x).content())
+		x.win.SetContent(newFirstRun(x).Content())
 	case x.locked:
 		x.buildShell()
 		x.win.SetContent(newLockScreen(x).root)

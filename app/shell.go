@@ -13,27 +13,10 @@ import (
 	"doorstep/schema"
 )
 
-// screen is one page of the app. Each screen is a struct in its own file
-// holding its widgets and what it needs from the App.
-type screen interface {
-	// content returns the screen's object. It is built once and reused.
-	content() fyne.CanvasObject
-	// reload re-reads the screen's data; it is called each time the screen
-	// is shown and after a sync brought new data.
-	reload()
-}
-
-// leaver is implemented by screens that must act when they stop being
-// shown (a form flushes its draft): called when the user navigates away,
-// when the app locks, and when it closes.
-type leaver interface {
-	leave()
-}
-
 // leaveVisible tells the screen on display that it is no longer shown.
 func (s *shell) leaveVisible() {
-	if l, ok := s.visible().(leaver); ok {
-		l.leave()
+	if l, ok := s.visible().(Leaver); ok {
+		l.Leave()
 	}
 }
 
@@ -42,7 +25,7 @@ type destination struct {
 	key   string // translation key of its label, also its id
 	icon  fyne.Resource
 	roles []schema.Role
-	make  func(*App) screen
+	make  func(*App) Screen
 }
 
 // destinations lists the navigation bar, in order, for every role. A
@@ -52,21 +35,34 @@ func destinations() []destination {
 	all := []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.RoleSupervisor}
 	staff := []schema.Role{schema.RoleWorker, schema.RoleSupervisor}
 	ds := []destination{
-		{"nav.today", theme.HomeIcon(), all, func(x *App) screen { return newTodayScreen(x) }},
-		{"nav.households", theme.ListIcon(), staff, func(x *App) screen { return newHouseholdsScreen(x) }},
-		{"nav.elders", theme.AccountIcon(), all, func(x *App) screen { return newEldersScreen(x) }},
+		{"nav.today", theme.HomeIcon(), all, func(x *App) Screen { return NewToday(x.env) }},
+		{"nav.households", theme.ListIcon(), staff, func(x *App) Screen { return NewHouseholds(x.env) }},
+		{"nav.elders", theme.AccountIcon(), all, func(x *App) Screen { return NewElders(x.env) }},
 	}
 	ds = append(ds, deskDestinations()...) // the supervisor desk (desk_nav.go)
 	return append(ds,
-		destination{"nav.sync", theme.ViewRefreshIcon(), all, func(x *App) screen { return newSyncScreen(x) }},
-		destination{"nav.settings", theme.SettingsIcon(), all, func(x *App) screen { return newSettingsScreen(x) }},
+		destination{"nav.sync", theme.ViewRefreshIcon(), all, func(x *App) Screen { return newSyncScreen(x) }},
+		destination{"nav.settings", theme.SettingsIcon(), all, func(x *App) Screen { return newSettingsScreen(x) }},
 	)
+}
+
+// deskDestinations are the supervisor's top-level screens (app/supervisor), shown after
+// the shared ones in the navigation bar.
+func deskDestinations() []destination {
+	sup := []schema.Role{schema.RoleSupervisor}
+	return []destination{
+		{"nav.review", theme.DocumentIcon(), sup, func(x *App) Screen { return NewReview(x.env) }},
+		{"nav.meeting", theme.ConfirmIcon(), sup, func(x *App) Screen { return NewMeeting(x.env) }},
+		{"nav.draw", theme.SearchIcon(), sup, func(x *App) Screen { return NewDraw(x.env) }},
+		{"nav.conflicts", theme.WarningIcon(), sup, func(x *App) Screen { return NewConflicts(x.env) }},
+		{"nav.reports", theme.GridIcon(), sup, func(x *App) Screen { return NewReports(x.env) }},
+	}
 }
 
 // page is a screen on the navigation stack with its title.
 type page struct {
 	title string
-	s     screen
+	s     Screen
 }
 
 // shell is the frame around every screen once signed in: a top bar (back,
@@ -76,7 +72,7 @@ type shell struct {
 	x     *App
 	dests []destination
 	// tops holds each destination's screen, built on first visit.
-	tops    map[string]screen
+	tops    map[string]Screen
 	current string
 	stack   []page // detail pages pushed over the current destination
 
@@ -89,7 +85,7 @@ type shell struct {
 }
 
 func newShell(x *App) *shell {
-	s := &shell{x: x, tops: map[string]screen{}, navBtns: map[string]*widget.Button{}}
+	s := &shell{x: x, tops: map[string]Screen{}, navBtns: map[string]*widget.Button{}}
 	for _, d := range destinations() {
 		if slices.Contains(d.roles, x.me.Role) {
 			s.dests = append(s.dests, d)
@@ -118,7 +114,7 @@ func newShell(x *App) *shell {
 		s.status.SetText(lang.L("sync.status." + st.State))
 	})
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
-	user := widget.NewLabel(x.me.UserName + " · " + roleName(x.me.Role))
+	user := widget.NewLabel(x.me.UserName + " · " + RoleName(x.me.Role))
 	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.status, user, lockBtn), s.title)
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
@@ -152,15 +148,15 @@ func (s *shell) show(key string) {
 		}
 		b.Refresh()
 	}
-	scr.reload()
+	scr.Reload()
 	s.display(lang.L(key), scr)
 }
 
 // push shows a detail page over the current one; back returns.
-func (s *shell) push(title string, scr screen) {
+func (s *shell) push(title string, scr Screen) {
 	s.leaveVisible()
 	s.stack = append(s.stack, page{title: title, s: scr})
-	scr.reload()
+	scr.Reload()
 	s.display(title, scr)
 }
 
@@ -173,29 +169,29 @@ func (s *shell) pop() {
 	s.stack = s.stack[:len(s.stack)-1]
 	if n := len(s.stack); n > 0 {
 		p := s.stack[n-1]
-		p.s.reload()
+		p.s.Reload()
 		s.display(p.title, p.s)
 		return
 	}
 	scr := s.tops[s.current]
-	scr.reload()
+	scr.Reload()
 	s.display(lang.L(s.current), scr)
 }
 
-func (s *shell) display(title string, scr screen) {
+func (s *shell) display(title string, scr Screen) {
 	s.title.SetText(title)
 	if len(s.stack) > 0 {
 		s.back.Show()
 	} else {
 		s.back.Hide()
 	}
-	s.x.watchScrolls(scr.content())
-	s.body.Objects = []fyne.CanvasObject{scr.content()}
+	s.x.watchScrolls(scr.Content())
+	s.body.Objects = []fyne.CanvasObject{scr.Content()}
 	s.body.Refresh()
 }
 
 // visible returns the screen on display.
-func (s *shell) visible() screen {
+func (s *shell) visible() Screen {
 	if n := len(s.stack); n > 0 {
 		return s.stack[n-1].s
 	}
@@ -206,6 +202,6 @@ func (s *shell) visible() screen {
 // screens reload when they are shown again.
 func (s *shell) reloadVisible() {
 	if scr := s.visible(); scr != nil {
-		scr.reload()
+		scr.Reload()
 	}
 }

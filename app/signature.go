@@ -296,10 +296,10 @@ func (r *signatureRenderer) Objects() []fyne.CanvasObject {
 
 func (r *signatureRenderer) Destroy() {}
 
-// signatureField is a signature pad with its caption, a clear button and
+// SignatureField is a signature pad with its caption, a clear button and
 // the message shown when the signature is missing. The signature is stored
 // as a content-addressed blob; set receives its hash ("" when cleared).
-func (k *formKit) signatureField(caption, issueField, hash string, set func(hash string)) fyne.CanvasObject {
+func (k *FormKit) SignatureField(caption, issueField, hash string, set func(hash string)) fyne.CanvasObject {
 	pad := newSignaturePad()
 	// note says why a stored signature is not shown yet: it is being
 	// downloaded (a record synced from another device), or cannot be.
@@ -317,7 +317,7 @@ func (k *formKit) signatureField(caption, issueField, hash string, set func(hash
 			}()
 			var data []byte
 			if err == nil {
-				data, err = k.x.blobs().Get(hash)
+				data, err = k.x.Blobs().Get(hash)
 			}
 			if err != nil {
 				fyne.LogError("read signature", err)
@@ -341,16 +341,16 @@ func (k *formKit) signatureField(caption, issueField, hash string, set func(hash
 	pad.OnChanged = func(data []byte) {
 		if data == nil {
 			set("")
-			k.changed()
+			k.Changed()
 			return
 		}
-		h, err := k.x.blobs().Put(data)
+		h, err := k.x.Blobs().Put(data)
 		if err != nil {
-			k.x.showError("signature.save_failed", err)
+			k.x.ShowError("signature.save_failed", err)
 			return
 		}
 		set(h)
-		k.changed()
+		k.Changed()
 	}
 	clear := widget.NewButtonWithIcon(lang.L("signature.clear"), theme.ContentClearIcon(), pad.Clear)
 	clear.Importance = widget.LowImportance
@@ -360,8 +360,8 @@ func (k *formKit) signatureField(caption, issueField, hash string, set func(hash
 	head := container.NewBorder(nil, nil, nil, clear, title)
 	objs := []fyne.CanvasObject{head, pad, note}
 	if issueField != "" {
-		objs = append(objs, k.errLabel(issueField))
+		objs = append(objs, k.ErrLabel(issueField))
 	}
-	box = container.New(&tightVBox{}, objs...)
+	box = container.New(&TightVBox{}, objs...)
 	return box
 }

@@ -22,8 +22,8 @@ import (
 // beside it; what the inspectors find that differs from it, and what
 // changed since approval, is highlighted there.
 type spotCheckScreen struct {
-	x        *App
-	kit      *formKit
+	x        *Env
+	kit      *FormKit
 	env      model.Env
 	s        *model.SpotCheck
 	base     model.Baseline
@@ -44,8 +44,8 @@ type spotCheckScreen struct {
 // openSpotCheckForm opens the spot check ref names: its draft, the stored
 // check (usually drawn by a supervisor), or a new check of household
 // ref.SubjectID.
-func openSpotCheckForm(x *App, ref formRef) screen {
-	env := x.formsEnv()
+func openSpotCheckForm(x *Env, ref formRef) Screen {
+	env := x.FormsEnv()
 	s, err := loadSpotCheck(x, env, ref)
 	if errors.Is(err, model.ErrHidden) {
 		return newMessageScreen(lang.L("spot.hidden"))
@@ -56,27 +56,27 @@ func openSpotCheckForm(x *App, ref formRef) screen {
 	if ref.Returned != nil && s.ReadOnly() {
 		s.Reopen()
 	}
-	base, err := model.LoadBaseline(x.ctx(), env, s.HouseholdID, env.Today())
+	base, err := model.LoadBaseline(x.Ctx(), env, s.HouseholdID, env.Today())
 	if err != nil {
 		return formError(err)
 	}
 	scr := &spotCheckScreen{x: x, env: env, s: s, base: base, returned: ref.Returned}
-	scr.kit = newFormKit(x, model.FormSpotCheck, s.ID, s.HouseholdID)
-	scr.kit.returned(ref.Returned)
-	scr.kit.draftJSON("spot check", scr.s, func() string { return base.HeadName })
-	scr.kit.validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
-	scr.kit.onChange = scr.refreshBaseline
-	scr.kit.readOnly = s.ReadOnly()
+	scr.kit = NewFormKit(x, model.FormSpotCheck, s.ID, s.HouseholdID)
+	scr.kit.Returned(ref.Returned)
+	scr.kit.DraftJSON("spot check", scr.s, func() string { return base.HeadName })
+	scr.kit.Validate = func() model.Issues { return scr.s.Validate(env.Today(), env.Config, true) }
+	scr.kit.OnChange = scr.refreshBaseline
+	scr.kit.ReadOnly = s.ReadOnly()
 	return scr
 }
 
-func loadSpotCheck(x *App, env model.Env, ref formRef) (*model.SpotCheck, error) {
+func loadSpotCheck(x *Env, env model.Env, ref formRef) (*model.SpotCheck, error) {
 	return loadForm(x, model.FormSpotCheck, "spot_checks", ref,
-		func() (*model.SpotCheck, error) { return model.LoadSpotCheck(x.ctx(), env, ref.RecordID) },
-		func() (*model.SpotCheck, error) { return model.NewSpotCheck(x.ctx(), env, ref.RecordID, ref.SubjectID) })
+		func() (*model.SpotCheck, error) { return model.LoadSpotCheck(x.Ctx(), env, ref.RecordID) },
+		func() (*model.SpotCheck, error) { return model.NewSpotCheck(x.Ctx(), env, ref.RecordID, ref.SubjectID) })
 }
 
-func (s *spotCheckScreen) content() fyne.CanvasObject {
+func (s *spotCheckScreen) Content() fyne.CanvasObject {
 	if s.root != nil {
 		return s.root
 	}
@@ -90,24 +90,24 @@ func (s *spotCheckScreen) content() fyne.CanvasObject {
 		kind = lang.L("spot.unannounced")
 	}
 	sections = append(sections,
-		formSection("spot.inspection",
+		FormSection("spot.inspection",
 			hint(kind+" · "+lang.L("spot.planned", map[string]any{"Date": c.PlannedOn})),
-			k.field("spot.inspectors", model.FieldInspectors, s.inspectors()),
+			k.Field("spot.inspectors", model.FieldInspectors, s.inspectors()),
 			hint(lang.L("spot.inspectors_hint", map[string]any{"Min": s.env.Config.Process.MinSpotCheckInspectors})),
 		),
-		formSection("spot.checklist",
-			k.grid(250,
-				k.field("spot.found", model.FieldFound, k.yesNo(func() *string { return &c.Found })),
-				k.field("spot.living_there", model.FieldLivingThere, k.yesNo(func() *string { return &c.LivingThere })),
-				k.field("spot.makeup_matches", model.FieldMakeupMatches, k.yesNo(func() *string { return &c.MakeupMatches })),
-				k.field("spot.assets_fit", model.FieldAssetsFit, k.yesNo(func() *string { return &c.AssetsFit })),
-				k.field("spot.benefit_paid_full", model.FieldBenefitPaidFull, k.yesNo(func() *string { return &c.BenefitPaidFull })),
-				k.field("spot.fees_charged", model.FieldFeesCharged, k.yesNo(func() *string { return &c.FeesCharged })),
+		FormSection("spot.checklist",
+			k.Grid(250,
+				k.Field("spot.found", model.FieldFound, k.YesNo(func() *string { return &c.Found })),
+				k.Field("spot.living_there", model.FieldLivingThere, k.YesNo(func() *string { return &c.LivingThere })),
+				k.Field("spot.makeup_matches", model.FieldMakeupMatches, k.YesNo(func() *string { return &c.MakeupMatches })),
+				k.Field("spot.assets_fit", model.FieldAssetsFit, k.YesNo(func() *string { return &c.AssetsFit })),
+				k.Field("spot.benefit_paid_full", model.FieldBenefitPaidFull, k.YesNo(func() *string { return &c.BenefitPaidFull })),
+				k.Field("spot.fees_charged", model.FieldFeesCharged, k.YesNo(func() *string { return &c.FeesCharged })),
 			),
-			k.field("spot.recomputed_income", model.FieldRecomputedIncome,
-				k.entry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
-			hint(lang.L("spot.approved_income", map[string]any{"Amount": money(s.base.ApprovedPerCapitaFen)})),
-			k.field("spot.neighbour_interview", "", k.multi(func() *string { return &c.NeighbourInterview }, 3)),
+			k.Field("spot.recomputed_income", model.FieldRecomputedIncome,
+				k.Entry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
+			hint(lang.L("spot.approved_income", map[string]any{"Amount": Money(s.base.ApprovedPerCapitaFen)})),
+			k.Field("spot.neighbour_interview", "", k.Multi(func() *string { return &c.NeighbourInterview }, 3)),
 		),
 		s.outcomeSection(),
 	)
@@ -118,26 +118,26 @@ func (s *spotCheckScreen) content() fyne.CanvasObject {
 	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
 	s.submit.Importance = widget.HighImportance
-	bar := k.actionBar(s.draftBtn, s.submit)
+	bar := k.ActionBar(s.draftBtn, s.submit)
 	if c.ReadOnly() {
-		freeze(form)
+		Freeze(form)
 		s.draftBtn.Hide()
 		s.submit.Hide()
-		k.status.SetText(lang.L("forms.read_only"))
+		k.Status.SetText(lang.L("forms.read_only"))
 	}
 	side := container.NewVScroll(container.NewPadded(s.baseBox))
-	s.root = k.page(form, side, s.compact, bar, 420)
-	k.done()
+	s.root = k.Page(form, side, s.compact, bar, 420)
+	k.Done()
 	return s.root
 }
 
-func (s *spotCheckScreen) reload() { s.content() }
+func (s *spotCheckScreen) Reload() { s.Content() }
 
-func (s *spotCheckScreen) leave() { s.kit.leave() }
+func (s *spotCheckScreen) Leave() { s.kit.Leave() }
 
 // inspectors ticks the staff who took part.
 func (s *spotCheckScreen) inspectors() fyne.CanvasObject {
-	staff, err := model.StaffOf(s.x.ctx(), s.env.DB, s.s.CommunityID, s.x.me.UserID)
+	staff, err := model.StaffOf(s.x.Ctx(), s.env.DB, s.s.CommunityID, s.x.Me.UserID)
 	if err != nil {
 		fyne.LogError("read staff", err)
 	}
@@ -155,18 +155,18 @@ func (s *spotCheckScreen) inspectors() fyne.CanvasObject {
 			sel = append(sel, st.Name)
 		}
 	}
-	return s.kit.checks(names, sel, func(chosen []string) {
+	return s.kit.Checks(names, sel, func(chosen []string) {
 		for i, st := range s.staff {
 			s.s.SetInspector(st.ID, slices.Contains(chosen, names[i]))
 		}
-		s.kit.changed()
+		s.kit.Changed()
 	})
 }
 
 // inspectorName is a staff member's name, or their id when unknown.
-func inspectorName(x *App, id string) string {
+func inspectorName(x *Env, id string) string {
 	var name string
-	if err := x.store.DB().QueryRowContext(x.ctx(), `SELECT coalesce(name,'') FROM staff WHERE id = ?`, id).Scan(&name); err != nil || name == "" {
+	if err := x.Store.DB().QueryRowContext(x.Ctx(), `SELECT coalesce(name,'') FROM staff WHERE id = ?`, id).Scan(&name); err != nil || name == "" {
 		return id
 	}
 	return name
@@ -176,23 +176,23 @@ func inspectorName(x *App, id string) string {
 // the answers suggest.
 func (s *spotCheckScreen) outcomeSection() fyne.CanvasObject {
 	k, c := s.kit, s.s
-	s.outcome = k.codeSelect("spot_outcome", func() *string { return &c.Outcome })
+	s.outcome = k.CodeSelect("spot_outcome", func() *string { return &c.Outcome })
 	s.suggest = lowLabel("")
 	s.suggest.Wrapping = fyne.TextWrapWord
 	s.useHint = widget.NewButton(lang.L("spot.use_suggestion"), func() {
 		if o := s.base.SuggestOutcome(s.s); o != "" {
-			s.outcome.SetSelected(code("spot_outcome", o))
+			s.outcome.SetSelected(Code("spot_outcome", o))
 		}
 	})
 	s.useHint.Importance = widget.LowImportance
 	s.hintRow = container.NewBorder(nil, nil, nil, s.useHint, s.suggest)
-	return formSection("spot.outcome",
-		k.grid(250,
-			k.field("spot.outcome_label", model.FieldOutcome, s.outcome),
-			k.field("spot.deadline", model.FieldDeadline, k.dateEntry(func() *string { return &c.Deadline })),
+	return FormSection("spot.outcome",
+		k.Grid(250,
+			k.Field("spot.outcome_label", model.FieldOutcome, s.outcome),
+			k.Field("spot.deadline", model.FieldDeadline, k.DateEntry(func() *string { return &c.Deadline })),
 		),
 		s.hintRow,
-		k.field("spot.notes", "", k.multi(func() *string { return &c.Notes }, 2)),
+		k.Field("spot.notes", "", k.Multi(func() *string { return &c.Notes }, 2)),
 	)
 }
 
@@ -205,7 +205,7 @@ func (s *spotCheckScreen) refreshBaseline() {
 	b := s.base
 	if s.suggest != nil {
 		if o := b.SuggestOutcome(s.s); o != "" {
-			s.suggest.SetText(lang.L("spot.suggested", map[string]any{"Outcome": code("spot_outcome", o)}))
+			s.suggest.SetText(lang.L("spot.suggested", map[string]any{"Outcome": Code("spot_outcome", o)}))
 			s.hintRow.Show()
 		} else {
 			s.hintRow.Hide()
@@ -223,11 +223,11 @@ func (s *spotCheckScreen) refreshCompact() {
 	}
 	show := widget.NewButtonWithIcon(lang.L("spot.show_baseline"), theme.VisibilityIcon(), func() {
 		panel := container.NewVScroll(container.NewPadded(container.NewVBox(s.baselineObjects()...)))
-		d := dialog.NewCustom(lang.L("spot.show_baseline"), lang.L("action.close"), panel, s.x.win)
-		d.Resize(fyne.NewSize(s.x.win.Canvas().Size().Width*0.9, s.x.win.Canvas().Size().Height*0.8))
+		d := dialog.NewCustom(lang.L("spot.show_baseline"), lang.L("action.close"), panel, s.x.Win)
+		d.Resize(fyne.NewSize(s.x.Win.Canvas().Size().Width*0.9, s.x.Win.Canvas().Size().Height*0.8))
 		d.Show()
 	})
-	objs := []fyne.CanvasObject{widget.NewSeparator(), container.NewBorder(nil, nil, nil, show, heading(head))}
+	objs := []fyne.CanvasObject{widget.NewSeparator(), container.NewBorder(nil, nil, nil, show, Heading(head))}
 	for _, d := range disc {
 		objs = append(objs, reasonLabel(lang.L(d.Key, d.Args), widget.DangerImportance))
 	}
@@ -246,15 +246,15 @@ func (s *spotCheckScreen) baselineObjects() []fyne.CanvasObject {
 	}
 	head := lang.L("spot.base_current")
 	if b.FromVisit {
-		head = lang.L("spot.base_approved", map[string]any{"Date": dateOf(b.ApprovedAt)})
+		head = lang.L("spot.base_approved", map[string]any{"Date": DateOf(b.ApprovedAt)})
 	}
-	objs := []fyne.CanvasObject{heading(head)}
+	objs := []fyne.CanvasObject{Heading(head)}
 	if len(disc) == 0 {
 		objs = append(objs, lowLabel(lang.L("spot.no_discrepancies")))
 	}
-	part := func(section, titleKey string, lines ...fyne.CanvasObject) {
-		t := heading(lang.L(titleKey))
-		msgs := bySection[section]
+	part := func(Section, titleKey string, lines ...fyne.CanvasObject) {
+		t := Heading(lang.L(titleKey))
+		msgs := bySection[Section]
 		if len(msgs) > 0 {
 			t.SetText("⚠ " + t.Text)
 			t.Importance = widget.DangerImportance
@@ -267,7 +267,7 @@ func (s *spotCheckScreen) baselineObjects() []fyne.CanvasObject {
 	}
 	part(model.SectionHousehold, "spot.base_household",
 		plain(b.HeadName+" · "+b.Address),
-		plain(code("status", b.Status)+" · "+lang.L("households.class", map[string]any{"Class": b.Class})))
+		plain(Code("status", b.Status)+" · "+lang.L("households.class", map[string]any{"Class": b.Class})))
 	memberChanges := b.MemberChanges()
 	var members []fyne.CanvasObject
 	for _, m := range b.Approved.Members {
@@ -280,9 +280,9 @@ func (s *spotCheckScreen) baselineObjects() []fyne.CanvasObject {
 	}
 	part(model.SectionMembers, "spot.base_members", members...)
 	part(model.SectionIncome, "spot.base_income",
-		plain(lang.L("spot.base_per_capita", map[string]any{"Amount": money(b.ApprovedPerCapitaFen),
+		plain(lang.L("spot.base_per_capita", map[string]any{"Amount": Money(b.ApprovedPerCapitaFen),
 			"Count": strconv.Itoa(b.Approved.CountedMembers())})),
-		plain(lang.L("spot.base_income_total", map[string]any{"Amount": money(b.Approved.IncomeTotal())})))
+		plain(lang.L("spot.base_income_total", map[string]any{"Amount": Money(b.Approved.IncomeTotal())})))
 	assetChanges := b.AssetChanges()
 	var assets []fyne.CanvasObject
 	for _, a := range b.Approved.Assets {
@@ -298,7 +298,7 @@ func (s *spotCheckScreen) baselineObjects() []fyne.CanvasObject {
 	}
 	part(model.SectionAssets, "spot.base_assets", assets...)
 	part(model.SectionBenefit, "spot.base_benefit",
-		plain(lang.L("spot.base_paid", map[string]any{"Amount": money(b.PaidFen)})))
+		plain(lang.L("spot.base_paid", map[string]any{"Amount": Money(b.PaidFen)})))
 	return objs
 }
 
@@ -322,7 +322,7 @@ func changeLine(text string, ch model.RowChange) *widget.Label {
 }
 
 func baseMemberLine(m model.SnapMember) string {
-	parts := []string{m.Name, code("relationship", m.Relationship)}
+	parts := []string{m.Name, Code("relationship", m.Relationship)}
 	if m.Counted != 1 {
 		parts = append(parts, lang.L("member.is_not_counted"))
 	}
@@ -330,15 +330,15 @@ func baseMemberLine(m model.SnapMember) string {
 }
 
 func baseAssetLine(a model.SnapAsset) string {
-	parts := []string{code("asset", a.Kind)}
+	parts := []string{Code("asset", a.Kind)}
 	if a.FloorArea > 0 {
 		parts = append(parts, lang.L("asset.area", map[string]any{"Area": model.FormatArea(a.FloorArea)}))
 	}
 	if a.VehicleType != "" {
-		parts = append(parts, code("vehicle", a.VehicleType))
+		parts = append(parts, Code("vehicle", a.VehicleType))
 	}
 	if a.ValueFen > 0 {
-		parts = append(parts, money(a.ValueFen))
+		parts = append(parts, Money(a.ValueFen))
 	}
 	if a.Description != "" {
 		parts = append(parts, a.Description)
@@ -348,6 +348,6 @@ func baseAssetLine(a model.SnapAsset) string {
 
 // save saves the check as a draft record or submits it.
 func (s *spotCheckScreen) save(submit bool) {
-	s.kit.save(submit, func() error { return s.s.Save(s.x.ctx(), s.env, submit) },
+	s.kit.Save(submit, func() error { return s.s.Save(s.x.Ctx(), s.env, submit) },
 		nil, func() string { return lang.L("spot.submitted_text") })
 }

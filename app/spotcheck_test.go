@@ -29,10 +29,10 @@ func TestSpotCheckHighlightsDiscrepancies(t *testing.T) {
 	if !s.base.FromVisit {
 		t.Fatal("baseline is not the approved visit")
 	}
-	yesNo := func(field *string, yes bool) {
-		*field = model.No
+	yesNo := func(Field *string, yes bool) {
+		*Field = model.No
 		if yes {
-			*field = model.Yes
+			*Field = model.Yes
 		}
 	}
 	yesNo(&s.s.Found, true)
@@ -41,7 +41,7 @@ func TestSpotCheckHighlightsDiscrepancies(t *testing.T) {
 	yesNo(&s.s.AssetsFit, true)
 	yesNo(&s.s.BenefitPaidFull, true)
 	yesNo(&s.s.FeesCharged, false)
-	s.kit.changed()
+	s.kit.Changed()
 	if !onScreen(x, tr(model.MsgDiscMakeup)) {
 		t.Errorf("make-up discrepancy not shown: %q", texts(x))
 	}

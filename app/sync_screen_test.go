@@ -17,9 +17,9 @@ import (
 // the time of the last successful sync.
 func TestSyncScreenShowsProgressLastSyncAndWaiting(t *testing.T) {
 	srv := newSyncServer(t)
-	code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, code)
+	enroll(t, x, srv.url, Code)
 	if _, err := x.store.DB().Exec(`UPDATE households SET address = '民主路1号' WHERE id = ?`, idH1); err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestSyncScreenShowsProgressLastSyncAndWaiting(t *testing.T) {
 		t.Fatalf("before the first sync: %q, progress shown %v", texts(x), s.progress.Visible())
 	}
 	if !onScreen(x, tr("sync.auto")) {
-		t.Errorf("the screen does not say it syncs automatically: %q", texts(x))
+		t.Errorf("the Screen does not say it syncs automatically: %q", texts(x))
 	}
 	s.show(syncStatus{State: syncRunning, Progress: 0.4})
 	if !s.progress.Visible() || s.progress.Value != 0.4 || !s.now.Disabled() {

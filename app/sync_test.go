@@ -78,30 +78,30 @@ func (s *syncServer) code(t *testing.T, u store.User) (string, store.User) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _, err := s.store.CreateEnrollCode(context.Background(), u.ID, time.Hour)
+	Code, _, err := s.store.CreateEnrollCode(context.Background(), u.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return code, u
+	return Code, u
 }
 
 // enroll goes through first run with the server's address and code.
-func enroll(t *testing.T, x *App, url, code string) {
+func enroll(t *testing.T, x *App, url, Code string) {
 	t.Helper()
 	test.Type(entryWithPlaceholder(t, x, "firstrun.pin"), "2580")
 	test.Type(entryWithPlaceholder(t, x, "firstrun.pin_again"), "2580")
 	server := find(t, x, func(e *widget.Entry) bool { return e.PlaceHolder == "https://sync.example.org" })
 	test.Type(server, url)
-	test.Type(entryWithPlaceholder(t, x, "firstrun.code_hint"), code)
+	test.Type(entryWithPlaceholder(t, x, "firstrun.code_hint"), Code)
 	test.Tap(button(t, x, "firstrun.enroll"))
 	x.tasks.Wait()
 }
 
 func TestEnrollAndSync(t *testing.T) {
 	srv := newSyncServer(t)
-	code, u := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	Code, u := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, code)
+	enroll(t, x, srv.url, Code)
 	me := x.Identity()
 	if me.Mode != records.ModeServer || me.UserID != u.ID || me.Role != schema.RoleWorker || me.Token == "" ||
 		!slices.Equal(me.Communities, []string{idC1}) {
@@ -139,9 +139,9 @@ func TestEnrollWithABadCodeSaysWhyAndKeepsInput(t *testing.T) {
 
 func TestRevokedDeviceIsTold(t *testing.T) {
 	srv := newSyncServer(t)
-	code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, code)
+	enroll(t, x, srv.url, Code)
 	if err := srv.store.RevokeDevice(context.Background(), x.Identity().DeviceID); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestRevokedDeviceIsTold(t *testing.T) {
 		t.Fatalf("after revocation: %+v", st)
 	}
 	if !onScreen(x, tr("sync.error.revoked")) {
-		t.Fatalf("the sync screen does not say the device was revoked: %q", texts(x))
+		t.Fatalf("the sync Screen does not say the device was revoked: %q", texts(x))
 	}
 }
 
@@ -235,16 +235,16 @@ func TestTwoDevicesExchangeAVisit(t *testing.T) {
 	}
 	// The photo is not on device B until the visit is shown: then it is
 	// downloaded from the server and never uploaded back.
-	if b.hasBlob(hash) {
+	if b.env.hasBlob(hash) {
 		t.Fatal("device B holds the photo before anything showed it")
 	}
 	mv, _ := formByTable("means_visits")
-	b.openForm(mv, formRef{RecordID: visit, SubjectID: idH1}, "")
+	openForm(b.env, mv, formRef{RecordID: visit, SubjectID: idH1}, "")
 	b.tasks.Wait()
-	if !b.hasBlob(hash) {
+	if !b.env.hasBlob(hash) {
 		t.Fatalf("showing the visit did not download its photo: %q", texts(b))
 	}
-	if got, _ := os.ReadFile(b.blobs().Path(hash)); string(got) != string(photo) {
+	if got, _ := os.ReadFile(b.env.Blobs().Path(hash)); string(got) != string(photo) {
 		t.Fatalf("downloaded photo %q", got)
 	}
 	if up, _ := b.store.UploadedBlobs(ctx); !up[hash] {
@@ -260,7 +260,7 @@ func TestTwoDevicesExchangeAVisit(t *testing.T) {
 func TestAttachmentNotAvailableOffline(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleSupervisor)
-	img := x.blobImage(strings.Repeat("ab", 32), fyne.NewSize(160, 120))
+	img := x.env.BlobImage(strings.Repeat("ab", 32), fyne.NewSize(160, 120))
 	x.win.SetContent(img)
 	if !onScreen(x, tr("attachment.unavailable")) {
 		t.Fatalf("a missing attachment on a demo device shows %q", texts(x))
@@ -269,16 +269,16 @@ func TestAttachmentNotAvailableOffline(t *testing.T) {
 
 func TestSettingsMoveServer(t *testing.T) {
 	srv := newSyncServer(t)
-	code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, code)
+	enroll(t, x, srv.url, Code)
 	test.Tap(button(t, x, "nav.settings"))
 	s := x.shell.visible().(*settingsScreen)
 	s.address.SetText("http://127.0.0.1:1") // nothing listens there
 	test.Tap(s.moveBtn)
 	x.tasks.Wait()
 	if x.Identity().ServerURL != srv.url || !onScreen(x, tr("sync.error.unreachable")) {
-		t.Fatalf("an unreachable address was taken: %q, screen %q", x.Identity().ServerURL, texts(x))
+		t.Fatalf("an unreachable address was taken: %q, Screen %q", x.Identity().ServerURL, texts(x))
 	}
 	moved := strings.Replace(srv.url, "127.0.0.1", "localhost", 1)
 	s.address.SetText(moved)

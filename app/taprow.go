@@ -11,51 +11,51 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// tapRow is a block of a detail screen that opens something when tapped,
+// TapRow is a block of a detail screen that opens something when tapped,
 // e.g. one visit of a household's history: a chevron at its end says so,
 // and it is highlighted under a mouse pointer.
-type tapRow struct {
+type TapRow struct {
 	widget.BaseWidget
 	content fyne.CanvasObject
 	onTap   func()
 	bg      *canvas.Rectangle
 }
 
-// newTapRow returns a row showing content that calls onTap when tapped.
-func newTapRow(content fyne.CanvasObject, onTap func()) *tapRow {
-	r := &tapRow{content: content, onTap: onTap, bg: canvas.NewRectangle(color.Transparent)}
+// NewTapRow returns a row showing content that calls onTap when tapped.
+func NewTapRow(content fyne.CanvasObject, onTap func()) *TapRow {
+	r := &TapRow{content: content, onTap: onTap, bg: canvas.NewRectangle(color.Transparent)}
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 // CreateRenderer lays the row out: the content, a chevron on the right.
-func (r *tapRow) CreateRenderer() fyne.WidgetRenderer {
+func (r *TapRow) CreateRenderer() fyne.WidgetRenderer {
 	r.bg.CornerRadius = theme.InputRadiusSize()
 	next := container.NewCenter(widget.NewIcon(theme.NavigateNextIcon()))
 	return widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewBorder(nil, nil, nil, next, r.content)))
 }
 
 // Tapped opens what the row stands for.
-func (r *tapRow) Tapped(*fyne.PointEvent) {
+func (r *TapRow) Tapped(*fyne.PointEvent) {
 	if r.onTap != nil {
 		r.onTap()
 	}
 }
 
 // MouseIn highlights the row.
-func (r *tapRow) MouseIn(*desktop.MouseEvent) {
+func (r *TapRow) MouseIn(*desktop.MouseEvent) {
 	r.bg.FillColor = theme.Color(theme.ColorNameHover)
 	r.bg.Refresh()
 }
 
 // MouseMoved does nothing; the row stays highlighted.
-func (r *tapRow) MouseMoved(*desktop.MouseEvent) {}
+func (r *TapRow) MouseMoved(*desktop.MouseEvent) {}
 
 // MouseOut removes the highlight.
-func (r *tapRow) MouseOut() {
+func (r *TapRow) MouseOut() {
 	r.bg.FillColor = color.Transparent
 	r.bg.Refresh()
 }
 
 // Cursor is the pointing hand of a link.
-func (r *tapRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
+func (r *TapRow) Cursor() desktop.Cursor { return desktop.PointerCursor }

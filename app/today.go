@@ -17,53 +17,53 @@ import (
 // todayScreen lists what needs doing: returned records, overdue and due
 // re-checks, spot checks, risk alerts, volunteer visits due, drafts.
 type todayScreen struct {
-	x       *App
+	x       *Env
 	items   []records.TodayItem
 	summary *widget.Label
 	empty   *widget.Label
-	list    *activityList
+	list    *ActivityList
 	root    fyne.CanvasObject
 	// desk is the supervisor's summary of the desk (today_desk.go), nil
 	// for other roles.
-	desk *deskToday
+	desk DeskSummary
 }
 
-func newTodayScreen(x *App) *todayScreen {
+func NewToday(x *Env) *todayScreen {
 	s := &todayScreen{x: x}
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
 	s.empty = widget.NewLabelWithStyle(lang.L("today.empty"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	s.empty.Hide()
-	s.list = newActivityList(x,
+	s.list = NewActivityList(x,
 		func() int { return len(s.items) },
 		newTodayRow,
 		func(id widget.ListItemID, o fyne.CanvasObject) { s.fillRow(s.items[id], o) },
 	)
 	s.list.OnSelected = func(id widget.ListItemID) {
 		s.list.Unselect(id)
-		x.touch()
-		x.openTodayItem(s.items[id])
+		x.Touch()
+		openTodayItem(x, s.items[id])
 	}
 	top := container.NewVBox(s.summary)
-	if x.me.Role == schema.RoleSupervisor {
-		s.desk = newDeskToday(x, func() {
+	if x.Me.Role == schema.RoleSupervisor {
+		s.desk = x.DeskSummary(func() {
 			if _, _, first := overdueSummary(s.items); first >= 0 {
 				s.list.ScrollTo(first)
 			}
 		})
-		top.Add(s.desk.root)
+		top.Add(s.desk.Object())
 	}
 	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil,
 		container.NewStack(s.list, container.NewCenter(s.empty)))
 	return s
 }
 
-func (s *todayScreen) content() fyne.CanvasObject { return s.root }
+func (s *todayScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *todayScreen) reload() {
-	items, err := s.x.store.Today(s.x.ctx(), s.x.me)
+func (s *todayScreen) Reload() {
+	items, err := s.x.Store.Today(s.x.Ctx(), s.x.Me)
 	if err != nil {
-		s.x.showError("error.read", err)
+		s.x.ShowError("error.read", err)
 		return
 	}
 	s.items = items
@@ -78,13 +78,13 @@ func (s *todayScreen) reload() {
 			parts = append(parts, fmt.Sprintf("%s %d", lang.L("today.kind."+k), n))
 		}
 	}
-	s.summary.SetText(lang.L("today.summary", map[string]any{"Date": s.x.store.Date(),
+	s.summary.SetText(lang.L("today.summary", map[string]any{"Date": s.x.Store.Date(),
 		"Counts": strings.Join(parts, lang.L("list.separator"))}))
 	busy := false
 	if s.desk != nil {
 		n, oldest, _ := overdueSummary(items)
-		s.desk.reload(n, oldest)
-		busy = s.desk.root.Visible()
+		s.desk.Reload(n, oldest)
+		busy = s.desk.Object().Visible()
 	}
 	if len(items) == 0 && !busy {
 		s.empty.Show()
@@ -105,7 +105,7 @@ type todayRow struct {
 }
 
 func newTodayRow() fyne.CanvasObject {
-	r := &todayRow{icon: widget.NewIcon(nil), title: heading(""), subtitle: widget.NewLabel(""),
+	r := &todayRow{icon: widget.NewIcon(nil), title: Heading(""), subtitle: widget.NewLabel(""),
 		kind: widget.NewLabel(""), date: widget.NewLabel("")}
 	r.subtitle.Truncation = fyne.TextTruncateEllipsis
 	r.title.Truncation = fyne.TextTruncateEllipsis
@@ -156,7 +156,7 @@ func (s *todayScreen) fillRow(it records.TodayItem, o fyne.CanvasObject) {
 			sub += " " + lang.L("today.field_comments", map[string]any{"Count": len(it.FieldComments)})
 		}
 	case records.TodayRiskAlert:
-		sub = codes("risk_flag", it.Flags) + " · " + it.Subtitle
+		sub = Codes("risk_flag", it.Flags) + " · " + it.Subtitle
 	case records.TodayDraft:
 		if f, ok := formByKind(it.Form); ok {
 			sub = f.label()
@@ -168,22 +168,22 @@ func (s *todayScreen) fillRow(it records.TodayItem, o fyne.CanvasObject) {
 	r.kind.SetText(lang.L("today.kind." + it.Kind))
 	r.kind.Importance = todayImportance[it.Kind]
 	r.kind.Refresh()
-	r.date.SetText(dateOf(it.Date)) // returned items carry the instant of the decision
+	r.date.SetText(DateOf(it.Date)) // returned items carry the instant of the decision
 }
 
 // openTodayItem opens what a Today item is about: the form for drafts and
 // returned records (when the app has that form), else the household or
 // elder.
-func (x *App) openTodayItem(it records.TodayItem) {
+func openTodayItem(x *Env, it records.TodayItem) {
 	switch it.Kind {
 	case records.TodayDraft:
 		if f, ok := formByKind(it.Form); ok {
-			d, err := x.store.Draft(x.ctx(), it.Form, it.RecordID)
+			d, err := x.Store.Draft(x.Ctx(), it.Form, it.RecordID)
 			if err != nil {
-				x.showError("error.read", err)
+				x.ShowError("error.read", err)
 				return
 			}
-			x.openForm(f, formRef{RecordID: d.RecordID, SubjectID: d.SubjectID, Draft: &d}, d.Title)
+			openForm(x, f, formRef{RecordID: d.RecordID, SubjectID: d.SubjectID, Draft: &d}, d.Title)
 			return
 		}
 	case records.TodayReturned, records.TodaySpotCheck:
@@ -196,35 +196,54 @@ func (x *App) openTodayItem(it records.TodayItem) {
 			if it.Kind == records.TodayReturned {
 				ref.Returned = &it
 			}
-			x.openForm(f, ref, it.Title)
+			openForm(x, f, ref, it.Title)
 			return
 		}
 	}
 	switch {
 	case it.HouseholdID != "":
-		x.openHousehold(it.HouseholdID, it.Title)
+		OpenHousehold(x, it.HouseholdID, it.Title)
 	case it.ElderID != "":
-		x.openElder(it.ElderID, it.Title)
+		OpenElder(x, it.ElderID, it.Title)
 	}
 }
 
 // OpenToday opens the first item of kind (records.TodayReturned,
 // records.TodaySpotCheck, …) of the Today list as tapping it does, and
 // reports whether there was one. It is for the screenshot tool and tests.
-func (x *App) OpenToday(kind string) bool {
-	if x.shell == nil || !x.Show("today") {
+func OpenToday(x *Env, kind string) bool {
+	if !x.Show("today") {
 		return false
 	}
-	items, err := x.store.Today(x.ctx(), x.me)
+	items, err := x.Store.Today(x.Ctx(), x.Me)
 	if err != nil {
-		x.showError("error.read", err)
+		x.ShowError("error.read", err)
 		return false
 	}
 	for _, it := range items {
 		if it.Kind == kind {
-			x.openTodayItem(it)
+			openTodayItem(x, it)
 			return true
 		}
 	}
 	return false
+}
+
+// overdueSummary returns how many items are overdue re-checks, the date
+// of the earliest and the index of the first in items.
+func overdueSummary(items []records.TodayItem) (count int, oldest string, first int) {
+	first = -1
+	for i, it := range items {
+		if it.Kind != records.TodayOverdue {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		if oldest == "" || it.Date < oldest {
+			oldest = it.Date
+		}
+		count++
+	}
+	return count, oldest, first
 }

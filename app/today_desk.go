@@ -11,7 +11,6 @@ import (
 	"doorstep/app/desk/conflict"
 	"doorstep/app/desk/meeting"
 	"doorstep/app/desk/review"
-	"doorstep/app/records"
 )
 
 // deskToday is the supervisor's part of the Today screen: what waits at
@@ -19,7 +18,7 @@ import (
 // conflicts, cases whose public notice has ended, overdue re-checks —
 // each a row that opens the screen where it is done.
 type deskToday struct {
-	x    *App
+	x    *Env
 	root *fyne.Container
 	// onOverdue shows the overdue re-checks, which the Today list holds.
 	onOverdue func()
@@ -29,15 +28,15 @@ type deskToday struct {
 
 // deskTodayRow is one line of the supervisor's summary.
 type deskTodayRow struct {
-	row   *tapRow
+	row   *TapRow
 	title *widget.Label
 	note  *widget.Label
 }
 
 func newDeskTodayRow(icon fyne.Resource, titleKey string, onTap func()) *deskTodayRow {
-	r := &deskTodayRow{title: heading(lang.L(titleKey)), note: widget.NewLabel("")}
+	r := &deskTodayRow{title: Heading(lang.L(titleKey)), note: widget.NewLabel("")}
 	r.note.Truncation = fyne.TextTruncateEllipsis
-	r.row = newTapRow(container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil,
+	r.row = NewTapRow(container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil,
 		container.NewVBox(r.title, r.note)), onTap)
 	return r
 }
@@ -52,27 +51,30 @@ func (r *deskTodayRow) set(count int, note string) {
 	r.row.Show()
 }
 
-func newDeskToday(x *App, onOverdue func()) *deskToday {
+func NewDeskSummary(x *Env, onOverdue func()) *deskToday {
 	d := &deskToday{x: x, onOverdue: onOverdue}
-	d.review = newDeskTodayRow(theme.DocumentIcon(), "today.desk.review", func() { x.touch(); x.openReviewQueue() })
-	d.conflicts = newDeskTodayRow(theme.WarningIcon(), "today.desk.conflicts", func() { x.touch(); x.Show("conflicts") })
-	d.notices = newDeskTodayRow(theme.ConfirmIcon(), "today.desk.notices", func() { x.touch(); x.openEndedNotices() })
+	d.review = newDeskTodayRow(theme.DocumentIcon(), "today.desk.review", func() { x.Touch(); openReviewQueue(x) })
+	d.conflicts = newDeskTodayRow(theme.WarningIcon(), "today.desk.conflicts", func() { x.Touch(); x.Show("conflicts") })
+	d.notices = newDeskTodayRow(theme.ConfirmIcon(), "today.desk.notices", func() { x.Touch(); openEndedNotices(x) })
 	d.overdue = newDeskTodayRow(theme.Icon(theme.IconNameWarning), "today.desk.overdue", func() {
-		x.touch()
+		x.Touch()
 		d.onOverdue()
 	})
 	d.root = container.NewGridWithColumns(2, d.review.row, d.conflicts.row, d.notices.row, d.overdue.row)
 	return d
 }
 
-// reload counts what waits; overdue is the number of overdue re-checks in
+// Object returns the summary's widget, hidden when nothing waits.
+func (d *deskToday) Object() fyne.CanvasObject { return d.root }
+
+// Reload counts what waits; overdue is the number of overdue re-checks in
 // the Today list and oldest the date of the earliest.
-func (d *deskToday) reload(overdue int, oldest string) {
-	o := d.x.office()
-	ctx := d.x.deskCtx()
+func (d *deskToday) Reload(overdue int, oldest string) {
+	o := office(d.x)
+	ctx := d.x.Ctx()
 	q, err := review.List(ctx, o, review.Filter{States: []review.State{review.Pending}})
 	if err != nil {
-		d.x.showError("desk.err.load", err)
+		d.x.ShowError("desk.err.load", err)
 		return
 	}
 	note := ""
@@ -84,14 +86,14 @@ func (d *deskToday) reload(overdue int, oldest string) {
 
 	cs, err := conflict.List(ctx, o, desk.Area{}, false)
 	if err != nil {
-		d.x.showError("desk.err.load", err)
+		d.x.ShowError("desk.err.load", err)
 		return
 	}
 	d.conflicts.set(len(cs), lang.L("today.desk.conflicts_note", map[string]any{"Count": len(cs)}))
 
 	ns, err := meeting.Notices(ctx, o, desk.Area{}, true)
 	if err != nil {
-		d.x.showError("desk.err.load", err)
+		d.x.ShowError("desk.err.load", err)
 		return
 	}
 	note = ""
@@ -116,11 +118,11 @@ func (d *deskToday) reload(overdue int, oldest string) {
 
 // openReviewQueue shows the review queue of records awaiting review,
 // oldest first.
-func (x *App) openReviewQueue() {
+func openReviewQueue(x *Env) {
 	if !x.Show("review") {
 		return
 	}
-	if s, ok := x.shell.visible().(*reviewScreen); ok {
+	if s, ok := x.Visible().(*reviewScreen); ok {
 		s.state.SetSelectedIndex(1 + indexOfState(review.Pending))
 	}
 }
@@ -137,31 +139,12 @@ func indexOfState(st review.State) int {
 
 // openEndedNotices shows the meeting screen's notices, only those whose
 // notice period has ended.
-func (x *App) openEndedNotices() {
+func openEndedNotices(x *Env) {
 	if !x.Show("meeting") {
 		return
 	}
-	if s, ok := x.shell.visible().(*meetingScreen); ok {
+	if s, ok := x.Visible().(*meetingScreen); ok {
 		s.tabs.SelectIndex(1)
 		s.endedOnly.SetChecked(true)
 	}
-}
-
-// overdueSummary returns how many items are overdue re-checks, the date
-// of the earliest and the index of the first in items.
-func overdueSummary(items []records.TodayItem) (count int, oldest string, first int) {
-	first = -1
-	for i, it := range items {
-		if it.Kind != records.TodayOverdue {
-			continue
-		}
-		if first < 0 {
-			first = i
-		}
-		if oldest == "" || it.Date < oldest {
-			oldest = it.Date
-		}
-		count++
-	}
-	return count, oldest, first
 }

@@ -22,10 +22,10 @@ func TestSupervisorTodayShowsTheDesk(t *testing.T) {
 	ctx, db := x.ctx(), x.store.DB()
 	// v3 approved at a meeting whose 7-day notice ended on 2025-06-16;
 	// v2 stays pending; h1's re-check was due on 2025-06-01.
-	if _, err := review.Approve(ctx, x.office(), review.MeansVisit, "v3", ""); err != nil {
+	if _, err := review.Approve(ctx, office(x.env), review.MeansVisit, "v3", ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := meeting.Hold(ctx, x.office(), meeting.Meeting{StreetID: "s1",
+	_, err := meeting.Hold(ctx, office(x.env), meeting.Meeting{StreetID: "s1",
 		HeldOn:    time.Date(2025, 6, 10, 0, 0, 0, 0, time.UTC),
 		Attendees: []string{"sup", "w1", "w2"}, NoticeDays: 7,
 		Decisions: []meeting.Decision{{VisitID: "v3", Outcome: meeting.DecideApprove, For: 3}}})
@@ -45,7 +45,7 @@ func TestSupervisorTodayShowsTheDesk(t *testing.T) {
 
 	x.Show("today")
 	today := x.shell.visible().(*todayScreen)
-	d := today.desk
+	d, _ := today.desk.(*deskToday)
 	if d == nil {
 		t.Fatal("a supervisor's Today has no desk summary")
 	}
@@ -86,16 +86,16 @@ func TestSupervisorTodayShowsTheDesk(t *testing.T) {
 	}
 
 	// With nothing waiting the summary is gone.
-	if _, err := review.Approve(ctx, x.office(), review.MeansVisit, "v2", ""); err != nil {
+	if _, err := review.Approve(ctx, office(x.env), review.MeansVisit, "v2", ""); err != nil {
 		t.Fatal(err)
 	}
 	db.Exec(`UPDATE conflicts SET resolved = 1`)
 	db.Exec(`UPDATE households SET recheck_due = '2026-06-01'`)
-	if err := meeting.Apply(ctx, x.office(), ms.notices[0].ID, ""); err != nil {
+	if err := meeting.Apply(ctx, office(x.env), ms.notices[0].ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	x.Show("today")
-	if d.root.Visible() || onScreen(x, tr("today.desk.review")) {
+	if d.Object().Visible() || onScreen(x, tr("today.desk.review")) {
 		t.Fatalf("the summary still shows: %q", texts(x))
 	}
 }

@@ -24,8 +24,8 @@ import (
 // price subsidy, recomputed as the user types. Members, income and assets
 // sections are in visit_members.go.
 type visitScreen struct {
-	x        *App
-	kit      *formKit
+	x        *Env
+	kit      *FormKit
 	env      model.Env
 	v        *model.Visit
 	returned *records.TodayItem
@@ -49,41 +49,41 @@ type visitScreen struct {
 // returned one is corrected as a new visit superseding it, a submitted one
 // is shown read-only), or a new visit of household ref.SubjectID ("" = a
 // new applicant household).
-func openVisitForm(x *App, ref formRef) screen {
-	env := x.formsEnv()
+func openVisitForm(x *Env, ref formRef) Screen {
+	env := x.FormsEnv()
 	v, err := loadVisit(x, env, ref)
 	if err != nil {
 		return formError(err)
 	}
 	s := &visitScreen{x: x, env: env, v: v, returned: ref.Returned, memberRows: map[string]*memberRow{},
 		incomeRows: map[string]*incomeRow{}}
-	s.kit = newFormKit(x, model.FormMeansVisit, v.ID, v.Household.ID)
-	s.kit.returned(ref.Returned)
-	s.kit.draftJSON("visit", s.v, s.v.Title)
-	s.kit.validate = func() model.Issues { return s.v.Validate(env.Today(), env.Config, true) }
-	s.kit.onChange = s.recompute
-	s.kit.readOnly = v.ReadOnly()
+	s.kit = NewFormKit(x, model.FormMeansVisit, v.ID, v.Household.ID)
+	s.kit.Returned(ref.Returned)
+	s.kit.DraftJSON("visit", s.v, s.v.Title)
+	s.kit.Validate = func() model.Issues { return s.v.Validate(env.Today(), env.Config, true) }
+	s.kit.OnChange = s.recompute
+	s.kit.ReadOnly = v.ReadOnly()
 	return s
 }
 
 // loadVisit is loadForm for a visit, where a returned stored visit opens
 // as its correction (a new visit superseding it, or that one's draft).
-func loadVisit(x *App, env model.Env, ref formRef) (*model.Visit, error) {
+func loadVisit(x *Env, env model.Env, ref formRef) (*model.Visit, error) {
 	stored := func() (*model.Visit, error) {
 		if ref.Returned == nil {
-			return model.LoadVisit(x.ctx(), env, ref.RecordID)
+			return model.LoadVisit(x.Ctx(), env, ref.RecordID)
 		}
-		if d, ok := x.draftOf(model.FormMeansVisit, "", "", jsonField("supersedes_id", ref.RecordID)); ok {
+		if d, ok := draftOf(x, model.FormMeansVisit, "", "", jsonField("supersedes_id", ref.RecordID)); ok {
 			return decodeDraft[model.Visit](d)
 		}
-		return model.Correction(x.ctx(), env, ref.RecordID, newRecordID())
+		return model.Correction(x.Ctx(), env, ref.RecordID, newRecordID())
 	}
 	return loadForm(x, model.FormMeansVisit, "means_visits", ref, stored, func() (*model.Visit, error) {
-		return model.NewVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, x.firstCommunity())
+		return model.NewVisit(x.Ctx(), env, ref.RecordID, ref.SubjectID, firstCommunity(x))
 	})
 }
 
-func (s *visitScreen) content() fyne.CanvasObject {
+func (s *visitScreen) Content() fyne.CanvasObject {
 	if s.root != nil {
 		return s.root
 	}
@@ -94,22 +94,22 @@ func (s *visitScreen) content() fyne.CanvasObject {
 	s.assetBox = container.NewVBox()
 	s.staffBox = container.NewVBox()
 	s.sigBox = container.NewVBox()
-	s.photoBox = k.grid(170)
+	s.photoBox = k.Grid(170)
 	var sections []fyne.CanvasObject
 	if b := returnedBanner(s.x, s.returned); b != nil {
 		sections = append(sections, b)
 	}
 	sections = append(sections,
 		s.householdSection(),
-		formSection("visit.members", s.memberBox, k.errLabel(model.FieldMembers),
+		FormSection("visit.members", s.memberBox, k.ErrLabel(model.FieldMembers),
 			widget.NewButtonWithIcon(lang.L("visit.add_member"), theme.ContentAddIcon(), s.addMember)),
-		formSection("visit.incomes", s.incomeBox,
+		FormSection("visit.incomes", s.incomeBox,
 			widget.NewButtonWithIcon(lang.L("visit.add_income"), theme.ContentAddIcon(), s.addIncome)),
-		formSection("visit.assets", s.assetBox, s.assetButtons()),
+		FormSection("visit.assets", s.assetBox, s.assetButtons()),
 		s.observationSection(),
-		formSection("visit.staff", s.staffBox, k.errLabel(model.FieldStaff)),
-		formSection("visit.signatures", s.sigBox),
-		formSection("visit.photos", s.photoBox,
+		FormSection("visit.staff", s.staffBox, k.ErrLabel(model.FieldStaff)),
+		FormSection("visit.signatures", s.sigBox),
+		FormSection("visit.photos", s.photoBox,
 			widget.NewButtonWithIcon(lang.L("visit.add_photo"), theme.FileImageIcon(), s.addPhoto)),
 	)
 	s.buildMembers()
@@ -123,25 +123,25 @@ func (s *visitScreen) content() fyne.CanvasObject {
 	s.saveDraft = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
 	s.submit.Importance = widget.HighImportance
-	bar := k.actionBar(s.saveDraft, s.submit)
+	bar := k.ActionBar(s.saveDraft, s.submit)
 	if s.v.ReadOnly() {
-		freeze(form)
+		Freeze(form)
 		s.saveDraft.Hide()
 		s.submit.Hide()
-		k.status.SetText(lang.L("forms.read_only"))
+		k.Status.SetText(lang.L("forms.read_only"))
 	}
 	side := container.NewVScroll(container.NewPadded(s.live.box))
-	s.root = k.page(form, side, s.live.compact, bar, 330)
-	k.done()
+	s.root = k.Page(form, side, s.live.compact, bar, 330)
+	k.Done()
 	s.recompute()
 	return s.root
 }
 
 // reload keeps what is typed: the form is the user's until saved.
-func (s *visitScreen) reload() { s.content() }
+func (s *visitScreen) Reload() { s.Content() }
 
 // leave flushes the draft (navigating away, locking, closing).
-func (s *visitScreen) leave() { s.kit.leave() }
+func (s *visitScreen) Leave() { s.kit.Leave() }
 
 // householdSection is the household's own fields; the community can be
 // chosen only for a new household.
@@ -153,28 +153,28 @@ func (s *visitScreen) householdSection() fyne.CanvasObject {
 	} else {
 		comm = s.communitySelect()
 	}
-	return formSection("visit.household",
-		k.grid(230,
-			k.field("visit.community", model.FieldCommunity, comm),
-			k.field("visit.address", model.FieldAddress, k.entry(func() *string { return &h.Address }, "visit.address_placeholder")),
-			k.field("visit.hardship", "", k.codeSelect("hardship", func() *string { return &h.HardshipCause })),
-			k.field("visit.class", "", k.radioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
+	return FormSection("visit.household",
+		k.Grid(230,
+			k.Field("visit.community", model.FieldCommunity, comm),
+			k.Field("visit.address", model.FieldAddress, k.Entry(func() *string { return &h.Address }, "visit.address_placeholder")),
+			k.Field("visit.hardship", "", k.CodeSelect("hardship", func() *string { return &h.HardshipCause })),
+			k.Field("visit.class", "", k.RadioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
 		),
 		container.NewHBox(
-			k.check("visit.urban", func() *bool { return &h.Urban }),
-			k.check("visit.hukou_local", func() *bool { return &h.HukouLocal }),
-			k.check("visit.staff_relative", func() *bool { return &h.StaffRelative }),
+			k.Check("visit.urban", func() *bool { return &h.Urban }),
+			k.Check("visit.hukou_local", func() *bool { return &h.HukouLocal }),
+			k.Check("visit.staff_relative", func() *bool { return &h.StaffRelative }),
 		),
 	)
 }
 
 // communitySelect chooses a new household's community among the user's.
 func (s *visitScreen) communitySelect() fyne.CanvasObject {
-	cs, err := s.x.store.Communities(s.x.ctx())
+	cs, err := s.x.Store.Communities(s.x.Ctx())
 	if err != nil {
 		fyne.LogError("read communities", err)
 	}
-	cs = slices.DeleteFunc(cs, func(c records.Community) bool { return !s.x.me.InCommunity(c.ID) })
+	cs = slices.DeleteFunc(cs, func(c records.Community) bool { return !s.x.Me.InCommunity(c.ID) })
 	names := make([]string, len(cs))
 	for i, c := range cs {
 		names[i] = c.Name
@@ -188,14 +188,14 @@ func (s *visitScreen) communitySelect() fyne.CanvasObject {
 		if i := slices.Index(names, name); i >= 0 {
 			s.v.Household.CommunityID = cs[i].ID
 			s.buildStaff()
-			s.kit.changed()
+			s.kit.Changed()
 		}
 	}
 	return sel
 }
 
 func (s *visitScreen) communityName(id string) string {
-	cs, _ := s.x.store.Communities(s.x.ctx())
+	cs, _ := s.x.Store.Communities(s.x.Ctx())
 	for _, c := range cs {
 		if c.ID == id {
 			return c.Name
@@ -208,23 +208,23 @@ func (s *visitScreen) communityName(id string) string {
 // seen and heard.
 func (s *visitScreen) observationSection() fyne.CanvasObject {
 	k, v := s.kit, s.v
-	started := widget.NewLabel(instant(v.StartedAt))
-	return formSection("visit.record",
-		k.grid(230,
-			k.field("visit.purpose", model.FieldPurpose, k.codeSelect("purpose", func() *string { return &v.Purpose })),
-			k.field("visit.method", model.FieldMethod, k.codeRadio("method", func() *string { return &v.Method })),
-			k.field("visit.started", "", started),
-			k.field("visit.location", "", k.entry(func() *string { return &v.Location }, "visit.location_placeholder")),
+	started := widget.NewLabel(Instant(v.StartedAt))
+	return FormSection("visit.record",
+		k.Grid(230,
+			k.Field("visit.purpose", model.FieldPurpose, k.CodeSelect("purpose", func() *string { return &v.Purpose })),
+			k.Field("visit.method", model.FieldMethod, k.CodeRadio("method", func() *string { return &v.Method })),
+			k.Field("visit.started", "", started),
+			k.Field("visit.location", "", k.Entry(func() *string { return &v.Location }, "visit.location_placeholder")),
 		),
-		k.field("visit.living_conditions", model.FieldLivingConditions, k.multi(func() *string { return &v.LivingConditions }, 3)),
-		k.field("visit.observations", model.FieldObservations, k.multi(func() *string { return &v.Observations }, 3)),
-		k.field("visit.neighbour_notes", model.FieldNeighbourNotes, k.multi(func() *string { return &v.NeighbourNotes }, 3)),
+		k.Field("visit.living_conditions", model.FieldLivingConditions, k.Multi(func() *string { return &v.LivingConditions }, 3)),
+		k.Field("visit.observations", model.FieldObservations, k.Multi(func() *string { return &v.Observations }, 3)),
+		k.Field("visit.neighbour_notes", model.FieldNeighbourNotes, k.Multi(func() *string { return &v.NeighbourNotes }, 3)),
 	)
 }
 
 // buildStaff lists the community's staff to tick those present.
 func (s *visitScreen) buildStaff() {
-	staff, err := model.StaffOf(s.x.ctx(), s.env.DB, s.v.Household.CommunityID, s.x.me.UserID)
+	staff, err := model.StaffOf(s.x.Ctx(), s.env.DB, s.v.Household.CommunityID, s.x.Me.UserID)
 	if err != nil {
 		fyne.LogError("read staff", err)
 	}
@@ -237,12 +237,12 @@ func (s *visitScreen) buildStaff() {
 			selected = append(selected, st.Name)
 		}
 	}
-	g := s.kit.checks(names, selected, func(sel []string) {
+	g := s.kit.Checks(names, selected, func(sel []string) {
 		for i, st := range s.staff {
 			s.v.SetStaff(st.ID, slices.Contains(sel, names[i]))
 		}
 		s.buildSignatures()
-		s.kit.changed()
+		s.kit.Changed()
 	})
 	s.staffBox.Objects = []fyne.CanvasObject{g, hint(lang.L("visit.staff_hint", map[string]any{"Min": s.env.Config.Process.MinVisitStaff}))}
 	s.staffBox.Refresh()
@@ -252,33 +252,33 @@ func (s *visitScreen) buildStaff() {
 // present.
 func (s *visitScreen) buildSignatures() {
 	k := s.kit
-	objs := []fyne.CanvasObject{k.signatureField(lang.L("visit.sign_applicant"), model.FieldApplicantSig,
+	objs := []fyne.CanvasObject{k.SignatureField(lang.L("visit.sign_applicant"), model.FieldApplicantSig,
 		s.v.ApplicantSig, func(h string) { s.v.ApplicantSig = h })}
 	for _, id := range s.v.StaffIDs {
 		name := id
 		if i := slices.IndexFunc(s.staff, func(st model.Staff) bool { return st.ID == id }); i >= 0 {
 			name = s.staff[i].Name
 		}
-		objs = append(objs, k.signatureField(lang.L("visit.sign_staff", map[string]any{"Name": name}),
+		objs = append(objs, k.SignatureField(lang.L("visit.sign_staff", map[string]any{"Name": name}),
 			model.StaffSigField(id), s.v.StaffSigs[id], func(h string) { s.v.SetStaffSignature(id, h) }))
 	}
-	s.sigBox.Objects = []fyne.CanvasObject{k.grid(320, objs...)}
+	s.sigBox.Objects = []fyne.CanvasObject{k.Grid(320, objs...)}
 	if s.v.ReadOnly() {
-		freeze(s.sigBox)
+		Freeze(s.sigBox)
 	}
 	s.sigBox.Refresh()
-	k.refreshIssues()
+	k.RefreshIssues()
 }
 
 // buildPhotos shows the attached photos with a remove button each.
 func (s *visitScreen) buildPhotos() {
 	s.photoBox.Objects = nil
 	for _, h := range s.v.Photos {
-		img := s.x.blobImage(h, fyne.NewSize(160, 120))
+		img := s.x.BlobImage(h, fyne.NewSize(160, 120))
 		rm := widget.NewButtonWithIcon(lang.L("action.delete"), theme.DeleteIcon(), func() {
 			s.v.Photos = slices.DeleteFunc(s.v.Photos, func(x string) bool { return x == h })
 			s.buildPhotos()
-			s.kit.changed()
+			s.kit.Changed()
 		})
 		rm.Importance = widget.LowImportance
 		if s.v.ReadOnly() {
@@ -294,7 +294,7 @@ func (s *visitScreen) buildPhotos() {
 func (s *visitScreen) addPhoto() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			s.x.showError("visit.photo_failed", err)
+			s.x.ShowError("visit.photo_failed", err)
 			return
 		}
 		if r == nil {
@@ -306,20 +306,20 @@ func (s *visitScreen) addPhoto() {
 			err = errors.New(lang.L("visit.photo_empty"))
 		}
 		if err != nil {
-			s.x.showError("visit.photo_failed", err)
+			s.x.ShowError("visit.photo_failed", err)
 			return
 		}
-		h, err := s.x.blobs().Put(data)
+		h, err := s.x.Blobs().Put(data)
 		if err != nil {
-			s.x.showError("visit.photo_failed", err)
+			s.x.ShowError("visit.photo_failed", err)
 			return
 		}
 		if !slices.Contains(s.v.Photos, h) {
 			s.v.Photos = append(s.v.Photos, h)
 		}
 		s.buildPhotos()
-		s.kit.changed()
-	}, s.x.win)
+		s.kit.Changed()
+	}, s.x.Win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
 	d.Resize(fyne.NewSize(900, 620))
 	d.Show()
@@ -333,8 +333,8 @@ func (s *visitScreen) recompute() {
 // save saves the visit as a draft record or submits it. Problems are shown
 // under their fields and nothing typed is lost.
 func (s *visitScreen) save(submit bool) {
-	s.kit.save(submit, func() error {
-		_, err := s.v.Save(s.x.ctx(), s.env, submit)
+	s.kit.Save(submit, func() error {
+		_, err := s.v.Save(s.x.Ctx(), s.env, submit)
 		return err
 	}, s.openRowsWithIssues, func() string { return lang.L("visit.submitted_text") })
 }

@@ -14,12 +14,12 @@ import (
 
 // assetButtons offers one "add" button per asset kind.
 func (s *visitScreen) assetButtons() fyne.CanvasObject {
-	box := s.kit.grid(150)
-	for _, kind := range codeLists["asset"] {
-		b := widget.NewButtonWithIcon(code("asset", kind), theme.ContentAddIcon(), func() {
+	box := s.kit.Grid(150)
+	for _, kind := range CodeLists["asset"] {
+		b := widget.NewButtonWithIcon(Code("asset", kind), theme.ContentAddIcon(), func() {
 			s.v.AddAsset(newRecordID(), kind)
 			s.buildAssets()
-			s.kit.changed()
+			s.kit.Changed()
 		})
 		box.Add(b)
 	}
@@ -31,9 +31,9 @@ func (s *visitScreen) assetButtons() fyne.CanvasObject {
 // disability vehicle and its value, a business's staff, an amount.
 func (s *visitScreen) buildAssets() {
 	k := s.kit
-	wasBuilding := k.building
-	k.building = true
-	defer func() { k.building = wasBuilding }()
+	wasBuilding := k.Building
+	k.Building = true
+	defer func() { k.Building = wasBuilding }()
 	s.assetBox.Objects = nil
 	for _, a := range s.v.Assets {
 		s.assetBox.Add(s.assetRow(a.ID, a.Kind))
@@ -42,7 +42,7 @@ func (s *visitScreen) buildAssets() {
 		s.assetBox.Add(lowLabel(lang.L("visit.no_assets")))
 	}
 	s.assetBox.Refresh()
-	k.refreshIssues()
+	k.RefreshIssues()
 }
 
 func (s *visitScreen) assetRow(id, kind string) fyne.CanvasObject {
@@ -55,39 +55,39 @@ func (s *visitScreen) assetRow(id, kind string) fyne.CanvasObject {
 	}
 	f := func(name string) string { return model.AssetField(id, name) }
 	cells := []fyne.CanvasObject{
-		k.field("asset.owner", "", s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
+		k.Field("asset.owner", "", s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
 	}
-	value := k.field("asset.value", f("value"), k.entry(func() *string { return &get().Value }, "asset.value_placeholder"))
+	value := k.Field("asset.value", f("value"), k.Entry(func() *string { return &get().Value }, "asset.value_placeholder"))
 	switch kind {
 	case "dwelling":
 		cells = append(cells,
-			k.field("asset.floor_area", f("floor_area"), k.entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
-			k.field("asset.dwelling_type", "", k.codeSelect("dwelling", func() *string { return &get().DwellingType })),
-			k.field("asset.renovation", "", k.codeSelect("renovation", func() *string { return &get().Renovation })),
+			k.Field("asset.floor_area", f("floor_area"), k.Entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
+			k.Field("asset.dwelling_type", "", k.CodeSelect("dwelling", func() *string { return &get().DwellingType })),
+			k.Field("asset.renovation", "", k.CodeSelect("renovation", func() *string { return &get().Renovation })),
 		)
 	case "vehicle":
 		cells = append(cells,
-			k.field("asset.vehicle_type", "", k.codeSelect("vehicle", func() *string { return &get().VehicleType })),
+			k.Field("asset.vehicle_type", "", k.CodeSelect("vehicle", func() *string { return &get().VehicleType })),
 			value,
-			k.field("asset.disability_vehicle_field", "", k.check("asset.is_disability_vehicle", func() *bool { return &get().DisabilityVehicle })),
+			k.Field("asset.disability_vehicle_field", "", k.Check("asset.is_disability_vehicle", func() *bool { return &get().DisabilityVehicle })),
 		)
 	case "business":
 		cells = append(cells, value,
-			k.field("asset.employs_others", "", k.check("asset.does_employ_others", func() *bool { return &get().EmploysOthers })))
+			k.Field("asset.employs_others", "", k.Check("asset.does_employ_others", func() *bool { return &get().EmploysOthers })))
 	default:
 		cells = append(cells, value)
 	}
-	cells = append(cells, k.field("asset.description", "", k.entry(func() *string { return &get().Description }, "")))
+	cells = append(cells, k.Field("asset.description", "", k.Entry(func() *string { return &get().Description }, "")))
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 		s.v.RemoveAsset(id)
-		k.forget(model.AssetField(id, ""))
+		k.Forget(model.AssetField(id, ""))
 		s.buildAssets()
-		k.changed()
+		k.Changed()
 	})
 	remove.Importance = widget.LowImportance
-	title := heading(code("asset", kind))
+	title := Heading(Code("asset", kind))
 	return widget.NewCard("", "", container.NewVBox(
 		container.NewBorder(nil, nil, nil, remove, title),
-		k.grid(170, cells...),
+		k.Grid(170, cells...),
 	))
 }

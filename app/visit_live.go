@@ -57,10 +57,10 @@ func newVisitLive() *visitLive {
 		for _, r := range rows {
 			objs = append(objs, r...)
 		}
-		return container.New(&formGridLayout{}, objs...)
+		return container.New(&FormGridLayout{}, objs...)
 	}
 	l.box = container.NewVBox(
-		heading(lang.L("live.title")),
+		Heading(lang.L("live.title")),
 		grid(row("live.counted", l.counted), row("live.income", l.income),
 			row("live.per_capita", l.perCapita), row("live.standard", l.standard)),
 		widget.NewSeparator(),
@@ -91,7 +91,7 @@ func settingOf(urban bool) district.Setting {
 // show renders a computation; standard is the standard that applies.
 func (l *visitLive) show(live model.Live, standard int64) {
 	lng := CurrentLanguage()
-	l.standard.SetText(money(standard))
+	l.standard.SetText(Money(standard))
 	l.reasons.Objects = nil
 	if live.Err != nil {
 		for _, v := range []*widget.Label{l.counted, l.income, l.perCapita, l.benefit, l.topUps, l.subsidy, l.total} {
@@ -103,8 +103,8 @@ func (l *visitLive) show(live model.Live, standard int64) {
 		l.reasons.Add(reasonLabel(live.Err.Text(lng), widget.WarningImportance))
 	} else {
 		l.counted.SetText(strconv.Itoa(live.Income.CountedMembers))
-		l.income.SetText(money(live.Income.CountedIncomeFen))
-		l.perCapita.SetText(money(live.Income.PerCapitaFen))
+		l.income.SetText(Money(live.Income.CountedIncomeFen))
+		l.perCapita.SetText(Money(live.Income.PerCapitaFen))
 		if live.Eligibility.Eligible {
 			l.verdict.SetText("✓ " + lang.L("live.eligible"))
 			l.verdict.Importance = widget.SuccessImportance
@@ -121,10 +121,10 @@ func (l *visitLive) show(live model.Live, standard int64) {
 		if !live.Eligibility.Eligible {
 			base, top = 0, 0
 		}
-		l.benefit.SetText(money(base))
-		l.topUps.SetText(money(top))
-		l.subsidy.SetText(money(live.PriceSubsidyFen))
-		l.total.SetText(money(live.BenefitFen + live.PriceSubsidyFen))
+		l.benefit.SetText(Money(base))
+		l.topUps.SetText(Money(top))
+		l.subsidy.SetText(Money(live.PriceSubsidyFen))
+		l.total.SetText(Money(live.BenefitFen + live.PriceSubsidyFen))
 	}
 	l.reasons.Refresh()
 	l.showCompact(live)
@@ -148,8 +148,8 @@ func (l *visitLive) showCompact(live model.Live) {
 	if !live.Eligibility.Eligible {
 		verdict = "✗ " + lang.L("live.not_eligible")
 	}
-	l.sumLine.SetText(lang.L("live.compact", map[string]any{"PerCapita": money(live.Income.PerCapitaFen),
-		"Verdict": verdict, "Total": money(live.BenefitFen + live.PriceSubsidyFen)}))
+	l.sumLine.SetText(lang.L("live.compact", map[string]any{"PerCapita": Money(live.Income.PerCapitaFen),
+		"Verdict": verdict, "Total": Money(live.BenefitFen + live.PriceSubsidyFen)}))
 	var why []string
 	for _, r := range live.Eligibility.Reasons {
 		why = append(why, r.Text(lng))

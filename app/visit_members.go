@@ -49,18 +49,18 @@ func (s *visitScreen) addMember() {
 	s.memberRows[m.ID] = r
 	s.buildMembers()
 	s.buildIncomes()
-	s.kit.changed()
-	s.x.win.Canvas().Focus(r.name)
+	s.kit.Changed()
+	s.x.Win.Canvas().Focus(r.name)
 }
 
 func (s *visitScreen) removeMember(id string) {
 	s.v.RemoveMember(id)
 	delete(s.memberRows, id)
-	s.kit.forget(model.MemberField(id, ""))
+	s.kit.Forget(model.MemberField(id, ""))
 	s.buildMembers()
 	s.buildIncomes()
 	s.buildAssets()
-	s.kit.changed()
+	s.kit.Changed()
 }
 
 // newMemberRow builds the row of member id, open when open.
@@ -78,13 +78,13 @@ func (s *visitScreen) newMemberRow(id string, open bool) *memberRow {
 	r.title.TextStyle.Bold = true
 	r.title.Truncation = fyne.TextTruncateEllipsis
 
-	r.name = k.entry(func() *string { return &get().Name }, "member.name_placeholder")
-	r.idNumber = k.entry(func() *string { return &get().IDNumber }, "member.id_placeholder")
-	r.sex = k.codeSelect("sex", func() *string { return &get().Sex })
-	r.birth = k.dateEntry(func() *string { return &get().BirthDate })
-	r.relationship = k.codeSelect("relationship", func() *string { return &get().Relationship })
-	r.grade = k.entry(func() *string { return &get().DisabilityGrade }, "member.grade_placeholder")
-	r.counted = k.check("member.counted", func() *bool { return &get().Counted })
+	r.name = k.Entry(func() *string { return &get().Name }, "member.name_placeholder")
+	r.idNumber = k.Entry(func() *string { return &get().IDNumber }, "member.id_placeholder")
+	r.sex = k.CodeSelect("sex", func() *string { return &get().Sex })
+	r.birth = k.DateEntry(func() *string { return &get().BirthDate })
+	r.relationship = k.CodeSelect("relationship", func() *string { return &get().Relationship })
+	r.grade = k.Entry(func() *string { return &get().DisabilityGrade }, "member.grade_placeholder")
+	r.counted = k.Check("member.counted", func() *bool { return &get().Counted })
 
 	onName := r.name.OnChanged
 	r.name.OnChanged = func(t string) { onName(t); s.memberRenamed(r) }
@@ -93,7 +93,7 @@ func (s *visitScreen) newMemberRow(id string, open bool) *memberRow {
 		onID(t)
 		m := get()
 		if m.FillFromID(s.env.Today()) {
-			r.sex.SetSelected(codeLabel("sex", m.Sex))
+			r.sex.SetSelected(CodeLabel("sex", m.Sex))
 			r.birth.SetText(m.BirthDate)
 		}
 	}
@@ -103,20 +103,20 @@ func (s *visitScreen) newMemberRow(id string, open bool) *memberRow {
 	r.counted.OnChanged = func(b bool) { onCounted(b); r.setTitle(get()) }
 
 	r.details = container.NewVBox(
-		k.grid(210,
-			k.field("member.name", f(model.FieldName), r.name),
-			k.field("member.id_number", f(model.FieldIDNumber), r.idNumber),
-			k.field("member.sex", f(model.FieldSex), r.sex),
-			k.field("member.birth_date", f(model.FieldBirthDate), r.birth),
-			k.field("member.relationship", f(model.FieldRelationship), r.relationship),
-			k.field("member.marital", "", k.codeSelect("marital", func() *string { return &get().Marital })),
-			k.field("member.health", "", k.codeSelect("health", func() *string { return &get().Health })),
-			k.field("member.disability_kind", "", k.optionalCodeSelect("disability", func() *string { return &get().DisabilityCategory })),
-			k.field("member.disability_grade", f(model.FieldDisabilityGrade), r.grade),
-			k.field("member.labour", "", k.codeSelect("labour", func() *string { return &get().LabourCapacity })),
-			k.field("member.employment", "", k.codeSelect("employment", func() *string { return &get().Employment })),
-			k.field("member.not_counted_reason", f(model.FieldNotCountedReason),
-				k.optionalCodeSelect("not_counted", func() *string { return &get().NotCountedReason })),
+		k.Grid(210,
+			k.Field("member.name", f(model.FieldName), r.name),
+			k.Field("member.id_number", f(model.FieldIDNumber), r.idNumber),
+			k.Field("member.sex", f(model.FieldSex), r.sex),
+			k.Field("member.birth_date", f(model.FieldBirthDate), r.birth),
+			k.Field("member.relationship", f(model.FieldRelationship), r.relationship),
+			k.Field("member.marital", "", k.CodeSelect("marital", func() *string { return &get().Marital })),
+			k.Field("member.health", "", k.CodeSelect("health", func() *string { return &get().Health })),
+			k.Field("member.disability_kind", "", k.OptionalCodeSelect("disability", func() *string { return &get().DisabilityCategory })),
+			k.Field("member.disability_grade", f(model.FieldDisabilityGrade), r.grade),
+			k.Field("member.labour", "", k.CodeSelect("labour", func() *string { return &get().LabourCapacity })),
+			k.Field("member.employment", "", k.CodeSelect("employment", func() *string { return &get().Employment })),
+			k.Field("member.not_counted_reason", f(model.FieldNotCountedReason),
+				k.OptionalCodeSelect("not_counted", func() *string { return &get().NotCountedReason })),
 		),
 		r.counted,
 	)
@@ -148,7 +148,7 @@ func (r *memberRow) setOpen(open bool) {
 func (r *memberRow) setTitle(m *model.Member) {
 	parts := []string{memberLabel(*m)}
 	if m.Relationship != "" {
-		parts = append(parts, code("relationship", m.Relationship))
+		parts = append(parts, Code("relationship", m.Relationship))
 	}
 	if m.Counted {
 		parts = append(parts, lang.L("member.is_counted"))
@@ -179,7 +179,7 @@ func (s *visitScreen) memberRenamed(r *memberRow) {
 func (s *visitScreen) openRowsWithIssues() {
 	for id, r := range s.memberRows {
 		prefix := model.MemberField(id, "")
-		for f, l := range s.kit.errs {
+		for f, l := range s.kit.Errs {
 			if strings.HasPrefix(f, prefix) && l.Visible() {
 				r.setOpen(true)
 				break
@@ -194,7 +194,7 @@ func (s *visitScreen) confirm(text string, yes func()) {
 		if ok {
 			yes()
 		}
-	}, s.x.win)
+	}, s.x.Win)
 }
 
 // memberChoice is a select of the household's members for an income or
@@ -215,7 +215,7 @@ func (s *visitScreen) memberChoice(get func() *string, optional bool) *widget.Se
 	sel.OnChanged = func(string) {
 		if i := sel.SelectedIndex(); i >= 0 {
 			*get() = ids[i]
-			s.kit.changed()
+			s.kit.Changed()
 		}
 	}
 	return sel
@@ -230,9 +230,9 @@ type incomeRow struct {
 // buildIncomes (re)builds the income rows: member, kind, monthly amount.
 func (s *visitScreen) buildIncomes() {
 	k := s.kit
-	wasBuilding := k.building
-	k.building = true
-	defer func() { k.building = wasBuilding }()
+	wasBuilding := k.Building
+	k.Building = true
+	defer func() { k.Building = wasBuilding }()
 	s.incomeBox.Objects = nil
 	s.incomeRows = map[string]*incomeRow{}
 	for _, in := range s.v.Incomes {
@@ -246,22 +246,22 @@ func (s *visitScreen) buildIncomes() {
 		f := func(name string) string { return model.IncomeField(id, name) }
 		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			s.v.RemoveIncome(id)
-			k.forget(model.IncomeField(id, ""))
+			k.Forget(model.IncomeField(id, ""))
 			s.buildIncomes()
-			k.changed()
+			k.Changed()
 		})
 		remove.Importance = widget.LowImportance
 		r := &incomeRow{
 			member: s.memberChoice(func() *string { return &get().MemberID }, false),
-			kind:   k.codeSelect("income", func() *string { return &get().Kind }),
-			amount: k.entry(func() *string { return &get().Amount }, "income.amount_placeholder"),
+			kind:   k.CodeSelect("income", func() *string { return &get().Kind }),
+			amount: k.Entry(func() *string { return &get().Amount }, "income.amount_placeholder"),
 		}
 		s.incomeRows[id] = r
-		row := k.grid(150,
-			k.field("income.member", f("member"), r.member),
-			k.field("income.kind", f("kind"), r.kind),
-			k.field("income.amount", f("amount"), r.amount),
-			k.field("income.note", "", k.entry(func() *string { return &get().Note }, "")),
+		row := k.Grid(150,
+			k.Field("income.member", f("member"), r.member),
+			k.Field("income.kind", f("kind"), r.kind),
+			k.Field("income.amount", f("amount"), r.amount),
+			k.Field("income.note", "", k.Entry(func() *string { return &get().Note }, "")),
 		)
 		s.incomeBox.Add(container.NewBorder(nil, nil, nil, remove, row))
 	}
@@ -269,7 +269,7 @@ func (s *visitScreen) buildIncomes() {
 		s.incomeBox.Add(lowLabel(lang.L("visit.no_incomes")))
 	}
 	s.incomeBox.Refresh()
-	k.refreshIssues()
+	k.RefreshIssues()
 }
 
 func (s *visitScreen) addIncome() {
@@ -279,7 +279,7 @@ func (s *visitScreen) addIncome() {
 	}
 	s.v.AddIncome(newRecordID(), member)
 	s.buildIncomes()
-	s.kit.changed()
+	s.kit.Changed()
 }
 
 // lowLabel is a de-emphasised label (e.g. "none yet").

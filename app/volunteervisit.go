@@ -19,8 +19,8 @@ import (
 // screen — and the next visit. It shows only what a volunteer may see of
 // an elder (name, address, phone, needs) and reads nothing else.
 type volunteerVisitScreen struct {
-	x        *App
-	kit      *formKit
+	x        *Env
+	kit      *FormKit
 	env      model.Env
 	v        *model.VolunteerVisit
 	returned *records.TodayItem
@@ -36,8 +36,8 @@ type volunteerVisitScreen struct {
 // openVolunteerVisitForm opens the log ref names: its draft, a stored log
 // (editable again when returned), or a new log of a visit to elder
 // ref.SubjectID through pairing ref.PairingID ("" = choose the elder).
-func openVolunteerVisitForm(x *App, ref formRef) screen {
-	env := x.formsEnv()
+func openVolunteerVisitForm(x *Env, ref formRef) Screen {
+	env := x.FormsEnv()
 	v, err := loadVolunteerVisit(x, env, ref)
 	if err != nil {
 		return formError(err)
@@ -45,25 +45,25 @@ func openVolunteerVisitForm(x *App, ref formRef) screen {
 	if ref.Returned != nil && v.ReadOnly() {
 		v.Reopen()
 	}
-	elders, err := x.store.Elders(x.ctx(), x.me)
+	elders, err := x.Store.Elders(x.Ctx(), x.Me)
 	if err != nil {
 		return formError(err)
 	}
 	elders = slices.DeleteFunc(elders, func(e records.ElderSummary) bool { return e.PairingID == "" })
 	s := &volunteerVisitScreen{x: x, env: env, v: v, returned: ref.Returned, elders: elders}
-	s.kit = newFormKit(x, model.FormVolunteerVisit, v.ID, v.ElderID)
-	s.kit.returned(ref.Returned)
-	s.kit.draftJSON("volunteer visit", s.v, s.elderName)
-	s.kit.validate = func() model.Issues { return s.v.Validate(env.Time(), true) }
-	s.kit.readOnly = v.ReadOnly()
+	s.kit = NewFormKit(x, model.FormVolunteerVisit, v.ID, v.ElderID)
+	s.kit.Returned(ref.Returned)
+	s.kit.DraftJSON("volunteer visit", s.v, s.elderName)
+	s.kit.Validate = func() model.Issues { return s.v.Validate(env.Time(), true) }
+	s.kit.ReadOnly = v.ReadOnly()
 	return s
 }
 
-func loadVolunteerVisit(x *App, env model.Env, ref formRef) (*model.VolunteerVisit, error) {
+func loadVolunteerVisit(x *Env, env model.Env, ref formRef) (*model.VolunteerVisit, error) {
 	return loadForm(x, model.FormVolunteerVisit, "volunteer_visits", ref,
-		func() (*model.VolunteerVisit, error) { return model.LoadVolunteerVisit(x.ctx(), env, ref.RecordID) },
+		func() (*model.VolunteerVisit, error) { return model.LoadVolunteerVisit(x.Ctx(), env, ref.RecordID) },
 		func() (*model.VolunteerVisit, error) {
-			return model.NewVolunteerVisit(x.ctx(), env, ref.RecordID, ref.SubjectID, ref.PairingID)
+			return model.NewVolunteerVisit(x.Ctx(), env, ref.RecordID, ref.SubjectID, ref.PairingID)
 		})
 }
 
@@ -81,7 +81,7 @@ func (s *volunteerVisitScreen) elderName() string {
 	return e.Name
 }
 
-func (s *volunteerVisitScreen) content() fyne.CanvasObject {
+func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
 	if s.root != nil {
 		return s.root
 	}
@@ -94,45 +94,45 @@ func (s *volunteerVisitScreen) content() fyne.CanvasObject {
 		sections = append(sections, b)
 	}
 	sections = append(sections,
-		formSection("vvisit.elder", s.elderChoice(), k.errLabel(model.FieldElder), s.elderInfo,
-			k.field("vvisit.need", "", s.needSel)),
-		formSection("vvisit.visit",
-			k.grid(200,
-				k.field("vvisit.date", model.FieldDate, k.dateEntry(func() *string { return &v.Date })),
-				k.field("vvisit.start", model.FieldStart, k.timeEntry(func() *string { return &v.Start })),
-				k.field("vvisit.end", model.FieldEnd, k.timeEntry(func() *string { return &v.End })),
+		FormSection("vvisit.elder", s.elderChoice(), k.ErrLabel(model.FieldElder), s.elderInfo,
+			k.Field("vvisit.need", "", s.needSel)),
+		FormSection("vvisit.visit",
+			k.Grid(200,
+				k.Field("vvisit.date", model.FieldDate, k.DateEntry(func() *string { return &v.Date })),
+				k.Field("vvisit.start", model.FieldStart, k.TimeEntry(func() *string { return &v.Start })),
+				k.Field("vvisit.end", model.FieldEnd, k.TimeEntry(func() *string { return &v.End })),
 			),
-			k.field("vvisit.services", model.FieldServices, k.codeChecks("service", func() *[]string { return &v.Services })),
+			k.Field("vvisit.services", model.FieldServices, k.CodeChecks("service", func() *[]string { return &v.Services })),
 		),
-		formSection("vvisit.wellbeing_section",
-			k.field("vvisit.wellbeing", model.FieldWellbeing, k.codeRadio("wellbeing", func() *string { return &v.Wellbeing })),
-			k.field("vvisit.feedback", "", k.multi(func() *string { return &v.Feedback }, 3)),
-			k.field("vvisit.risk_flags", "", k.codeChecks("risk_flag", func() *[]string { return &v.RiskFlags })),
+		FormSection("vvisit.wellbeing_section",
+			k.Field("vvisit.wellbeing", model.FieldWellbeing, k.CodeRadio("wellbeing", func() *string { return &v.Wellbeing })),
+			k.Field("vvisit.feedback", "", k.Multi(func() *string { return &v.Feedback }, 3)),
+			k.Field("vvisit.risk_flags", "", k.CodeChecks("risk_flag", func() *[]string { return &v.RiskFlags })),
 			hint(lang.L("vvisit.risk_hint")),
 		),
-		formSection("vvisit.next",
-			k.grid(200, k.field("vvisit.next_visit", model.FieldNextVisit, k.dateEntry(func() *string { return &v.NextVisit })))),
+		FormSection("vvisit.next",
+			k.Grid(200, k.Field("vvisit.next_visit", model.FieldNextVisit, k.DateEntry(func() *string { return &v.NextVisit })))),
 	)
 	s.showElder()
 	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
 	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
 	s.submit.Importance = widget.HighImportance
-	bar := k.actionBar(s.draftBtn, s.submit)
+	bar := k.ActionBar(s.draftBtn, s.submit)
 	if v.ReadOnly() {
-		freeze(form)
+		Freeze(form)
 		s.draftBtn.Hide()
 		s.submit.Hide()
-		k.status.SetText(lang.L("forms.read_only"))
+		k.Status.SetText(lang.L("forms.read_only"))
 	}
-	s.root = k.page(form, nil, nil, bar, 0)
-	k.done()
+	s.root = k.Page(form, nil, nil, bar, 0)
+	k.Done()
 	return s.root
 }
 
-func (s *volunteerVisitScreen) reload() { s.content() }
+func (s *volunteerVisitScreen) Reload() { s.Content() }
 
-func (s *volunteerVisitScreen) leave() { s.kit.leave() }
+func (s *volunteerVisitScreen) Leave() { s.kit.Leave() }
 
 // elderChoice picks one of my paired elders.
 func (s *volunteerVisitScreen) elderChoice() fyne.CanvasObject {
@@ -151,14 +151,14 @@ func (s *volunteerVisitScreen) elderChoice() fyne.CanvasObject {
 			return
 		}
 		e := s.elders[i]
-		if err := s.v.SetElder(s.x.ctx(), s.env, e.ID, e.PairingID); err != nil {
-			s.x.showError("error.read", err)
+		if err := s.v.SetElder(s.x.Ctx(), s.env, e.ID, e.PairingID); err != nil {
+			s.x.ShowError("error.read", err)
 			return
 		}
-		s.kit.subject = e.ID
+		s.kit.Subject = e.ID
 		s.v.Need = ""
 		s.showElder()
-		s.kit.changed()
+		s.kit.Changed()
 	}
 	return sel
 }
@@ -168,25 +168,25 @@ func (s *volunteerVisitScreen) showElder() {
 	e, ok := s.elder()
 	s.elderInfo.Objects = nil
 	if ok {
-		s.elderInfo.Add(facts(
-			field{"elder.address", e.Address},
-			field{"elder.phone", e.Phone},
-			field{"elder.needs", codes("need", e.Needs)},
-			field{"elder.pairing", code("pairing_mode", e.Mode)},
+		s.elderInfo.Add(Facts(
+			Field{"elder.address", e.Address},
+			Field{"elder.phone", e.Phone},
+			Field{"elder.needs", Codes("need", e.Needs)},
+			Field{"elder.pairing", Code("pairing_mode", e.Mode)},
 		))
 	}
 	s.elderInfo.Refresh()
 	opts := make([]string, len(e.Needs))
 	for i, n := range e.Needs {
-		opts[i] = code("need", n)
+		opts[i] = Code("need", n)
 	}
 	s.needSel.OnChanged = nil
 	s.needSel.Options = opts
-	s.needSel.Selected = codeLabel("need", s.v.Need)
+	s.needSel.Selected = CodeLabel("need", s.v.Need)
 	s.needSel.OnChanged = func(string) {
 		if i := s.needSel.SelectedIndex(); i >= 0 {
 			s.v.Need = e.Needs[i]
-			s.kit.changed()
+			s.kit.Changed()
 		}
 	}
 	s.needSel.Refresh()
@@ -194,7 +194,7 @@ func (s *volunteerVisitScreen) showElder() {
 
 // save saves the log as a draft record or submits it.
 func (s *volunteerVisitScreen) save(submit bool) {
-	s.kit.save(submit, func() error { return s.v.Save(s.x.ctx(), s.env, s.x.me.Pairings, submit) },
+	s.kit.Save(submit, func() error { return s.v.Save(s.x.Ctx(), s.env, s.x.Me.Pairings, submit) },
 		nil, func() string {
 			if len(s.v.RiskFlags) > 0 {
 				return lang.L("vvisit.submitted_alert")

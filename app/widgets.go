@@ -16,25 +16,25 @@ import (
 	"doorstep/app/records"
 )
 
-// heading returns a bold label.
-func heading(text string) *widget.Label {
+// Heading returns a bold label.
+func Heading(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
-// section is a titled card around content.
-func section(titleKey string, content fyne.CanvasObject) *widget.Card {
-	return widget.NewCard("", "", container.NewBorder(heading(lang.L(titleKey)), nil, nil, nil, content))
+// Section is a titled card around content.
+func Section(titleKey string, content fyne.CanvasObject) *widget.Card {
+	return widget.NewCard("", "", container.NewBorder(Heading(lang.L(titleKey)), nil, nil, nil, content))
 }
 
-// field is one "label: value" pair of a facts grid.
-type field struct {
+// Field is one "label: value" pair of a facts grid.
+type Field struct {
 	key   string // translation key of the label
 	value string
 }
 
-// facts lays out label/value pairs in two aligned columns; empty values
+// Facts lays out label/value pairs in two aligned columns; empty values
 // show a dash.
-func facts(fs ...field) *fyne.Container {
+func Facts(fs ...Field) *fyne.Container {
 	objs := make([]fyne.CanvasObject, 0, 2*len(fs))
 	for _, f := range fs {
 		v := f.value
@@ -46,33 +46,33 @@ func facts(fs ...field) *fyne.Container {
 		val.Wrapping = fyne.TextWrapWord
 		objs = append(objs, l, val)
 	}
-	return container.New(&formGridLayout{}, objs...)
+	return container.New(&FormGridLayout{}, objs...)
 }
 
-// code translates a stored code of a code list (schema codes), e.g.
+// Code translates a stored code of a code list (schema codes), e.g.
 // code("status", "active"). An empty value is a dash.
-func code(list, value string) string {
+func Code(list, value string) string {
 	if value == "" {
 		return "—"
 	}
 	return lang.L("code." + list + "." + value)
 }
 
-// codes translates a list of codes, joined for display.
-func codes(list string, values []string) string {
+// Codes translates a list of codes, joined for display.
+func Codes(list string, values []string) string {
 	if len(values) == 0 {
 		return "—"
 	}
 	out := make([]string, len(values))
 	for i, v := range values {
-		out[i] = code(list, v)
+		out[i] = Code(list, v)
 	}
 	return strings.Join(out, lang.L("list.separator"))
 }
 
-// money formats integer fen as yuan with two decimals, thousands
+// Money formats integer fen as yuan with two decimals, thousands
 // separators and the unit: "1,234.50 元" / "¥1,234.50".
-func money(fen int64) string {
+func Money(fen int64) string {
 	sign := ""
 	if fen < 0 {
 		sign, fen = "-", -fen
@@ -84,9 +84,9 @@ func money(fen int64) string {
 	return lang.L("unit.yuan", map[string]any{"Amount": fmt.Sprintf("%s%s.%02d", sign, yuan, fen%100)})
 }
 
-// instant formats a stored RFC 3339 instant as local date and time; other
+// Instant formats a stored RFC 3339 instant as local date and time; other
 // text is returned as is.
-func instant(s string) string {
+func Instant(s string) string {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		return s
@@ -94,8 +94,8 @@ func instant(s string) string {
 	return t.Local().Format("2006-01-02 15:04")
 }
 
-// dateOf returns the date part of a stored date or instant.
-func dateOf(s string) string {
+// DateOf returns the date part of a stored date or instant.
+func DateOf(s string) string {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.Local().Format(records.DateLayout)
 	}
@@ -105,19 +105,19 @@ func dateOf(s string) string {
 	return s
 }
 
-// showErrorDialog shows a translated title with the error's text.
-func showErrorDialog(w fyne.Window, title string, err error) {
+// ShowErrorDialog shows a translated title with the error's text.
+func ShowErrorDialog(w fyne.Window, title string, err error) {
 	d := dialog.NewCustom(title, lang.L("action.ok"),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, widget.NewLabel(err.Error())), w)
 	d.Show()
 }
 
-// formGridLayout is a two-column label/value grid whose label column is as
+// FormGridLayout is a two-column label/value grid whose label column is as
 // wide as its widest label and whose value column takes the rest, so long
 // values wrap instead of widening the screen.
-type formGridLayout struct{}
+type FormGridLayout struct{}
 
-func (formGridLayout) labelWidth(objs []fyne.CanvasObject) float32 {
+func (FormGridLayout) labelWidth(objs []fyne.CanvasObject) float32 {
 	var w float32
 	for i := 0; i < len(objs); i += 2 {
 		w = fyne.Max(w, objs[i].MinSize().Width)
@@ -126,7 +126,7 @@ func (formGridLayout) labelWidth(objs []fyne.CanvasObject) float32 {
 }
 
 // Layout places each label/value pair on a row.
-func (l formGridLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l FormGridLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	lw := l.labelWidth(objs)
 	y := float32(0)
 	for i := 0; i+1 < len(objs); i += 2 {
@@ -142,7 +142,7 @@ func (l formGridLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is the label column plus a value column of at most 320.
-func (l formGridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l FormGridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	lw := l.labelWidth(objs)
 	var vw, h float32
 	for i := 0; i+1 < len(objs); i += 2 {
@@ -153,49 +153,52 @@ func (l formGridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(lw+theme.Padding()+vw, h)
 }
 
-// listRow is a row of the elder and household lists: a name and where on
+// ListRow is a row of the elder and household lists: a name and where on
 // the left, a tag (pairing mode, status) and a date (next visit, re-check)
 // on the right.
-type listRow struct {
+type ListRow struct {
 	widget.BaseWidget
-	name  *widget.Label
-	where *widget.Label
-	tag   *widget.Label
-	date  *widget.Label
+	Name  *widget.Label
+	Where *widget.Label
+	Tag   *widget.Label
+	Date  *widget.Label
 }
 
-func newListRow() *listRow {
-	r := &listRow{name: heading(""), where: widget.NewLabel(""), tag: widget.NewLabel(""), date: widget.NewLabel("")}
-	r.where.Truncation = fyne.TextTruncateEllipsis
-	r.tag.Alignment = fyne.TextAlignTrailing
-	r.date.Alignment = fyne.TextAlignTrailing
+func NewListRow() *ListRow {
+	r := &ListRow{Name: Heading(""), Where: widget.NewLabel(""), Tag: widget.NewLabel(""), Date: widget.NewLabel("")}
+	r.Where.Truncation = fyne.TextTruncateEllipsis
+	r.Tag.Alignment = fyne.TextAlignTrailing
+	r.Date.Alignment = fyne.TextAlignTrailing
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 // CreateRenderer lays the row out: name and where on the left, tag and date on the right.
-func (r *listRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewVBox(r.tag, r.date),
-		container.NewVBox(r.name, r.where)))
+func (r *ListRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewVBox(r.Tag, r.Date),
+		container.NewVBox(r.Name, r.Where)))
 }
 
-// recordPage is the page of a record screen (a household, an elder): its
+// RecordPage is the page of a record screen (a household, an elder): its
 // parts in columns, scrolling.
-type recordPage struct {
+type RecordPage struct {
 	body *fyne.Container
 	root fyne.CanvasObject
 }
 
-func (p *recordPage) content() fyne.CanvasObject {
+func (p *RecordPage) Content() fyne.CanvasObject {
 	if p.root == nil {
-		p.body = container.New(&columnsLayout{minColumn: 420})
+		p.body = container.New(&ColumnsLayout{MinColumn: 420})
 		p.root = container.NewVScroll(container.NewPadded(p.body))
 	}
 	return p.root
 }
 
-// show replaces the page's parts.
-func (p *recordPage) show(parts ...fyne.CanvasObject) {
+// Show replaces the page's parts.
+func (p *RecordPage) Show(parts ...fyne.CanvasObject) {
 	p.body.Objects = parts
 	p.body.Refresh()
 }
+
+// FieldLabel is the label of a stored column ("desk.field.<col>").
+func FieldLabel(col string) string { return lang.L("desk.field." + col) }
