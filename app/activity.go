@@ -96,7 +96,6 @@ func (a *activityArea) Cursor() desktop.Cursor {
 	return desktop.DefaultCursor
 }
 
-
 // watchScroll makes scrolling sc count as activity, keeping what sc did
 // on scrolling before. Each scroller is hooked once.
 func (x *App) watchScroll(sc *container.Scroll) {

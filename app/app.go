@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"doorstep/app/kit"
 	"fmt"
 	"net/http"
 	"os"
@@ -54,9 +55,9 @@ type App struct {
 	store *records.Store
 	me    records.Identity
 
-	shell  *shell
+	shell *shell
 	// env is what the screens see of the app (Nav is appNav).
-	env *Env
+	env    *kit.Env
 	locked bool
 	// lastActive is when the user last did something (Unix ns, for the
 	// idle lock); atomic because draft autosaves touch it off the main
@@ -70,7 +71,6 @@ type App struct {
 	// watched are the scrollers whose scrolling counts as activity
 	// (activity.go).
 	watched map[weak.Pointer[container.Scroll]]bool
-
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -94,7 +94,7 @@ func New(a fyne.App, opts Options) *App {
 	}
 	x := &App{fyne: a, opts: opts, stop: make(chan struct{})}
 	loadTranslations()
-	a.Settings().SetTheme(Theme{})
+	a.Settings().SetTheme(kit.Theme{})
 	if x.opts.DataDir == "" {
 		x.opts.DataDir = a.Storage().RootURI().Path()
 	}
@@ -103,7 +103,7 @@ func New(a fyne.App, opts Options) *App {
 	x.win.Resize(fyne.NewSize(1280, 800))
 	x.win.SetMaster()
 	x.win.SetOnClosed(x.Close)
-	x.env = &Env{Nav: appNav{x}, Win: x.win, Store: x.store, Me: x.me, Now: x.opts.Now,
+	x.env = &kit.Env{Nav: appNav{x}, Win: x.win, Store: x.store, Me: x.me, Now: x.opts.Now,
 		HTTPClient: x.opts.HTTPClient, DataDir: x.opts.DataDir}
 	x.touch()
 	if err != nil {
@@ -127,7 +127,7 @@ var translationsOnce sync.Once
 // process.
 func loadTranslations() {
 	translationsOnce.Do(func() {
-		if err := LoadTranslations(); err != nil {
+		if err := kit.LoadTranslations(); err != nil {
 			fyne.LogError("load translations", err)
 		}
 	})
@@ -136,7 +136,7 @@ func loadTranslations() {
 // setLanguage switches the UI language (LangZhCN or LangEn); screens built
 // afterwards use it.
 func setLanguage(Code string) {
-	if err := SetLanguage(Code); err != nil {
+	if err := kit.SetLanguage(Code); err != nil {
 		fyne.LogError("set language", err)
 	}
 }
@@ -158,7 +158,7 @@ func (x *App) open(dir string) error {
 		return err
 	}
 	if !ok {
-		Code = LangZhCN // the product speaks Chinese first
+		Code = kit.LangZhCN // the product speaks Chinese first
 	}
 	setLanguage(Code)
 	me, ok, err := x.store.Identity(ctx)
@@ -286,5 +286,5 @@ func (x *App) showError(what string, err error) {
 		return
 	}
 	fyne.LogError(what, err)
-	ShowErrorDialog(x.win, lang.L(what), err)
+	kit.ShowErrorDialog(x.win, lang.L(what), err)
 }

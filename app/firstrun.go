@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"doorstep/app/kit"
 	"errors"
 	"os"
 	"slices"
@@ -45,8 +46,8 @@ var demoRoles = []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.Ro
 func newFirstRun(x *App) *firstRun {
 	f := &firstRun{x: x}
 	f.language = widget.NewSelect(languageNames(), func(name string) {
-		Code := Languages()[slices.Index(languageNames(), name)]
-		if Code == CurrentLanguage() {
+		Code := kit.Languages()[slices.Index(languageNames(), name)]
+		if Code == kit.CurrentLanguage() {
 			return
 		}
 		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
@@ -59,7 +60,7 @@ func newFirstRun(x *App) *firstRun {
 		next.copyFrom(f)
 		x.win.SetContent(next.Content())
 	})
-	f.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
+	f.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
 
 	f.pin, f.pinAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	f.pin.SetPlaceHolder(lang.L("firstrun.pin"))
@@ -81,7 +82,7 @@ func newFirstRun(x *App) *firstRun {
 
 	roleNames := make([]string, len(demoRoles))
 	for i, r := range demoRoles {
-		roleNames[i] = RoleName(r)
+		roleNames[i] = kit.RoleName(r)
 	}
 	// One role a line: "督导（街道/区）" does not fit beside the others in portrait.
 	f.demoRole = widget.NewRadioGroup(roleNames, nil)
@@ -106,19 +107,19 @@ func newFirstRun(x *App) *firstRun {
 	header := container.NewBorder(nil, nil, icon, container.NewVBox(widget.NewLabel(lang.L("settings.language")), f.language),
 		container.NewVBox(title, intro))
 
-	pinCard := Section("firstrun.pin_title", container.NewVBox(
+	pinCard := kit.Section("firstrun.pin_title", container.NewVBox(
 		widget.NewLabel(lang.L("firstrun.pin_explain")), f.pin, f.pinAgain, f.pinMsg))
-	enrollCard := Section("firstrun.enroll_title", container.NewVBox(
+	enrollCard := kit.Section("firstrun.enroll_title", container.NewVBox(
 		widget.NewLabel(lang.L("firstrun.server")), f.server,
 		widget.NewLabel(lang.L("firstrun.code")), f.code, f.enroll))
 	demoText := widget.NewLabel(lang.L("firstrun.demo_explain"))
 	demoText.Wrapping = fyne.TextWrapWord
-	demoCard := Section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))
+	demoCard := kit.Section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))
 
 	body := container.NewVBox(header, pinCard,
-		container.New(&ColumnsLayout{MinColumn: 380}, enrollCard, demoCard),
+		container.New(&kit.ColumnsLayout{MinColumn: 380}, enrollCard, demoCard),
 		f.busy, f.status)
-	f.root = container.NewVScroll(container.New(&CenteredLayout{MaxWidth: 900}, container.NewPadded(body)))
+	f.root = container.NewVScroll(container.New(&kit.CenteredLayout{MaxWidth: 900}, container.NewPadded(body)))
 	return f
 }
 

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"doorstep/app/field"
+	"doorstep/app/kit"
+	"doorstep/app/supervisor"
 
 	"fyne.io/fyne/v2/container"
 
@@ -16,7 +19,7 @@ type appNav struct{ x *App }
 func (n appNav) Show(name string) bool { return n.x.Show(name) }
 
 // Push implements Nav.
-func (n appNav) Push(title string, s Screen) {
+func (n appNav) Push(title string, s kit.Screen) {
 	if n.x.shell != nil {
 		n.x.shell.push(title, s)
 	}
@@ -30,7 +33,7 @@ func (n appNav) Back() {
 }
 
 // Visible implements Nav.
-func (n appNav) Visible() Screen {
+func (n appNav) Visible() kit.Screen {
 	if n.x.shell == nil {
 		return nil
 	}
@@ -38,13 +41,15 @@ func (n appNav) Visible() Screen {
 }
 
 // OpenHousehold implements Nav.
-func (n appNav) OpenHousehold(id, title string) { OpenHousehold(n.x.env, id, title) }
+func (n appNav) OpenHousehold(id, title string) { field.OpenHousehold(n.x.env, id, title) }
 
 // OpenElder implements Nav.
-func (n appNav) OpenElder(id, title string) { OpenElder(n.x.env, id, title) }
+func (n appNav) OpenElder(id, title string) { field.OpenElder(n.x.env, id, title) }
 
 // DeskSummary implements Nav.
-func (n appNav) DeskSummary(onOverdue func()) DeskSummary { return NewDeskSummary(n.x.env, onOverdue) }
+func (n appNav) DeskSummary(onOverdue func()) kit.DeskSummary {
+	return supervisor.NewDeskSummary(n.x.env, onOverdue)
+}
 
 // Touch implements Nav.
 func (n appNav) Touch() { n.x.touch() }

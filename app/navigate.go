@@ -1,6 +1,9 @@
 package app
 
 import (
+	"doorstep/app/field"
+	"doorstep/app/kit"
+	"doorstep/app/supervisor"
 	"fmt"
 	"strings"
 
@@ -48,7 +51,7 @@ func (x *App) OpenHousehold(id string) {
 	if h, err := x.store.Household(x.ctx(), x.me, id); err == nil {
 		title = h.HeadName
 	}
-	OpenHousehold(x.env, id, title)
+	field.OpenHousehold(x.env, id, title)
 }
 
 // OpenElder opens elder id over the current screen.
@@ -60,7 +63,7 @@ func (x *App) OpenElder(id string) {
 	if e, err := x.store.Elder(x.ctx(), x.me, id); err == nil {
 		title = e.Name
 	}
-	OpenElder(x.env, id, title)
+	field.OpenElder(x.env, id, title)
 }
 
 // Lock shows the lock screen (when a PIN is set).
@@ -69,7 +72,7 @@ func (x *App) Lock() { x.lock() }
 // UseLanguage makes code (LangZhCN or LangEn) the app's language, stores
 // the choice and rebuilds the window in it.
 func (x *App) UseLanguage(Code string) error {
-	Code, ok := NormalizeLanguage(Code)
+	Code, ok := kit.NormalizeLanguage(Code)
 	if !ok {
 		return fmt.Errorf("use language: unsupported %q", Code)
 	}
@@ -89,14 +92,14 @@ func (x *App) OpenForm(kind, subject string) error {
 	if x.shell == nil {
 		return fmt.Errorf("open form %s: nobody is signed in", kind)
 	}
-	return OpenForm(x.env, kind, subject)
+	return field.OpenForm(x.env, kind, subject)
 }
 
 // OpenToday opens the first item of kind (records.TodayReturned,
 // records.TodaySpotCheck, …) of the Today list as tapping it does, and
 // reports whether there was one. It is for the screenshot tool and tests.
 func (x *App) OpenToday(kind string) bool {
-	return x.shell != nil && OpenToday(x.env, kind)
+	return x.shell != nil && field.OpenToday(x.env, kind)
 }
 
 // OpenReview opens the review of record id of table ("means_visits",
@@ -107,5 +110,5 @@ func (x *App) OpenReview(table, id string) error {
 	if x.shell == nil {
 		return fmt.Errorf("open review of %s %s: nobody is signed in", table, id)
 	}
-	return OpenReview(x.env, table, id)
+	return supervisor.OpenReview(x.env, table, id)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"doorstep/app/kit"
 	"fmt"
 	neturl "net/url"
 	"slices"
@@ -48,8 +49,8 @@ func newSettingsScreen(x *App) *settingsScreen {
 			return
 		}
 		x.touch()
-		Code := Languages()[slices.Index(languageNames(), name)]
-		if Code == CurrentLanguage() {
+		Code := kit.Languages()[slices.Index(languageNames(), name)]
+		if Code == kit.CurrentLanguage() {
 			return
 		}
 		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
@@ -85,12 +86,12 @@ func newSettingsScreen(x *App) *settingsScreen {
 		dialog.ShowCustom(lang.L("settings.font_licence"), lang.L("action.close"), scroll, x.win)
 	})
 	s.about = container.NewVBox()
-	body := container.New(&ColumnsLayout{MinColumn: 420},
-		Section("settings.language", s.language),
-		Section("settings.security", container.NewVBox(
+	body := container.New(&kit.ColumnsLayout{MinColumn: 420},
+		kit.Section("settings.language", s.language),
+		kit.Section("settings.security", container.NewVBox(
 			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn)),
-		Section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
-		Section("settings.about", container.NewVBox(s.about, licence)),
+		kit.Section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
+		kit.Section("settings.about", container.NewVBox(s.about, licence)),
 	)
 	s.root = container.NewVScroll(container.NewPadded(body))
 	return s
@@ -102,7 +103,7 @@ func (s *settingsScreen) Reload() {
 	x := s.x
 	s.loading = true
 	defer func() { s.loading = false }()
-	s.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
+	s.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
 	idle, err := x.store.IdleLock(x.ctx())
 	if err != nil {
 		x.showError("error.read", err)
@@ -122,11 +123,11 @@ func (s *settingsScreen) Reload() {
 	if version == "" {
 		version = "dev"
 	}
-	s.about.Objects = []fyne.CanvasObject{Facts(
-		Field{"settings.version", version},
-		Field{"settings.schema_version", strconv.Itoa(schema.Version)},
-		Field{"settings.device_id", x.me.DeviceID},
-		Field{"settings.user", x.me.UserName + " · " + RoleName(x.me.Role)},
+	s.about.Objects = []fyne.CanvasObject{kit.Facts(
+		kit.Field{"settings.version", version},
+		kit.Field{"settings.schema_version", strconv.Itoa(schema.Version)},
+		kit.Field{"settings.device_id", x.me.DeviceID},
+		kit.Field{"settings.user", x.me.UserName + " · " + kit.RoleName(x.me.Role)},
 	)}
 	s.about.Refresh()
 }
@@ -234,8 +235,8 @@ func (s *settingsScreen) changePIN() {
 
 // languageNames are the languages as Settings lists them (each in itself).
 func languageNames() []string {
-	out := make([]string, len(Languages()))
-	for i, c := range Languages() {
+	out := make([]string, len(kit.Languages()))
+	for i, c := range kit.Languages() {
 		out[i] = lang.L("settings.language." + c)
 	}
 	return out

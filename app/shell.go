@@ -1,6 +1,9 @@
 package app
 
 import (
+	"doorstep/app/field"
+	"doorstep/app/kit"
+	"doorstep/app/supervisor"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +18,7 @@ import (
 
 // leaveVisible tells the screen on display that it is no longer shown.
 func (s *shell) leaveVisible() {
-	if l, ok := s.visible().(Leaver); ok {
+	if l, ok := s.visible().(kit.Leaver); ok {
 		l.Leave()
 	}
 }
@@ -25,7 +28,7 @@ type destination struct {
 	key   string // translation key of its label, also its id
 	icon  fyne.Resource
 	roles []schema.Role
-	make  func(*App) Screen
+	make  func(*App) kit.Screen
 }
 
 // destinations lists the navigation bar, in order, for every role. A
@@ -35,14 +38,14 @@ func destinations() []destination {
 	all := []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.RoleSupervisor}
 	staff := []schema.Role{schema.RoleWorker, schema.RoleSupervisor}
 	ds := []destination{
-		{"nav.today", theme.HomeIcon(), all, func(x *App) Screen { return NewToday(x.env) }},
-		{"nav.households", theme.ListIcon(), staff, func(x *App) Screen { return NewHouseholds(x.env) }},
-		{"nav.elders", theme.AccountIcon(), all, func(x *App) Screen { return NewElders(x.env) }},
+		{"nav.today", theme.HomeIcon(), all, func(x *App) kit.Screen { return field.NewToday(x.env) }},
+		{"nav.households", theme.ListIcon(), staff, func(x *App) kit.Screen { return field.NewHouseholds(x.env) }},
+		{"nav.elders", theme.AccountIcon(), all, func(x *App) kit.Screen { return field.NewElders(x.env) }},
 	}
 	ds = append(ds, deskDestinations()...) // the supervisor desk (desk_nav.go)
 	return append(ds,
-		destination{"nav.sync", theme.ViewRefreshIcon(), all, func(x *App) Screen { return newSyncScreen(x) }},
-		destination{"nav.settings", theme.SettingsIcon(), all, func(x *App) Screen { return newSettingsScreen(x) }},
+		destination{"nav.sync", theme.ViewRefreshIcon(), all, func(x *App) kit.Screen { return newSyncScreen(x) }},
+		destination{"nav.settings", theme.SettingsIcon(), all, func(x *App) kit.Screen { return newSettingsScreen(x) }},
 	)
 }
 
@@ -51,18 +54,18 @@ func destinations() []destination {
 func deskDestinations() []destination {
 	sup := []schema.Role{schema.RoleSupervisor}
 	return []destination{
-		{"nav.review", theme.DocumentIcon(), sup, func(x *App) Screen { return NewReview(x.env) }},
-		{"nav.meeting", theme.ConfirmIcon(), sup, func(x *App) Screen { return NewMeeting(x.env) }},
-		{"nav.draw", theme.SearchIcon(), sup, func(x *App) Screen { return NewDraw(x.env) }},
-		{"nav.conflicts", theme.WarningIcon(), sup, func(x *App) Screen { return NewConflicts(x.env) }},
-		{"nav.reports", theme.GridIcon(), sup, func(x *App) Screen { return NewReports(x.env) }},
+		{"nav.review", theme.DocumentIcon(), sup, func(x *App) kit.Screen { return supervisor.NewReview(x.env) }},
+		{"nav.meeting", theme.ConfirmIcon(), sup, func(x *App) kit.Screen { return supervisor.NewMeeting(x.env) }},
+		{"nav.draw", theme.SearchIcon(), sup, func(x *App) kit.Screen { return supervisor.NewDraw(x.env) }},
+		{"nav.conflicts", theme.WarningIcon(), sup, func(x *App) kit.Screen { return supervisor.NewConflicts(x.env) }},
+		{"nav.reports", theme.GridIcon(), sup, func(x *App) kit.Screen { return supervisor.NewReports(x.env) }},
 	}
 }
 
 // page is a screen on the navigation stack with its title.
 type page struct {
 	title string
-	s     Screen
+	s     kit.Screen
 }
 
 // shell is the frame around every screen once signed in: a top bar (back,
@@ -72,7 +75,7 @@ type shell struct {
 	x     *App
 	dests []destination
 	// tops holds each destination's screen, built on first visit.
-	tops    map[string]Screen
+	tops    map[string]kit.Screen
 	current string
 	stack   []page // detail pages pushed over the current destination
 
@@ -85,7 +88,7 @@ type shell struct {
 }
 
 func newShell(x *App) *shell {
-	s := &shell{x: x, tops: map[string]Screen{}, navBtns: map[string]*widget.Button{}}
+	s := &shell{x: x, tops: map[string]kit.Screen{}, navBtns: map[string]*widget.Button{}}
 	for _, d := range destinations() {
 		if slices.Contains(d.roles, x.me.Role) {
 			s.dests = append(s.dests, d)
@@ -114,7 +117,7 @@ func newShell(x *App) *shell {
 		s.status.SetText(lang.L("sync.status." + st.State))
 	})
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
-	user := widget.NewLabel(x.me.UserName + " · " + RoleName(x.me.Role))
+	user := widget.NewLabel(x.me.UserName + " · " + kit.RoleName(x.me.Role))
 	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.status, user, lockBtn), s.title)
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
@@ -153,7 +156,7 @@ func (s *shell) show(key string) {
 }
 
 // push shows a detail page over the current one; back returns.
-func (s *shell) push(title string, scr Screen) {
+func (s *shell) push(title string, scr kit.Screen) {
 	s.leaveVisible()
 	s.stack = append(s.stack, page{title: title, s: scr})
 	scr.Reload()
@@ -178,7 +181,7 @@ func (s *shell) pop() {
 	s.display(lang.L(s.current), scr)
 }
 
-func (s *shell) display(title string, scr Screen) {
+func (s *shell) display(title string, scr kit.Screen) {
 	s.title.SetText(title)
 	if len(s.stack) > 0 {
 		s.back.Show()
@@ -191,7 +194,7 @@ func (s *shell) display(title string, scr Screen) {
 }
 
 // visible returns the screen on display.
-func (s *shell) visible() Screen {
+func (s *shell) visible() kit.Screen {
 	if n := len(s.stack); n > 0 {
 		return s.stack[n-1].s
 	}
