@@ -135,8 +135,8 @@ func loadTranslations() {
 
 // setLanguage switches the UI language (LangZhCN or LangEn); screens built
 // afterwards use it.
-func setLanguage(Code string) {
-	if err := kit.SetLanguage(Code); err != nil {
+func setLanguage(code string) {
+	if err := kit.SetLanguage(code); err != nil {
 		fyne.LogError("set language", err)
 	}
 }
@@ -153,14 +153,14 @@ func (x *App) open(dir string) error {
 	}
 	x.dev = dev
 	x.store = records.New(dev.DB(), x.opts.Now)
-	Code, ok, err := x.store.Setting(ctx, records.SettingLanguage)
+	code, ok, err := x.store.Setting(ctx, records.SettingLanguage)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		Code = kit.LangZhCN // the product speaks Chinese first
+		code = kit.LangZhCN // the product speaks Chinese first
 	}
-	setLanguage(Code)
+	setLanguage(code)
 	me, ok, err := x.store.Identity(ctx)
 	if err != nil {
 		return err

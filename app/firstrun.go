@@ -46,15 +46,15 @@ var demoRoles = []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.Ro
 func newFirstRun(x *App) *firstRun {
 	f := &firstRun{x: x}
 	f.language = widget.NewSelect(languageNames(), func(name string) {
-		Code := kit.Languages()[slices.Index(languageNames(), name)]
-		if Code == kit.CurrentLanguage() {
+		code := kit.Languages()[slices.Index(languageNames(), name)]
+		if code == kit.CurrentLanguage() {
 			return
 		}
-		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
+		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
 			x.showError("error.save", err)
 			return
 		}
-		setLanguage(Code)
+		setLanguage(code)
 		x.win.SetTitle(lang.L("app.title"))
 		next := newFirstRun(x)
 		next.copyFrom(f)
@@ -73,9 +73,9 @@ func newFirstRun(x *App) *firstRun {
 	f.server.SetPlaceHolder("https://sync.example.org")
 	f.code = widget.NewEntry()
 	f.code.SetPlaceHolder(lang.L("firstrun.code_hint"))
-	if server, Code, err := client.ParseEnrollURI(x.opts.Enroll); err == nil {
+	if server, code, err := client.ParseEnrollURI(x.opts.Enroll); err == nil {
 		f.server.SetText(server)
-		f.code.SetText(Code)
+		f.code.SetText(code)
 	}
 	f.enroll = widget.NewButtonWithIcon(lang.L("firstrun.enroll"), theme.LoginIcon(), f.doEnroll)
 	f.enroll.Importance = widget.HighImportance
@@ -184,11 +184,11 @@ func (f *firstRun) doEnroll() {
 	if !f.checkPIN() {
 		return
 	}
-	server, Code := strings.TrimSpace(f.server.Text), strings.TrimSpace(f.code.Text)
-	if s, c, err := client.ParseEnrollURI(Code); err == nil {
-		server, Code = s, c // a scanned QR code holds both
+	server, code := strings.TrimSpace(f.server.Text), strings.TrimSpace(f.code.Text)
+	if s, c, err := client.ParseEnrollURI(code); err == nil {
+		server, code = s, c // a scanned QR code holds both
 	}
-	if server == "" || Code == "" {
+	if server == "" || code == "" {
 		f.fail(lang.L("firstrun.need_server_code"))
 		return
 	}
@@ -202,7 +202,7 @@ func (f *firstRun) doEnroll() {
 	x.goTask(func() {
 		c := client.New(server, "")
 		c.HTTP = x.opts.HTTPClient
-		res, err := c.Enroll(context.Background(), Code, deviceName(), x.dev.Site())
+		res, err := c.Enroll(context.Background(), code, deviceName(), x.dev.Site())
 		fyne.Do(func() {
 			if err != nil {
 				f.fail(syncErrorText(err, x.opts.Now()))

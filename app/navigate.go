@@ -71,15 +71,15 @@ func (x *App) Lock() { x.lock() }
 
 // UseLanguage makes code (LangZhCN or LangEn) the app's language, stores
 // the choice and rebuilds the window in it.
-func (x *App) UseLanguage(Code string) error {
-	Code, ok := kit.NormalizeLanguage(Code)
+func (x *App) UseLanguage(code string) error {
+	code, ok := kit.NormalizeLanguage(code)
 	if !ok {
-		return fmt.Errorf("use language: unsupported %q", Code)
+		return fmt.Errorf("use language: unsupported %q", code)
 	}
-	if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
+	if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
 		return err
 	}
-	x.switchLanguage(Code)
+	x.switchLanguage(code)
 	return nil
 }
 

@@ -49,15 +49,15 @@ func newSettingsScreen(x *App) *settingsScreen {
 			return
 		}
 		x.touch()
-		Code := kit.Languages()[slices.Index(languageNames(), name)]
-		if Code == kit.CurrentLanguage() {
+		code := kit.Languages()[slices.Index(languageNames(), name)]
+		if code == kit.CurrentLanguage() {
 			return
 		}
-		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, Code); err != nil {
+		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
 			x.showError("error.save", err)
 			return
 		}
-		x.switchLanguage(Code)
+		x.switchLanguage(code)
 	}
 	s.idle = widget.NewSelect(idleNames(), nil)
 	s.idle.OnChanged = func(name string) {
@@ -257,8 +257,8 @@ func idleNames() []string {
 
 // switchLanguage applies a new language: every screen is rebuilt in it
 // (Settings shown again when signed in).
-func (x *App) switchLanguage(Code string) {
-	setLanguage(Code)
+func (x *App) switchLanguage(code string) {
+	setLanguage(code)
 	x.win.SetTitle(lang.L("app.title"))
 	switch {
 	case x.shell == nil:

@@ -94,7 +94,7 @@ func newShell(x *App) *shell {
 			s.dests = append(s.dests, d)
 		}
 	}
-	nl := &navLayout{}
+	nl := &kit.NavLayout{}
 	nav := container.New(nl)
 	for _, d := range s.dests {
 		b := widget.NewButtonWithIcon(lang.L(d.key), d.icon, nil)
@@ -122,7 +122,7 @@ func newShell(x *App) *shell {
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	s.root = newActivityArea(x, container.New(&shellLayout{nav: nl, navObj: nav},
+	s.root = newActivityArea(x, container.New(&kit.ShellLayout{Nav: nl, NavObj: nav},
 		container.NewStack(bar, container.NewPadded(top)),
 		container.NewStack(navBg, container.NewPadded(nav)),
 		s.body))

@@ -63,12 +63,12 @@ func columnLabel(col string) string {
 
 // rowLabel names a member, income or asset row: the section, and for a
 // member on this device their name.
-func rowLabel(x *kit.Env, Section, id string) string {
-	label := lang.L("desk.section." + Section)
-	if label == "desk.section."+Section {
-		label = Section
+func rowLabel(x *kit.Env, section, id string) string {
+	label := lang.L("desk.section." + section)
+	if label == "desk.section."+section {
+		label = section
 	}
-	if Section != "members" || x == nil || x.Store == nil {
+	if section != "members" || x == nil || x.Store == nil {
 		return label
 	}
 	var name string

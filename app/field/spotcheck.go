@@ -253,9 +253,9 @@ func (s *spotCheckScreen) baselineObjects() []fyne.CanvasObject {
 	if len(disc) == 0 {
 		objs = append(objs, lowLabel(lang.L("spot.no_discrepancies")))
 	}
-	part := func(Section, titleKey string, lines ...fyne.CanvasObject) {
+	part := func(section, titleKey string, lines ...fyne.CanvasObject) {
 		t := kit.Heading(lang.L(titleKey))
-		msgs := bySection[Section]
+		msgs := bySection[section]
 		if len(msgs) > 0 {
 			t.SetText("⚠ " + t.Text)
 			t.Importance = widget.DangerImportance

@@ -132,15 +132,15 @@ func (k *FormKit) afterFailedSave() {
 
 // ErrLabel returns the message label of field, shown under it when the
 // field has a problem.
-func (k *FormKit) ErrLabel(Field string) *widget.Label {
-	if l, ok := k.Errs[Field]; ok {
+func (k *FormKit) ErrLabel(field string) *widget.Label {
+	if l, ok := k.Errs[field]; ok {
 		return l
 	}
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
 	l.Hide()
-	k.Errs[Field] = l
+	k.Errs[field] = l
 	return l
 }
 

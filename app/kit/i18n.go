@@ -81,8 +81,8 @@ func SystemLanguage() string {
 // NormalizeLanguage maps a language code or locale ("zh", "zh_CN",
 // "zh-Hans-CN", "en-GB", …) to LangZhCN or LangEn. It returns false for
 // anything else.
-func NormalizeLanguage(Code string) (string, bool) {
-	base, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(Code), "_", "-"), "-")
+func NormalizeLanguage(code string) (string, bool) {
+	base, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(code), "_", "-"), "-")
 	switch strings.ToLower(base) {
 	case "zh":
 		return LangZhCN, true
@@ -97,14 +97,14 @@ func NormalizeLanguage(Code string) (string, bool) {
 // included. It needs LoadTranslations first. Text already on screen keeps
 // its language: rebuild the window's content afterwards. Call it from the
 // Fyne main goroutine (fyne.Do), as lang's lookups are not locked.
-func SetLanguage(Code string) error {
-	if Code == "" {
-		Code = SystemLanguage()
+func SetLanguage(code string) error {
+	if code == "" {
+		code = SystemLanguage()
 	}
-	want, ok := NormalizeLanguage(Code)
+	want, ok := NormalizeLanguage(code)
 	if !ok {
 		return fmt.Errorf("set language: unsupported language %q (want %s)",
-			Code, strings.Join(Languages(), " or "))
+			code, strings.Join(Languages(), " or "))
 	}
 	data, err := assets.Translations.ReadFile(path.Join(assets.TranslationsDir, want+".json"))
 	if err != nil {
@@ -130,8 +130,8 @@ func SetLanguage(Code string) error {
 // CurrentLanguage returns the code of the language lang.L lookups of
 // Doorstep's messages answer in now: LangZhCN or LangEn.
 func CurrentLanguage() string {
-	if Code, ok := NormalizeLanguage(lang.X(metaLanguageKey, LangEn)); ok {
-		return Code
+	if code, ok := NormalizeLanguage(lang.X(metaLanguageKey, LangEn)); ok {
+		return code
 	}
 	return LangEn
 }

@@ -1,4 +1,4 @@
-package app
+package kit
 
 import (
 	"fyne.io/fyne/v2"
@@ -11,18 +11,18 @@ func landscape(s fyne.Size) bool { return s.Width >= s.Height }
 // navWidth is the sidebar width in landscape.
 const navWidth = 210
 
-// shellLayout places the shell's three objects — top bar, navigation, body —
+// ShellLayout places the shell's three objects — top bar, navigation, body —
 // for the window's orientation: in landscape the navigation is a sidebar on
 // the left and the top bar spans the rest; in portrait the top bar spans the
 // window and the navigation is a bar along the bottom, where thumbs reach it
 // (in as many rows as its buttons need).
-type shellLayout struct {
-	nav    *navLayout
-	navObj *fyne.Container
+type ShellLayout struct {
+	Nav    *NavLayout
+	NavObj *fyne.Container
 }
 
 // Layout places top bar, navigation and body for the orientation of size.
-func (l shellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l ShellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	top, nav, body := objs[0], objs[1], objs[2]
 	topH := top.MinSize().Height
 	if landscape(size) {
@@ -36,8 +36,8 @@ func (l shellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	// The bar's padding around the buttons is its minimum height less one
 	// row of buttons.
-	pad := nav.MinSize().Height - l.nav.rowHeight(l.navObj.Objects)
-	navH := l.nav.barHeight(l.navObj.Objects, size.Width-pad) + pad
+	pad := nav.MinSize().Height - l.Nav.rowHeight(l.NavObj.Objects)
+	navH := l.Nav.barHeight(l.NavObj.Objects, size.Width-pad) + pad
 	top.Move(fyne.NewPos(0, 0))
 	top.Resize(fyne.NewSize(size.Width, topH))
 	body.Move(fyne.NewPos(0, topH))
@@ -47,19 +47,19 @@ func (l shellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is the portrait arrangement's minimum.
-func (shellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (ShellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	top, nav, body := objs[0].MinSize(), objs[1].MinSize(), objs[2].MinSize()
 	return fyne.NewSize(fyne.Max(top.Width, body.Width), top.Height+body.Height+nav.Height)
 }
 
-// navLayout stacks the navigation buttons vertically when its space is
+// NavLayout stacks the navigation buttons vertically when its space is
 // taller than wide (the landscape sidebar); when wider than tall (the
 // portrait bottom bar) it shares the width equally, wrapping into more rows
 // when the buttons do not fit in one.
-type navLayout struct{}
+type NavLayout struct{}
 
 // rowHeight is the height of one row of buttons.
-func (navLayout) rowHeight(objs []fyne.CanvasObject) float32 {
+func (NavLayout) rowHeight(objs []fyne.CanvasObject) float32 {
 	var h float32
 	for _, o := range objs {
 		h = fyne.Max(h, o.MinSize().Height)
@@ -68,7 +68,7 @@ func (navLayout) rowHeight(objs []fyne.CanvasObject) float32 {
 }
 
 // columns is how many buttons fit side by side in width.
-func (navLayout) columns(objs []fyne.CanvasObject, width float32) int {
+func (NavLayout) columns(objs []fyne.CanvasObject, width float32) int {
 	var w float32
 	for _, o := range objs {
 		w = fyne.Max(w, o.MinSize().Width)
@@ -78,7 +78,7 @@ func (navLayout) columns(objs []fyne.CanvasObject, width float32) int {
 }
 
 // barHeight is the height of the horizontal bar at width.
-func (l navLayout) barHeight(objs []fyne.CanvasObject, width float32) float32 {
+func (l NavLayout) barHeight(objs []fyne.CanvasObject, width float32) float32 {
 	if len(objs) == 0 {
 		return 0
 	}
@@ -88,7 +88,7 @@ func (l navLayout) barHeight(objs []fyne.CanvasObject, width float32) float32 {
 }
 
 // Layout stacks the buttons (sidebar) or lays them in rows (bottom bar).
-func (l navLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l NavLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	rowH := l.rowHeight(objs)
 	if size.Height > size.Width {
@@ -113,7 +113,7 @@ func (l navLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize is one button's width and one row's height.
-func (l navLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l NavLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var w float32
 	for _, o := range objs {
 		w = fyne.Max(w, o.MinSize().Width)
