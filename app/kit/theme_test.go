@@ -1,4 +1,4 @@
-package app
+package kit
 
 import (
 	"bufio"
@@ -55,7 +55,7 @@ func hasGlyph(t *testing.T, f *sfnt.Font, r rune) bool {
 // tongyong reads the 8,105 characters of assets/fonts/build/tongyong-8105.txt.
 func tongyong(t *testing.T) []rune {
 	t.Helper()
-	data, err := os.ReadFile("../assets/fonts/build/tongyong-8105.txt")
+	data, err := os.ReadFile("../../assets/fonts/build/tongyong-8105.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package app
+package kit
 
 import (
 	"encoding/json"
@@ -36,15 +36,15 @@ type message map[string]string
 
 // loadTranslationFile reads assets/translations/<code>.json into message ID
 // → message, flattening nested objects into dotted IDs as lang does.
-func loadTranslationFile(t *testing.T, Code string) map[string]message {
+func loadTranslationFile(t *testing.T, code string) map[string]message {
 	t.Helper()
-	data, err := assets.Translations.ReadFile(path.Join(assets.TranslationsDir, Code+".json"))
+	data, err := assets.Translations.ReadFile(path.Join(assets.TranslationsDir, code+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var raw map[string]any
 	if err := json.Unmarshal(data, &raw); err != nil {
-		t.Fatalf("%s.json: %v", Code, err)
+		t.Fatalf("%s.json: %v", code, err)
 	}
 	out := map[string]message{}
 	var walk func(prefix string, m map[string]any)
@@ -69,21 +69,21 @@ func loadTranslationFile(t *testing.T, Code string) map[string]message {
 					for f, text := range v {
 						s, ok := text.(string)
 						if !ok {
-							t.Errorf("%s.json: %q.%s is not a string", Code, id, f)
+							t.Errorf("%s.json: %q.%s is not a string", code, id, f)
 						}
 						if f != "description" {
 							msg[f] = s
 						}
 					}
 					if len(msg) > 1 || msg["other"] == "" {
-						t.Errorf("%s.json: %q has plural forms; SetLanguage cannot switch plural rules, so use one text (see i18n.go)", Code, id)
+						t.Errorf("%s.json: %q has plural forms; SetLanguage cannot switch plural rules, so use one text (see i18n.go)", code, id)
 					}
 					out[id] = msg
 				default:
-					t.Errorf("%s.json: %q mixes plural forms and nested keys", Code, id)
+					t.Errorf("%s.json: %q mixes plural forms and nested keys", code, id)
 				}
 			default:
-				t.Errorf("%s.json: %q is neither a string nor an object", Code, id)
+				t.Errorf("%s.json: %q is neither a string nor an object", code, id)
 			}
 		}
 	}
@@ -111,26 +111,26 @@ func TestTranslationFilesAreTheLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var Codes []string
+	var codes []string
 	for _, e := range entries {
-		Codes = append(Codes, strings.TrimSuffix(e.Name(), ".json"))
+		codes = append(codes, strings.TrimSuffix(e.Name(), ".json"))
 	}
 	want := slices.Sorted(slices.Values(Languages()))
-	if !slices.Equal(Codes, want) {
-		t.Errorf("translation files %v, want one <code>.json for each of %v", Codes, want)
+	if !slices.Equal(codes, want) {
+		t.Errorf("translation files %v, want one <code>.json for each of %v", codes, want)
 	}
 }
 
 func TestTranslationKeysMatch(t *testing.T) {
 	files := map[string]map[string]message{}
-	for _, Code := range Languages() {
-		files[Code] = loadTranslationFile(t, Code)
-		if got := files[Code][metaLanguageKey]["other"]; got != Code {
-			t.Errorf("%s.json: %s is %q, want %q", Code, metaLanguageKey, got, Code)
+	for _, code := range Languages() {
+		files[code] = loadTranslationFile(t, code)
+		if got := files[code][metaLanguageKey]["other"]; got != code {
+			t.Errorf("%s.json: %s is %q, want %q", code, metaLanguageKey, got, code)
 		}
-		for id, m := range files[Code] {
+		for id, m := range files[code] {
 			if m["other"] == "" {
-				t.Errorf("%s.json: %q has no (or an empty) \"other\" text", Code, id)
+				t.Errorf("%s.json: %q has no (or an empty) \"other\" text", code, id)
 			}
 		}
 	}
@@ -254,16 +254,16 @@ func stringLit(e ast.Expr) (string, bool) {
 }
 
 func TestTranslationKeysUsedInSourceExist(t *testing.T) {
-	used := usedMessageIDs(t, ".")
+	used := usedMessageIDs(t, "..") // the whole app, every package
 	if len(used) == 0 {
 		t.Fatal("found no lang.L/N/X/XN call in app/*.go; is the scanner broken?")
 	}
-	for _, Code := range Languages() {
-		msgs := loadTranslationFile(t, Code)
+	for _, code := range Languages() {
+		msgs := loadTranslationFile(t, code)
 		for _, id := range slices.Sorted(maps.Keys(used)) {
 			if _, ok := msgs[id]; !ok {
 				where := used[id]
-				t.Errorf("%s: message %q is missing from assets/translations/%s.json", where, id, Code)
+				t.Errorf("%s: message %q is missing from assets/translations/%s.json", where, id, code)
 			}
 		}
 	}
