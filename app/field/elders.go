@@ -24,7 +24,9 @@ type eldersScreen struct {
 	root   fyne.CanvasObject
 }
 
-func NewElders(x *kit.Env) *eldersScreen {
+// NewElders returns the Elders screen: the elders of the user's communities
+// (a volunteer's paired elders), searchable by name.
+func NewElders(x *kit.Env) kit.Screen {
 	s := &eldersScreen{x: x}
 	s.filter = widget.NewEntry()
 	s.filter.SetPlaceHolder(lang.L("elders.filter"))

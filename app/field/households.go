@@ -25,7 +25,9 @@ type householdsScreen struct {
 	root   fyne.CanvasObject
 }
 
-func NewHouseholds(x *kit.Env) *householdsScreen {
+// NewHouseholds returns the Households screen: the households of the
+// user's communities, searchable by name, initials or ID number.
+func NewHouseholds(x *kit.Env) kit.Screen {
 	s := &householdsScreen{x: x, gen: -1}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.L("households.search"))

@@ -29,7 +29,9 @@ type todayScreen struct {
 	desk kit.DeskSummary
 }
 
-func NewToday(x *kit.Env) *todayScreen {
+// NewToday returns the Today screen: what needs doing, and for a
+// supervisor the desk summary (Nav.DeskSummary) above it.
+func NewToday(x *kit.Env) kit.Screen {
 	s := &todayScreen{x: x}
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord

@@ -27,7 +27,8 @@ type FormKit struct {
 	x        *Env
 	kind     string
 	recordID string
-	Subject  string
+	// Subject is the household or elder the form is about.
+	Subject string
 
 	// serialise returns the form's JSON (the draft) and its title for lists.
 	serialise func() ([]byte, string)
@@ -39,14 +40,19 @@ type FormKit struct {
 
 	saver     *model.Autosaver
 	mu        sync.Mutex // guards title for the autosave goroutine
-	title     string
+	title string
+	// Building is true while the screen builds its fields: changes then
+	// are not the user's (Done ends it).
 	Building  bool
 	attempted bool
-	ReadOnly  bool
-	Errs      map[string]*widget.Label
+	// ReadOnly is set for a submitted record: its fields are frozen.
+	ReadOnly bool
+	// Errs are the message labels under the fields, by field name.
+	Errs map[string]*widget.Label
 	// notes are a returned record's review comments by field name, shown
 	// under their fields (where no validation message is due).
-	notes  map[string]string
+	notes map[string]string
+	// Status is the line beside the action bar (saved as draft, …).
 	Status *widget.Label
 	// width is the form's width, set by formPage before each layout, from
 	// which every grid of the form chooses its number of columns.
@@ -112,7 +118,7 @@ func (k *FormKit) Changed() {
 	}
 }
 
-// leave writes a pending draft at once: the screen is no longer shown or
+// Leave writes a pending draft at once: the screen is no longer shown or
 // the app is stopping.
 func (k *FormKit) Leave() {
 	if err := k.saver.Flush(); err != nil {

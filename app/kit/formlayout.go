@@ -22,8 +22,10 @@ func (k *FormKit) Grid(minCell float32, objs ...fyne.CanvasObject) *fyne.Contain
 // width, so that MinSize — asked before the grid is laid out — and Layout
 // agree; with no width known it is one column.
 type FlowGrid struct {
+	// MinCell is the narrowest a cell may be.
 	MinCell float32
-	Width   *float32
+	// Width points at the width the grid is laid out in.
+	Width *float32
 	// Inset is the allowance for what surrounds the grid within *width;
 	// zero means gridInset (the cards of a form).
 	Inset float32
@@ -109,7 +111,10 @@ func (g *FlowGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // WidthSpy lays its objects out on top of each other at its full size,
 // first recording its width in *width: the flowGrids inside a screen that
 // is not a form page follow it, as a form's follow formPage.
-type WidthSpy struct{ Width *float32 }
+type WidthSpy struct {
+	// Width receives the width of each layout.
+	Width *float32
+}
 
 // Layout records the width, then gives every object the whole size.
 func (l WidthSpy) Layout(objs []fyne.CanvasObject, size fyne.Size) {

@@ -82,7 +82,10 @@ func heightAt(o fyne.CanvasObject, w float32) float32 {
 // when the space is narrower) and at its height for that width: a readable
 // column for forms such as first run and the lock screen, in either
 // orientation.
-type CenteredLayout struct{ MaxWidth float32 }
+type CenteredLayout struct {
+	// MaxWidth is the widest the column grows.
+	MaxWidth float32
+}
 
 // Layout centres the object at most maxWidth wide.
 func (l CenteredLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {

@@ -17,6 +17,7 @@ const navWidth = 210
 // window and the navigation is a bar along the bottom, where thumbs reach it
 // (in as many rows as its buttons need).
 type ShellLayout struct {
+	// Nav is the layout of the navigation buttons, NavObj their container.
 	Nav    *NavLayout
 	NavObj *fyne.Container
 }

@@ -24,12 +24,12 @@ const (
 	signatureInk = 2.6
 )
 
-// signaturePad is a box the applicant or a staff member signs in with a
+// SignaturePad is a box the applicant or a staff member signs in with a
 // finger, stylus or mouse. Strokes are kept in coordinates relative to the
 // box (0–1), so the signature looks the same at any size; each finished
 // stroke renders the whole signature to a PNG and hands it to OnChanged.
 // A stored signature is shown as its image and further strokes add to it.
-type signaturePad struct {
+type SignaturePad struct {
 	widget.BaseWidget
 
 	// OnChanged receives the signature as PNG after each stroke, or nil
@@ -43,19 +43,20 @@ type signaturePad struct {
 }
 
 var (
-	_ fyne.Draggable   = (*signaturePad)(nil)
-	_ fyne.Tappable    = (*signaturePad)(nil)
-	_ fyne.Disableable = (*signaturePad)(nil)
+	_ fyne.Draggable   = (*SignaturePad)(nil)
+	_ fyne.Tappable    = (*SignaturePad)(nil)
+	_ fyne.Disableable = (*SignaturePad)(nil)
 )
 
-func newSignaturePad() *signaturePad {
-	p := &signaturePad{}
+// NewSignaturePad returns an empty pad.
+func NewSignaturePad() *SignaturePad {
+	p := &SignaturePad{}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
 // rel converts a position in the widget to relative coordinates.
-func (p *signaturePad) rel(pos fyne.Position) fyne.Position {
+func (p *SignaturePad) rel(pos fyne.Position) fyne.Position {
 	s := p.Size()
 	if s.Width <= 0 || s.Height <= 0 {
 		return fyne.Position{}
@@ -65,7 +66,7 @@ func (p *signaturePad) rel(pos fyne.Position) fyne.Position {
 }
 
 // Dragged extends the stroke being drawn.
-func (p *signaturePad) Dragged(e *fyne.DragEvent) {
+func (p *SignaturePad) Dragged(e *fyne.DragEvent) {
 	if p.disabled {
 		return
 	}
@@ -77,7 +78,7 @@ func (p *signaturePad) Dragged(e *fyne.DragEvent) {
 }
 
 // DragEnd finishes the stroke and reports the signature.
-func (p *signaturePad) DragEnd() {
+func (p *SignaturePad) DragEnd() {
 	if p.disabled || len(p.current) == 0 {
 		return
 	}
@@ -88,7 +89,7 @@ func (p *signaturePad) DragEnd() {
 }
 
 // Tapped draws a dot (e.g. the dot of 之 or an i).
-func (p *signaturePad) Tapped(e *fyne.PointEvent) {
+func (p *SignaturePad) Tapped(e *fyne.PointEvent) {
 	if p.disabled {
 		return
 	}
@@ -97,14 +98,14 @@ func (p *signaturePad) Tapped(e *fyne.PointEvent) {
 	p.report()
 }
 
-func (p *signaturePad) report() {
+func (p *SignaturePad) report() {
 	if p.OnChanged != nil {
 		p.OnChanged(p.PNG())
 	}
 }
 
 // Clear removes the signature and reports nil.
-func (p *signaturePad) Clear() {
+func (p *SignaturePad) Clear() {
 	if p.disabled {
 		return
 	}
@@ -116,25 +117,25 @@ func (p *signaturePad) Clear() {
 }
 
 // SetImage shows a stored signature (decoded PNG) to add to.
-func (p *signaturePad) SetImage(img image.Image) {
+func (p *SignaturePad) SetImage(img image.Image) {
 	p.base, p.strokes, p.current = img, nil, nil
 	p.Refresh()
 }
 
 // Empty reports whether nothing is signed.
-func (p *signaturePad) Empty() bool { return p.base == nil && len(p.strokes) == 0 }
+func (p *SignaturePad) Empty() bool { return p.base == nil && len(p.strokes) == 0 }
 
 // Enable allows signing.
-func (p *signaturePad) Enable() { p.disabled = false; p.Refresh() }
+func (p *SignaturePad) Enable() { p.disabled = false; p.Refresh() }
 
 // Disable stops signing (a submitted record).
-func (p *signaturePad) Disable() { p.disabled = true; p.Refresh() }
+func (p *SignaturePad) Disable() { p.disabled = true; p.Refresh() }
 
 // Disabled reports whether signing is off.
-func (p *signaturePad) Disabled() bool { return p.disabled }
+func (p *SignaturePad) Disabled() bool { return p.disabled }
 
 // PNG renders the signature, dark ink on white, signatureW×signatureH.
-func (p *signaturePad) PNG() []byte {
+func (p *SignaturePad) PNG() []byte {
 	img := image.NewRGBA(image.Rect(0, 0, signatureW, signatureH))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	if p.base != nil {
@@ -206,7 +207,7 @@ func inkDisc(img *image.RGBA, cx, cy float64) {
 }
 
 // CreateRenderer draws the box, a signing line and the strokes.
-func (p *signaturePad) CreateRenderer() fyne.WidgetRenderer {
+func (p *SignaturePad) CreateRenderer() fyne.WidgetRenderer {
 	r := &signatureRenderer{p: p,
 		bg:     canvas.NewRectangle(color.White),
 		line:   canvas.NewLine(theme.Color(theme.ColorNameDisabled)),
@@ -221,10 +222,10 @@ func (p *signaturePad) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // MinSize keeps the pad's 3:1 shape at a size a finger can sign in.
-func (p *signaturePad) MinSize() fyne.Size { return fyne.NewSize(300, 110) }
+func (p *SignaturePad) MinSize() fyne.Size { return fyne.NewSize(300, 110) }
 
 type signatureRenderer struct {
-	p      *signaturePad
+	p      *SignaturePad
 	bg     *canvas.Rectangle
 	line   *canvas.Line
 	hint   *canvas.Text
@@ -300,7 +301,7 @@ func (r *signatureRenderer) Destroy() {}
 // the message shown when the signature is missing. The signature is stored
 // as a content-addressed blob; set receives its hash ("" when cleared).
 func (k *FormKit) SignatureField(caption, issueField, hash string, set func(hash string)) fyne.CanvasObject {
-	pad := newSignaturePad()
+	pad := NewSignaturePad()
 	// note says why a stored signature is not shown yet: it is being
 	// downloaded (a record synced from another device), or cannot be.
 	note := widget.NewLabel("")

@@ -31,7 +31,7 @@ func darkPixels(t *testing.T, data []byte) (int, image.Rectangle) {
 
 func TestSignaturePadDrawsAndClears(t *testing.T) {
 	test.NewTempApp(t)
-	p := newSignaturePad()
+	p := NewSignaturePad()
 	w := test.NewWindow(p)
 	defer w.Close()
 	w.Resize(fyne.NewSize(600, 200))
@@ -56,7 +56,7 @@ func TestSignaturePadDrawsAndClears(t *testing.T) {
 
 	// A stored signature is kept when more is drawn.
 	img, _ := png.Decode(bytes.NewReader(got))
-	q := newSignaturePad()
+	q := NewSignaturePad()
 	q.Resize(fyne.NewSize(300, 100))
 	q.SetImage(img)
 	if q.Empty() {

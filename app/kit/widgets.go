@@ -29,7 +29,7 @@ func Section(titleKey string, content fyne.CanvasObject) *widget.Card {
 // Field is one "label: value" pair of a facts grid.
 type Field struct {
 	Key   string // translation key of the label
-	Value string
+	Value string // the value, shown as it is
 }
 
 // Facts lays out label/value pairs in two aligned columns; empty values
@@ -158,12 +158,13 @@ func (l FormGridLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // on the right.
 type ListRow struct {
 	widget.BaseWidget
-	Name  *widget.Label
-	Where *widget.Label
-	Tag   *widget.Label
-	Date  *widget.Label
+	Name  *widget.Label // the person or head of household
+	Where *widget.Label // the address or community
+	Tag   *widget.Label // pairing mode or status
+	Date  *widget.Label // next visit or re-check
 }
 
+// NewListRow returns an empty list row, for a list's CreateItem.
 func NewListRow() *ListRow {
 	r := &ListRow{Name: Heading(""), Where: widget.NewLabel(""), Tag: widget.NewLabel(""), Date: widget.NewLabel("")}
 	r.Where.Truncation = fyne.TextTruncateEllipsis
@@ -186,6 +187,7 @@ type RecordPage struct {
 	root fyne.CanvasObject
 }
 
+// Content returns the page's object, built on first use.
 func (p *RecordPage) Content() fyne.CanvasObject {
 	if p.root == nil {
 		p.body = container.New(&ColumnsLayout{MinColumn: 420})

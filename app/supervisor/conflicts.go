@@ -26,7 +26,9 @@ type conflictsScreen struct {
 	ready     bool
 }
 
-func NewConflicts(x *kit.Env) *conflictsScreen {
+// NewConflicts returns the conflicts screen: concurrent edits the server
+// recorded, each resolved by keeping one value.
+func NewConflicts(x *kit.Env) kit.Screen {
 	s := &conflictsScreen{x: x, box: container.NewVBox()}
 	s.places = newPlaceSelects(x, s.load)
 	s.all = widget.NewCheck(lang.L("desk.conflict.show_resolved"), func(bool) { s.load() })

@@ -46,7 +46,9 @@ type drawScreen struct {
 	ready       bool
 }
 
-func NewDraw(x *kit.Env) *drawScreen {
+// NewDraw returns the spot-check draw screen: plan a draw, preview it,
+// save it and verify saved batches.
+func NewDraw(x *kit.Env) kit.Screen {
 	s := &drawScreen{x: x}
 	cfg := x.DistrictConfig().Process
 	s.streets = widget.NewCheckGroup(nil, nil)

@@ -60,7 +60,9 @@ type caseRow struct {
 	votes    [3]*widget.Entry // for, against, abstain
 }
 
-func NewMeeting(x *kit.Env) *meetingScreen {
+// NewMeeting returns the review meeting screen: hold a meeting on the
+// approved cases, then post and apply their public notices.
+func NewMeeting(x *kit.Env) kit.Screen {
 	s := &meetingScreen{x: x}
 	s.street = widget.NewSelect(nil, func(string) { s.loadCases() })
 	s.street.PlaceHolder = lang.L("desk.meeting.street")

@@ -34,7 +34,9 @@ type reportsScreen struct {
 	ready  bool
 }
 
-func NewReports(x *kit.Env) *reportsScreen {
+// NewReports returns the reports screen: the period's figures and charts
+// for the chosen area, with export.
+func NewReports(x *kit.Env) kit.Screen {
 	s := &reportsScreen{x: x, body: container.NewVBox()}
 	s.places = newPlaceSelects(x, s.run)
 	from, to := lastHalfYear(office(x).Today())

@@ -38,7 +38,9 @@ type reviewScreen struct {
 	ready   bool
 }
 
-func NewReview(x *kit.Env) *reviewScreen {
+// NewReview returns the review queue: submitted records filtered by area,
+// worker, kind and state, each opening its review.
+func NewReview(x *kit.Env) kit.Screen {
 	s := &reviewScreen{x: x}
 	s.places = newPlaceSelects(x, s.refilter)
 	kinds := []string{lang.L("desk.review.all_kinds")}

@@ -52,7 +52,9 @@ func (r *deskTodayRow) set(count int, note string) {
 	r.row.Show()
 }
 
-func NewDeskSummary(x *kit.Env, onOverdue func()) *deskToday {
+// NewDeskSummary returns the supervisor's summary for the Today screen
+// (kit.Nav.DeskSummary); onOverdue shows the overdue re-checks.
+func NewDeskSummary(x *kit.Env, onOverdue func()) kit.DeskSummary {
 	d := &deskToday{x: x, onOverdue: onOverdue}
 	d.review = newDeskTodayRow(theme.DocumentIcon(), "today.desk.review", func() { x.Touch(); openReviewQueue(x) })
 	d.conflicts = newDeskTodayRow(theme.WarningIcon(), "today.desk.conflicts", func() { x.Touch(); x.Show("conflicts") })

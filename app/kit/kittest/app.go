@@ -49,7 +49,7 @@ type Options struct {
 	// OpenHousehold and OpenElder push the household and elder screens
 	// (Nav.OpenHousehold, Nav.OpenElder); nil fails the test when called.
 	OpenHousehold func(x *kit.Env, id, title string)
-	OpenElder     func(x *kit.Env, id, title string)
+	OpenElder     func(x *kit.Env, id, title string) // see OpenHousehold
 }
 
 // page is a screen on the page stack with its title.
