@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"doorstep/app/kit"
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/client/api"
@@ -24,14 +25,14 @@ import (
 // writes the screen there as PNG, to look at.
 func TestSyncScreenShowsHeldRowsAndTryAgainReleasesThem(t *testing.T) {
 	out := os.Getenv("DOORSTEP_SYNC_SHOTS")
-	defer setLanguage(LangZhCN)
-	for _, lng := range Languages() {
+	defer setLanguage(kit.LangZhCN)
+	for _, lng := range kit.Languages() {
 		t.Run(lng, func(t *testing.T) {
 			ctx := context.Background()
 			srv := newSyncServer(t)
-			Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+			code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 			x := newTestApp(t, dirWithLanguage(t, lng), nil)
-			enroll(t, x, srv.url, Code)
+			enroll(t, x, srv.url, code)
 			db := x.store.DB()
 			household := newRecordID()
 			if _, err := db.Exec(`INSERT INTO households(id, community_id, head_name, address) VALUES (?, ?, '赵六', '民主路3号')`, household, idC1); err != nil {

@@ -33,11 +33,11 @@ var serverBin struct {
 // TestMain runs the package's tests, then removes the server binary built
 // for them.
 func TestMain(m *testing.M) {
-	Code := m.Run()
+	code := m.Run()
 	if serverBin.dir != "" {
 		os.RemoveAll(serverBin.dir)
 	}
-	os.Exit(Code)
+	os.Exit(code)
 }
 
 // serverBinary builds the server binary on first use, with CGO_ENABLED=0

@@ -124,10 +124,10 @@ func (s *settingsScreen) Reload() {
 		version = "dev"
 	}
 	s.about.Objects = []fyne.CanvasObject{kit.Facts(
-		kit.Field{"settings.version", version},
-		kit.Field{"settings.schema_version", strconv.Itoa(schema.Version)},
-		kit.Field{"settings.device_id", x.me.DeviceID},
-		kit.Field{"settings.user", x.me.UserName + " · " + kit.RoleName(x.me.Role)},
+		kit.Field{Key: "settings.version", Value: version},
+		kit.Field{Key: "settings.schema_version", Value: strconv.Itoa(schema.Version)},
+		kit.Field{Key: "settings.device_id", Value: x.me.DeviceID},
+		kit.Field{Key: "settings.user", Value: x.me.UserName + " · " + kit.RoleName(x.me.Role)},
 	)}
 	s.about.Refresh()
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"doorstep/app/kit"
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/client/api"
@@ -17,9 +18,9 @@ import (
 // the time of the last successful sync.
 func TestSyncScreenShowsProgressLastSyncAndWaiting(t *testing.T) {
 	srv := newSyncServer(t)
-	Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, Code)
+	enroll(t, x, srv.url, code)
 	if _, err := x.store.DB().Exec(`UPDATE households SET address = '民主路1号' WHERE id = ?`, idH1); err != nil {
 		t.Fatal(err)
 	}
@@ -49,10 +50,10 @@ func TestSyncScreenShowsProgressLastSyncAndWaiting(t *testing.T) {
 // TestEveryServerErrorHasItsOwnMessage: each API error code has a
 // message of its own in each language, different between the languages.
 func TestEveryServerErrorHasItsOwnMessage(t *testing.T) {
-	defer setLanguage(LangZhCN)
+	defer setLanguage(kit.LangZhCN)
 	server := testNow.Add(-time.Hour)
 	byLang := map[string]map[api.Code]string{}
-	for _, l := range Languages() {
+	for _, l := range kit.Languages() {
 		setLanguage(l)
 		byLang[l] = map[api.Code]string{}
 		seen := map[string]api.Code{}
@@ -72,8 +73,8 @@ func TestEveryServerErrorHasItsOwnMessage(t *testing.T) {
 		}
 	}
 	for _, c := range api.Codes() {
-		if byLang[LangZhCN][c] == byLang[LangEn][c] {
-			t.Errorf("%s: the same message in both languages: %q", c, byLang[LangEn][c])
+		if byLang[kit.LangZhCN][c] == byLang[kit.LangEn][c] {
+			t.Errorf("%s: the same message in both languages: %q", c, byLang[kit.LangEn][c])
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 	"doorstep/server"
@@ -78,30 +79,30 @@ func (s *syncServer) code(t *testing.T, u store.User) (string, store.User) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Code, _, err := s.store.CreateEnrollCode(context.Background(), u.ID, time.Hour)
+	code, _, err := s.store.CreateEnrollCode(context.Background(), u.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Code, u
+	return code, u
 }
 
 // enroll goes through first run with the server's address and code.
-func enroll(t *testing.T, x *App, url, Code string) {
+func enroll(t *testing.T, x *App, url, code string) {
 	t.Helper()
 	test.Type(entryWithPlaceholder(t, x, "firstrun.pin"), "2580")
 	test.Type(entryWithPlaceholder(t, x, "firstrun.pin_again"), "2580")
 	server := find(t, x, func(e *widget.Entry) bool { return e.PlaceHolder == "https://sync.example.org" })
 	test.Type(server, url)
-	test.Type(entryWithPlaceholder(t, x, "firstrun.code_hint"), Code)
+	test.Type(entryWithPlaceholder(t, x, "firstrun.code_hint"), code)
 	test.Tap(button(t, x, "firstrun.enroll"))
 	x.tasks.Wait()
 }
 
 func TestEnrollAndSync(t *testing.T) {
 	srv := newSyncServer(t)
-	Code, u := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	code, u := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, Code)
+	enroll(t, x, srv.url, code)
 	me := x.Identity()
 	if me.Mode != records.ModeServer || me.UserID != u.ID || me.Role != schema.RoleWorker || me.Token == "" ||
 		!slices.Equal(me.Communities, []string{idC1}) {
@@ -116,9 +117,8 @@ func TestEnrollAndSync(t *testing.T) {
 	}
 	// The worker's device got c1's household and nothing of c2.
 	test.Tap(button(t, x, "nav.households"))
-	hs := x.shell.visible().(*householdsScreen)
-	if len(hs.hits) != 1 || hs.hits[0].HeadName != "张三" {
-		t.Fatalf("households after sync: %+v", hs.hits)
+	if n := shownList(t, x).Length(); n != 1 || !onScreen(x, "张三") {
+		t.Fatalf("households after sync: %d listed; texts %q", n, texts(x))
 	}
 }
 
@@ -139,9 +139,9 @@ func TestEnrollWithABadCodeSaysWhyAndKeepsInput(t *testing.T) {
 
 func TestRevokedDeviceIsTold(t *testing.T) {
 	srv := newSyncServer(t)
-	Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, Code)
+	enroll(t, x, srv.url, code)
 	if err := srv.store.RevokeDevice(context.Background(), x.Identity().DeviceID); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestRevokedDeviceIsTold(t *testing.T) {
 }
 
 func TestSyncErrorMessages(t *testing.T) {
-	for _, lang := range Languages() {
+	for _, lang := range kit.Languages() {
 		setLanguage(lang)
 		for _, c := range api.Codes() {
 			msg := syncErrorText(&api.Error{Code: c}, testNow)
@@ -165,7 +165,7 @@ func TestSyncErrorMessages(t *testing.T) {
 			}
 		}
 	}
-	setLanguage(LangZhCN)
+	setLanguage(kit.LangZhCN)
 	server := testNow.Add(-time.Hour)
 	msg := syncErrorText(&api.Error{Code: api.CodeClockAhead, ServerTime: &server}, testNow)
 	if !strings.Contains(msg, server.Local().Format("2006-01-02 15:04")) {
@@ -226,22 +226,25 @@ func TestTwoDevicesExchangeAVisit(t *testing.T) {
 		t.Fatalf("device B sync: %+v", st)
 	}
 	b.OpenHousehold(idH1)
-	h := b.shell.visible().(*householdScreen)
-	if len(h.h.Visits) != 1 || h.h.Visits[0].ID != visit {
-		t.Fatalf("device B's history of the household: %+v", h.h.Visits)
+	h, err := b.store.Household(ctx, b.me, idH1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.shell.stack) != 1 || len(h.Visits) != 1 || h.Visits[0].ID != visit {
+		t.Fatalf("device B's history of the household: %+v", h.Visits)
 	}
 	if !onScreen(b, tr("code.purpose.recheck")) {
 		t.Fatalf("device B does not show the visit: %q", texts(b))
 	}
 	// The photo is not on device B until the visit is shown: then it is
 	// downloaded from the server and never uploaded back.
-	if b.env.hasBlob(hash) {
+	if fileExists(b.env.Blobs().Path(hash)) {
 		t.Fatal("device B holds the photo before anything showed it")
 	}
-	mv, _ := formByTable("means_visits")
-	openForm(b.env, mv, formRef{RecordID: visit, SubjectID: idH1}, "")
+	// Tap the visit in the household's history.
+	test.Tap(find(t, b, func(*kit.TapRow) bool { return true }))
 	b.tasks.Wait()
-	if !b.env.hasBlob(hash) {
+	if !fileExists(b.env.Blobs().Path(hash)) {
 		t.Fatalf("showing the visit did not download its photo: %q", texts(b))
 	}
 	if got, _ := os.ReadFile(b.env.Blobs().Path(hash)); string(got) != string(photo) {
@@ -269,9 +272,9 @@ func TestAttachmentNotAvailableOffline(t *testing.T) {
 
 func TestSettingsMoveServer(t *testing.T) {
 	srv := newSyncServer(t)
-	Code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
+	code, _ := srv.code(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{idC1}})
 	x := newTestApp(t, "", nil)
-	enroll(t, x, srv.url, Code)
+	enroll(t, x, srv.url, code)
 	test.Tap(button(t, x, "nav.settings"))
 	s := x.shell.visible().(*settingsScreen)
 	s.address.SetText("http://127.0.0.1:1") // nothing listens there

@@ -41,15 +41,15 @@ func (s *elderScreen) Reload() {
 		return
 	}
 	basics := container.NewVBox(kit.Facts(
-		kit.Field{"elder.sex", kit.Code("sex", e.Sex)},
-		kit.Field{"elder.birth_date", e.BirthDate},
-		kit.Field{"elder.address", e.Address},
-		kit.Field{"elder.phone", e.Phone},
-		kit.Field{"elder.community", e.Community},
-		kit.Field{"elder.needs", kit.Codes("need", e.Needs)},
-		kit.Field{"elder.pairing", kit.Code("pairing_mode", e.Mode)},
-		kit.Field{"elder.last_visit", e.LastVisit},
-		kit.Field{"elder.next_visit", e.NextVisit},
+		kit.Field{Key: "elder.sex", Value: kit.Code("sex", e.Sex)},
+		kit.Field{Key: "elder.birth_date", Value: e.BirthDate},
+		kit.Field{Key: "elder.address", Value: e.Address},
+		kit.Field{Key: "elder.phone", Value: e.Phone},
+		kit.Field{Key: "elder.community", Value: e.Community},
+		kit.Field{Key: "elder.needs", Value: kit.Codes("need", e.Needs)},
+		kit.Field{Key: "elder.pairing", Value: kit.Code("pairing_mode", e.Mode)},
+		kit.Field{Key: "elder.last_visit", Value: e.LastVisit},
+		kit.Field{Key: "elder.next_visit", Value: e.NextVisit},
 	))
 	if fs := formsFor(subjectElder, s.x.Me); len(fs) > 0 {
 		actions := container.NewHBox()

@@ -61,22 +61,22 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 	box := container.NewVBox(
 		container.NewHBox(status, widget.NewLabel(lang.L("households.class", map[string]any{"Class": h.Class}))),
 		kit.Facts(
-			kit.Field{"household.ref_code", h.RefCode},
-			kit.Field{"household.address", h.Address},
-			kit.Field{"household.community", h.Community + " · " + urban},
-			kit.Field{"household.hardship", kit.Code("hardship", h.HardshipCause)},
-			kit.Field{"household.caseworker", h.Caseworker},
-			kit.Field{"household.benefit", kit.Money(h.BenefitFen)},
-			kit.Field{"household.covered", strconv.Itoa(h.CoveredMembers)},
-			kit.Field{"household.approved_on", h.ApprovedOn},
-			kit.Field{"household.next_recheck", recheck},
-			kit.Field{"household.hukou_local", yesNo(h.HukouLocal)},
-			kit.Field{"household.staff_relative", yesNo(h.StaffRelative)},
+			kit.Field{Key: "household.ref_code", Value: h.RefCode},
+			kit.Field{Key: "household.address", Value: h.Address},
+			kit.Field{Key: "household.community", Value: h.Community + " · " + urban},
+			kit.Field{Key: "household.hardship", Value: kit.Code("hardship", h.HardshipCause)},
+			kit.Field{Key: "household.caseworker", Value: h.Caseworker},
+			kit.Field{Key: "household.benefit", Value: kit.Money(h.BenefitFen)},
+			kit.Field{Key: "household.covered", Value: strconv.Itoa(h.CoveredMembers)},
+			kit.Field{Key: "household.approved_on", Value: h.ApprovedOn},
+			kit.Field{Key: "household.next_recheck", Value: recheck},
+			kit.Field{Key: "household.hukou_local", Value: yesNo(h.HukouLocal)},
+			kit.Field{Key: "household.staff_relative", Value: yesNo(h.StaffRelative)},
 		),
 	)
 	if h.Status == records.StatusCancelled {
-		box.Add(kit.Facts(kit.Field{"household.cancelled_on", h.CancelledOn},
-			kit.Field{"household.cancel_reason", kit.Code("cancel_reason", h.CancelReason)}))
+		box.Add(kit.Facts(kit.Field{Key: "household.cancelled_on", Value: h.CancelledOn},
+			kit.Field{Key: "household.cancel_reason", Value: kit.Code("cancel_reason", h.CancelReason)}))
 	}
 	if fs := formsFor(subjectHousehold, s.x.Me); len(fs) > 0 {
 		actions := container.NewHBox()
@@ -141,8 +141,8 @@ func (s *householdScreen) income() fyne.CanvasObject {
 	}
 	in := s.h.Income
 	box.Add(kit.Facts(
-		kit.Field{"household.income_counted", kit.Money(in.CountedIncomeFen)},
-		kit.Field{"household.income_excluded", kit.Money(in.ExcludedIncomeFen + in.UncountedMembersIncomeFen)},
+		kit.Field{Key: "household.income_counted", Value: kit.Money(in.CountedIncomeFen)},
+		kit.Field{Key: "household.income_excluded", Value: kit.Money(in.ExcludedIncomeFen + in.UncountedMembersIncomeFen)},
 	))
 	box.Add(kit.Heading(lang.L("household.per_capita", map[string]any{"Amount": kit.Money(in.PerCapitaFen), "Count": in.CountedMembers})))
 	return kit.Section("household.income", box)

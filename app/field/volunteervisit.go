@@ -170,10 +170,10 @@ func (s *volunteerVisitScreen) showElder() {
 	s.elderInfo.Objects = nil
 	if ok {
 		s.elderInfo.Add(kit.Facts(
-			kit.Field{"elder.address", e.Address},
-			kit.Field{"elder.phone", e.Phone},
-			kit.Field{"elder.needs", kit.Codes("need", e.Needs)},
-			kit.Field{"elder.pairing", kit.Code("pairing_mode", e.Mode)},
+			kit.Field{Key: "elder.address", Value: e.Address},
+			kit.Field{Key: "elder.phone", Value: e.Phone},
+			kit.Field{Key: "elder.needs", Value: kit.Codes("need", e.Needs)},
+			kit.Field{Key: "elder.pairing", Value: kit.Code("pairing_mode", e.Mode)},
 		))
 	}
 	s.elderInfo.Refresh()

@@ -38,13 +38,15 @@ type FormKit struct {
 	// OnChange runs after every change (on the main goroutine).
 	OnChange func()
 
-	saver     *model.Autosaver
-	mu        sync.Mutex // guards title for the autosave goroutine
+	saver *model.Autosaver
+	mu    sync.Mutex // guards title for the autosave goroutine
 	title string
 	// Building is true while the screen builds its fields: changes then
 	// are not the user's (Done ends it).
-	Building  bool
-	attempted bool
+	Building bool
+	// Attempted is set once the user tried to submit: from then on the
+	// "incomplete" messages show too.
+	Attempted bool
 	// ReadOnly is set for a submitted record: its fields are frozen.
 	ReadOnly bool
 	// Errs are the message labels under the fields, by field name.
@@ -171,7 +173,7 @@ func (k *FormKit) RefreshIssues() {
 func (k *FormKit) showIssues(is model.Issues) {
 	byField := map[string][]string{}
 	for _, i := range is {
-		if i.Incomplete && !k.attempted {
+		if i.Incomplete && !k.Attempted {
 			continue
 		}
 		byField[i.Field] = append(byField[i.Field], issueText(i))

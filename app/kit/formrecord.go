@@ -29,7 +29,7 @@ func (k *FormKit) DraftJSON(what string, m any, title func() string) {
 func (k *FormKit) Save(submit bool, write func() error, onIssues func(), submitted func() string) {
 	k.x.Touch()
 	if submit {
-		k.attempted = true
+		k.Attempted = true
 	}
 	k.beforeSave()
 	err := write()

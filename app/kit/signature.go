@@ -16,10 +16,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Size of a signature image: 3:1, large enough to print.
+// SignatureW and SignatureH are the size of a signature image: 3:1, large
+// enough to print.
 const (
-	signatureW = 600
-	signatureH = 200
+	SignatureW = 600
+	SignatureH = 200
 	// signatureInk is the stroke radius in image pixels.
 	signatureInk = 2.6
 )
@@ -136,7 +137,7 @@ func (p *SignaturePad) Disabled() bool { return p.disabled }
 
 // PNG renders the signature, dark ink on white, signatureW×signatureH.
 func (p *SignaturePad) PNG() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, signatureW, signatureH))
+	img := image.NewRGBA(image.Rect(0, 0, SignatureW, SignatureH))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	if p.base != nil {
 		drawScaled(img, p.base)
@@ -167,7 +168,7 @@ func drawScaled(dst *image.RGBA, src image.Image) {
 // inkStroke draws a stroke of relative points as a line of soft discs.
 func inkStroke(img *image.RGBA, pts []fyne.Position) {
 	at := func(p fyne.Position) (float64, float64) {
-		return float64(p.X) * signatureW, float64(p.Y) * signatureH
+		return float64(p.X) * SignatureW, float64(p.Y) * SignatureH
 	}
 	x0, y0 := at(pts[0])
 	inkDisc(img, x0, y0)

@@ -45,7 +45,7 @@ func TestSignaturePadDrawsAndClears(t *testing.T) {
 		t.Fatalf("a stroke reported %d times, data %d bytes", calls, len(got))
 	}
 	ink, bounds := darkPixels(t, got)
-	if bounds.Dx() != signatureW || bounds.Dy() != signatureH || ink < 200 {
+	if bounds.Dx() != SignatureW || bounds.Dy() != SignatureH || ink < 200 {
 		t.Errorf("signature %v with %d inked pixels", bounds, ink)
 	}
 	p.Tapped(&fyne.PointEvent{Position: fyne.NewPos(400, 100)})

@@ -116,12 +116,12 @@ func (s *reviewRecordScreen) summary() fyne.CanvasObject {
 		latest = s.eventText(*r.Latest)
 	}
 	grid := kit.Facts(
-		kit.Field{"desk.col.kind", lang.L("desk.kind." + string(r.Kind))},
-		kit.Field{"desk.col.subject", r.Subject},
-		kit.Field{"desk.col.community", strings.Trim(r.Street+" · "+r.Community, " ·")},
-		kit.Field{"desk.col.worker", r.Worker},
-		kit.Field{"desk.col.submitted", localTime(r.Submitted)},
-		kit.Field{"desk.col.latest", latest},
+		kit.Field{Key: "desk.col.kind", Value: lang.L("desk.kind." + string(r.Kind))},
+		kit.Field{Key: "desk.col.subject", Value: r.Subject},
+		kit.Field{Key: "desk.col.community", Value: strings.Trim(r.Street+" · "+r.Community, " ·")},
+		kit.Field{Key: "desk.col.worker", Value: r.Worker},
+		kit.Field{Key: "desk.col.submitted", Value: localTime(r.Submitted)},
+		kit.Field{Key: "desk.col.latest", Value: latest},
 	)
 	state := badge(lang.L("desk.state."+string(r.State)), stateImportance(r.State))
 	return widget.NewCard("", "", container.NewBorder(container.NewHBox(kit.Heading(r.Subject), state), nil, nil, nil, grid))
@@ -139,10 +139,10 @@ func (s *reviewRecordScreen) results() fyne.CanvasObject {
 		reasons[i] = "• " + m.Text(kit.CurrentLanguage())
 	}
 	return kit.Section("desk.review.results", kit.Facts(
-		kit.Field{"desk.field.per_capita_fen", kit.Money(v.PerCapitaFen)},
-		kit.Field{"desk.field.benefit_fen", kit.Money(v.BenefitFen)},
-		kit.Field{"desk.field.eligible", elig},
-		kit.Field{"desk.review.reasons", strings.Join(reasons, "\n")},
+		kit.Field{Key: "desk.field.per_capita_fen", Value: kit.Money(v.PerCapitaFen)},
+		kit.Field{Key: "desk.field.benefit_fen", Value: kit.Money(v.BenefitFen)},
+		kit.Field{Key: "desk.field.eligible", Value: elig},
+		kit.Field{Key: "desk.review.reasons", Value: strings.Join(reasons, "\n")},
 	))
 }
 

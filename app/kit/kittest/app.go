@@ -222,3 +222,17 @@ func (a *App) Close() {
 		}
 	})
 }
+
+// UseLanguage makes code the language, stores the choice and rebuilds the
+// window in it, as the settings screen does.
+func (a *App) UseLanguage(code string) error {
+	if err := kit.SetLanguage(code); err != nil {
+		return err
+	}
+	if err := a.Env.Store.SetSetting(context.Background(), records.SettingLanguage, code); err != nil {
+		return err
+	}
+	a.leaveVisible()
+	a.SignIn(a.Env.Me)
+	return nil
+}

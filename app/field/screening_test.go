@@ -1,4 +1,4 @@
-package app
+package field
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	model "doorstep/app/forms"
+	"doorstep/app/kit"
 	"doorstep/schema"
 	"doorstep/schema/rules"
 )
@@ -18,13 +19,13 @@ func TestBarthelItemsOfferOnlyAllowedValues(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleWorker)
 	var elder string
-	if err := x.store.DB().QueryRow(`SELECT id FROM elders ORDER BY id LIMIT 1`).Scan(&elder); err != nil {
+	if err := x.Env.Store.DB().QueryRow(`SELECT id FROM elders ORDER BY id LIMIT 1`).Scan(&elder); err != nil {
 		t.Fatal(err)
 	}
 	if err := x.OpenForm(model.FormScreening, elder); err != nil {
 		t.Fatal(err)
 	}
-	s := x.shell.visible().(*screeningScreen)
+	s := x.Visible().(*screeningScreen)
 	for _, it := range rules.BarthelItems() {
 		r := s.barthel[it.Key]
 		var want []string
@@ -56,7 +57,7 @@ func TestBarthelItemsOfferOnlyAllowedValues(t *testing.T) {
 	if r.BarthelGrade != rules.CodeBarthelSevere || r.Pairing != "many_to_one" {
 		t.Errorf("derived grade %s pairing %s", r.BarthelGrade, r.Pairing)
 	}
-	if !onScreen(x, Code("pairing_mode", "many_to_one")) || !onScreen(x, rules.CodeBarthelSevere.Text(CurrentLanguage())) {
+	if !onScreen(x, kit.Code("pairing_mode", "many_to_one")) || !onScreen(x, rules.CodeBarthelSevere.Text(kit.CurrentLanguage())) {
 		t.Errorf("advice not shown: %q", texts(x))
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package field
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	model "doorstep/app/forms"
+	"doorstep/app/kit"
+	"doorstep/app/kit/kittest"
 	"doorstep/app/records"
 	"doorstep/schema"
 	"doorstep/schema/rules"
@@ -29,20 +31,20 @@ var (
 
 // openVisit opens a means-test visit of a new household on a worker's
 // demo device and returns its screen.
-func openVisit(t *testing.T, x *App) *visitScreen {
+func openVisit(t *testing.T, x *testApp) *visitScreen {
 	t.Helper()
 	if err := x.OpenForm(model.FormMeansVisit, ""); err != nil {
 		t.Fatal(err)
 	}
-	s, ok := x.shell.visible().(*visitScreen)
+	s, ok := x.Visible().(*visitScreen)
 	if !ok {
-		t.Fatalf("visible Screen is %T", x.shell.visible())
+		t.Fatalf("visible Screen is %T", x.Visible())
 	}
 	return s
 }
 
 // addMember taps "add member" and types the member's name and ID number.
-func addMember(t *testing.T, x *App, s *visitScreen, name, id string) *memberRow {
+func addMember(t *testing.T, x *testApp, s *visitScreen, name, id string) *memberRow {
 	t.Helper()
 	test.Tap(button(t, x, "visit.add_member"))
 	m := s.v.Members[len(s.v.Members)-1]
@@ -53,7 +55,7 @@ func addMember(t *testing.T, x *App, s *visitScreen, name, id string) *memberRow
 }
 
 // sign draws a stroke on a signature pad, as a finger would.
-func sign(p *signaturePad) {
+func sign(p *kit.SignaturePad) {
 	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(40, 60)}, Dragged: fyne.NewDelta(10, 5)})
 	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(120, 40)}, Dragged: fyne.NewDelta(80, -20)})
 	p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(200, 70)}, Dragged: fyne.NewDelta(80, 30)})
@@ -61,14 +63,14 @@ func sign(p *signaturePad) {
 }
 
 // check finds a check box by its text.
-func checkBox(t *testing.T, x *App, text string) *widget.Check {
+func checkBox(t *testing.T, x *testApp, text string) *widget.Check {
 	t.Helper()
 	return find(t, x, func(c *widget.Check) bool { return c.Text == text })
 }
 
 // errorText returns the message shown under a field, "" when none.
-func errorText(k *FormKit, Field string) string {
-	if l, ok := k.Errs[Field]; ok && l.Visible() {
+func errorText(k *kit.FormKit, field string) string {
+	if l, ok := k.Errs[field]; ok && l.Visible() {
 		return l.Text
 	}
 	return ""
@@ -86,29 +88,29 @@ func TestVisitFormCreatesHouseholdAndComputesBenefit(t *testing.T) {
 
 	test.Type(entryWithPlaceholder(t, x, "visit.address_placeholder"), "建设路8号2单元301")
 	li := addMember(t, x, s, "李四", idLi)
-	if li.sex.Selected != Code("sex", "male") || li.birth.Text != "1975-05-05" {
+	if li.sex.Selected != kit.Code("sex", "male") || li.birth.Text != "1975-05-05" {
 		t.Errorf("sex and birth date not filled from the ID number: %q %q", li.sex.Selected, li.birth.Text)
 	}
 	wang := addMember(t, x, s, "王芳", idWang)
-	wang.relationship.SetSelected(Code("relationship", "spouse"))
+	wang.relationship.SetSelected(kit.Code("relationship", "spouse"))
 
 	for i, amount := range []string{"100", "80"} {
 		test.Tap(button(t, x, "visit.add_income"))
 		r := s.incomeRows[s.v.Incomes[i].ID]
 		r.member.SetSelectedIndex(i)
-		r.kind.SetSelected(Code("income", []string{"wages", "pension"}[i]))
+		r.kind.SetSelected(kit.Code("income", []string{"wages", "pension"}[i]))
 		test.Type(r.amount, amount)
 	}
 	// (100 + 80) / 2 = 90 yuan a month each; the standard is 200 yuan:
 	// (200 − 90) × 2 = 220 yuan, plus 15 yuan price subsidy each.
-	if got := s.live.perCapita.Text; got != Money(9000) {
-		t.Errorf("live per-capita income %q, want %q", got, Money(9000))
+	if got := s.live.perCapita.Text; got != kit.Money(9000) {
+		t.Errorf("live per-capita income %q, want %q", got, kit.Money(9000))
 	}
-	if got := s.live.benefit.Text; got != Money(22000) {
-		t.Errorf("live benefit %q, want %q", got, Money(22000))
+	if got := s.live.benefit.Text; got != kit.Money(22000) {
+		t.Errorf("live benefit %q, want %q", got, kit.Money(22000))
 	}
-	if got := s.live.subsidy.Text; got != Money(3000) {
-		t.Errorf("live price subsidy %q, want %q", got, Money(3000))
+	if got := s.live.subsidy.Text; got != kit.Money(3000) {
+		t.Errorf("live price subsidy %q, want %q", got, kit.Money(3000))
 	}
 	if !strings.Contains(s.live.verdict.Text, tr("live.eligible")) {
 		t.Errorf("verdict %q", s.live.verdict.Text)
@@ -127,7 +129,7 @@ func TestVisitFormCreatesHouseholdAndComputesBenefit(t *testing.T) {
 
 	other := s.staff[1]
 	test.Tap(checkBox(t, x, other.Name))
-	pads := all[*signaturePad](x)
+	pads := all[*kit.SignaturePad](x)
 	if len(pads) != 3 {
 		t.Fatalf("%d signature pads, want 3 (applicant and two staff)", len(pads))
 	}
@@ -135,11 +137,11 @@ func TestVisitFormCreatesHouseholdAndComputesBenefit(t *testing.T) {
 		sign(p)
 	}
 	test.Tap(button(t, x, "action.submit"))
-	if _, still := x.shell.visible().(*visitScreen); still {
+	if _, still := x.Visible().(*visitScreen); still {
 		t.Fatalf("not submitted; messages: %q", texts(x))
 	}
 
-	db := x.store.DB()
+	db := x.Env.Store.DB()
 	var head, status string
 	var members int
 	err := db.QueryRow(`SELECT head_name, status, (SELECT count(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0)
@@ -157,23 +159,23 @@ func TestVisitFormCreatesHouseholdAndComputesBenefit(t *testing.T) {
 	if !strings.Contains(staff, other.ID) || !model.ValidHash(appSig) {
 		t.Errorf("staff %s applicant signature %q", staff, appSig)
 	}
-	data, err := os.ReadFile(x.env.Blobs().Path(appSig))
+	data, err := os.ReadFile(x.Env.Blobs().Path(appSig))
 	if err != nil {
 		t.Fatal(err)
 	}
 	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil || img.Bounds().Dx() != signatureW || img.Bounds().Dy() != signatureH {
+	if err != nil || img.Bounds().Dx() != kit.SignatureW || img.Bounds().Dy() != kit.SignatureH {
 		t.Fatalf("signature blob: %v %v", img.Bounds(), err)
 	}
-	if _, err := x.store.Draft(context.Background(), model.FormMeansVisit, s.v.ID); err == nil {
+	if _, err := x.Env.Store.Draft(context.Background(), model.FormMeansVisit, s.v.ID); err == nil {
 		t.Error("the draft is still there after submitting")
 	}
 }
 
 // dismissDialogs closes the dialogs on the window.
-func dismissDialogs(x *App) {
-	for _, o := range x.win.Canvas().Overlays().List() {
-		x.win.Canvas().Overlays().Remove(o)
+func dismissDialogs(x *testApp) {
+	for _, o := range x.Win.Canvas().Overlays().List() {
+		x.Win.Canvas().Overlays().Remove(o)
 	}
 }
 
@@ -188,10 +190,10 @@ func TestInvalidIDNumberShowsMessageAndKeepsFields(t *testing.T) {
 	test.Type(address, "民主路12号")
 	bad := idLi[:17] + map[bool]string{true: "0", false: "1"}[idLi[17] != '0']
 	r := addMember(t, x, s, "张三", bad)
-	Field := model.MemberField(s.v.Members[0].ID, model.FieldIDNumber)
+	field := model.MemberField(s.v.Members[0].ID, model.FieldIDNumber)
 	_, err := rules.ParseID(bad, time.Now())
 	msg, _ := rules.MessageOf(err)
-	if got, want := errorText(s.kit, Field), msg.Text(LangZhCN); got != want || want == "" {
+	if got, want := errorText(s.kit, field), msg.Text(kit.LangZhCN); got != want || want == "" {
 		t.Fatalf("ID message %q, want %q", got, want)
 	}
 
@@ -199,23 +201,23 @@ func TestInvalidIDNumberShowsMessageAndKeepsFields(t *testing.T) {
 	dismissDialogs(x)
 	test.Tap(button(t, x, "action.submit"))
 	dismissDialogs(x)
-	if _, ok := x.shell.visible().(*visitScreen); !ok {
+	if _, ok := x.Visible().(*visitScreen); !ok {
 		t.Fatal("the form closed on an invalid ID number")
 	}
 	if address.Text != "民主路12号" || r.name.Text != "张三" || r.idNumber.Text != bad {
 		t.Errorf("typed values lost: %q %q %q", address.Text, r.name.Text, r.idNumber.Text)
 	}
-	if got := errorText(s.kit, Field); got != msg.Text(LangZhCN) {
+	if got := errorText(s.kit, field); got != msg.Text(kit.LangZhCN) {
 		t.Errorf("after submitting the message is %q", got)
 	}
 	var n int
-	x.store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, s.v.Household.ID).Scan(&n)
+	x.Env.Store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, s.v.Household.ID).Scan(&n)
 	if n != 0 {
 		t.Error("an invalid household was written")
 	}
 	// Correcting the number clears the message.
 	r.idNumber.SetText(idLi)
-	if got := errorText(s.kit, Field); got != "" {
+	if got := errorText(s.kit, field); got != "" {
 		t.Errorf("message after correcting: %q", got)
 	}
 }
@@ -233,14 +235,14 @@ func TestVisitDraftSurvivesRestart(t *testing.T) {
 	addMember(t, x, s, "钱七", idWang[:9]) // half typed
 	test.Tap(button(t, x, "visit.add_income"))
 	test.Type(s.incomeRows[s.v.Incomes[0].ID].amount, "12o") // mistyped
-	sign(all[*signaturePad](x)[0])
+	sign(all[*kit.SignaturePad](x)[0])
 	neighbour := s.v.NeighbourNotes
 	want := *s.v
 
 	// The debounced autosave writes without any navigation.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if d, err := x.store.Draft(context.Background(), model.FormMeansVisit, s.v.ID); err == nil &&
+		if d, err := x.Env.Store.Draft(context.Background(), model.FormMeansVisit, s.v.ID); err == nil &&
 			strings.Contains(string(d.Data), "12o") && strings.Contains(string(d.Data), want.ApplicantSig) {
 			break
 		}
@@ -253,8 +255,7 @@ func TestVisitDraftSurvivesRestart(t *testing.T) {
 	x.Close()
 
 	y := newTestApp(t, dir, nil)
-	y.unlock()
-	items, err := y.store.Today(context.Background(), y.me)
+	items, err := y.Env.Store.Today(context.Background(), y.Env.Me)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,10 +266,10 @@ func TestVisitDraftSurvivesRestart(t *testing.T) {
 	if items[i].Title != "赵六" {
 		t.Errorf("draft title %q", items[i].Title)
 	}
-	openTodayItem(y.env, items[i])
-	r, ok := y.shell.visible().(*visitScreen)
+	openTodayItem(y.Env, items[i])
+	r, ok := y.Visible().(*visitScreen)
 	if !ok {
-		t.Fatalf("Today opened %T", y.shell.visible())
+		t.Fatalf("Today opened %T", y.Visible())
 	}
 	if r.v.Household.Address != "焦东路1号，3号楼" || len(r.v.Members) != 2 || r.v.Members[1].IDNumber != idWang[:9] ||
 		r.v.Incomes[0].Amount != "12o" || r.v.ApplicantSig != want.ApplicantSig || r.v.NeighbourNotes != neighbour {
@@ -277,7 +278,7 @@ func TestVisitDraftSurvivesRestart(t *testing.T) {
 	if got := r.memberRows[r.v.Members[0].ID].idNumber.Text; got != idLi {
 		t.Errorf("ID entry shows %q", got)
 	}
-	if p := all[*signaturePad](y); len(p) == 0 || p[0].Empty() {
+	if p := all[*kit.SignaturePad](y); len(p) == 0 || p[0].Empty() {
 		t.Error("the signature is not shown again")
 	}
 }
@@ -291,14 +292,14 @@ var idNumberRE = regexp.MustCompile(`\d{17}[\dXx]`)
 func TestVolunteerVisitFormShowsNoIncomeOrID(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleVolunteer)
-	elders, err := x.store.Elders(context.Background(), x.me)
+	elders, err := x.Env.Store.Elders(context.Background(), x.Env.Me)
 	if err != nil || len(elders) == 0 {
 		t.Fatalf("elders %v %v", elders, err)
 	}
 	if err := x.OpenForm(model.FormVolunteerVisit, elders[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	s := x.shell.visible().(*volunteerVisitScreen)
+	s := x.Visible().(*volunteerVisitScreen)
 	for _, e := range s.elders {
 		if e.PairingID == "" {
 			t.Errorf("elder %s offered without a pairing", e.Name)
@@ -322,23 +323,23 @@ func TestVolunteerVisitFormShowsNoIncomeOrID(t *testing.T) {
 		}
 	}
 
-	test.Tap(checkBox(t, x, Code("service", "chat")))
-	test.Tap(checkBox(t, x, Code("risk_flag", "fall")))
+	test.Tap(checkBox(t, x, kit.Code("service", "chat")))
+	test.Tap(checkBox(t, x, kit.Code("risk_flag", "fall")))
 	find(t, x, func(r *widget.RadioGroup) bool {
-		return slices.Contains(r.Options, Code("wellbeing", "poor"))
-	}).SetSelected(Code("wellbeing", "poor"))
-	now := x.opts.Now().Local()
+		return slices.Contains(r.Options, kit.Code("wellbeing", "poor"))
+	}).SetSelected(kit.Code("wellbeing", "poor"))
+	now := x.Env.Now().Local()
 	s.v.Date = now.Format(model.DateLayout)
 	s.v.Start, s.v.End = now.Add(-50*time.Minute).Format(model.TimeLayout), now.Add(-10*time.Minute).Format(model.TimeLayout)
 	test.Tap(button(t, x, "action.submit"))
-	if _, still := x.shell.visible().(*volunteerVisitScreen); still {
+	if _, still := x.Visible().(*volunteerVisitScreen); still {
 		t.Fatalf("not submitted: %q", texts(x))
 	}
 	var flags, vol string
-	if err := x.store.DB().QueryRow(`SELECT risk_flags, volunteer_id FROM volunteer_visits WHERE id = ?`, s.v.ID).Scan(&flags, &vol); err != nil {
+	if err := x.Env.Store.DB().QueryRow(`SELECT risk_flags, volunteer_id FROM volunteer_visits WHERE id = ?`, s.v.ID).Scan(&flags, &vol); err != nil {
 		t.Fatal(err)
 	}
-	if flags != `["fall"]` || vol != x.me.UserID {
+	if flags != `["fall"]` || vol != x.Env.Me.UserID {
 		t.Errorf("saved flags %s volunteer %s", flags, vol)
 	}
 }
@@ -349,8 +350,8 @@ func TestVolunteerVisitFormShowsNoIncomeOrID(t *testing.T) {
 func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleWorker)
-	env := x.env.FormsEnv()
-	v, err := model.NewVisit(context.Background(), env, newRecordID(), "", firstCommunity(x.env))
+	env := x.Env.FormsEnv()
+	v, err := model.NewVisit(context.Background(), env, newRecordID(), "", firstCommunity(x.Env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,14 +359,14 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	m := v.AddMember(newRecordID())
 	m.Name, m.IDNumber = "孙八", idLi
 	m.FillFromID(env.Today())
-	staff, err := model.StaffOf(context.Background(), env.DB, v.Household.CommunityID, x.me.UserID)
+	staff, err := model.StaffOf(context.Background(), env.DB, v.Household.CommunityID, x.Env.Me.UserID)
 	if err != nil || len(staff) < 2 {
 		t.Fatalf("staff %v %v", staff, err)
 	}
 	v.SetStaff(staff[1].ID, true)
-	v.ApplicantSig, _ = x.env.Blobs().Put([]byte("applicant"))
+	v.ApplicantSig, _ = x.Env.Blobs().Put([]byte("applicant"))
 	for _, id := range v.StaffIDs {
-		h, _ := x.env.Blobs().Put([]byte("staff " + id))
+		h, _ := x.Env.Blobs().Put([]byte("staff " + id))
 		v.SetStaffSignature(id, h)
 	}
 	if _, err := v.Save(context.Background(), env, true); err != nil {
@@ -377,7 +378,7 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := x.store.Today(context.Background(), x.me)
+	items, err := x.Env.Store.Today(context.Background(), x.Env.Me)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,10 +386,10 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	if i < 0 {
 		t.Fatal("the returned visit is not on Today")
 	}
-	openTodayItem(x.env, items[i])
-	s, ok := x.shell.visible().(*visitScreen)
+	openTodayItem(x.Env, items[i])
+	s, ok := x.Visible().(*visitScreen)
 	if !ok {
-		t.Fatalf("Today opened %T", x.shell.visible())
+		t.Fatalf("Today opened %T", x.Visible())
 	}
 	if s.v.SupersedesID != v.ID || s.v.ID == v.ID || s.v.ReadOnly() {
 		t.Fatalf("correction %s supersedes %q read-only %v", s.v.ID, s.v.SupersedesID, s.v.ReadOnly())
@@ -408,15 +409,15 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 	s.v.NeighbourNotes = "补充：访谈同楼邻居王某"
 	s.kit.Changed()
 	test.Tap(button(t, x, "action.submit"))
-	if _, still := x.shell.visible().(*visitScreen); still {
+	if _, still := x.Visible().(*visitScreen); still {
 		t.Fatalf("not resubmitted: %q", texts(x))
 	}
 	var n int
-	x.store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE supersedes_id = ? AND state = 'submitted'`, v.ID).Scan(&n)
+	x.Env.Store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE supersedes_id = ? AND state = 'submitted'`, v.ID).Scan(&n)
 	if n != 1 {
 		t.Errorf("%d resubmissions", n)
 	}
-	if items, _ := x.store.Today(context.Background(), x.me); slices.ContainsFunc(items, func(it records.TodayItem) bool {
+	if items, _ := x.Env.Store.Today(context.Background(), x.Env.Me); slices.ContainsFunc(items, func(it records.TodayItem) bool {
 		return it.Kind == records.TodayReturned && it.RecordID == v.ID
 	}) {
 		t.Error("the returned visit is still on Today after the correction")
@@ -433,8 +434,8 @@ func TestFormMessagesTranslated(t *testing.T) {
 	for _, f := range forms {
 		keys = append(keys, "form."+f.kind)
 	}
-	for _, lng := range Languages() {
-		msgs := loadTranslationFile(t, lng)
+	for _, lng := range kit.Languages() {
+		msgs := kittest.MessageIDs(t, lng)
 		for _, k := range keys {
 			if _, ok := msgs[k]; !ok {
 				t.Errorf("%s.json has no %q", lng, k)

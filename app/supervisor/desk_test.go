@@ -1,7 +1,6 @@
-package app
+package supervisor
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"strings"
@@ -15,83 +14,34 @@ import (
 
 	"doorstep/app/desk"
 	"doorstep/app/desk/review"
+	"doorstep/app/kit"
+	"doorstep/app/kit/kittest"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
 
-// deskFixture is a small street for the supervisor screens: street s1
-// with community c1, workers w1 and w2, supervisor sup; household h1 with
-// an approved first visit v1 and a pending re-check v2 by w1 (its address
-// and a member's health changed, a member added); household h2 with a
-// pending application v3 by w2.
-func deskFixture(t *testing.T, db *sql.DB) {
-	t.Helper()
-	snap := func(addr, members string) string {
-		return `{"household":{"id":"h1","address":"` + addr + `"},"members":[` + members + `],"incomes":[],"assets":[]}`
-	}
-	const m1 = `{"id":"m1","name":"刘大","health":"chronic","counted":true}`
-	const m1s = `{"id":"m1","name":"刘大","health":"serious","counted":true}`
-	const m2 = `{"id":"m2","name":"刘小","health":"healthy","counted":true}`
-	rows := []struct {
-		table, id string
-		v         map[string]any
-	}{
-		{"streets", "s1", map[string]any{"name": "焦北街道"}},
-		{"communities", "c1", map[string]any{"street_id": "s1", "name": "东社区", "urban": 1}},
-		{"staff", "w1", map[string]any{"name": "王一", "role": "worker", "community_id": "c1", "street_id": "s1"}},
-		{"staff", "w2", map[string]any{"name": "李二", "role": "worker", "community_id": "c1", "street_id": "s1"}},
-		{"staff", "sup", map[string]any{"name": "周主任", "role": "supervisor", "street_id": "s1"}},
-		{"households", "h1", map[string]any{"community_id": "c1", "head_name": "刘大", "address": "解放路2号",
-			"status": "active", "caseworker_id": "w1", "approved_on": "2024-01-10", "benefit_fen": 30000, "covered_members": 1}},
-		{"households", "h2", map[string]any{"community_id": "c1", "head_name": "陈五", "status": "applicant", "caseworker_id": "w2"}},
-		{"means_visits", "v1", map[string]any{"household_id": "h1", "community_id": "c1", "author_id": "w1",
-			"state": "submitted", "submitted_at": "2024-01-05T02:00:00Z", "purpose": "application", "snapshot": snap("解放路1号", m1)}},
-		{"review_events", "e1", map[string]any{"record_table": "means_visits", "record_id": "v1", "household_id": "h1",
-			"community_id": "c1", "action": "approve", "reviewer_id": "sup", "at": "2024-01-06T02:00:00Z"}},
-		{"means_visits", "v2", map[string]any{"household_id": "h1", "community_id": "c1", "author_id": "w1",
-			"state": "submitted", "submitted_at": "2025-06-20T02:00:00Z", "purpose": "recheck", "eligible": 1,
-			"per_capita_fen": 9000, "benefit_fen": 31000, "reasons": "[]", "snapshot": snap("解放路2号", m1s+","+m2)}},
-		{"means_visits", "v3", map[string]any{"household_id": "h2", "community_id": "c1", "author_id": "w2",
-			"state": "submitted", "submitted_at": "2025-06-25T02:00:00Z", "purpose": "application", "eligible": 1,
-			"per_capita_fen": 5000, "benefit_fen": 15000, "reasons": "[]", "snapshot": `{"household":{"id":"h2","address":"民主路9号"},"members":[]}`}},
-	}
-	for _, r := range rows {
-		if err := desk.Insert(context.Background(), db, r.table, r.id, r.v); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // newDeskApp starts the app signed in as supervisor sup of street s1 over
 // the desk fixture.
-func newDeskApp(t *testing.T) *App {
+func newDeskApp(t *testing.T) *testApp {
 	t.Helper()
-	x := newTestApp(t, "", nil)
-	deskFixture(t, x.store.DB())
+	x := newTestApp(t)
+	kittest.DeskFixture(t, x.Env.Store.DB())
 	me := records.Identity{Mode: records.ModeDemo, UserID: "sup", UserName: "周主任", Role: schema.RoleSupervisor,
 		Street: "s1", DeviceID: "dev-sup"}
-	if err := x.store.SaveIdentity(x.ctx(), me); err != nil {
+	if err := x.Env.Store.SaveIdentity(x.Env.Ctx(), me); err != nil {
 		t.Fatal(err)
 	}
-	x.signedIn(me)
+	x.SignIn(me)
 	return x
 }
 
-// openDesk shows a desk destination by its key.
-func openDesk(t *testing.T, x *App, key string) Screen {
+// openDesk shows a desk destination by its key ("nav.review", …).
+func openDesk(t *testing.T, x *testApp, key string) kit.Screen {
 	t.Helper()
-	for _, d := range deskDestinations() {
-		if d.key == key {
-			if x.Show(strings.TrimPrefix(key, "nav.")) {
-				return x.shell.visible()
-			}
-			scr := d.make(x)
-			x.shell.push(lang.L(key), scr)
-			return scr
-		}
+	if !x.Show(strings.TrimPrefix(key, "nav.")) {
+		t.Fatalf("no desk destination %s", key)
 	}
-	t.Fatalf("no desk destination %s", key)
-	return nil
+	return x.Visible()
 }
 
 // tapListItem selects the row of a list whose texts contain text.
@@ -127,19 +77,19 @@ func TestDeskReviewApprove(t *testing.T) {
 		t.Fatalf("queue %d items, counts %q", len(s.items), s.counts.Text)
 	}
 	tapReviewItem(t, s, "v2")
-	rec, ok := x.shell.visible().(*reviewRecordScreen)
+	rec, ok := x.Visible().(*reviewRecordScreen)
 	if !ok {
-		t.Fatalf("tapping the visit opened %T", x.shell.visible())
+		t.Fatalf("tapping the visit opened %T", x.Visible())
 	}
 	// What changed since the approved visit is on screen: the address.
 	if !onScreen(x, "解放路1号  →  解放路2号") || !onScreen(x, "刘小") {
 		t.Fatalf("diff not shown; texts %q", texts(x))
 	}
 	test.Tap(button(t, x, "desk.review.approve"))
-	if action, _, _ := latestEvent(t, x.store.DB(), "v2"); action != "approve" {
+	if action, _, _ := latestEvent(t, x.Env.Store.DB(), "v2"); action != "approve" {
 		t.Fatalf("after approve the latest event is %q", action)
 	}
-	if x.shell.visible() == Screen(rec) {
+	if x.Visible() == kit.Screen(rec) {
 		t.Fatal("the record stayed open after approval")
 	}
 	// Back on the queue: only v3 is pending.
@@ -152,7 +102,7 @@ func TestDeskReviewReturnWithFieldComment(t *testing.T) {
 	x := newDeskApp(t)
 	s := openDesk(t, x, "nav.review").(*reviewScreen)
 	tapReviewItem(t, s, "v2")
-	rec := x.shell.visible().(*reviewRecordScreen)
+	rec := x.Visible().(*reviewRecordScreen)
 
 	// Returning with no comment at all is refused, with a message.
 	test.Tap(button(t, x, "desk.review.return"))
@@ -172,12 +122,12 @@ func TestDeskReviewReturnWithFieldComment(t *testing.T) {
 		t.Fatalf("approve with comments: %q", rec.msg.Text)
 	}
 	test.Tap(button(t, x, "desk.review.return"))
-	action, comment, fields := latestEvent(t, x.store.DB(), "v2")
+	action, comment, fields := latestEvent(t, x.Env.Store.DB(), "v2")
 	if action != "return" || comment != "请核实地址" || fields["household.address"] != "门牌号与户口本不符" || len(fields) != 1 {
 		t.Fatalf("stored %s %q %v", action, comment, fields)
 	}
 	// The author's Today list (on this database) shows it with the comment.
-	items, err := x.store.Today(x.ctx(), records.Identity{Role: schema.RoleWorker, UserID: "w1", Communities: []string{"c1"}})
+	items, err := x.Env.Store.Today(x.Env.Ctx(), records.Identity{Role: schema.RoleWorker, UserID: "w1", Communities: []string{"c1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +159,7 @@ func TestDeskConflictResolve(t *testing.T) {
 	x := newDeskApp(t)
 	hlc := func(t time.Time) int64 { return t.UnixMilli() << 16 }
 	at := time.Date(2025, 6, 30, 1, 0, 0, 0, time.UTC)
-	err := desk.Insert(x.ctx(), x.store.DB(), "conflicts", "k1", map[string]any{"tbl": "households", "row_id": "h1",
+	err := desk.Insert(x.Env.Ctx(), x.Env.Store.DB(), "conflicts", "k1", map[string]any{"tbl": "households", "row_id": "h1",
 		"col": "address", "community_id": "c1", "winner_value": `"解放路2号"`, "loser_value": `"解放路1号"`,
 		"winner_hlc": hlc(at.Add(time.Minute)), "loser_hlc": hlc(at), "winner_site": "dev-b", "loser_site": "dev-a",
 		"winner_user": "w2", "loser_user": "w1", "detected_at": "2025-06-30T02:00:00Z", "resolved": 0})
@@ -233,8 +183,8 @@ func TestDeskConflictResolve(t *testing.T) {
 	test.Tap(keep[1])
 	var addr string
 	var resolved int
-	x.store.DB().QueryRow(`SELECT address FROM households WHERE id = 'h1'`).Scan(&addr)
-	x.store.DB().QueryRow(`SELECT resolved FROM conflicts WHERE id = 'k1'`).Scan(&resolved)
+	x.Env.Store.DB().QueryRow(`SELECT address FROM households WHERE id = 'h1'`).Scan(&addr)
+	x.Env.Store.DB().QueryRow(`SELECT resolved FROM conflicts WHERE id = 'k1'`).Scan(&resolved)
 	if addr != "解放路1号" || resolved != 1 {
 		t.Fatalf("after keeping the overwritten value: address %q, resolved %d", addr, resolved)
 	}
@@ -247,7 +197,7 @@ var _ fyne.CanvasObject = (*barChart)(nil)
 
 func TestDeskMeetingHold(t *testing.T) {
 	x := newDeskApp(t)
-	if _, err := review.Approve(x.ctx(), office(x.env), review.MeansVisit, "v3", ""); err != nil {
+	if _, err := review.Approve(x.Env.Ctx(), office(x.Env), review.MeansVisit, "v3", ""); err != nil {
 		t.Fatal(err)
 	}
 	s := openDesk(t, x, "nav.meeting").(*meetingScreen)
@@ -272,7 +222,7 @@ func TestDeskMeetingHold(t *testing.T) {
 	}
 	var decision, attendees string
 	var votesFor, abstain int
-	db := x.store.DB()
+	db := x.Env.Store.DB()
 	if err := db.QueryRow(`SELECT d.decision, d.votes_for, d.votes_abstain, m.attendees FROM meeting_decisions d
 		JOIN approval_meetings m ON m.id = d.meeting_id WHERE d.visit_id = 'v3'`).Scan(&decision, &votesFor, &abstain, &attendees); err != nil {
 		t.Fatal(err)
@@ -295,7 +245,7 @@ func TestDeskDrawPreviewAndSave(t *testing.T) {
 	if !s.msg.Visible() || s.msg.Text != lang.L("desk.err.inspectors") || !s.save.Disabled() {
 		t.Fatalf("too few inspectors: %q", s.msg.Text)
 	}
-	if err := desk.Insert(x.ctx(), x.store.DB(), "staff", "w3", map[string]any{"name": "张三", "role": "worker",
+	if err := desk.Insert(x.Env.Ctx(), x.Env.Store.DB(), "staff", "w3", map[string]any{"name": "张三", "role": "worker",
 		"community_id": "c1", "street_id": "s1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +257,7 @@ func TestDeskDrawPreviewAndSave(t *testing.T) {
 	test.Tap(s.save)
 	var batch, inspectors string
 	var seed int64
-	if err := x.store.DB().QueryRow(`SELECT b.id, b.seed, c.inspector_ids FROM spot_batches b JOIN spot_checks c ON c.batch_id = b.id
+	if err := x.Env.Store.DB().QueryRow(`SELECT b.id, b.seed, c.inspector_ids FROM spot_batches b JOIN spot_checks c ON c.batch_id = b.id
 		WHERE c.household_id = 'h1'`).Scan(&batch, &seed, &inspectors); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package app
+package field
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	model "doorstep/app/forms"
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 	"doorstep/schema/rules"
@@ -23,50 +24,50 @@ import (
 var formShots = []struct {
 	name string
 	role schema.Role
-	open func(t *testing.T, x *App)
+	open func(t *testing.T, x *testApp)
 	// scroll is how far down the form is scrolled (0–1).
 	scroll float32
 }{
-	{"visit-new", schema.RoleWorker, func(t *testing.T, x *App) { openOrFail(t, x, model.FormMeansVisit, "") }, 0},
-	{"visit", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"visit-new", schema.RoleWorker, func(t *testing.T, x *testApp) { openOrFail(t, x, model.FormMeansVisit, "") }, 0},
+	{"visit", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormMeansVisit, pickID(t, x, `SELECT h.id FROM households h WHERE h.status = 'active'
 			ORDER BY (SELECT count(*) FROM members m WHERE m.household_id = h.id) DESC, h.id LIMIT 1`))
 	}, 0},
-	{"visit-end", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"visit-end", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormMeansVisit, pickID(t, x, `SELECT h.id FROM households h WHERE h.status = 'active'
 			ORDER BY (SELECT count(*) FROM assets a WHERE a.household_id = h.id) DESC, h.id LIMIT 1`))
-		s := x.shell.visible().(*visitScreen)
+		s := x.Visible().(*visitScreen)
 		s.memberRows[s.v.Members[0].ID].setOpen(true)
 	}, 0.55},
-	{"visit-sign", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"visit-sign", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormMeansVisit, "")
-		sign(all[*signaturePad](x)[0])
+		sign(all[*kit.SignaturePad](x)[0])
 	}, 1},
-	{"visit-member", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"visit-member", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormMeansVisit, "")
-		s := x.shell.visible().(*visitScreen)
+		s := x.Visible().(*visitScreen)
 		test.Type(entryWithPlaceholder(t, x, "visit.address_placeholder"), "建设路8号")
 		r := addMember(t, x, s, "李四", "410802197505050312")
-		r.relationship.SetSelected(Code("relationship", "self"))
-		s.kit.attempted = true
+		r.relationship.SetSelected(kit.Code("relationship", "self"))
+		s.kit.Attempted = true
 		s.kit.RefreshIssues()
 	}, 0.1},
-	{"spotcheck", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"spotcheck", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormSpotCheck, pickID(t, x, `SELECT h.id FROM households h JOIN means_visits v ON v.household_id = h.id
 			WHERE h.status = 'active' ORDER BY h.id LIMIT 1`))
 	}, 0},
-	{"screening", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"screening", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormScreening, pickID(t, x, `SELECT id FROM elders ORDER BY id LIMIT 1`))
 	}, 0},
-	{"screening-end", schema.RoleWorker, func(t *testing.T, x *App) {
+	{"screening-end", schema.RoleWorker, func(t *testing.T, x *testApp) {
 		openOrFail(t, x, model.FormScreening, pickID(t, x, `SELECT id FROM elders ORDER BY id LIMIT 1`))
-		s := x.shell.visible().(*screeningScreen)
+		s := x.Visible().(*screeningScreen)
 		for _, it := range rules.BarthelItems() {
 			s.barthel[it.Key].SetSelected(strconv.Itoa(it.Allowed[len(it.Allowed)/2]))
 		}
 	}, 1},
-	{"volunteervisit", schema.RoleVolunteer, func(t *testing.T, x *App) {
-		es, err := x.store.Elders(x.ctx(), x.me)
+	{"volunteervisit", schema.RoleVolunteer, func(t *testing.T, x *testApp) {
+		es, err := x.Env.Store.Elders(x.Env.Ctx(), x.Env.Me)
 		if err != nil || len(es) == 0 {
 			t.Fatalf("volunteer's elders: %v %v", es, err)
 		}
@@ -74,17 +75,17 @@ var formShots = []struct {
 	}, 0},
 }
 
-func openOrFail(t *testing.T, x *App, kind, subject string) {
+func openOrFail(t *testing.T, x *testApp, kind, subject string) {
 	t.Helper()
 	if err := x.OpenForm(kind, subject); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func pickID(t *testing.T, x *App, q string) string {
+func pickID(t *testing.T, x *testApp, q string) string {
 	t.Helper()
 	var id string
-	if err := x.store.DB().QueryRow(q).Scan(&id); err != nil {
+	if err := x.Env.Store.DB().QueryRow(q).Scan(&id); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return id
@@ -97,8 +98,8 @@ func pickID(t *testing.T, x *App, q string) string {
 // each screen there as PNG, to look at.
 func TestFormScreensFitTheWindow(t *testing.T) {
 	out := os.Getenv("DOORSTEP_FORM_SHOTS")
-	defer setLanguage(LangZhCN)
-	for _, lng := range Languages() {
+	defer setLanguage(kit.LangZhCN)
+	for _, lng := range kit.Languages() {
 		for _, role := range []schema.Role{schema.RoleWorker, schema.RoleVolunteer} {
 			x := newTestApp(t, dirWithLanguage(t, lng), nil)
 			startDemo(t, x, role)
@@ -108,11 +109,11 @@ func TestFormScreensFitTheWindow(t *testing.T) {
 				}
 				t.Run(lng+"/"+shot.name, func(t *testing.T) {
 					shot.open(t, x)
-					defer x.shell.pop()
+					defer x.Back()
 					for _, size := range []fyne.Size{fyne.NewSize(1280, 800), fyne.NewSize(800, 1280)} {
-						x.win.Resize(size)
+						x.Win.Resize(size)
 						scrollForm(x, shot.scroll)
-						img := x.win.Canvas().Capture()
+						img := x.Win.Canvas().Capture()
 						checkFits(t, x, size)
 						if out == "" {
 							continue
@@ -151,7 +152,7 @@ func dirWithLanguage(t *testing.T, lng string) string {
 }
 
 // scrollForm scrolls the visible form to frac (0 top, 1 bottom).
-func scrollForm(x *App, frac float32) {
+func scrollForm(x *testApp, frac float32) {
 	if frac == 0 {
 		return
 	}
@@ -173,10 +174,10 @@ func orientationName(s fyne.Size) string {
 }
 
 // checkFits fails when a visible object extends past the window's width.
-func checkFits(t *testing.T, x *App, size fyne.Size) {
+func checkFits(t *testing.T, x *testApp, size fyne.Size) {
 	t.Helper()
 	d := fyne.CurrentApp().Driver()
-	walk(x.win.Content(), func(o fyne.CanvasObject) {
+	walk(x.Win.Content(), func(o fyne.CanvasObject) {
 		pos := d.AbsolutePositionForObject(o)
 		if right := pos.X + o.Size().Width; right > size.Width+1 {
 			t.Errorf("%T at x=%.0f is %.0f wide: past the %.0f-wide window", o, pos.X, o.Size().Width, size.Width)

@@ -1,4 +1,4 @@
-package app
+package supervisor
 
 import (
 	"os"
@@ -14,6 +14,8 @@ import (
 	"doorstep/app/desk/report"
 	"doorstep/app/desk/review"
 	"doorstep/app/desk/sheet"
+	"doorstep/app/kit"
+	"doorstep/app/kit/kittest"
 	"doorstep/schema"
 	"doorstep/schema/rules"
 )
@@ -50,7 +52,7 @@ func TestDeskKeysTranslated(t *testing.T) {
 	}
 	// Every refusal code in app/desk (desk.Invalid("code", …)).
 	invalid := regexp.MustCompile(`Invalid\("([a-z_]+)"`)
-	err := filepath.WalkDir("desk", func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir("../desk", func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 			return err
 		}
@@ -100,14 +102,14 @@ func TestDeskKeysTranslated(t *testing.T) {
 			}
 		}
 	}
-	for _, Code := range Languages() {
-		have := loadTranslationFile(t, Code)
+	for _, code := range kit.Languages() {
+		have := kittest.MessageIDs(t, code)
 		for k := range keys {
 			if _, ok := have[k]; !ok {
-				if strings.HasPrefix(k, "barthel.") && rules.Code(k).Text(Code) != k {
+				if strings.HasPrefix(k, "barthel.") && rules.Code(k).Text(code) != k {
 					continue
 				}
-				t.Errorf("%s.json lacks %q", Code, k)
+				t.Errorf("%s.json lacks %q", code, k)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package app
+package field
 
 import (
 	"testing"
@@ -17,22 +17,22 @@ func TestSpotCheckHighlightsDiscrepancies(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleWorker)
 	var hh string
-	err := x.store.DB().QueryRow(`SELECT h.id FROM households h JOIN means_visits v ON v.id = h.last_visit_id
-		WHERE h.status = 'active' AND h.community_id = ? ORDER BY h.id LIMIT 1`, x.me.Communities[0]).Scan(&hh)
+	err := x.Env.Store.DB().QueryRow(`SELECT h.id FROM households h JOIN means_visits v ON v.id = h.last_visit_id
+		WHERE h.status = 'active' AND h.community_id = ? ORDER BY h.id LIMIT 1`, x.Env.Me.Communities[0]).Scan(&hh)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := x.OpenForm(model.FormSpotCheck, hh); err != nil {
 		t.Fatal(err)
 	}
-	s := x.shell.visible().(*spotCheckScreen)
+	s := x.Visible().(*spotCheckScreen)
 	if !s.base.FromVisit {
 		t.Fatal("baseline is not the approved visit")
 	}
-	yesNo := func(Field *string, yes bool) {
-		*Field = model.No
+	yesNo := func(field *string, yes bool) {
+		*field = model.No
 		if yes {
-			*Field = model.Yes
+			*field = model.Yes
 		}
 	}
 	yesNo(&s.s.Found, true)
@@ -62,11 +62,11 @@ func TestSpotCheckHighlightsDiscrepancies(t *testing.T) {
 	dismissDialogs(x)
 	test.Tap(find(t, x, func(c *widget.Check) bool { return !c.Checked && c.Text != "" }))
 	test.Tap(button(t, x, "action.submit"))
-	if _, still := x.shell.visible().(*spotCheckScreen); still {
+	if _, still := x.Visible().(*spotCheckScreen); still {
 		t.Fatalf("not submitted: %q", texts(x))
 	}
 	var state, outcome string
-	if err := x.store.DB().QueryRow(`SELECT state, outcome FROM spot_checks WHERE id = ?`, s.s.ID).Scan(&state, &outcome); err != nil {
+	if err := x.Env.Store.DB().QueryRow(`SELECT state, outcome FROM spot_checks WHERE id = ?`, s.s.ID).Scan(&state, &outcome); err != nil {
 		t.Fatal(err)
 	}
 	if state != model.StateSubmitted || outcome != s.s.Outcome {

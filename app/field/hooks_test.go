@@ -1,4 +1,4 @@
-package app
+package field
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"doorstep/app/desk/review"
+	"doorstep/app/kit"
 	"doorstep/schema"
 )
 
@@ -18,14 +18,14 @@ func TestListsStartNewRecords(t *testing.T) {
 	startDemo(t, x, schema.RoleWorker)
 	test.Tap(button(t, x, "nav.households"))
 	test.Tap(button(t, x, "households.new_applicant"))
-	v, ok := x.shell.visible().(*visitScreen)
+	v, ok := x.Visible().(*visitScreen)
 	if !ok || v.v.Household.Stored || v.v.ReadOnly() {
-		t.Fatalf("new applicant opened %T", x.shell.visible())
+		t.Fatalf("new applicant opened %T", x.Visible())
 	}
 	test.Tap(button(t, x, "nav.elders"))
 	test.Tap(button(t, x, "elders.new_screening"))
-	if sc, ok := x.shell.visible().(*screeningScreen); !ok || sc.s.ReadOnly() {
-		t.Fatalf("new elder opened %T", x.shell.visible())
+	if sc, ok := x.Visible().(*screeningScreen); !ok || sc.s.ReadOnly() {
+		t.Fatalf("new elder opened %T", x.Visible())
 	}
 
 	y := newTestApp(t, "", nil)
@@ -44,17 +44,17 @@ func TestHistoryOpensRecords(t *testing.T) {
 	// The household of the newest visit the reviewer approved, and of the
 	// visit the reviewer returned to this worker (the demo has one).
 	var hh, visit, returnedHH, returned string
-	if err := x.store.DB().QueryRow(`SELECT v.household_id, v.id FROM means_visits v
+	if err := x.Env.Store.DB().QueryRow(`SELECT v.household_id, v.id FROM means_visits v
 		JOIN review_events e ON e.record_id = v.id AND e.action = 'approve'
 		WHERE v.state = 'submitted' AND v.deleted = 0 AND v.household_id NOT IN
 			(SELECT household_id FROM review_events WHERE action = 'return')
 		ORDER BY v.started_at DESC LIMIT 1`).Scan(&hh, &visit); err != nil {
 		t.Fatal(err)
 	}
-	if err := x.store.DB().QueryRow(`SELECT v.household_id, v.id FROM means_visits v
+	if err := x.Env.Store.DB().QueryRow(`SELECT v.household_id, v.id FROM means_visits v
 		JOIN review_events e ON e.record_id = v.id AND e.action = 'return'
 		WHERE v.author_id = ? AND NOT EXISTS (SELECT 1 FROM means_visits n WHERE n.supersedes_id = v.id)`,
-		x.me.UserID).Scan(&returnedHH, &returned); err != nil {
+		x.Env.Me.UserID).Scan(&returnedHH, &returned); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -62,20 +62,20 @@ func TestHistoryOpensRecords(t *testing.T) {
 		correction       bool
 	}{{hh, visit, false}, {returnedHH, returned, true}} {
 		x.OpenHousehold(c.household)
-		var row *TapRow
-		for _, r := range all[*TapRow](x) {
+		var row *kit.TapRow
+		for _, r := range all[*kit.TapRow](x) {
 			test.Tap(r)
-			v, ok := x.shell.visible().(*visitScreen)
+			v, ok := x.Visible().(*visitScreen)
 			if ok && (v.v.ID == c.visit || v.v.SupersedesID == c.visit) {
 				row = r
 				break
 			}
-			x.shell.pop()
+			x.Back()
 		}
 		if row == nil {
 			t.Fatalf("visit %s does not open from its household's history", c.visit)
 		}
-		v := x.shell.visible().(*visitScreen)
+		v := x.Visible().(*visitScreen)
 		if c.correction && (v.v.SupersedesID != c.visit || v.v.ReadOnly()) || !c.correction && (v.v.ID != c.visit || !v.v.ReadOnly()) {
 			t.Errorf("visit %s opened as %s (supersedes %q, read-only %v)", c.visit, v.v.ID, v.v.SupersedesID, v.v.ReadOnly())
 		}
@@ -83,11 +83,11 @@ func TestHistoryOpensRecords(t *testing.T) {
 			!onScreen(x, tr("desk.field.living_conditions")) {
 			t.Errorf("the correction does not show the reviewer's field comment: %q", texts(x))
 		}
-		x.shell.pop()
+		x.Back()
 	}
 
 	var elder, screening string
-	if err := x.store.DB().QueryRow(`SELECT elder_id, id FROM elder_screenings WHERE deleted = 0
+	if err := x.Env.Store.DB().QueryRow(`SELECT elder_id, id FROM elder_screenings WHERE deleted = 0
 		ORDER BY screened_on DESC, id DESC LIMIT 1`).Scan(&elder, &screening); err != nil {
 		t.Fatal(err)
 	}
@@ -96,48 +96,20 @@ func TestHistoryOpensRecords(t *testing.T) {
 		t.Fatalf("the elder Screen lists no screenings: %q", texts(x))
 	}
 	var opened bool
-	for _, r := range all[*TapRow](x) {
+	for _, r := range all[*kit.TapRow](x) {
 		test.Tap(r)
-		if sc, ok := x.shell.visible().(*screeningScreen); ok {
+		if sc, ok := x.Visible().(*screeningScreen); ok {
 			opened = sc.s.ID == screening
 			break
 		}
-		x.shell.pop()
+		x.Back()
 	}
 	if !opened {
-		t.Fatalf("the elder's newest screening did not open: %T", x.shell.visible())
+		t.Fatalf("the elder's newest screening did not open: %T", x.Visible())
 	}
 	for _, b := range all[*widget.Button](x) {
 		if b.Text == tr("action.submit") {
 			t.Error("a submitted screening opened for editing")
-		}
-	}
-}
-
-// TestSupervisorDemoHasDecisions: the supervisor's local demo holds the
-// street's review decisions, so a reviewed visit opens as decided and the
-// worker's returned visit as returned.
-func TestSupervisorDemoHasDecisions(t *testing.T) {
-	x := newTestApp(t, "", nil)
-	startDemo(t, x, schema.RoleSupervisor)
-	for _, action := range []string{"approve", "return"} {
-		var visit string
-		if err := x.store.DB().QueryRow(`SELECT e.record_id FROM review_events e
-			WHERE e.record_table = 'means_visits' AND e.action = ? AND NOT EXISTS (SELECT 1 FROM review_events l
-				WHERE l.record_id = e.record_id AND l.at > e.at)
-			ORDER BY e.at DESC LIMIT 1`, action).Scan(&visit); err != nil {
-			t.Fatalf("no %s decision on the supervisor's device: %v", action, err)
-		}
-		if err := x.OpenReview("means_visits", visit); err != nil {
-			t.Fatal(err)
-		}
-		s, ok := x.shell.visible().(*reviewRecordScreen)
-		if !ok {
-			t.Fatalf("OpenReview showed %T", x.shell.visible())
-		}
-		want := map[string]review.State{"approve": review.Approved, "return": review.Returned}[action]
-		if s.rec.State != want {
-			t.Errorf("visit with a %s decision is %s", action, s.rec.State)
 		}
 	}
 }

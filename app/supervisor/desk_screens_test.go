@@ -1,4 +1,4 @@
-package app
+package supervisor
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"doorstep/app/desk"
 	"doorstep/app/desk/review"
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 	"doorstep/schema/demo"
@@ -21,16 +22,16 @@ import (
 
 // newDeskDemoApp starts the app as a supervisor of the demo district's
 // street with the most visits waiting for review, over the whole district.
-func newDeskDemoApp(t *testing.T) *App {
+func newDeskDemoApp(t *testing.T) *testApp {
 	t.Helper()
-	x := newTestApp(t, "", nil)
+	x := newTestApp(t)
 	ctx := context.Background()
 	d := demo.Generate(demo.DefaultSeed, testNow)
-	if err := demo.Write(ctx, x.store.DB(), d); err != nil {
+	if err := demo.Write(ctx, x.Env.Store.DB(), d); err != nil {
 		t.Fatal(err)
 	}
 	var me records.Identity
-	err := x.store.DB().QueryRow(`SELECT s.id, s.name, s.street_id FROM staff s
+	err := x.Env.Store.DB().QueryRow(`SELECT s.id, s.name, s.street_id FROM staff s
 		WHERE s.role = 'supervisor' AND s.street_id <> ''
 		ORDER BY (SELECT count(*) FROM means_visits v JOIN communities c ON c.id = v.community_id
 			WHERE c.street_id = s.street_id AND v.state = 'submitted'
@@ -40,16 +41,16 @@ func newDeskDemoApp(t *testing.T) *App {
 		t.Fatal(err)
 	}
 	me.Mode, me.Role, me.DeviceID = records.ModeDemo, schema.RoleSupervisor, "dev-desk"
-	if err := x.store.SaveIdentity(ctx, me); err != nil {
+	if err := x.Env.Store.SaveIdentity(ctx, me); err != nil {
 		t.Fatal(err)
 	}
-	x.signedIn(me)
+	x.SignIn(me)
 	// A concurrent edit for the conflicts screen, as the server records one.
 	var hid, comm, addr, w1, w2 string
-	x.store.DB().QueryRow(`SELECT h.id, h.community_id, h.address FROM households h JOIN communities c ON c.id = h.community_id
+	x.Env.Store.DB().QueryRow(`SELECT h.id, h.community_id, h.address FROM households h JOIN communities c ON c.id = h.community_id
 		WHERE c.street_id = ? AND h.status = 'active' ORDER BY h.id LIMIT 1`, me.Street).Scan(&hid, &comm, &addr)
-	x.store.DB().QueryRow(`SELECT min(id), max(id) FROM staff WHERE community_id = ? AND role = 'worker'`, comm).Scan(&w1, &w2)
-	err = desk.Insert(ctx, x.store.DB(), "conflicts", "demo-conflict", map[string]any{"tbl": "households",
+	x.Env.Store.DB().QueryRow(`SELECT min(id), max(id) FROM staff WHERE community_id = ? AND role = 'worker'`, comm).Scan(&w1, &w2)
+	err = desk.Insert(ctx, x.Env.Store.DB(), "conflicts", "demo-conflict", map[string]any{"tbl": "households",
 		"row_id": hid, "col": "address", "community_id": comm, "winner_value": fmt.Sprintf("%q", addr),
 		"loser_value": fmt.Sprintf("%q", addr+"（东单元）"), "winner_hlc": int64(1751245200000) << 16,
 		"loser_hlc": int64(1751241600000) << 16, "winner_site": "dev-b", "loser_site": "dev-a",
@@ -69,16 +70,16 @@ func TestDeskScreensRender(t *testing.T) {
 	}
 	out := os.Getenv("DESK_SHOTS")
 	x := newDeskDemoApp(t)
-	o := office(x.env)
+	o := office(x.Env)
 	// Approve the street's waiting means-test visits, so the meeting has
 	// cases; the one with the most changes stays for the review shot.
-	q, err := review.List(x.ctx(), o, review.Filter{Kinds: []review.Kind{review.MeansVisit}, States: []review.State{review.Pending}})
+	q, err := review.List(x.Env.Ctx(), o, review.Filter{Kinds: []review.Kind{review.MeansVisit}, States: []review.State{review.Pending}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	best, most := "", -1
 	for _, it := range q.Items {
-		rec, err := review.Open(x.ctx(), o, it.Kind, it.ID)
+		rec, err := review.Open(x.Env.Ctx(), o, it.Kind, it.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +89,7 @@ func TestDeskScreensRender(t *testing.T) {
 	}
 	for _, it := range q.Items {
 		if it.ID != best {
-			if _, err := review.Approve(x.ctx(), o, it.Kind, it.ID, ""); err != nil {
+			if _, err := review.Approve(x.Env.Ctx(), o, it.Kind, it.ID, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -125,39 +126,39 @@ func TestDeskScreensRender(t *testing.T) {
 		{"conflicts", func() { openDesk(t, x, "nav.conflicts") }},
 		{"reports", func() { openDesk(t, x, "nav.reports") }},
 	}
-	for _, Code := range Languages() {
-		if err := x.UseLanguage(Code); err != nil {
+	for _, code := range kit.Languages() {
+		if err := x.UseLanguage(code); err != nil {
 			t.Fatal(err)
 		}
 		for _, sh := range shots {
 			sh.show()
 			for _, txt := range texts(x) {
 				if strings.Contains(txt, "desk.") || strings.Contains(txt, "code.") {
-					t.Errorf("%s %s: untranslated text %q", Code, sh.name, txt)
+					t.Errorf("%s %s: untranslated text %q", code, sh.name, txt)
 				}
 			}
-			for _, d := range x.win.Canvas().Overlays().List() {
-				x.win.Canvas().Overlays().Remove(d) // the "saved" dialog
+			for _, d := range x.Win.Canvas().Overlays().List() {
+				x.Win.Canvas().Overlays().Remove(d) // the "saved" dialog
 			}
 			if out != "" {
 				for _, or := range []struct {
 					name string
 					size fyne.Size
 				}{{"landscape", fyne.NewSize(1280, 800)}, {"portrait", fyne.NewSize(800, 1280)}} {
-					x.win.Resize(or.size)
-					x.win.Content().Refresh()
-					writePNG(t, filepath.Join(out, fmt.Sprintf("desk-%s-%s-%s.png", sh.name, Code, or.name)), x)
+					x.Win.Resize(or.size)
+					x.Win.Content().Refresh()
+					writePNG(t, filepath.Join(out, fmt.Sprintf("desk-%s-%s-%s.png", sh.name, code, or.name)), x)
 				}
-				x.win.Resize(fyne.NewSize(1280, 800))
+				x.Win.Resize(fyne.NewSize(1280, 800))
 			}
-			for len(x.shell.stack) > 0 {
-				x.shell.pop()
+			for x.Depth() > 0 {
+				x.Back()
 			}
 		}
 	}
 }
 
-func writePNG(t *testing.T, path string, x *App) {
+func writePNG(t *testing.T, path string, x *testApp) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -167,7 +168,7 @@ func writePNG(t *testing.T, path string, x *App) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := png.Encode(f, x.win.Canvas().Capture()); err != nil {
+	if err := png.Encode(f, x.Win.Canvas().Capture()); err != nil {
 		t.Fatal(err)
 	}
 }
