@@ -5,10 +5,12 @@ GO ?= go
 NONUI := ./schema/... ./sync/... ./server/...
 # app packages that hold no UI: tested with the race detector, checked Fyne-free like the rest
 APPLOGIC := ./app/desk/... ./app/forms/... ./app/records/...
+# the app's UI: the shell, its kit, the field and desk screens, the screenshot tool
+APPUI := ./app/ ./app/kit/... ./app/field/... ./app/supervisor/... ./app/cmd/...
 DEMO_DIR ?= $(CURDIR)/.demo
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: demo test build app server vet lint bench screenshots nofyne smoke clean
+.PHONY: demo test build app server vet lint bench screenshots nofyne appdeps smoke clean
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -16,9 +18,9 @@ demo:
 	.ci/demo.sh "$(DEMO_DIR)"
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
-test: vet nofyne
+test: vet nofyne appdeps
 	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
-	CGO_ENABLED=0 $(GO) test -count=1 ./app/ ./app/cmd/... ./assets/...
+	CGO_ENABLED=0 $(GO) test -count=1 $(APPUI) ./assets/...
 	.ci/smoke.sh
 
 build: app server
@@ -41,6 +43,18 @@ nofyne:
 	@if $(GO) list -deps $(NONUI) $(APPLOGIC) | grep -q '^fyne.io/'; then \
 		echo "nofyne: these packages must not import Fyne:"; \
 		for p in $$($(GO) list $(NONUI) $(APPLOGIC)); do $(GO) list -deps $$p | grep -q '^fyne.io/' && echo "  $$p"; done; exit 1; fi
+
+## appdeps: the app's rooms stay apart: app/kit imports no screen package nor the shell;
+## app/field and app/supervisor never import each other nor the shell (package doorstep/app)
+appdeps:
+	@fail=0; \
+	check() { deps=$$($(GO) list -deps $$1) || { echo "appdeps: go list $$1 failed"; fail=1; return; }; \
+		bad=$$(echo "$$deps" | grep -Ex "$$2"); \
+		if [ -n "$$bad" ]; then echo "appdeps: $$1 must not import: $$bad" | tr '\n' ' '; echo; fail=1; fi; }; \
+	check ./app/kit/... 'doorstep/app|doorstep/app/field(/.*)?|doorstep/app/supervisor(/.*)?'; \
+	check ./app/field/... 'doorstep/app|doorstep/app/supervisor(/.*)?'; \
+	check ./app/supervisor/... 'doorstep/app|doorstep/app/field(/.*)?'; \
+	exit $$fail
 
 lint: vet
 	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...

@@ -281,10 +281,4 @@ func (x *App) stopContext() context.Context {
 func (x *App) ctx() context.Context { return context.Background() }
 
 // showError reports err in a dialog; nil does nothing.
-func (x *App) showError(what string, err error) {
-	if err == nil {
-		return
-	}
-	fyne.LogError(what, err)
-	kit.ShowErrorDialog(x.win, lang.L(what), err)
-}
+func (x *App) showError(what string, err error) { x.env.ShowError(what, err) }

@@ -211,7 +211,9 @@ func TestInvalidIDNumberShowsMessageAndKeepsFields(t *testing.T) {
 		t.Errorf("after submitting the message is %q", got)
 	}
 	var n int
-	x.Env.Store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, s.v.Household.ID).Scan(&n)
+	if err := x.Env.Store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, s.v.Household.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Error("an invalid household was written")
 	}
@@ -413,7 +415,9 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 		t.Fatalf("not resubmitted: %q", texts(x))
 	}
 	var n int
-	x.Env.Store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE supersedes_id = ? AND state = 'submitted'`, v.ID).Scan(&n)
+	if err := x.Env.Store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE supersedes_id = ? AND state = 'submitted'`, v.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Errorf("%d resubmissions", n)
 	}

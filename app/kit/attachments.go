@@ -21,7 +21,7 @@ import (
 )
 
 // Attachments (photos, signatures) are blob files named by their SHA-256
-// (App.blobs). Sync uploads the device's own; a record synced from another
+// (Env.Blobs). Sync uploads the device's own; a record synced from another
 // device names blobs this device has never seen, and they are downloaded
 // from the server when a screen first shows them.
 

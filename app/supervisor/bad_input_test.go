@@ -74,7 +74,9 @@ func TestMeetingExplainsBadVotes(t *testing.T) {
 		t.Errorf("meeting date: %q, want %q", s.msg.Text, want)
 	}
 	var n int
-	x.Env.Store.DB().QueryRow(`SELECT count(*) FROM approval_meetings`).Scan(&n)
+	if err := x.Env.Store.DB().QueryRow(`SELECT count(*) FROM approval_meetings`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("%d meetings stored from bad input", n)
 	}

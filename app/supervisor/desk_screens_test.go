@@ -47,9 +47,13 @@ func newDeskDemoApp(t *testing.T) *testApp {
 	x.SignIn(me)
 	// A concurrent edit for the conflicts screen, as the server records one.
 	var hid, comm, addr, w1, w2 string
-	x.Env.Store.DB().QueryRow(`SELECT h.id, h.community_id, h.address FROM households h JOIN communities c ON c.id = h.community_id
-		WHERE c.street_id = ? AND h.status = 'active' ORDER BY h.id LIMIT 1`, me.Street).Scan(&hid, &comm, &addr)
-	x.Env.Store.DB().QueryRow(`SELECT min(id), max(id) FROM staff WHERE community_id = ? AND role = 'worker'`, comm).Scan(&w1, &w2)
+	if err := x.Env.Store.DB().QueryRow(`SELECT h.id, h.community_id, h.address FROM households h JOIN communities c ON c.id = h.community_id
+		WHERE c.street_id = ? AND h.status = 'active' ORDER BY h.id LIMIT 1`, me.Street).Scan(&hid, &comm, &addr); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Env.Store.DB().QueryRow(`SELECT min(id), max(id) FROM staff WHERE community_id = ? AND role = 'worker'`, comm).Scan(&w1, &w2); err != nil {
+		t.Fatal(err)
+	}
 	err = desk.Insert(ctx, x.Env.Store.DB(), "conflicts", "demo-conflict", map[string]any{"tbl": "households",
 		"row_id": hid, "col": "address", "community_id": comm, "winner_value": fmt.Sprintf("%q", addr),
 		"loser_value": fmt.Sprintf("%q", addr+"（东单元）"), "winner_hlc": int64(1751245200000) << 16,

@@ -183,8 +183,12 @@ func TestDeskConflictResolve(t *testing.T) {
 	test.Tap(keep[1])
 	var addr string
 	var resolved int
-	x.Env.Store.DB().QueryRow(`SELECT address FROM households WHERE id = 'h1'`).Scan(&addr)
-	x.Env.Store.DB().QueryRow(`SELECT resolved FROM conflicts WHERE id = 'k1'`).Scan(&resolved)
+	if err := x.Env.Store.DB().QueryRow(`SELECT address FROM households WHERE id = 'h1'`).Scan(&addr); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Env.Store.DB().QueryRow(`SELECT resolved FROM conflicts WHERE id = 'k1'`).Scan(&resolved); err != nil {
+		t.Fatal(err)
+	}
 	if addr != "解放路1号" || resolved != 1 {
 		t.Fatalf("after keeping the overwritten value: address %q, resolved %d", addr, resolved)
 	}
