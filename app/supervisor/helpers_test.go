@@ -55,19 +55,9 @@ func (x *testApp) OpenReview(table, id string) error { return OpenReview(x.Env, 
 
 func all[T fyne.CanvasObject](x kittest.Windowed) []T { return kittest.All[T](x) }
 
-func find[T fyne.CanvasObject](t *testing.T, x kittest.Windowed, ok func(T) bool) T {
-	t.Helper()
-	return kittest.Find(t, x, ok)
-}
-
 func button(t *testing.T, x kittest.Windowed, key string) *widget.Button {
 	t.Helper()
 	return kittest.Button(t, x, key)
-}
-
-func entryWithPlaceholder(t *testing.T, x kittest.Windowed, key string) *widget.Entry {
-	t.Helper()
-	return kittest.EntryWithPlaceholder(t, x, key)
 }
 
 func texts(x kittest.Windowed) []string { return kittest.Texts(x) }
@@ -76,9 +66,6 @@ func onScreen(x kittest.Windowed, s string) bool { return kittest.OnScreen(x, s)
 
 // tr translates a key in the current language (for finding widgets).
 func tr(key string) string { return lang.L(key) }
-
-// tr2 translates a key with one template value.
-func tr2(key, name string, value any) string { return lang.L(key, map[string]any{name: value}) }
 
 // trData translates a key with template data.
 func trData(key string, data map[string]any) string { return lang.L(key, data) }
