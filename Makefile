@@ -5,13 +5,15 @@ GO ?= go
 NONUI := ./schema/... ./sync/... ./server/...
 # app packages that hold no UI: tested with the race detector, checked Fyne-free like the rest
 APPLOGIC := ./app/desk/... ./app/forms/... ./app/records/...
+# the app's UI: the shell, its kit, the field and desk screens, the screenshot tool
+APPUI := ./app/ ./app/kit/... ./app/field/... ./app/supervisor/... ./app/cmd/...
 DEMO_DIR ?= $(CURDIR)/.demo
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Every binary is stamped with the version (git describe; see .ci/version.sh).
 VERSION := $(shell .ci/version.sh)
 LDFLAGS := -X doorstep/sync/version.stamped=$(VERSION)
 
-.PHONY: demo test build app server vet lint bench screenshots nofyne android smoke dist version clean
+.PHONY: demo test build app server vet lint bench screenshots nofyne appdeps android smoke dist version clean
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -19,9 +21,9 @@ demo:
 	.ci/demo.sh "$(DEMO_DIR)"
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
-test: vet nofyne android
+test: vet nofyne appdeps android
 	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . ./app/ ./app/cmd/... ./assets/...
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . $(APPUI) ./assets/...
 	.ci/smoke.sh
 
 build: app server
@@ -45,17 +47,9 @@ nofyne:
 		echo "nofyne: these packages must not import Fyne:"; \
 		for p in $$($(GO) list $(NONUI) $(APPLOGIC)); do $(GO) list -deps $$p | grep -q '^fyne.io/' && echo "  $$p"; done; exit 1; fi
 
-## android: the app's non-UI core builds for Android tablets (no desktop-only API in it)
-android:
-	CGO_ENABLED=0 GOOS=android GOARCH=arm64 $(GO) build ./schema/... ./sync/... $(APPLOGIC)
-
-## dist: installable packages for every office machine, into dist/ (see README, "Packages")
-dist:
-	.ci/deps.sh dist
-	.ci/dist.sh
-
-version:
-	@echo $(VERSION)
+test: vet nofyne appdeps android
+	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . $(APPUI) ./assets/...
 
 lint: vet
 	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...

@@ -96,33 +96,6 @@ func (a *activityArea) Cursor() desktop.Cursor {
 	return desktop.DefaultCursor
 }
 
-// activityList is a widget.List whose scrolling (by wheel, or by dragging
-// on a touch screen) counts as activity.
-type activityList struct {
-	widget.List
-	x *App
-}
-
-// newActivityList is widget.NewList for a screen of x.
-func newActivityList(x *App, length func() int, create func() fyne.CanvasObject,
-	update func(widget.ListItemID, fyne.CanvasObject)) *activityList {
-	l := &activityList{x: x}
-	l.Length, l.CreateItem, l.UpdateItem = length, create, update
-	l.ExtendBaseWidget(l)
-	return l
-}
-
-// CreateRenderer is the list's, with its scroller reporting activity.
-func (l *activityList) CreateRenderer() fyne.WidgetRenderer {
-	r := l.List.CreateRenderer()
-	for _, o := range r.Objects() {
-		if sc, ok := o.(*container.Scroll); ok {
-			l.x.watchScroll(sc)
-		}
-	}
-	return r
-}
-
 // watchScroll makes scrolling sc count as activity, keeping what sc did
 // on scrolling before. Each scroller is hooked once.
 func (x *App) watchScroll(sc *container.Scroll) {

@@ -37,7 +37,7 @@ func TestPointerAndScrollingKeepTheAppAwake(t *testing.T) {
 
 	test.Tap(button(t, x, "nav.households"))
 	c.add(time.Minute)
-	hs := x.shell.visible().(*householdsScreen)
+	hs := shownList(t, x)
 	var sc *container.Scroll
 	for _, s := range all[*container.Scroll](x) {
 		if s.Size().Height > 100 {
@@ -49,7 +49,7 @@ func TestPointerAndScrollingKeepTheAppAwake(t *testing.T) {
 	}
 	test.Scroll(x.win.Canvas(), fyne.NewPos(400, 400), 0, -300)
 	if idleFor(x) != 0 {
-		t.Fatalf("scrolling the household list: idle for %v (list %d rows)", idleFor(x), len(hs.hits))
+		t.Fatalf("scrolling the household list: idle for %v (list %d rows)", idleFor(x), hs.Length())
 	}
 
 	// A form's scroller, reached through the screen's containers.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"doorstep/app/kit"
 	"fmt"
 	"net/http"
 	"os"
@@ -17,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/records"
-	"doorstep/schema/district"
 )
 
 // Options configure an App. The zero value is usable.
@@ -55,7 +55,9 @@ type App struct {
 	store *records.Store
 	me    records.Identity
 
-	shell  *shell
+	shell *shell
+	// env is what the screens see of the app (Nav is appNav).
+	env    *kit.Env
 	locked bool
 	// lastActive is when the user last did something (Unix ns, for the
 	// idle lock); atomic because draft autosaves touch it off the main
@@ -65,19 +67,10 @@ type App struct {
 	fatal error
 
 	sync *syncService
-	// dataGen counts changes to the device data (a sync, the demo load, a
-	// saved form); screens that cache derived data compare it.
-	dataGen int
 
 	// watched are the scrollers whose scrolling counts as activity
 	// (activity.go).
 	watched map[weak.Pointer[container.Scroll]]bool
-
-	// fetching are the attachment downloads in progress (attachments.go).
-	fetching fetches
-	// cfg is the district configuration, parsed on first use (cfgOnce).
-	cfg     district.Config
-	cfgOnce sync.Once
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -101,7 +94,7 @@ func New(a fyne.App, opts Options) *App {
 	}
 	x := &App{fyne: a, opts: opts, stop: make(chan struct{})}
 	loadTranslations()
-	a.Settings().SetTheme(Theme{})
+	a.Settings().SetTheme(kit.Theme{})
 	if x.opts.DataDir == "" {
 		x.opts.DataDir = a.Storage().RootURI().Path()
 	}
@@ -110,6 +103,8 @@ func New(a fyne.App, opts Options) *App {
 	x.win.Resize(fyne.NewSize(1280, 800))
 	x.win.SetMaster()
 	x.win.SetOnClosed(x.Close)
+	x.env = &kit.Env{Nav: appNav{x}, Win: x.win, Store: x.store, Me: x.me, Now: x.opts.Now,
+		HTTPClient: x.opts.HTTPClient, DataDir: x.opts.DataDir}
 	x.touch()
 	if err != nil {
 		x.fatal = err
@@ -132,7 +127,7 @@ var translationsOnce sync.Once
 // process.
 func loadTranslations() {
 	translationsOnce.Do(func() {
-		if err := LoadTranslations(); err != nil {
+		if err := kit.LoadTranslations(); err != nil {
 			fyne.LogError("load translations", err)
 		}
 	})
@@ -141,7 +136,7 @@ func loadTranslations() {
 // setLanguage switches the UI language (LangZhCN or LangEn); screens built
 // afterwards use it.
 func setLanguage(code string) {
-	if err := SetLanguage(code); err != nil {
+	if err := kit.SetLanguage(code); err != nil {
 		fyne.LogError("set language", err)
 	}
 }
@@ -163,7 +158,7 @@ func (x *App) open(dir string) error {
 		return err
 	}
 	if !ok {
-		code = LangZhCN // the product speaks Chinese first
+		code = kit.LangZhCN // the product speaks Chinese first
 	}
 	setLanguage(code)
 	me, ok, err := x.store.Identity(ctx)
@@ -197,7 +192,7 @@ func (x *App) start() {
 // signedIn is called by the first-run screen once the device has an
 // identity: it builds the navigation and shows Today.
 func (x *App) signedIn(me records.Identity) {
-	x.me = me
+	x.setMe(me)
 	if err := x.dev.setUser(x.ctx(), me.UserID); err != nil {
 		fyne.LogError("set replica user", err)
 	}
@@ -266,7 +261,7 @@ func (x *App) goTask(fn func()) {
 
 // dataChanged records that the device data changed, so cached views
 // (e.g. the household search index) rebuild when next shown.
-func (x *App) dataChanged() { x.dataGen++ }
+func (x *App) dataChanged() { x.env.DataChanged() }
 
 // stopContext returns a context cancelled when the app closes, for
 // background work.
@@ -286,10 +281,4 @@ func (x *App) stopContext() context.Context {
 func (x *App) ctx() context.Context { return context.Background() }
 
 // showError reports err in a dialog; nil does nothing.
-func (x *App) showError(what string, err error) {
-	if err == nil {
-		return
-	}
-	fyne.LogError(what, err)
-	showErrorDialog(x.win, lang.L(what), err)
-}
+func (x *App) showError(what string, err error) { x.env.ShowError(what, err) }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
@@ -49,53 +49,7 @@ func TestLanguageSwitchOnFirstRunKeepsInput(t *testing.T) {
 	if e := entryWithPlaceholder(t, x, "firstrun.pin"); e.Text != "2580" {
 		t.Fatalf("PIN typed before the switch is now %q", e.Text)
 	}
-	setLanguage(LangZhCN)
-}
-
-func TestDemoWorkerTodayAndHouseholdSearch(t *testing.T) {
-	x := newTestApp(t, "", nil)
-	startDemo(t, x, schema.RoleWorker)
-	// Today lists work for the demo worker.
-	if x.shell.current != "nav.today" {
-		t.Fatalf("first screen %q, want Today", x.shell.current)
-	}
-	today := x.shell.visible().(*todayScreen)
-	if len(today.items) == 0 {
-		t.Fatal("Today is empty for the demo worker")
-	}
-	// Households: search by the pinyin initials of a head of household.
-	test.Tap(button(t, x, "nav.households"))
-	hs := x.shell.visible().(*householdsScreen)
-	if hs.index.Len() == 0 || len(hs.hits) != hs.index.Len() {
-		t.Fatalf("household list shows %d of %d", len(hs.hits), hs.index.Len())
-	}
-	target := hs.hits[len(hs.hits)/2]
-	_, initials := records.PinyinKeys(target.HeadName)
-	test.Type(hs.search, initials[0])
-	i := slices.IndexFunc(hs.hits, func(h records.HouseholdSummary) bool { return h.ID == target.ID })
-	if i < 0 {
-		t.Fatalf("searching %q (initials of %s) did not find them", initials[0], target.HeadName)
-	}
-	if !onScreen(x, target.HeadName) && i == 0 {
-		t.Fatalf("%s is first but not on screen", target.HeadName)
-	}
-	// Open the household: members, income and history are shown.
-	hs.list.Select(i)
-	if _, ok := x.shell.visible().(*householdScreen); !ok {
-		t.Fatal("tapping a household did not open it")
-	}
-	for _, key := range []string{"household.members", "household.income", "household.assets", "household.visits"} {
-		if !onScreen(x, tr(key)) {
-			t.Errorf("household screen lacks section %q", tr(key))
-		}
-	}
-	if !onScreen(x, target.HeadName) {
-		t.Errorf("household screen does not name %s", target.HeadName)
-	}
-	test.Tap(x.shell.back)
-	if x.shell.visible() != hs || hs.search.Text != initials[0] {
-		t.Fatal("back did not return to the search as it was")
-	}
+	setLanguage(kit.LangZhCN)
 }
 
 // TestVolunteerSeesNoIncome: a volunteer's navigation, screens and device
@@ -126,11 +80,11 @@ func TestVolunteerSeesNoIncome(t *testing.T) {
 		visit(key)
 	}
 	test.Tap(button(t, x, "nav.elders"))
-	el := x.shell.visible().(*eldersScreen)
-	if len(el.shown) == 0 {
+	el := shownList(t, x)
+	if el.Length() == 0 {
 		t.Fatal("the volunteer has no elders")
 	}
-	el.list.Select(0)
+	el.Select(0)
 	visit("elder")
 	for _, table := range []string{"households", "members", "incomes", "assets", "means_visits", "elder_screenings"} {
 		var n int
@@ -213,10 +167,7 @@ func TestDraftSurvivesRestart(t *testing.T) {
 	if err != nil || string(d.Data) != string(data) {
 		t.Fatalf("draft after restart = %s, %v; want %s", d.Data, err, data)
 	}
-	today := y.shell.visible().(*todayScreen)
-	if !slices.ContainsFunc(today.items, func(it records.TodayItem) bool {
-		return it.Kind == records.TodayDraft && it.RecordID == "r-1"
-	}) {
+	if y.shell.current != "nav.today" || !listShows(t, y, "张三", tr("today.kind."+records.TodayDraft)) {
 		t.Fatal("Today does not list the unfinished draft")
 	}
 }
@@ -227,19 +178,19 @@ func TestSettingsSwitchLanguage(t *testing.T) {
 	test.Tap(button(t, x, "nav.settings"))
 	s := x.shell.visible().(*settingsScreen)
 	s.language.SetSelectedIndex(1)
-	defer setLanguage(LangZhCN)
+	defer setLanguage(kit.LangZhCN)
 	if x.win.Title() != "Doorstep" || !onScreen(x, "Households") {
 		t.Fatalf("not English after switching: %q", texts(x))
 	}
-	if v, _, _ := x.store.Setting(context.Background(), records.SettingLanguage); v != LangEn {
+	if v, _, _ := x.store.Setting(context.Background(), records.SettingLanguage); v != kit.LangEn {
 		t.Fatalf("language setting %q", v)
 	}
 }
 
 func TestCodeListsTranslated(t *testing.T) {
-	for _, code := range Languages() {
+	for _, code := range kit.Languages() {
 		setLanguage(code)
-		for list, values := range codeLists {
+		for list, values := range kit.CodeLists {
 			for _, v := range values {
 				key := "code." + list + "." + v
 				if lang.L(key) == key {
@@ -248,10 +199,10 @@ func TestCodeListsTranslated(t *testing.T) {
 			}
 		}
 		for _, r := range schema.Roles {
-			if roleName(r) == "role."+string(r) {
+			if kit.RoleName(r) == "role."+string(r) {
 				t.Errorf("%s: no translation for role %s", code, r)
 			}
 		}
 	}
-	setLanguage(LangZhCN)
+	setLanguage(kit.LangZhCN)
 }

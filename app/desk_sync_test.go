@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -70,13 +71,10 @@ func TestDeskReturnSeenOnWorkerDevice(t *testing.T) {
 	syncNow(t, w1)
 	syncNow(t, sup)
 
-	s := openDesk(t, sup, "nav.review").(*reviewScreen)
-	tapReviewItem(t, s, visit)
-	rec := sup.shell.visible().(*reviewRecordScreen)
-	e, ok := rec.comments["method"]
-	if !ok {
-		t.Fatalf("no comment entry for the method; have %v", keysOf(rec.comments))
+	if err := sup.OpenReview("means_visits", visit); err != nil {
+		t.Fatal(err)
 	}
+	e := entryBeside(t, sup, tr("desk.field.method"), "desk.review.field_comment")
 	test.Type(e, "应为入户调查并有两人签字")
 	test.Tap(button(t, sup, "desk.review.return"))
 	syncNow(t, sup)
@@ -114,29 +112,47 @@ func TestDeskConflictClearsEverywhere(t *testing.T) {
 	syncNow(t, w2)
 	syncNow(t, sup)
 
-	s := openDesk(t, sup, "nav.conflicts").(*conflictsScreen)
-	if len(s.conflicts) != 1 || !onScreen(sup, "民主路1号东") || !onScreen(sup, "民主路1号西") ||
-		!onScreen(sup, "王芳") || !onScreen(sup, "李娜") {
-		t.Fatalf("conflicts screen: %+v; texts %q", s.conflicts, texts(sup))
-	}
-	kept := s.conflicts[0].Loser.Text
-	var keep []*widget.Button
-	for _, b := range all[*widget.Button](sup) {
-		if b.Text == lang.L("desk.conflict.keep") {
-			keep = append(keep, b)
+	keepButtons := func() []*widget.Button {
+		var keep []*widget.Button
+		for _, b := range all[*widget.Button](sup) {
+			if b.Text == lang.L("desk.conflict.keep") {
+				keep = append(keep, b)
+			}
 		}
+		return keep
 	}
-	test.Tap(keep[1]) // the overwritten value
-	if len(s.conflicts) != 0 {
-		t.Fatalf("still listed after resolving: %+v", s.conflicts)
+	if !sup.Show("conflicts") {
+		t.Fatal("the supervisor has no conflicts screen")
+	}
+	keep := keepButtons()
+	if len(keep) != 2 || !onScreen(sup, "民主路1号东") || !onScreen(sup, "民主路1号西") ||
+		!onScreen(sup, "王芳") || !onScreen(sup, "李娜") {
+		t.Fatalf("conflicts screen: %d values to keep; texts %q", len(keep), texts(sup))
+	}
+	// The second value shown is the overwritten one, the conflict's loser.
+	var loser string
+	if err := sup.store.DB().QueryRow(`SELECT loser_value FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&loser); err != nil {
+		t.Fatal(err)
+	}
+	var kept string
+	if err := json.Unmarshal([]byte(loser), &kept); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(keep[1])
+	if n := len(keepButtons()); n != 0 {
+		t.Fatalf("still listed after resolving: %d values to keep", n)
 	}
 	syncNow(t, sup)
 	for _, x := range []*App{w1, w2, sup} {
 		syncNow(t, x)
 		var addr string
 		var open int
-		x.store.DB().QueryRow(`SELECT address FROM households WHERE id = ?`, idH1).Scan(&addr)
-		x.store.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open)
+		if err := x.store.DB().QueryRow(`SELECT address FROM households WHERE id = ?`, idH1).Scan(&addr); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.store.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
 		if addr != kept || open != 0 {
 			t.Fatalf("%s: address %q (want %q), %d open conflicts", x.Identity().UserName, addr, kept, open)
 		}

@@ -8,12 +8,18 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/google/uuid"
 
+	model "doorstep/app/forms"
+	"doorstep/app/kit"
 	"doorstep/schema"
+	"doorstep/schema/rules"
 )
 
 // The end-to-end check of issue 5: the real doorstep-server process (see
 // realserver_test.go), and headless app instances that enroll with codes
 // from its admin commands and exchange a means-test visit.
+
+// idLi is a valid ID number of an adult born 1975 (male).
+var idLi = rules.MakeID("410802", time.Date(1975, 5, 5, 0, 0, 0, 0, time.UTC), 31)
 
 // TestRealServerTwoDevicesExchangeAVisit: the real server process; a
 // district supervisor's device sets up a street and a community; worker A
@@ -61,31 +67,29 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 	syncNow(t, b)
 
 	// Worker A fills and submits the visit on screen.
-	s := openVisit(t, a)
+	if err := a.OpenForm(model.FormMeansVisit, ""); err != nil {
+		t.Fatal(err)
+	}
 	test.Type(entryWithPlaceholder(t, a, "visit.address_placeholder"), "民主路18号")
-	addMember(t, a, s, "李四", idLi)
+	test.Tap(button(t, a, "visit.add_member"))
+	test.Type(lastEntryWithPlaceholder(t, a, "member.name_placeholder"), "李四")
+	test.Type(lastEntryWithPlaceholder(t, a, "member.id_placeholder"), idLi)
 	test.Tap(button(t, a, "visit.add_income"))
-	r := s.incomeRows[s.v.Incomes[0].ID]
-	r.member.SetSelectedIndex(0)
-	r.kind.SetSelected(code("income", "wages"))
-	test.Type(r.amount, "120")
-	var other string
-	for _, st := range s.staff {
-		if st.ID == ids["b"] {
-			other = st.Name
-		}
-	}
-	if other == "" {
-		t.Fatalf("worker B is not among the staff to pick: %+v", s.staff)
-	}
-	test.Tap(checkBox(t, a, other))
-	for _, p := range all[*signaturePad](a) {
+	selectWith(t, a, "李四").SetSelected("李四")
+	selectWith(t, a, kit.Code("income", "wages")).SetSelected(kit.Code("income", "wages"))
+	test.Type(entryWithPlaceholder(t, a, "income.amount_placeholder"), "120")
+	test.Tap(checkBox(t, a, "李娜")) // worker B, the second staff member
+	for _, p := range all[*kit.SignaturePad](a) {
 		sign(p)
 	}
-	visit, household := s.v.ID, s.v.Household.ID
 	test.Tap(button(t, a, "action.submit"))
-	if _, still := a.shell.visible().(*visitScreen); still {
+	if len(a.shell.stack) != 0 {
 		t.Fatalf("the visit was not submitted: %q", texts(a))
+	}
+	var visit, household string
+	if err := a.store.DB().QueryRow(`SELECT id, household_id FROM means_visits WHERE state = 'submitted' AND deleted = 0`).
+		Scan(&visit, &household); err != nil {
+		t.Fatal(err)
 	}
 	if n, _ := a.dev.pending(context.Background()); n == 0 {
 		t.Fatal("the submitted visit is not waiting to be pushed")
@@ -98,18 +102,23 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 	// Worker B has not synced since: nothing yet. After a sync the
 	// household's history shows the visit.
 	var before int
-	b.store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE id = ?`, visit).Scan(&before)
+	if err := b.store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE id = ?`, visit).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
 	if before != 0 {
 		t.Fatal("worker B has the visit before syncing")
 	}
 	syncNow(t, b)
 	b.OpenHousehold(household)
-	h, ok := b.shell.visible().(*householdScreen)
-	if !ok {
-		t.Fatalf("device B shows %T, not the household", b.shell.visible())
+	if len(b.shell.stack) != 1 || !onScreen(b, tr("household.visits")) {
+		t.Fatalf("device B does not show the household: %q", texts(b))
 	}
-	if len(h.h.Visits) != 1 || h.h.Visits[0].ID != visit || !onScreen(b, "李四") || !onScreen(b, "民主路18号") {
-		t.Fatalf("device B's household: visits %+v, screen %q", h.h.Visits, texts(b))
+	h, err := b.store.Household(b.ctx(), b.me, household)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Visits) != 1 || h.Visits[0].ID != visit || !onScreen(b, "李四") || !onScreen(b, "民主路18号") {
+		t.Fatalf("device B's household: visits %+v, Screen %q", h.Visits, texts(b))
 	}
 	var perCapita, benefit int64
 	var state string
@@ -123,7 +132,9 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 	// The supervisor's office device, of the whole district, gets it too.
 	syncNow(t, office)
 	var n int
-	office.store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE id = ?`, visit).Scan(&n)
+	if err := office.store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE id = ?`, visit).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 || office.Identity().Role != schema.RoleSupervisor {
 		t.Errorf("the district supervisor's device holds %d copies of the visit", n)
 	}

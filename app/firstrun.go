@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"doorstep/app/kit"
 	"errors"
 	"os"
 	"slices"
@@ -45,8 +46,8 @@ var demoRoles = []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.Ro
 func newFirstRun(x *App) *firstRun {
 	f := &firstRun{x: x}
 	f.language = widget.NewSelect(languageNames(), func(name string) {
-		code := Languages()[slices.Index(languageNames(), name)]
-		if code == CurrentLanguage() {
+		code := kit.Languages()[slices.Index(languageNames(), name)]
+		if code == kit.CurrentLanguage() {
 			return
 		}
 		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
@@ -59,7 +60,7 @@ func newFirstRun(x *App) *firstRun {
 		next.copyFrom(f)
 		next.show()
 	})
-	f.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
+	f.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
 
 	f.pin, f.pinAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	f.pin.SetPlaceHolder(lang.L("firstrun.pin"))
@@ -91,7 +92,7 @@ func newFirstRun(x *App) *firstRun {
 
 	roleNames := make([]string, len(demoRoles))
 	for i, r := range demoRoles {
-		roleNames[i] = roleName(r)
+		roleNames[i] = kit.RoleName(r)
 	}
 	// One role a line: "督导（街道/区）" does not fit beside the others in portrait.
 	f.demoRole = widget.NewRadioGroup(roleNames, nil)
@@ -116,23 +117,23 @@ func newFirstRun(x *App) *firstRun {
 	header := container.NewBorder(nil, nil, icon, container.NewVBox(widget.NewLabel(lang.L("settings.language")), f.language),
 		container.NewVBox(title, intro))
 
-	pinCard := section("firstrun.pin_title", container.NewVBox(
+	pinCard := kit.Section("firstrun.pin_title", container.NewVBox(
 		widget.NewLabel(lang.L("firstrun.pin_explain")), f.pin, f.pinAgain, f.pinMsg))
-	enrollCard := section("firstrun.enroll_title", container.NewVBox(
+	enrollCard := kit.Section("firstrun.enroll_title", container.NewVBox(
 		widget.NewLabel(lang.L("firstrun.server")), f.server,
 		widget.NewLabel(lang.L("firstrun.code")), f.code, f.enroll))
 	demoText := widget.NewLabel(lang.L("firstrun.demo_explain"))
 	demoText.Wrapping = fyne.TextWrapWord
-	demoCard := section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))
+	demoCard := kit.Section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))
 
 	body := container.NewVBox(header, pinCard,
-		container.New(&columnsLayout{minColumn: 380}, enrollCard, demoCard),
+		container.New(&kit.ColumnsLayout{MinColumn: 380}, enrollCard, demoCard),
 		f.busy, f.status)
-	f.root = container.NewVScroll(container.New(&centeredLayout{maxWidth: 900}, container.NewPadded(body)))
+	f.root = container.NewVScroll(container.New(&kit.CenteredLayout{MaxWidth: 900}, container.NewPadded(body)))
 	return f
 }
 
-func (f *firstRun) content() fyne.CanvasObject { return f.root }
+func (f *firstRun) Content() fyne.CanvasObject { return f.root }
 
 // show puts the first-run screen in the window with the PIN field focused,
 // so a user (or make demo's smoke test) can type straight away.

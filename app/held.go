@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"database/sql"
+	"doorstep/app/kit"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -33,7 +34,7 @@ func newHeldList(x *App) *heldList {
 	note := widget.NewLabel(lang.L("sync.held.note"))
 	note.Wrapping = fyne.TextWrapWord
 	h.retry = widget.NewButtonWithIcon(lang.L("sync.held.retry"), theme.MailSendIcon(), h.release)
-	h.card = section("sync.held.title", container.NewVBox(note, h.rows, container.NewHBox(h.retry)))
+	h.card = kit.Section("sync.held.title", container.NewVBox(note, h.rows, container.NewHBox(h.retry)))
 	h.card.Hide()
 	return h
 }
@@ -55,7 +56,7 @@ func (h *heldList) show(held []replica.HeldRow) bool {
 	ctx, db := h.x.ctx(), h.x.dev.DB()
 	objs := make([]fyne.CanvasObject, 0, len(held))
 	for _, r := range held {
-		name := heading(heldLabel(ctx, db, r.Table, r.ID))
+		name := kit.Heading(heldLabel(ctx, db, r.Table, r.ID))
 		name.Wrapping = fyne.TextWrapWord
 		why := widget.NewLabel(syncErrorText(&api.Error{Code: api.Code(r.Code)}, h.x.opts.Now()))
 		why.Wrapping = fyne.TextWrapWord

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"doorstep/app/kit"
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/client/api"
@@ -24,8 +25,8 @@ import (
 // writes the screen there as PNG, to look at.
 func TestSyncScreenShowsHeldRowsAndTryAgainReleasesThem(t *testing.T) {
 	out := os.Getenv("DOORSTEP_SYNC_SHOTS")
-	defer setLanguage(LangZhCN)
-	for _, lng := range Languages() {
+	defer setLanguage(kit.LangZhCN)
+	for _, lng := range kit.Languages() {
 		t.Run(lng, func(t *testing.T) {
 			ctx := context.Background()
 			srv := newSyncServer(t)

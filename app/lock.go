@@ -1,6 +1,7 @@
 package app
 
 import (
+	"doorstep/app/kit"
 	"math"
 
 	"fyne.io/fyne/v2"
@@ -40,7 +41,7 @@ func newLockScreen(x *App) *lockScreen {
 	title.SizeName = theme.SizeNameHeadingText
 	who := widget.NewLabelWithStyle(x.me.UserName, fyne.TextAlignCenter, fyne.TextStyle{})
 	form := container.NewVBox(icon, title, who, l.pin, l.msg, btn)
-	l.root = container.New(&centeredLayout{maxWidth: 360}, form)
+	l.root = container.New(&kit.CenteredLayout{MaxWidth: 360}, form)
 	return l
 }
 

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"doorstep/app/field"
+	"doorstep/app/kit"
+	"doorstep/app/supervisor"
 	"fmt"
 	"strings"
 
@@ -48,7 +51,7 @@ func (x *App) OpenHousehold(id string) {
 	if h, err := x.store.Household(x.ctx(), x.me, id); err == nil {
 		title = h.HeadName
 	}
-	x.openHousehold(id, title)
+	field.OpenHousehold(x.env, id, title)
 }
 
 // OpenElder opens elder id over the current screen.
@@ -60,7 +63,7 @@ func (x *App) OpenElder(id string) {
 	if e, err := x.store.Elder(x.ctx(), x.me, id); err == nil {
 		title = e.Name
 	}
-	x.openElder(id, title)
+	field.OpenElder(x.env, id, title)
 }
 
 // Lock shows the lock screen (when a PIN is set).
@@ -69,7 +72,7 @@ func (x *App) Lock() { x.lock() }
 // UseLanguage makes code (LangZhCN or LangEn) the app's language, stores
 // the choice and rebuilds the window in it.
 func (x *App) UseLanguage(code string) error {
-	code, ok := NormalizeLanguage(code)
+	code, ok := kit.NormalizeLanguage(code)
 	if !ok {
 		return fmt.Errorf("use language: unsupported %q", code)
 	}
@@ -78,4 +81,34 @@ func (x *App) UseLanguage(code string) error {
 	}
 	x.switchLanguage(code)
 	return nil
+}
+
+// OpenForm opens a new record of form kind ("means_visit", "spot_check",
+// "elder_screening", "volunteer_visit") about subject — a household or
+// elder id; "" starts a new household (means-test visit) or a new elder
+// (screening). An unfinished draft of the same form about the same subject
+// is resumed instead. It is for the screenshot tool and tests.
+func (x *App) OpenForm(kind, subject string) error {
+	if x.shell == nil {
+		return fmt.Errorf("open form %s: nobody is signed in", kind)
+	}
+	return field.OpenForm(x.env, kind, subject)
+}
+
+// OpenToday opens the first item of kind (records.TodayReturned,
+// records.TodaySpotCheck, …) of the Today list as tapping it does, and
+// reports whether there was one. It is for the screenshot tool and tests.
+func (x *App) OpenToday(kind string) bool {
+	return x.shell != nil && field.OpenToday(x.env, kind)
+}
+
+// OpenReview opens the review of record id of table ("means_visits",
+// "elder_screenings", "spot_checks" or "volunteer_visits") over the
+// current screen, as tapping it in the review queue does. It is for
+// supervisors; the screenshot tool and tests use it.
+func (x *App) OpenReview(table, id string) error {
+	if x.shell == nil {
+		return fmt.Errorf("open review of %s %s: nobody is signed in", table, id)
+	}
+	return supervisor.OpenReview(x.env, table, id)
 }

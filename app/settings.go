@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"doorstep/app/kit"
 	"fmt"
 	neturl "net/url"
 	"slices"
@@ -48,8 +49,8 @@ func newSettingsScreen(x *App) *settingsScreen {
 			return
 		}
 		x.touch()
-		code := Languages()[slices.Index(languageNames(), name)]
-		if code == CurrentLanguage() {
+		code := kit.Languages()[slices.Index(languageNames(), name)]
+		if code == kit.CurrentLanguage() {
 			return
 		}
 		if err := x.store.SetSetting(x.ctx(), records.SettingLanguage, code); err != nil {
@@ -85,24 +86,24 @@ func newSettingsScreen(x *App) *settingsScreen {
 		dialog.ShowCustom(lang.L("settings.font_licence"), lang.L("action.close"), scroll, x.win)
 	})
 	s.about = container.NewVBox()
-	body := container.New(&columnsLayout{minColumn: 420},
-		section("settings.language", s.language),
-		section("settings.security", container.NewVBox(
+	body := container.New(&kit.ColumnsLayout{MinColumn: 420},
+		kit.Section("settings.language", s.language),
+		kit.Section("settings.security", container.NewVBox(
 			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn)),
-		section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
-		section("settings.about", container.NewVBox(s.about, licence)),
+		kit.Section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
+		kit.Section("settings.about", container.NewVBox(s.about, licence)),
 	)
 	s.root = container.NewVScroll(container.NewPadded(body))
 	return s
 }
 
-func (s *settingsScreen) content() fyne.CanvasObject { return s.root }
+func (s *settingsScreen) Content() fyne.CanvasObject { return s.root }
 
-func (s *settingsScreen) reload() {
+func (s *settingsScreen) Reload() {
 	x := s.x
 	s.loading = true
 	defer func() { s.loading = false }()
-	s.language.SetSelectedIndex(slices.Index(Languages(), CurrentLanguage()))
+	s.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
 	idle, err := x.store.IdleLock(x.ctx())
 	if err != nil {
 		x.showError("error.read", err)
@@ -122,11 +123,11 @@ func (s *settingsScreen) reload() {
 	if version == "" {
 		version = "dev"
 	}
-	s.about.Objects = []fyne.CanvasObject{facts(
-		field{"settings.version", version},
-		field{"settings.schema_version", strconv.Itoa(schema.Version)},
-		field{"settings.device_id", x.me.DeviceID},
-		field{"settings.user", x.me.UserName + " · " + roleName(x.me.Role)},
+	s.about.Objects = []fyne.CanvasObject{kit.Facts(
+		kit.Field{Key: "settings.version", Value: version},
+		kit.Field{Key: "settings.schema_version", Value: strconv.Itoa(schema.Version)},
+		kit.Field{Key: "settings.device_id", Value: x.me.DeviceID},
+		kit.Field{Key: "settings.user", Value: x.me.UserName + " · " + kit.RoleName(x.me.Role)},
 	)}
 	s.about.Refresh()
 }
@@ -162,7 +163,7 @@ func (s *settingsScreen) moveServer() {
 				x.showError("error.save", err)
 				return
 			}
-			x.me = me
+			x.setMe(me)
 			s.moveMsg.Importance = widget.SuccessImportance
 			s.moveMsg.SetText(lang.L("settings.server_changed"))
 			s.server.SetText(lang.L("settings.server_url", map[string]any{"URL": url}))
@@ -234,8 +235,8 @@ func (s *settingsScreen) changePIN() {
 
 // languageNames are the languages as Settings lists them (each in itself).
 func languageNames() []string {
-	out := make([]string, len(Languages()))
-	for i, c := range Languages() {
+	out := make([]string, len(kit.Languages()))
+	for i, c := range kit.Languages() {
 		out[i] = lang.L("settings.language." + c)
 	}
 	return out

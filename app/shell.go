@@ -1,6 +1,9 @@
 package app
 
 import (
+	"doorstep/app/field"
+	"doorstep/app/kit"
+	"doorstep/app/supervisor"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -13,27 +16,10 @@ import (
 	"doorstep/schema"
 )
 
-// screen is one page of the app. Each screen is a struct in its own file
-// holding its widgets and what it needs from the App.
-type screen interface {
-	// content returns the screen's object. It is built once and reused.
-	content() fyne.CanvasObject
-	// reload re-reads the screen's data; it is called each time the screen
-	// is shown and after a sync brought new data.
-	reload()
-}
-
-// leaver is implemented by screens that must act when they stop being
-// shown (a form flushes its draft): called when the user navigates away,
-// when the app locks, and when it closes.
-type leaver interface {
-	leave()
-}
-
 // leaveVisible tells the screen on display that it is no longer shown.
 func (s *shell) leaveVisible() {
-	if l, ok := s.visible().(leaver); ok {
-		l.leave()
+	if l, ok := s.visible().(kit.Leaver); ok {
+		l.Leave()
 	}
 }
 
@@ -42,7 +28,7 @@ type destination struct {
 	key   string // translation key of its label, also its id
 	icon  fyne.Resource
 	roles []schema.Role
-	make  func(*App) screen
+	make  func(*App) kit.Screen
 }
 
 // destinations lists the navigation bar, in order, for every role. A
@@ -52,21 +38,34 @@ func destinations() []destination {
 	all := []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.RoleSupervisor}
 	staff := []schema.Role{schema.RoleWorker, schema.RoleSupervisor}
 	ds := []destination{
-		{"nav.today", theme.HomeIcon(), all, func(x *App) screen { return newTodayScreen(x) }},
-		{"nav.households", theme.ListIcon(), staff, func(x *App) screen { return newHouseholdsScreen(x) }},
-		{"nav.elders", theme.AccountIcon(), all, func(x *App) screen { return newEldersScreen(x) }},
+		{"nav.today", theme.HomeIcon(), all, func(x *App) kit.Screen { return field.NewToday(x.env) }},
+		{"nav.households", theme.ListIcon(), staff, func(x *App) kit.Screen { return field.NewHouseholds(x.env) }},
+		{"nav.elders", theme.AccountIcon(), all, func(x *App) kit.Screen { return field.NewElders(x.env) }},
 	}
 	ds = append(ds, deskDestinations()...) // the supervisor desk (desk_nav.go)
 	return append(ds,
-		destination{"nav.sync", theme.ViewRefreshIcon(), all, func(x *App) screen { return newSyncScreen(x) }},
-		destination{"nav.settings", theme.SettingsIcon(), all, func(x *App) screen { return newSettingsScreen(x) }},
+		destination{"nav.sync", theme.ViewRefreshIcon(), all, func(x *App) kit.Screen { return newSyncScreen(x) }},
+		destination{"nav.settings", theme.SettingsIcon(), all, func(x *App) kit.Screen { return newSettingsScreen(x) }},
 	)
+}
+
+// deskDestinations are the supervisor's top-level screens (app/supervisor), shown after
+// the shared ones in the navigation bar.
+func deskDestinations() []destination {
+	sup := []schema.Role{schema.RoleSupervisor}
+	return []destination{
+		{"nav.review", theme.DocumentIcon(), sup, func(x *App) kit.Screen { return supervisor.NewReview(x.env) }},
+		{"nav.meeting", theme.ConfirmIcon(), sup, func(x *App) kit.Screen { return supervisor.NewMeeting(x.env) }},
+		{"nav.draw", theme.SearchIcon(), sup, func(x *App) kit.Screen { return supervisor.NewDraw(x.env) }},
+		{"nav.conflicts", theme.WarningIcon(), sup, func(x *App) kit.Screen { return supervisor.NewConflicts(x.env) }},
+		{"nav.reports", theme.GridIcon(), sup, func(x *App) kit.Screen { return supervisor.NewReports(x.env) }},
+	}
 }
 
 // page is a screen on the navigation stack with its title.
 type page struct {
 	title string
-	s     screen
+	s     kit.Screen
 }
 
 // shell is the frame around every screen once signed in: a top bar (back,
@@ -76,7 +75,7 @@ type shell struct {
 	x     *App
 	dests []destination
 	// tops holds each destination's screen, built on first visit.
-	tops    map[string]screen
+	tops    map[string]kit.Screen
 	current string
 	stack   []page // detail pages pushed over the current destination
 
@@ -89,13 +88,13 @@ type shell struct {
 }
 
 func newShell(x *App) *shell {
-	s := &shell{x: x, tops: map[string]screen{}, navBtns: map[string]*widget.Button{}}
+	s := &shell{x: x, tops: map[string]kit.Screen{}, navBtns: map[string]*widget.Button{}}
 	for _, d := range destinations() {
 		if slices.Contains(d.roles, x.me.Role) {
 			s.dests = append(s.dests, d)
 		}
 	}
-	nl := &navLayout{}
+	nl := &kit.NavLayout{}
 	nav := container.New(nl)
 	for _, d := range s.dests {
 		b := widget.NewButtonWithIcon(lang.L(d.key), d.icon, nil)
@@ -118,12 +117,12 @@ func newShell(x *App) *shell {
 		s.status.SetText(lang.L("sync.status." + st.State))
 	})
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
-	user := widget.NewLabel(x.me.UserName + " · " + roleName(x.me.Role))
+	user := widget.NewLabel(x.me.UserName + " · " + kit.RoleName(x.me.Role))
 	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.status, user, lockBtn), s.title)
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	s.root = newActivityArea(x, container.New(&shellLayout{nav: nl, navObj: nav},
+	s.root = newActivityArea(x, container.New(&kit.ShellLayout{Nav: nl, NavObj: nav},
 		container.NewStack(bar, container.NewPadded(top)),
 		container.NewStack(navBg, container.NewPadded(nav)),
 		s.body))
@@ -152,15 +151,15 @@ func (s *shell) show(key string) {
 		}
 		b.Refresh()
 	}
-	scr.reload()
+	scr.Reload()
 	s.display(lang.L(key), scr)
 }
 
 // push shows a detail page over the current one; back returns.
-func (s *shell) push(title string, scr screen) {
+func (s *shell) push(title string, scr kit.Screen) {
 	s.leaveVisible()
 	s.stack = append(s.stack, page{title: title, s: scr})
-	scr.reload()
+	scr.Reload()
 	s.display(title, scr)
 }
 
@@ -173,29 +172,29 @@ func (s *shell) pop() {
 	s.stack = s.stack[:len(s.stack)-1]
 	if n := len(s.stack); n > 0 {
 		p := s.stack[n-1]
-		p.s.reload()
+		p.s.Reload()
 		s.display(p.title, p.s)
 		return
 	}
 	scr := s.tops[s.current]
-	scr.reload()
+	scr.Reload()
 	s.display(lang.L(s.current), scr)
 }
 
-func (s *shell) display(title string, scr screen) {
+func (s *shell) display(title string, scr kit.Screen) {
 	s.title.SetText(title)
 	if len(s.stack) > 0 {
 		s.back.Show()
 	} else {
 		s.back.Hide()
 	}
-	s.x.watchScrolls(scr.content())
-	s.body.Objects = []fyne.CanvasObject{scr.content()}
+	s.x.watchScrolls(scr.Content())
+	s.body.Objects = []fyne.CanvasObject{scr.Content()}
 	s.body.Refresh()
 }
 
 // visible returns the screen on display.
-func (s *shell) visible() screen {
+func (s *shell) visible() kit.Screen {
 	if n := len(s.stack); n > 0 {
 		return s.stack[n-1].s
 	}
@@ -206,6 +205,6 @@ func (s *shell) visible() screen {
 // screens reload when they are shown again.
 func (s *shell) reloadVisible() {
 	if scr := s.visible(); scr != nil {
-		scr.reload()
+		scr.Reload()
 	}
 }

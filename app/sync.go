@@ -1,6 +1,7 @@
 package app
 
 import (
+	"doorstep/app/kit"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -44,19 +45,19 @@ func newSyncScreen(x *App) *syncScreen {
 	auto := widget.NewLabel(lang.L("sync.auto"))
 	auto.Wrapping = fyne.TextWrapWord
 	auto.Importance = widget.LowImportance
-	card := section("nav.sync", container.NewVBox(s.state, s.progress, s.message,
+	card := kit.Section("nav.sync", container.NewVBox(s.state, s.progress, s.message,
 		s.last, s.pending, s.server, container.NewHBox(s.now), auto))
 	s.held = newHeldList(x)
-	s.cols = container.New(&columnsLayout{minColumn: 420}, card, s.held.card)
+	s.cols = container.New(&kit.ColumnsLayout{MinColumn: 420}, card, s.held.card)
 	s.root = container.NewVScroll(container.NewPadded(s.cols))
 	x.sync.onChange("sync screen", s.show)
 	return s
 }
 
-func (s *syncScreen) content() fyne.CanvasObject { return s.root }
+func (s *syncScreen) Content() fyne.CanvasObject { return s.root }
 
 // reload refreshes the count of waiting changes.
-func (s *syncScreen) reload() {
+func (s *syncScreen) Reload() {
 	s.show(s.x.sync.current())
 }
 

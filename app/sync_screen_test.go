@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"doorstep/app/kit"
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/client/api"
@@ -32,7 +33,7 @@ func TestSyncScreenShowsProgressLastSyncAndWaiting(t *testing.T) {
 		t.Fatalf("before the first sync: %q, progress shown %v", texts(x), s.progress.Visible())
 	}
 	if !onScreen(x, tr("sync.auto")) {
-		t.Errorf("the screen does not say it syncs automatically: %q", texts(x))
+		t.Errorf("the Screen does not say it syncs automatically: %q", texts(x))
 	}
 	s.show(syncStatus{State: syncRunning, Progress: 0.4})
 	if !s.progress.Visible() || s.progress.Value != 0.4 || !s.now.Disabled() {
@@ -49,10 +50,10 @@ func TestSyncScreenShowsProgressLastSyncAndWaiting(t *testing.T) {
 // TestEveryServerErrorHasItsOwnMessage: each API error code has a
 // message of its own in each language, different between the languages.
 func TestEveryServerErrorHasItsOwnMessage(t *testing.T) {
-	defer setLanguage(LangZhCN)
+	defer setLanguage(kit.LangZhCN)
 	server := testNow.Add(-time.Hour)
 	byLang := map[string]map[api.Code]string{}
-	for _, l := range Languages() {
+	for _, l := range kit.Languages() {
 		setLanguage(l)
 		byLang[l] = map[api.Code]string{}
 		seen := map[string]api.Code{}
@@ -72,8 +73,8 @@ func TestEveryServerErrorHasItsOwnMessage(t *testing.T) {
 		}
 	}
 	for _, c := range api.Codes() {
-		if byLang[LangZhCN][c] == byLang[LangEn][c] {
-			t.Errorf("%s: the same message in both languages: %q", c, byLang[LangEn][c])
+		if byLang[kit.LangZhCN][c] == byLang[kit.LangEn][c] {
+			t.Errorf("%s: the same message in both languages: %q", c, byLang[kit.LangEn][c])
 		}
 	}
 }

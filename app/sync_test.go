@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 	"doorstep/server"
@@ -116,9 +117,8 @@ func TestEnrollAndSync(t *testing.T) {
 	}
 	// The worker's device got c1's household and nothing of c2.
 	test.Tap(button(t, x, "nav.households"))
-	hs := x.shell.visible().(*householdsScreen)
-	if len(hs.hits) != 1 || hs.hits[0].HeadName != "张三" {
-		t.Fatalf("households after sync: %+v", hs.hits)
+	if n := shownList(t, x).Length(); n != 1 || !onScreen(x, "张三") {
+		t.Fatalf("households after sync: %d listed; texts %q", n, texts(x))
 	}
 }
 
@@ -151,12 +151,12 @@ func TestRevokedDeviceIsTold(t *testing.T) {
 		t.Fatalf("after revocation: %+v", st)
 	}
 	if !onScreen(x, tr("sync.error.revoked")) {
-		t.Fatalf("the sync screen does not say the device was revoked: %q", texts(x))
+		t.Fatalf("the sync Screen does not say the device was revoked: %q", texts(x))
 	}
 }
 
 func TestSyncErrorMessages(t *testing.T) {
-	for _, lang := range Languages() {
+	for _, lang := range kit.Languages() {
 		setLanguage(lang)
 		for _, c := range api.Codes() {
 			msg := syncErrorText(&api.Error{Code: c}, testNow)
@@ -165,7 +165,7 @@ func TestSyncErrorMessages(t *testing.T) {
 			}
 		}
 	}
-	setLanguage(LangZhCN)
+	setLanguage(kit.LangZhCN)
 	server := testNow.Add(-time.Hour)
 	msg := syncErrorText(&api.Error{Code: api.CodeClockAhead, ServerTime: &server}, testNow)
 	if !strings.Contains(msg, server.Local().Format("2006-01-02 15:04")) {
@@ -226,25 +226,28 @@ func TestTwoDevicesExchangeAVisit(t *testing.T) {
 		t.Fatalf("device B sync: %+v", st)
 	}
 	b.OpenHousehold(idH1)
-	h := b.shell.visible().(*householdScreen)
-	if len(h.h.Visits) != 1 || h.h.Visits[0].ID != visit {
-		t.Fatalf("device B's history of the household: %+v", h.h.Visits)
+	h, err := b.store.Household(ctx, b.me, idH1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.shell.stack) != 1 || len(h.Visits) != 1 || h.Visits[0].ID != visit {
+		t.Fatalf("device B's history of the household: %+v", h.Visits)
 	}
 	if !onScreen(b, tr("code.purpose.recheck")) {
 		t.Fatalf("device B does not show the visit: %q", texts(b))
 	}
 	// The photo is not on device B until the visit is shown: then it is
 	// downloaded from the server and never uploaded back.
-	if b.hasBlob(hash) {
+	if fileExists(b.env.Blobs().Path(hash)) {
 		t.Fatal("device B holds the photo before anything showed it")
 	}
-	mv, _ := formByTable("means_visits")
-	b.openForm(mv, formRef{RecordID: visit, SubjectID: idH1}, "")
+	// Tap the visit in the household's history.
+	test.Tap(find(t, b, func(*kit.TapRow) bool { return true }))
 	b.tasks.Wait()
-	if !b.hasBlob(hash) {
+	if !fileExists(b.env.Blobs().Path(hash)) {
 		t.Fatalf("showing the visit did not download its photo: %q", texts(b))
 	}
-	if got, _ := os.ReadFile(b.blobs().Path(hash)); string(got) != string(photo) {
+	if got, _ := os.ReadFile(b.env.Blobs().Path(hash)); string(got) != string(photo) {
 		t.Fatalf("downloaded photo %q", got)
 	}
 	if up, _ := b.store.UploadedBlobs(ctx); !up[hash] {
@@ -260,7 +263,7 @@ func TestTwoDevicesExchangeAVisit(t *testing.T) {
 func TestAttachmentNotAvailableOffline(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleSupervisor)
-	img := x.blobImage(strings.Repeat("ab", 32), fyne.NewSize(160, 120))
+	img := x.env.BlobImage(strings.Repeat("ab", 32), fyne.NewSize(160, 120))
 	x.win.SetContent(img)
 	if !onScreen(x, tr("attachment.unavailable")) {
 		t.Fatalf("a missing attachment on a demo device shows %q", texts(x))
@@ -278,7 +281,7 @@ func TestSettingsMoveServer(t *testing.T) {
 	test.Tap(s.moveBtn)
 	x.tasks.Wait()
 	if x.Identity().ServerURL != srv.url || !onScreen(x, tr("sync.error.unreachable")) {
-		t.Fatalf("an unreachable address was taken: %q, screen %q", x.Identity().ServerURL, texts(x))
+		t.Fatalf("an unreachable address was taken: %q, Screen %q", x.Identity().ServerURL, texts(x))
 	}
 	moved := strings.Replace(srv.url, "127.0.0.1", "localhost", 1)
 	s.address.SetText(moved)

@@ -175,7 +175,7 @@ func (s *syncService) runOnce(ctx context.Context) {
 	// no longer see. Screens must not keep showing those.
 	me = s.identity() // the round may have refreshed communities and pairings
 	fyne.Do(func() {
-		s.x.me = me
+		s.x.setMe(me)
 		s.x.dataChanged()
 		if s.x.shell != nil && !s.x.locked {
 			s.x.shell.reloadVisible()
@@ -213,7 +213,7 @@ func (s *syncService) round(ctx context.Context, me records.Identity) error {
 	}
 	s.update(func(st *syncStatus) { st.Progress = 0.2 })
 	// Attachments first, so the server has every blob a pushed row names.
-	if err := uploadBlobs(ctx, c, s.x.store, s.x.blobs().Dir); err != nil {
+	if err := uploadBlobs(ctx, c, s.x.store, s.x.env.Blobs().Dir); err != nil {
 		return err
 	}
 	s.update(func(st *syncStatus) { st.Progress = 0.3 })

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"slices"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/desk"
 	"doorstep/app/desk/meeting"
@@ -22,10 +25,10 @@ func TestSupervisorTodayShowsTheDesk(t *testing.T) {
 	ctx, db := x.ctx(), x.store.DB()
 	// v3 approved at a meeting whose 7-day notice ended on 2025-06-16;
 	// v2 stays pending; h1's re-check was due on 2025-06-01.
-	if _, err := review.Approve(ctx, x.office(), review.MeansVisit, "v3", ""); err != nil {
+	if _, err := review.Approve(ctx, office(x), review.MeansVisit, "v3", ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err := meeting.Hold(ctx, x.office(), meeting.Meeting{StreetID: "s1",
+	_, err := meeting.Hold(ctx, office(x), meeting.Meeting{StreetID: "s1",
 		HeldOn:    time.Date(2025, 6, 10, 0, 0, 0, 0, time.UTC),
 		Attendees: []string{"sup", "w1", "w2"}, NoticeDays: 7,
 		Decisions: []meeting.Decision{{VisitID: "v3", Outcome: meeting.DecideApprove, For: 3}}})
@@ -44,10 +47,8 @@ func TestSupervisorTodayShowsTheDesk(t *testing.T) {
 	}
 
 	x.Show("today")
-	today := x.shell.visible().(*todayScreen)
-	d := today.desk
-	if d == nil {
-		t.Fatal("a supervisor's Today has no desk summary")
+	if x.shell.current != "nav.today" {
+		t.Fatalf("Show(today) shows %s", x.shell.current)
 	}
 	for _, want := range []string{
 		tr("today.desk.review"), lang2("today.desk.review_note", "Count", 1, "Date", "2025-06-20"),
@@ -63,39 +64,61 @@ func TestSupervisorTodayShowsTheDesk(t *testing.T) {
 		t.Error("Today says there is nothing to do")
 	}
 
-	test.Tap(d.review.row)
-	rs, ok := x.shell.visible().(*reviewScreen)
-	if !ok || rs.state.Selected != tr("desk.state.pending") || len(rs.items) != 1 || rs.items[0].ID != "v2" {
-		t.Fatalf("the review row opened %T", x.shell.visible())
+	// The review row: the queue of pending records, v2 (刘大's re-check)
+	// alone.
+	test.Tap(tapRowWith(t, x, tr("today.desk.review")))
+	state := find(t, x, func(s *widget.Select) bool { return slices.Contains(s.Options, tr("desk.state.pending")) })
+	if x.shell.current != "nav.review" || state.Selected != tr("desk.state.pending") || shownList(t, x).Length() != 1 ||
+		!onScreen(x, "刘大") {
+		t.Fatalf("the review row opened %s: %q", x.shell.current, texts(x))
 	}
 	x.Show("today")
-	test.Tap(d.conflicts.row)
-	if cs, ok := x.shell.visible().(*conflictsScreen); !ok || len(cs.conflicts) != 1 {
-		t.Fatalf("the conflicts row opened %T", x.shell.visible())
+	test.Tap(tapRowWith(t, x, tr("today.desk.conflicts")))
+	keep := 0
+	for _, b := range all[*widget.Button](x) {
+		if b.Text == tr("desk.conflict.keep") {
+			keep++
+		}
+	}
+	if x.shell.current != "nav.conflicts" || keep != 2 { // one conflict, two values to keep
+		t.Fatalf("the conflicts row opened %s with %d values to keep", x.shell.current, keep)
 	}
 	x.Show("today")
-	test.Tap(d.notices.row)
-	ms, ok := x.shell.visible().(*meetingScreen)
-	if !ok || !ms.endedOnly.Checked || ms.tabs.SelectedIndex() != 1 || len(ms.notices) != 1 || !ms.notices[0].Ended {
-		t.Fatalf("the notices row opened %T", x.shell.visible())
+	test.Tap(tapRowWith(t, x, tr("today.desk.notices")))
+	ended := find(t, x, func(c *widget.Check) bool { return c.Text == tr("desk.meeting.ended_only") })
+	tabs := find(t, x, func(*container.AppTabs) bool { return true })
+	ns, err := meeting.Notices(ctx, office(x), desk.Area{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply := 0
+	for _, b := range all[*widget.Button](x) {
+		if b.Text == tr("desk.meeting.apply") {
+			apply++
+		}
+	}
+	if x.shell.current != "nav.meeting" || !ended.Checked || tabs.SelectedIndex() != 1 || len(ns) != 1 || !ns[0].Ended ||
+		apply != 1 {
+		t.Fatalf("the notices row opened %s: %q", x.shell.current, texts(x))
 	}
 	x.Show("today")
-	test.Tap(d.overdue.row) // scrolls the list to the overdue re-checks
-	if _, ok := x.shell.visible().(*todayScreen); !ok || !onScreen(x, tr("today.kind."+records.TodayOverdue)) {
+	test.Tap(tapRowWith(t, x, tr("today.desk.overdue"))) // scrolls the list to the overdue re-checks
+	if x.shell.current != "nav.today" || len(x.shell.stack) != 0 || !onScreen(x, tr("today.kind."+records.TodayOverdue)) {
 		t.Fatalf("the overdue row left Today or the list lacks the re-check: %q", texts(x))
 	}
 
 	// With nothing waiting the summary is gone.
-	if _, err := review.Approve(ctx, x.office(), review.MeansVisit, "v2", ""); err != nil {
+	if _, err := review.Approve(ctx, office(x), review.MeansVisit, "v2", ""); err != nil {
 		t.Fatal(err)
 	}
 	db.Exec(`UPDATE conflicts SET resolved = 1`)
 	db.Exec(`UPDATE households SET recheck_due = '2026-06-01'`)
-	if err := meeting.Apply(ctx, x.office(), ms.notices[0].ID, ""); err != nil {
+	if err := meeting.Apply(ctx, office(x), ns[0].ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	x.Show("today")
-	if d.root.Visible() || onScreen(x, tr("today.desk.review")) {
+	if onScreen(x, tr("today.desk.review")) || onScreen(x, tr("today.desk.conflicts")) ||
+		onScreen(x, tr("today.desk.notices")) || onScreen(x, tr("today.desk.overdue")) {
 		t.Fatalf("the summary still shows: %q", texts(x))
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"doorstep/app"
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
@@ -64,7 +65,7 @@ func main() {
 		log.Fatal(err)
 	}
 	n := 0
-	for _, lang := range app.Languages() {
+	for _, lang := range kit.Languages() {
 		c, err := renderFirstRun(*out, lang)
 		if err != nil {
 			log.Fatal(err)

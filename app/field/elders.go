@@ -1,0 +1,114 @@
+package field
+
+import (
+	"doorstep/app/kit"
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+	"doorstep/app/records"
+)
+
+// eldersScreen lists elders: a volunteer's paired elders, or the elders of a
+// worker's communities, with their needs and next visit.
+type eldersScreen struct {
+	x      *kit.Env
+	all    []records.ElderSummary
+	shown  []records.ElderSummary
+	filter *widget.Entry
+	list   *kit.ActivityList
+	empty  *widget.Label
+	root   fyne.CanvasObject
+}
+
+// NewElders returns the Elders screen: the elders of the user's communities
+// (a volunteer's paired elders), searchable by name.
+func NewElders(x *kit.Env) kit.Screen {
+	s := &eldersScreen{x: x}
+	s.filter = widget.NewEntry()
+	s.filter.SetPlaceHolder(lang.L("elders.filter"))
+	s.filter.OnChanged = func(string) { x.Touch(); s.apply() }
+	s.empty = widget.NewLabel(lang.L("elders.empty"))
+	s.empty.Hide()
+	s.list = kit.NewActivityList(x,
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject { return kit.NewListRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) { setElderRow(o.(*kit.ListRow), s.x, s.shown[id]) },
+	)
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		x.Touch()
+		OpenElder(x, s.shown[id].ID, s.shown[id].Name)
+	}
+	top := fyne.CanvasObject(s.filter)
+	if canUseForm(x, model.FormScreening) {
+		// A screening about no elder yet registers a new elder.
+		add := widget.NewButtonWithIcon(lang.L("elders.new_screening"), theme.ContentAddIcon(), func() {
+			x.Touch()
+			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormScreening, ""))
+		})
+		add.Importance = widget.HighImportance
+		top = container.NewBorder(nil, nil, nil, add, s.filter)
+	}
+	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil,
+		container.NewStack(s.list, container.NewCenter(s.empty)))
+	return s
+}
+
+func (s *eldersScreen) Content() fyne.CanvasObject { return s.root }
+
+func (s *eldersScreen) Reload() {
+	all, err := s.x.Store.Elders(s.x.Ctx(), s.x.Me)
+	if err != nil {
+		s.x.ShowError("error.read", err)
+		return
+	}
+	s.all = all
+	s.apply()
+}
+
+// apply filters the elders by name (also pinyin) or address.
+func (s *eldersScreen) apply() {
+	s.shown = s.shown[:0]
+	for _, e := range s.all {
+		if kit.MatchesName(s.filter.Text, e.Name, e.Address) {
+			s.shown = append(s.shown, e)
+		}
+	}
+	if len(s.shown) == 0 {
+		s.empty.Show()
+	} else {
+		s.empty.Hide()
+	}
+	s.list.Refresh()
+}
+
+// setElderRow shows an elder's name and needs, address, pairing mode and
+// next visit in r.
+func setElderRow(r *kit.ListRow, x *kit.Env, e records.ElderSummary) {
+	r.Name.SetText(e.Name + "  " + kit.Codes("need", e.Needs))
+	r.Where.SetText(e.Address + " · " + e.Community + " · " + e.Phone)
+	if e.PairingID != "" {
+		r.Tag.SetText(kit.Code("pairing_mode", e.Mode))
+	} else {
+		r.Tag.SetText(lang.L("elders.unpaired"))
+	}
+	switch {
+	case e.NextVisit != "":
+		r.Date.SetText(lang.L("elders.next_visit", map[string]any{"Date": e.NextVisit}))
+		if e.NextVisit < x.Store.Date() {
+			r.Date.Importance = widget.DangerImportance
+		} else {
+			r.Date.Importance = widget.MediumImportance
+		}
+	case e.LastVisit == "" && e.PairingID != "":
+		r.Date.SetText(lang.L("elders.never_visited"))
+		r.Date.Importance = widget.WarningImportance
+	default:
+		r.Date.SetText("")
+	}
+	r.Date.Refresh()
+}

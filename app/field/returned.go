@@ -1,0 +1,80 @@
+package field
+
+import (
+	"doorstep/app/kit"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"doorstep/app/desk/review"
+	"doorstep/app/records"
+)
+
+// returnedBanner shows a reviewer's return comments above a form: the
+// general comment, then each field comment after the field's label. The
+// same comments also appear under their fields (formKit.notes).
+func returnedBanner(x *kit.Env, it *records.TodayItem) fyne.CanvasObject {
+	if it == nil {
+		return nil
+	}
+	lines := []string{lang.L("forms.returned", map[string]any{"Comment": it.Comment})}
+	for _, f := range review.SortedFields(it.FieldComments) {
+		lines = append(lines, lang.L("forms.returned_field", map[string]any{
+			"Field": fieldCommentLabel(x, f), "Comment": it.FieldComments[f]}))
+	}
+	l := widget.NewLabel(strings.Join(lines, "\n"))
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	return widget.NewCard("", "", container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l))
+}
+
+// fieldCommentLabel names the field a review comment is about, in the
+// user's language. Keys are what the review screen writes: a column of
+// the record ("neighbour_notes"), a household field ("household.address"),
+// a row of the household ("members.<id>") or a field of one
+// ("members.<id>.id_number"). An unknown key is shown as it is.
+func fieldCommentLabel(x *kit.Env, key string) string {
+	parts := strings.Split(key, ".")
+	switch {
+	case len(parts) == 1:
+		return columnLabel(parts[0])
+	case len(parts) == 2 && parts[0] == "household":
+		return lang.L("desk.section.households") + " · " + columnLabel(parts[1])
+	case len(parts) == 2:
+		return rowLabel(x, parts[0], parts[1])
+	case len(parts) == 3:
+		return rowLabel(x, parts[0], parts[1]) + " · " + columnLabel(parts[2])
+	}
+	return key
+}
+
+// columnLabel is a stored column's label, or the column's name when it
+// has none.
+func columnLabel(col string) string {
+	if l := kit.FieldLabel(col); l != "desk.field."+col {
+		return l
+	}
+	return col
+}
+
+// rowLabel names a member, income or asset row: the section, and for a
+// member on this device their name.
+func rowLabel(x *kit.Env, section, id string) string {
+	label := lang.L("desk.section." + section)
+	if label == "desk.section."+section {
+		label = section
+	}
+	if section != "members" || x == nil || x.Store == nil {
+		return label
+	}
+	var name string
+	err := x.Store.DB().QueryRowContext(x.Ctx(), `SELECT coalesce(name,'') FROM members WHERE id = ?`, id).Scan(&name)
+	if err == nil && name != "" {
+		label += " " + name
+	}
+	return label
+}

@@ -1,0 +1,205 @@
+package field
+
+import (
+	"doorstep/app/kit"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	model "doorstep/app/forms"
+	"doorstep/app/records"
+)
+
+// volunteerVisitScreen is a volunteer's visit log: which paired elder,
+// the need served, services, start and end, the elder's wellbeing and
+// feedback, risk flags — which alert the community worker on their Today
+// screen — and the next visit. It shows only what a volunteer may see of
+// an elder (name, address, phone, needs) and reads nothing else.
+type volunteerVisitScreen struct {
+	x        *kit.Env
+	kit      *kit.FormKit
+	env      model.Env
+	v        *model.VolunteerVisit
+	returned *records.TodayItem
+	elders   []records.ElderSummary
+
+	elderInfo *fyne.Container
+	needSel   *widget.Select
+	submit    *widget.Button
+	draftBtn  *widget.Button
+	root      fyne.CanvasObject
+}
+
+// openVolunteerVisitForm opens the log ref names: its draft, a stored log
+// (editable again when returned), or a new log of a visit to elder
+// ref.SubjectID through pairing ref.PairingID ("" = choose the elder).
+func openVolunteerVisitForm(x *kit.Env, ref formRef) kit.Screen {
+	env := x.FormsEnv()
+	v, err := loadVolunteerVisit(x, env, ref)
+	if err != nil {
+		return formError(err)
+	}
+	if ref.Returned != nil && v.ReadOnly() {
+		v.Reopen()
+	}
+	elders, err := x.Store.Elders(x.Ctx(), x.Me)
+	if err != nil {
+		return formError(err)
+	}
+	elders = slices.DeleteFunc(elders, func(e records.ElderSummary) bool { return e.PairingID == "" })
+	s := &volunteerVisitScreen{x: x, env: env, v: v, returned: ref.Returned, elders: elders}
+	s.kit = kit.NewFormKit(x, model.FormVolunteerVisit, v.ID, v.ElderID)
+	s.kit.Returned(ref.Returned)
+	s.kit.DraftJSON("volunteer visit", s.v, s.elderName)
+	s.kit.Validate = func() model.Issues { return s.v.Validate(env.Time(), true) }
+	s.kit.ReadOnly = v.ReadOnly()
+	return s
+}
+
+func loadVolunteerVisit(x *kit.Env, env model.Env, ref formRef) (*model.VolunteerVisit, error) {
+	return loadForm(x, model.FormVolunteerVisit, "volunteer_visits", ref,
+		func() (*model.VolunteerVisit, error) { return model.LoadVolunteerVisit(x.Ctx(), env, ref.RecordID) },
+		func() (*model.VolunteerVisit, error) {
+			return model.NewVolunteerVisit(x.Ctx(), env, ref.RecordID, ref.SubjectID, ref.PairingID)
+		})
+}
+
+// elder returns the chosen elder's basic data, if they are one of mine.
+func (s *volunteerVisitScreen) elder() (records.ElderSummary, bool) {
+	i := slices.IndexFunc(s.elders, func(e records.ElderSummary) bool { return e.ID == s.v.ElderID })
+	if i < 0 {
+		return records.ElderSummary{}, false
+	}
+	return s.elders[i], true
+}
+
+func (s *volunteerVisitScreen) elderName() string {
+	e, _ := s.elder()
+	return e.Name
+}
+
+func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
+	if s.root != nil {
+		return s.root
+	}
+	k, v := s.kit, s.v
+	s.elderInfo = container.NewVBox()
+	s.needSel = widget.NewSelect(nil, nil)
+	s.needSel.PlaceHolder = lang.L("forms.choose")
+	var sections []fyne.CanvasObject
+	if b := returnedBanner(s.x, s.returned); b != nil {
+		sections = append(sections, b)
+	}
+	sections = append(sections,
+		kit.FormSection("vvisit.elder", s.elderChoice(), k.ErrLabel(model.FieldElder), s.elderInfo,
+			k.Field("vvisit.need", "", s.needSel)),
+		kit.FormSection("vvisit.visit",
+			k.Grid(200,
+				k.Field("vvisit.date", model.FieldDate, k.DateEntry(func() *string { return &v.Date })),
+				k.Field("vvisit.start", model.FieldStart, k.TimeEntry(func() *string { return &v.Start })),
+				k.Field("vvisit.end", model.FieldEnd, k.TimeEntry(func() *string { return &v.End })),
+			),
+			k.Field("vvisit.services", model.FieldServices, k.CodeChecks("service", func() *[]string { return &v.Services })),
+		),
+		kit.FormSection("vvisit.wellbeing_section",
+			k.Field("vvisit.wellbeing", model.FieldWellbeing, k.CodeRadio("wellbeing", func() *string { return &v.Wellbeing })),
+			k.Field("vvisit.feedback", "", k.Multi(func() *string { return &v.Feedback }, 3)),
+			k.Field("vvisit.risk_flags", "", k.CodeChecks("risk_flag", func() *[]string { return &v.RiskFlags })),
+			hint(lang.L("vvisit.risk_hint")),
+		),
+		kit.FormSection("vvisit.next",
+			k.Grid(200, k.Field("vvisit.next_visit", model.FieldNextVisit, k.DateEntry(func() *string { return &v.NextVisit })))),
+	)
+	s.showElder()
+	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.submit.Importance = widget.HighImportance
+	bar := k.ActionBar(s.draftBtn, s.submit)
+	if v.ReadOnly() {
+		kit.Freeze(form)
+		s.draftBtn.Hide()
+		s.submit.Hide()
+		k.Status.SetText(lang.L("forms.read_only"))
+	}
+	s.root = k.Page(form, nil, nil, bar, 0)
+	k.Done()
+	return s.root
+}
+
+func (s *volunteerVisitScreen) Reload() { s.Content() }
+
+func (s *volunteerVisitScreen) Leave() { s.kit.Leave() }
+
+// elderChoice picks one of my paired elders.
+func (s *volunteerVisitScreen) elderChoice() fyne.CanvasObject {
+	names := make([]string, len(s.elders))
+	for i, e := range s.elders {
+		names[i] = e.Name
+	}
+	sel := widget.NewSelect(names, nil)
+	sel.PlaceHolder = lang.L("vvisit.choose_elder")
+	if e, ok := s.elder(); ok {
+		sel.Selected = e.Name
+	}
+	sel.OnChanged = func(string) {
+		i := sel.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		e := s.elders[i]
+		if err := s.v.SetElder(s.x.Ctx(), s.env, e.ID, e.PairingID); err != nil {
+			s.x.ShowError("error.read", err)
+			return
+		}
+		s.kit.Subject = e.ID
+		s.v.Need = ""
+		s.showElder()
+		s.kit.Changed()
+	}
+	return sel
+}
+
+// showElder shows the chosen elder's basic data and their needs to serve.
+func (s *volunteerVisitScreen) showElder() {
+	e, ok := s.elder()
+	s.elderInfo.Objects = nil
+	if ok {
+		s.elderInfo.Add(kit.Facts(
+			kit.Field{Key: "elder.address", Value: e.Address},
+			kit.Field{Key: "elder.phone", Value: e.Phone},
+			kit.Field{Key: "elder.needs", Value: kit.Codes("need", e.Needs)},
+			kit.Field{Key: "elder.pairing", Value: kit.Code("pairing_mode", e.Mode)},
+		))
+	}
+	s.elderInfo.Refresh()
+	opts := make([]string, len(e.Needs))
+	for i, n := range e.Needs {
+		opts[i] = kit.Code("need", n)
+	}
+	s.needSel.OnChanged = nil
+	s.needSel.Options = opts
+	s.needSel.Selected = kit.CodeLabel("need", s.v.Need)
+	s.needSel.OnChanged = func(string) {
+		if i := s.needSel.SelectedIndex(); i >= 0 {
+			s.v.Need = e.Needs[i]
+			s.kit.Changed()
+		}
+	}
+	s.needSel.Refresh()
+}
+
+// save saves the log as a draft record or submits it.
+func (s *volunteerVisitScreen) save(submit bool) {
+	s.kit.Save(submit, func() error { return s.v.Save(s.x.Ctx(), s.env, s.x.Me.Pairings, submit) },
+		nil, func() string {
+			if len(s.v.RiskFlags) > 0 {
+				return lang.L("vvisit.submitted_alert")
+			}
+			return lang.L("vvisit.submitted_text")
+		})
+}
