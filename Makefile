@@ -8,7 +8,7 @@ APPLOGIC := ./app/desk/... ./app/forms/... ./app/records/...
 DEMO_DIR ?= $(CURDIR)/.demo
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: demo test build app server vet lint bench screenshots nofyne smoke clean
+.PHONY: demo test build app server vet lint bench screenshots nofyne deps smoke clean
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -16,7 +16,7 @@ demo:
 	.ci/demo.sh "$(DEMO_DIR)"
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
-test: vet nofyne
+test: vet nofyne deps
 	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
 	CGO_ENABLED=0 $(GO) test -count=1 ./app/ ./app/cmd/... ./assets/...
 	.ci/smoke.sh
@@ -41,6 +41,16 @@ nofyne:
 	@if $(GO) list -deps $(NONUI) $(APPLOGIC) | grep -q '^fyne.io/'; then \
 		echo "nofyne: these packages must not import Fyne:"; \
 		for p in $$($(GO) list $(NONUI) $(APPLOGIC)); do $(GO) list -deps $$p | grep -q '^fyne.io/' && echo "  $$p"; done; exit 1; fi
+
+## deps: the layering holds (schema <- sync <- {server, app}; the app reaches the server only over HTTP)
+deps:
+	@bad=$$($(GO) list -deps ./schema/... | grep -E '^doorstep/(sync|server)(/|$$)'); \
+	if [ -n "$$bad" ]; then echo "deps: schema/... must not import doorstep/sync or doorstep/server:"; echo "$$bad"; exit 1; fi
+	@bad=$$(CGO_ENABLED=0 $(GO) list -tags ci -deps ./app/... | grep -E '^doorstep/server(/|$$)'); \
+	if [ -n "$$bad" ]; then echo "deps: app/... must not import doorstep/server:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./server/... ./sync/... | grep -E '^fyne\.io/'); \
+	if [ -n "$$bad" ]; then echo "deps: server/... and sync/... must not import Fyne:"; echo "$$bad"; exit 1; fi
+	@echo "deps: schema imports no sync or server; app imports no server; server and sync import no Fyne"
 
 lint: vet
 	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...

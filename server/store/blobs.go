@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/client/api"
 )
 

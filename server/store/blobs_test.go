@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/client/api"
 )
 

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 	"doorstep/sync/hlc"

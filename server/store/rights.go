@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 )
@@ -97,9 +97,9 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 			if err == nil {
 				err = scope.CheckWrite(u, t, after[r.id])
 			}
-			var e *api.Error
+			var e *scope.Refusal
 			if errors.As(err, &e) {
-				refused = refuse(refused, e, t.Name, r.id)
+				refused = refuse(refused, refusalError(e), t.Name, r.id)
 			} else if err != nil {
 				return err
 			}
@@ -120,6 +120,15 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 		return refused
 	}
 	return nil
+}
+
+// refusalError is the API error of a policy refusal.
+func refusalError(r *scope.Refusal) *api.Error {
+	code := api.CodeForbiddenScope
+	if r.Kind == scope.RefuseRole {
+		code = api.CodeForbiddenRole
+	}
+	return &api.Error{Code: code, Message: r.Message}
 }
 
 // refuse adds a row to the push's refusal: the first refused row's error

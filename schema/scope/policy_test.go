@@ -1,10 +1,10 @@
 package scope
 
 import (
+	"errors"
 	"testing"
 
 	"doorstep/schema"
-	"doorstep/sync/client/api"
 )
 
 func table(t *testing.T, name string) *schema.Table {
@@ -106,45 +106,45 @@ func TestCheckWrite(t *testing.T) {
 		user  *User
 		table string
 		row   Row
-		want  api.Code // "" = allowed
+		want  RefusalKind // 0 = allowed
 	}{
-		{"WorkerHouseholdOwnCommunity", worker, "households", Row{ID: "h", Community: "c1"}, ""},
-		{"WorkerHouseholdOtherCommunity", worker, "households", Row{ID: "h", Community: "c3"}, api.CodeForbiddenScope},
-		{"WorkerHouseholdNoCommunity", worker, "households", Row{ID: "h"}, api.CodeForbiddenScope},
-		{"WorkerReviewEvent", worker, "review_events", Row{ID: "r", Community: "c1"}, api.CodeForbiddenRole},
-		{"WorkerSpotBatch", worker, "spot_batches", Row{ID: "b", Street: "st1"}, api.CodeForbiddenRole},
-		{"WorkerStaff", worker, "staff", Row{ID: "x"}, api.CodeForbiddenRole},
-		{"WorkerVolunteerVisit", worker, "volunteer_visits", Row{ID: "v", Community: "c2", Pairing: "p9"}, ""},
-		{"WorkerResolvesConflict", worker, "conflicts", Row{ID: "x", Community: "c1"}, ""},
+		{"WorkerHouseholdOwnCommunity", worker, "households", Row{ID: "h", Community: "c1"}, 0},
+		{"WorkerHouseholdOtherCommunity", worker, "households", Row{ID: "h", Community: "c3"}, RefuseScope},
+		{"WorkerHouseholdNoCommunity", worker, "households", Row{ID: "h"}, RefuseScope},
+		{"WorkerReviewEvent", worker, "review_events", Row{ID: "r", Community: "c1"}, RefuseRole},
+		{"WorkerSpotBatch", worker, "spot_batches", Row{ID: "b", Street: "st1"}, RefuseRole},
+		{"WorkerStaff", worker, "staff", Row{ID: "x"}, RefuseRole},
+		{"WorkerVolunteerVisit", worker, "volunteer_visits", Row{ID: "v", Community: "c2", Pairing: "p9"}, 0},
+		{"WorkerResolvesConflict", worker, "conflicts", Row{ID: "x", Community: "c1"}, 0},
 		{"CaseworkerWritesHiddenCheck", caseworker, "spot_checks",
-			Row{ID: "s", Community: "c1", Caseworker: "cw", Unannounced: true, Inspectors: []string{"in"}}, api.CodeForbiddenScope},
+			Row{ID: "s", Community: "c1", Caseworker: "cw", Unannounced: true, Inspectors: []string{"in"}}, RefuseScope},
 		{"InspectorWritesCheckElsewhere", inspector, "spot_checks",
-			Row{ID: "s", Community: "c1", Caseworker: "cw", Unannounced: true, Inspectors: []string{"in"}}, ""},
+			Row{ID: "s", Community: "c1", Caseworker: "cw", Unannounced: true, Inspectors: []string{"in"}}, 0},
 
-		{"VolunteerVisitOwnPairing", volunteer, "volunteer_visits", Row{ID: "v", Community: "c1", Pairing: "p1"}, ""},
-		{"VolunteerVisitOtherPairing", volunteer, "volunteer_visits", Row{ID: "v", Community: "c1", Pairing: "p2"}, api.CodeForbiddenScope},
-		{"VolunteerVisitWrongCommunity", volunteer, "volunteer_visits", Row{ID: "v", Community: "c5", Pairing: "p1"}, api.CodeForbiddenScope},
-		{"VolunteerMeansTestData", volunteer, "incomes", Row{ID: "i", Community: "c1"}, api.CodeForbiddenRole},
-		{"VolunteerHousehold", volunteer, "households", Row{ID: "h", Community: "c1"}, api.CodeForbiddenRole},
-		{"VolunteerElder", volunteer, "elders", Row{ID: "e1", Community: "c1", Pairing: "e1"}, api.CodeForbiddenRole},
-		{"VolunteerPairing", volunteer, "volunteer_pairings", Row{ID: "p1", Community: "c1", Pairing: "p1"}, api.CodeForbiddenRole},
+		{"VolunteerVisitOwnPairing", volunteer, "volunteer_visits", Row{ID: "v", Community: "c1", Pairing: "p1"}, 0},
+		{"VolunteerVisitOtherPairing", volunteer, "volunteer_visits", Row{ID: "v", Community: "c1", Pairing: "p2"}, RefuseScope},
+		{"VolunteerVisitWrongCommunity", volunteer, "volunteer_visits", Row{ID: "v", Community: "c5", Pairing: "p1"}, RefuseScope},
+		{"VolunteerMeansTestData", volunteer, "incomes", Row{ID: "i", Community: "c1"}, RefuseRole},
+		{"VolunteerHousehold", volunteer, "households", Row{ID: "h", Community: "c1"}, RefuseRole},
+		{"VolunteerElder", volunteer, "elders", Row{ID: "e1", Community: "c1", Pairing: "e1"}, RefuseRole},
+		{"VolunteerPairing", volunteer, "volunteer_pairings", Row{ID: "p1", Community: "c1", Pairing: "p1"}, RefuseRole},
 
-		{"StreetSupervisorReview", streetSup, "review_events", Row{ID: "r", Community: "c1"}, ""},
-		{"StreetSupervisorReviewElsewhere", streetSup, "review_events", Row{ID: "r", Community: "c8"}, api.CodeForbiddenScope},
-		{"StreetSupervisorBatch", streetSup, "spot_batches", Row{ID: "b", Street: "st1"}, ""},
-		{"StreetSupervisorBatchOtherStreet", streetSup, "spot_batches", Row{ID: "b", Street: "st2"}, api.CodeForbiddenScope},
-		{"StreetSupervisorReferenceData", streetSup, "communities", Row{ID: "c"}, api.CodeForbiddenScope},
-		{"DistrictSupervisorReferenceData", districtSup, "communities", Row{ID: "c"}, ""},
-		{"DistrictSupervisorAnywhere", districtSup, "conflicts", Row{ID: "x", Community: "c42"}, ""},
-		{"AdminReferenceData", admin, "streets", Row{ID: "s"}, ""},
-		{"AdminFollowsRegistry", admin, "incomes", Row{ID: "i"}, api.CodeForbiddenRole},
-		{"NilUser", nil, "households", Row{ID: "h", Community: "c1"}, api.CodeForbiddenRole},
+		{"StreetSupervisorReview", streetSup, "review_events", Row{ID: "r", Community: "c1"}, 0},
+		{"StreetSupervisorReviewElsewhere", streetSup, "review_events", Row{ID: "r", Community: "c8"}, RefuseScope},
+		{"StreetSupervisorBatch", streetSup, "spot_batches", Row{ID: "b", Street: "st1"}, 0},
+		{"StreetSupervisorBatchOtherStreet", streetSup, "spot_batches", Row{ID: "b", Street: "st2"}, RefuseScope},
+		{"StreetSupervisorReferenceData", streetSup, "communities", Row{ID: "c"}, RefuseScope},
+		{"DistrictSupervisorReferenceData", districtSup, "communities", Row{ID: "c"}, 0},
+		{"DistrictSupervisorAnywhere", districtSup, "conflicts", Row{ID: "x", Community: "c42"}, 0},
+		{"AdminReferenceData", admin, "streets", Row{ID: "s"}, 0},
+		{"AdminFollowsRegistry", admin, "incomes", Row{ID: "i"}, RefuseRole},
+		{"NilUser", nil, "households", Row{ID: "h", Community: "c1"}, RefuseRole},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := CheckWrite(tc.user, table(t, tc.table), tc.row)
-			if got := api.ErrorCode(err); got != tc.want {
-				t.Errorf("CheckWrite = %v (code %q), want code %q", err, got, tc.want)
+			if got := refusalKind(err); got != tc.want {
+				t.Errorf("CheckWrite = %v (kind %v), want kind %v", err, got, tc.want)
 			}
 		})
 	}
@@ -291,4 +291,16 @@ func TestSubjects(t *testing.T) {
 	if st, id, ok := Subject(table(t, "conflicts"), r); !ok || st != "spot_checks" || id != "s" {
 		t.Errorf("Subject = %s %s %v", st, id, ok)
 	}
+}
+
+// refusalKind is the kind of a *Refusal, 0 for nil; any other error fails.
+func refusalKind(err error) RefusalKind {
+	if err == nil {
+		return 0
+	}
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.Kind
+	}
+	return -1
 }

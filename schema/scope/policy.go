@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"doorstep/schema"
-	"doorstep/sync/client/api"
 )
 
 // CanRead reports whether u may receive row r of table t.
@@ -58,9 +57,9 @@ func CanRead(u *User, t *schema.Table, r Row) bool {
 	return false
 }
 
-// CheckWrite returns nil when u may write row r of table t, or an *api.Error
-// with CodeForbiddenRole (the role never writes the table) or
-// CodeForbiddenScope (the row is outside the user's scope). The store calls
+// CheckWrite returns nil when u may write row r of table t, or a *Refusal
+// of kind RefuseRole (the role never writes the table) or RefuseScope (the
+// row is outside the user's scope). The store calls
 // it for a row as it is before a push and as the push would leave it, so a
 // user can neither edit a row outside their scope nor move one out of it.
 //
@@ -73,20 +72,20 @@ func CheckWrite(u *User, t *schema.Table, r Row) error {
 		if u != nil {
 			role = u.Role
 		}
-		return api.Errorf(api.CodeForbiddenRole, "role %q may not write %s", role, t.Name)
+		return refuse(RefuseRole, "role %q may not write %s", role, t.Name)
 	}
 	if u.DistrictLevel() {
 		return nil
 	}
 	if t.Scope == schema.ScopeDistrict {
-		return api.Errorf(api.CodeForbiddenScope, "%s is district reference data; only district-level users write it (row %s)", t.Name, r.ID)
+		return refuse(RefuseScope, "%s is district reference data; only district-level users write it (row %s)", t.Name, r.ID)
 	}
 	if !CanRead(u, t, r) {
-		return api.Errorf(api.CodeForbiddenScope, "%s row %s is outside your %s", t.Name, r.ID, scopeNoun(u))
+		return refuse(RefuseScope, "%s row %s is outside your %s", t.Name, r.ID, scopeNoun(u))
 	}
 	if u.Role == schema.RoleVolunteer && t.Scope == schema.ScopeCommunity {
 		if c, known := u.PairingCommunity[r.Pairing]; known && c != r.Community {
-			return api.Errorf(api.CodeForbiddenScope, "%s row %s names community %q, its pairing is in %q", t.Name, r.ID, r.Community, c)
+			return refuse(RefuseScope, "%s row %s names community %q, its pairing is in %q", t.Name, r.ID, r.Community, c)
 		}
 	}
 	return nil
