@@ -69,7 +69,11 @@ type rawAnswer struct {
 }
 
 func (a rawAnswer) String() string {
-	return fmt.Sprintf("%d %s", a.status, bytes.TrimSpace(a.body))
+	b := bytes.TrimSpace(a.body)
+	if len(b) > 300 {
+		b = b[:300]
+	}
+	return fmt.Sprintf("%d %q", a.status, b)
 }
 
 // do sends one request and reads the whole answer.
@@ -264,3 +268,14 @@ func jsonList(xs ...string) string {
 }
 
 var _ = strings.Contains
+
+// rawQuery scans one row of a query on the server's database into dst.
+func rawQuery(t *testing.T, s *rawServer, q string, dst ...any) error {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+s.db+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.QueryRow(q).Scan(dst...)
+}

@@ -1,8 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
+
+	"doorstep/schema"
+	"doorstep/sync/wire"
 )
 
 // TestWriteRulesSpotChecks (issue 10, 1): a worker writes only in their own
@@ -77,4 +81,42 @@ func TestWriteRulesSpotChecks(t *testing.T) {
 			t.Fatalf("worker A moved a household to community B: %s", ans)
 		}
 	})
+}
+
+// TestEnrollForeignSite (issue 10, 5): a device may not take the server's
+// own site id (any pull page names it), nor another user's device's, nor a
+// site that wrote data as someone else.
+func TestEnrollForeignSite(t *testing.T) {
+	s := startRaw(t)
+	userA := s.addUser(t, "--name", "甲", "--role", "worker", "--communities", "cA")
+	userB := s.addUser(t, "--name", "乙", "--role", "worker", "--communities", "cA")
+	a := s.enrollRaw(t, userA, "")
+	a.mustPush(t, a.row("households", newRowID(), map[string]any{"community_id": "cA", "deleted": int64(0)}))
+
+	// The server's site, as an independent client learns it: the site of a
+	// pull page, read from the changeset bytes.
+	page := a.get(t, http.MethodGet, "/v1/pull")
+	if page.status != http.StatusOK {
+		t.Fatalf("pull: %s", page)
+	}
+	set, err := wire.Decode(bytes.NewReader(page.body), schema.Reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, site := range map[string]string{"ServerSite": set.Site, "OtherUsersDevice": a.site} {
+		t.Run(name, func(t *testing.T) {
+			ans := s.enrollAnswer(t, enrollCode(t, s.db, userB), site)
+			if ans.status != http.StatusForbidden || ans.code != "site_mismatch" {
+				t.Errorf("enrolling with %s: %s, want 403 site_mismatch", site, ans)
+			}
+			if n := s.count(t, `SELECT count(*) FROM devices WHERE site_id = ? AND user_id = ?`, site, userB); n != 0 {
+				t.Errorf("%d devices of user B with that site", n)
+			}
+		})
+	}
+	// The same user's reinstalled app keeps its site.
+	again := s.enrollRaw(t, userA, a.site)
+	if again.site != a.site {
+		t.Errorf("re-enrolled site %s, want %s", again.site, a.site)
+	}
 }

@@ -47,7 +47,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 	// or none, so a replay is answered with the one acknowledgement sent.
 	var ack api.PushAck
 	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{InTx: func(tx *sql.Tx, res replica.Result) error {
-		if err := recordBlobRefs(ctx, tx, set); err != nil {
+		if err := recordBlobRefs(ctx, tx, d, u, set); err != nil {
 			return err
 		}
 		seq, err := maxSeq(ctx, tx)
@@ -145,19 +145,46 @@ func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.Push
 }
 
 // recordBlobRefs notes in tx which rows reference which blobs (any 64-hex
-// run in a text value), so the blob can be read by whoever may read such a
-// row.
-func recordBlobRefs(ctx context.Context, tx *sql.Tx, set *change.Set) error {
+// run in a text value), so that whoever may read such a row may read the
+// blob. Knowing a hash is not enough: a reference grants access only when
+// the pushing device uploaded the blob, or the blob is referenced already
+// by a row the pushing user may read. A reference to a blob not stored yet
+// waits in blob_pending_refs until the pushing device uploads it; any
+// other reference grants nothing (the row keeps its text).
+func recordBlobRefs(ctx context.Context, tx *sql.Tx, d Device, u *scope.User, set *change.Set) error {
 	type ref struct{ hash, table, id string }
 	var refs []ref
+	seen := map[ref]bool{}
 	for _, c := range set.Changes {
 		if v, ok := c.Value.(string); ok {
 			for _, h := range blobRefs(v) {
-				refs = append(refs, ref{h, c.Table, c.ID})
+				r := ref{h, c.Table, c.ID}
+				if !seen[r] {
+					seen[r] = true
+					refs = append(refs, r)
+				}
 			}
 		}
 	}
 	for _, r := range refs {
+		var stored int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE hash = ?`, r.hash).Scan(&stored); err != nil {
+			return fmt.Errorf("blob reference %s: %w", r.hash, err)
+		}
+		if stored == 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_pending_refs(hash, device_id, tbl, row_id) VALUES (?, ?, ?, ?)`,
+				r.hash, d.ID, r.table, r.id); err != nil {
+				return fmt.Errorf("record pending blob reference %s: %w", r.hash, err)
+			}
+			continue
+		}
+		ok, err := canReadBlob(ctx, tx, u, d.ID, r.hash)
+		if err != nil {
+			return fmt.Errorf("blob reference %s: %w", r.hash, err)
+		}
+		if !ok {
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
 			return fmt.Errorf("record blob reference %s: %w", r.hash, err)
 		}
