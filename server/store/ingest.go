@@ -28,7 +28,9 @@ type IngestResult struct {
 // acknowledgement to send once it returns (the changes are committed by
 // then). The caller has checked the changeset's site, users and clocks.
 //
-// In order: a batch stored before returns its acknowledgement again; every
+// In order: a batch stored before returns its acknowledgement again when
+// set repeats (some or all of) its changes, and is CodeBatchReused when set
+// holds any other change; every
 // change must be within the user's rights, for the row as stored and as the
 // push would leave it (CodeForbiddenRole, CodeForbiddenScope), and may not
 // edit an event that exists already (CodeAppendOnly); then the replica
@@ -36,7 +38,11 @@ type IngestResult struct {
 func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change.Set) (IngestResult, error) {
 	s.ingestMu.Lock()
 	defer s.ingestMu.Unlock()
-	if ack, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+	if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+		if err == nil && !replayOf(digests, set) {
+			return IngestResult{}, api.Errorf(api.CodeBatchReused,
+				"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
+		}
 		return IngestResult{Ack: ack, Replayed: ok}, err
 	}
 	if err := s.checkRights(ctx, u, set); err != nil {
@@ -55,7 +61,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 			return err
 		}
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
-		return s.storeAck(ctx, tx, d, ack)
+		return s.storeAck(ctx, tx, d, ack, set)
 	}})
 	if err != nil {
 		return IngestResult{}, applyError(set.Batch, err, s.now())
@@ -69,7 +75,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 			return IngestResult{}, err
 		}
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes)}
-		err = s.writeTx(ctx, func(tx *sql.Tx) error { return s.storeAck(ctx, tx, d, ack) })
+		err = s.writeTx(ctx, func(tx *sql.Tx) error { return s.storeAck(ctx, tx, d, ack, set) })
 		if err != nil {
 			return IngestResult{}, err
 		}
@@ -110,32 +116,34 @@ func WireCode(err error) (api.Code, bool) {
 	return "", false
 }
 
-// storedAck returns the acknowledgement of a batch stored before.
-func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck, bool, error) {
+// storedAck returns the acknowledgement of a batch stored before and the
+// fingerprints of its changes (see batchDigests).
+func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck, []byte, bool, error) {
 	var raw string
-	err := s.db.QueryRowContext(ctx, `SELECT ack FROM push_batches WHERE site_id = ? AND batch_id = ?`, site, batch).Scan(&raw)
+	var digests []byte
+	err := s.db.QueryRowContext(ctx, `SELECT ack, digests FROM push_batches WHERE site_id = ? AND batch_id = ?`, site, batch).Scan(&raw, &digests)
 	if errors.Is(err, sql.ErrNoRows) {
-		return api.PushAck{}, false, nil
+		return api.PushAck{}, nil, false, nil
 	}
 	if err != nil {
-		return api.PushAck{}, false, fmt.Errorf("batch %s: %w", batch, err)
+		return api.PushAck{}, nil, false, fmt.Errorf("batch %s: %w", batch, err)
 	}
 	var ack api.PushAck
 	if err := json.Unmarshal([]byte(raw), &ack); err != nil {
-		return api.PushAck{}, false, fmt.Errorf("batch %s: stored acknowledgement: %w", batch, err)
+		return api.PushAck{}, nil, false, fmt.Errorf("batch %s: stored acknowledgement: %w", batch, err)
 	}
-	return ack, true, nil
+	return ack, digests, true, nil
 }
 
-// storeAck records a batch's acknowledgement, and the device's last push,
-// in tx.
-func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck) error {
+// storeAck records a batch's acknowledgement with the fingerprints of its
+// changes, and the device's last push, in tx.
+func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck, set *change.Set) error {
 	raw, err := json.Marshal(ack)
 	if err != nil {
 		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at) VALUES (?, ?, ?, ?, ?)`,
-		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)`,
+		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now()), batchDigests(set)); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID); err != nil {
