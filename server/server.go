@@ -26,9 +26,12 @@ type Config struct {
 	// limit.
 	Rate  float64
 	Burst int
-	// EnrollRate limits enrollment attempts per client address. Default 0.2/s
-	// with bursts of 10.
-	EnrollRate float64
+	// EnrollRate limits enrollment attempts per client address, EnrollBurst
+	// how many may come at once: an office where every tablet enrolls
+	// through one NAT address may need more. Defaults 0.2/s (one every 5 s)
+	// and 10; a negative EnrollRate disables the limit.
+	EnrollRate  float64
+	EnrollBurst int
 	// TokenTTL is how long a device token works after enrollment. Default
 	// one year; negative means tokens never expire.
 	TokenTTL time.Duration
@@ -60,6 +63,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.EnrollRate == 0 {
 		c.EnrollRate = 0.2
+	}
+	if c.EnrollBurst <= 0 {
+		c.EnrollBurst = 10
 	}
 	if c.TokenTTL == 0 {
 		c.TokenTTL = 365 * 24 * time.Hour
@@ -103,7 +109,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger, now func() time.Time) *S
 		metrics:       &Metrics{},
 		now:           now,
 		limiter:       NewRateLimiter(cfg.Rate, float64(cfg.Burst), now),
-		enrollLimiter: NewRateLimiter(cfg.EnrollRate, 10, now),
+		enrollLimiter: NewRateLimiter(cfg.EnrollRate, float64(cfg.EnrollBurst), now),
 		seen:          map[string]store.Seen{},
 	}
 }

@@ -33,6 +33,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	blobLimit := fs.String("blob-limit", env("DOORSTEP_BLOB_LIMIT", "50MiB"), "largest blob (env DOORSTEP_BLOB_LIMIT)")
 	rate := fs.Float64("rate", envFloat("DOORSTEP_RATE", 20), "requests per second per device, negative = unlimited (env DOORSTEP_RATE)")
 	burst := fs.Int("burst", int(envFloat("DOORSTEP_BURST", 60)), "request burst per device (env DOORSTEP_BURST)")
+	enrollRate := fs.Float64("enroll-rate", envFloat("DOORSTEP_ENROLL_RATE", 0.2), "enrollment attempts per second per client address, negative = unlimited (env DOORSTEP_ENROLL_RATE)")
+	enrollBurst := fs.Int("enroll-burst", int(envFloat("DOORSTEP_ENROLL_BURST", 10)), "enrollment attempts at once per client address (env DOORSTEP_ENROLL_BURST)")
 	tokenTTL := fs.Duration("token-ttl", envDuration("DOORSTEP_TOKEN_TTL", 365*24*time.Hour), "device token lifetime, negative = never expires (env DOORSTEP_TOKEN_TTL)")
 	metricsToken := fs.String("metrics-token", env("DOORSTEP_METRICS_TOKEN", ""), "bearer token for /metrics; /metrics is off when empty (env DOORSTEP_METRICS_TOKEN)")
 	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
@@ -72,6 +74,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := server.New(st, server.Config{
 		MaxDrift: *drift, BodyLimit: body, BlobLimit: blob, Rate: *rate, Burst: *burst,
+		EnrollRate: *enrollRate, EnrollBurst: *enrollBurst,
 		TokenTTL: *tokenTTL, MetricsToken: *metricsToken,
 	}, log, time.Now)
 
