@@ -37,6 +37,11 @@ type bodyClock struct {
 
 // Read implements io.Reader.
 func (b *bodyClock) Read(p []byte) (int, error) {
+	if b.eof {
+		// Past the end: touching the deadline now would arm it for the
+		// background read net/http starts at the end of the body.
+		return 0, io.EOF
+	}
 	if b.minRate > 0 {
 		allowed := b.grace + time.Duration(float64(b.n)/b.minRate*float64(time.Second))
 		b.rc.SetReadDeadline(b.start.Add(allowed)) //nolint:errcheck // unsupported writers keep the server's own limits
@@ -45,6 +50,10 @@ func (b *bodyClock) Read(p []byte) (int, error) {
 	b.n += int64(n)
 	if err == io.EOF {
 		b.eof = true
+		// The whole body is in: lift the deadline, or net/http's read in
+		// the background (watching for the client going away) would time
+		// out at it and cancel the request while the handler still works.
+		b.rc.SetReadDeadline(time.Time{}) //nolint:errcheck // unsupported writers keep the server's own limits
 	}
 	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		b.slow = true
