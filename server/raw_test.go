@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -266,8 +265,6 @@ func jsonList(xs ...string) string {
 	b, _ := json.Marshal(xs)
 	return string(b)
 }
-
-var _ = strings.Contains
 
 // rawQuery scans one row of a query on the server's database into dst.
 func rawQuery(t *testing.T, s *rawServer, q string, dst ...any) error {
