@@ -24,9 +24,12 @@ func TestEnrollRateConfigurable(t *testing.T) {
 		return limited, retryAfter
 	}
 	t.Run("Default", func(t *testing.T) {
+		// Ten at once, then one every 5 s: of 12 quick attempts the last
+		// two wait (one, should the attempts take over 5 s on a busy
+		// machine), told to retry within 5 s.
 		limited, wait := attempts(startRaw(t), 12)
-		if limited != 2 || wait != "5" {
-			t.Errorf("default limit: %d of 12 quick attempts limited (Retry-After %q), want 2 (5)", limited, wait)
+		if limited < 1 || limited > 2 || wait == "" || wait > "5" {
+			t.Errorf("default limit: %d of 12 quick attempts limited (Retry-After %q), want 2 (at most 5)", limited, wait)
 		}
 	})
 	t.Run("Flags", func(t *testing.T) {
