@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION := $(shell .ci/version.sh)
 LDFLAGS := -X doorstep/sync/version.stamped=$(VERSION)
 
-.PHONY: demo test build app server vet lint bench screenshots nofyne appdeps android smoke dist version clean
+.PHONY: demo test build app server vet lint bench screenshots nofyne deps appdeps android smoke dist version clean
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -21,7 +21,7 @@ demo:
 	.ci/demo.sh "$(DEMO_DIR)"
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
-test: vet nofyne appdeps android
+test: vet nofyne deps appdeps android
 	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . $(APPUI) ./assets/...
 	.ci/smoke.sh
@@ -47,9 +47,27 @@ nofyne:
 		echo "nofyne: these packages must not import Fyne:"; \
 		for p in $$($(GO) list $(NONUI) $(APPLOGIC)); do $(GO) list -deps $$p | grep -q '^fyne.io/' && echo "  $$p"; done; exit 1; fi
 
-test: vet nofyne appdeps android
-	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . $(APPUI) ./assets/...
+## deps: the layering holds (schema <- sync <- {server, app}; the app reaches the server only over HTTP)
+deps:
+	@bad=$$($(GO) list -deps ./schema/... | grep -E '^doorstep/(sync|server)(/|$$)'); \
+	if [ -n "$$bad" ]; then echo "deps: schema/... must not import doorstep/sync or doorstep/server:"; echo "$$bad"; exit 1; fi
+	@bad=$$(CGO_ENABLED=0 $(GO) list -tags ci -deps ./app/... | grep -E '^doorstep/server(/|$$)'); \
+	if [ -n "$$bad" ]; then echo "deps: app/... must not import doorstep/server:"; echo "$$bad"; exit 1; fi
+	@bad=$$($(GO) list -deps ./server/... ./sync/... | grep -E '^fyne\.io/'); \
+	if [ -n "$$bad" ]; then echo "deps: server/... and sync/... must not import Fyne:"; echo "$$bad"; exit 1; fi
+	@echo "deps: schema imports no sync or server; app imports no server; server and sync import no Fyne"
+
+## appdeps: the app's rooms stay apart: app/kit imports no screen package nor the shell;
+## app/field and app/supervisor never import each other nor the shell (package doorstep/app)
+appdeps:
+	@fail=0; \
+	check() { deps=$$($(GO) list -deps $$1) || { echo "appdeps: go list $$1 failed"; fail=1; return; }; \
+		bad=$$(echo "$$deps" | grep -Ex "$$2"); \
+		if [ -n "$$bad" ]; then echo "appdeps: $$1 must not import: $$bad" | tr '\n' ' '; echo; fail=1; fi; }; \
+	check ./app/kit/... 'doorstep/app|doorstep/app/field(/.*)?|doorstep/app/supervisor(/.*)?'; \
+	check ./app/field/... 'doorstep/app|doorstep/app/supervisor(/.*)?'; \
+	check ./app/supervisor/... 'doorstep/app|doorstep/app/field(/.*)?'; \
+	exit $$fail
 
 lint: vet
 	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/server/store"
 	"doorstep/sync/client/api"
 )

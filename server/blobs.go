@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,19 +43,20 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, c *call) 
 	if !c.access.DistrictLevel() && len(c.access.Communities) == 0 && len(c.access.Pairings) == 0 {
 		return api.Errorf(api.CodeForbiddenScope, "this user has no communities or pairings to attach files to")
 	}
-	offset, total := int64(0), int64(-1)
-	body := io.Reader(r.Body)
+	offset, length, total := int64(0), int64(-1), int64(-1)
 	if h := r.Header.Get("Content-Range"); h != "" {
 		start, end, tot, err := parseContentRange(h)
 		if err != nil {
 			return err
 		}
-		offset, total = start, tot
-		body = io.LimitReader(r.Body, end-start+1)
+		offset, length, total = start, end-start+1, tot
+		if r.ContentLength >= 0 && r.ContentLength != length {
+			return api.Errorf(api.CodeBadRequest, "Content-Length %d, but Content-Range %q announces %d bytes", r.ContentLength, h, length)
+		}
 	} else if r.ContentLength > s.cfg.BlobLimit {
 		return api.Errorf(api.CodeTooLarge, "blob of %d bytes is over the %d-byte limit", r.ContentLength, s.cfg.BlobLimit)
 	}
-	st, err := s.store.PutBlob(r.Context(), c.device.ID, hash, offset, total, body, s.cfg.BlobLimit)
+	st, err := s.store.PutBlob(r.Context(), c.device.ID, hash, offset, length, total, r.Body, s.cfg.BlobLimit)
 	if err != nil {
 		return err
 	}
@@ -72,12 +72,22 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, c *call) 
 	return nil
 }
 
-// handleBlobHead answers 200 with Content-Length for a stored blob, or 404
-// with Upload-Offset telling how much of this device's upload is stored.
+// handleBlobHead answers like GET: 200 with Content-Length for a stored
+// blob this user may read, and otherwise 404 — whether or not the blob
+// exists — with Upload-Offset telling how much of this device's own upload
+// is stored.
 func (s *Server) handleBlobHead(w http.ResponseWriter, r *http.Request, c *call) error {
-	st, err := s.store.BlobState(r.Context(), c.device.ID, r.PathValue("hash"))
+	hash := r.PathValue("hash")
+	st, err := s.store.BlobState(r.Context(), c.device.ID, hash)
 	if err != nil {
 		return err
+	}
+	if st.Complete {
+		ok, err := s.store.CanReadBlob(r.Context(), c.access, c.device.ID, hash)
+		if err != nil {
+			return err
+		}
+		st.Complete = ok
 	}
 	if st.Complete {
 		w.Header().Set("Content-Length", strconv.FormatInt(st.Size, 10))

@@ -18,7 +18,7 @@ import (
 	_ "modernc.org/sqlite" // plain read-only access to the stopped server's database
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/server/store"
 	"doorstep/sync/client"
 	"doorstep/sync/client/api"

@@ -30,7 +30,7 @@ import (
 func dumpTables() []string {
 	out := schema.Reg.Names()
 	return append(out, "sync_rows", "sync_batches", "sync_writers", "sync_state",
-		"push_batches", "blob_refs", "blobs", "users", "user_communities", "user_pairings", "devices", "enroll_codes")
+		"push_batches", "blob_refs", "blobs", "blob_uploads", "blob_pending_refs", "users", "user_communities", "user_pairings", "devices", "enroll_codes")
 }
 
 // dump renders those tables canonically: every row, sorted.

@@ -150,11 +150,18 @@ func checkAuthorship(set *change.Set, c *call) error {
 }
 
 // checkClocks refuses changes stamped too far ahead of the server's clock,
-// telling the device the server's time so it can show how far off it is.
+// telling the device the server's time so it can show how far off it is,
+// and changes whose base is impossible: a writer saw the value it
+// overwrote before writing, so a base is strictly older than the write
+// (bad_value otherwise; such a base would fake a conflict).
 func (s *Server) checkClocks(set *change.Set) error {
 	now := s.now()
 	limit := now.Add(s.cfg.MaxDrift).UnixMilli()
 	for i, ch := range set.Changes {
+		if !ch.Base.IsZero() && ch.Base.HLC >= ch.Clock.HLC {
+			return api.Errorf(api.CodeBadValue, "change %d (%s/%s.%s) is based on a value written at %s, not before the change itself (%s): a base must be older than its write",
+				i, ch.Table, ch.ID, ch.Column, ch.Base, ch.Clock)
+		}
 		if ch.Clock.HLC.Millis() > limit {
 			t := now.UTC()
 			ahead := time.Duration(ch.Clock.HLC.Millis()-now.UnixMilli()) * time.Millisecond

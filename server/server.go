@@ -26,9 +26,12 @@ type Config struct {
 	// limit.
 	Rate  float64
 	Burst int
-	// EnrollRate limits enrollment attempts per client address. Default 0.2/s
-	// with bursts of 10.
-	EnrollRate float64
+	// EnrollRate limits enrollment attempts per client address, EnrollBurst
+	// how many may come at once: an office where every tablet enrolls
+	// through one NAT address may need more. Defaults 0.2/s (one every 5 s)
+	// and 10; a negative EnrollRate disables the limit.
+	EnrollRate  float64
+	EnrollBurst int
 	// TokenTTL is how long a device token works after enrollment. Default
 	// one year; negative means tokens never expire.
 	TokenTTL time.Duration
@@ -37,6 +40,12 @@ type Config struct {
 	// MetricsToken is the bearer token /metrics requires; "" disables
 	// /metrics.
 	MetricsToken string
+	// MinBodyRate is the slowest average rate, in bytes per second, at
+	// which a request body may arrive once BodyGrace has passed; a slower
+	// body is cut off (see bodyrate.go). Default 1024; negative disables
+	// the check. BodyGrace defaults to 10s.
+	MinBodyRate float64
+	BodyGrace   time.Duration
 	// SeenFlush is how often last-seen times and cursors are written to the
 	// device table. Default 5s.
 	SeenFlush time.Duration
@@ -65,6 +74,9 @@ func (c Config) withDefaults() Config {
 	if c.EnrollRate == 0 {
 		c.EnrollRate = 0.2
 	}
+	if c.EnrollBurst <= 0 {
+		c.EnrollBurst = 10
+	}
 	if c.TokenTTL == 0 {
 		c.TokenTTL = 365 * 24 * time.Hour
 	}
@@ -73,6 +85,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PageSize <= 0 {
 		c.PageSize = 20000
+	}
+	if c.MinBodyRate == 0 {
+		c.MinBodyRate = 1024
+	}
+	if c.MinBodyRate < 0 {
+		c.MinBodyRate = 0
+	}
+	if c.BodyGrace <= 0 {
+		c.BodyGrace = 10 * time.Second
 	}
 	if c.SeenFlush <= 0 {
 		c.SeenFlush = 5 * time.Second
@@ -109,7 +130,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger, now func() time.Time) *S
 		metrics:       &Metrics{},
 		now:           now,
 		limiter:       NewRateLimiter(cfg.Rate, float64(cfg.Burst), now),
-		enrollLimiter: NewRateLimiter(cfg.EnrollRate, 10, now),
+		enrollLimiter: NewRateLimiter(cfg.EnrollRate, float64(cfg.EnrollBurst), now),
 		seen:          map[string]store.Seen{},
 	}
 }
@@ -157,7 +178,8 @@ func (s *Server) open(name string, h openFunc) http.Handler {
 }
 
 // authed wraps a handler that needs a device token: authentication, the
-// per-device rate limit and last-seen bookkeeping happen here.
+// per-device rate limit and last-seen bookkeeping happen here, from the
+// headers alone, before anything of the body is read.
 func (s *Server) authed(name string, h authedFunc) http.Handler {
 	return s.wrap(name, func(w http.ResponseWriter, r *http.Request) (string, error) {
 		c, err := s.authenticate(r.Context(), r)
@@ -188,6 +210,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap returns the wrapped writer, for http.ResponseController.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // Write counts the bytes of the body.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
@@ -202,8 +227,14 @@ func (s *Server) wrap(name string, h func(w http.ResponseWriter, r *http.Request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		body := s.clockBody(sw, r)
 		device, err := h(sw, r)
 		s.noteAppVersion(r.Context(), device, r.UserAgent())
+		if body.unread(r) {
+			// Answered without reading the whole body (a refusal before
+			// it, or a body cut off as too slow): close rather than wait.
+			body.abandon(sw)
+		}
 		code := api.Code("")
 		if err != nil {
 			code = api.ErrorCode(err)

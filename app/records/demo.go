@@ -10,7 +10,7 @@ import (
 
 	"doorstep/schema"
 	"doorstep/schema/demo"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 )
 
 // LoadDemo fills an empty device database with the demo district as a

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 )
 
 // Access resolves what a user may see right now: their communities (a

@@ -11,7 +11,7 @@ import (
 	"github.com/rs/xid"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 	"doorstep/sync/hlc"
@@ -53,10 +53,10 @@ func TestIngestAckInSameTransaction(t *testing.T) {
 		t.Fatal("Ingest succeeded without recording its acknowledgement")
 	}
 	for q, want := range map[string]int{
-		`SELECT count(*) FROM means_visits`: 0,
-		`SELECT count(*) FROM sync_batches`: 0,
-		`SELECT count(*) FROM blob_refs`:    0,
-		`SELECT count(*) FROM push_batches`: 0,
+		`SELECT count(*) FROM means_visits`:      0,
+		`SELECT count(*) FROM sync_batches`:      0,
+		`SELECT count(*) FROM blob_pending_refs`: 0,
+		`SELECT count(*) FROM push_batches`:      0,
 	} {
 		if got := count(q); got != want {
 			t.Errorf("after a failed acknowledgement, %s = %d, want %d", q, got, want)
@@ -84,7 +84,7 @@ func TestIngestAckInSameTransaction(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &stored); err != nil || stored != first.Ack {
 		t.Errorf("stored ack %s, sent %+v (%v)", raw, first.Ack, err)
 	}
-	if count(`SELECT count(*) FROM blob_refs WHERE row_id = ?`, visit) != 1 {
+	if count(`SELECT count(*) FROM blob_pending_refs WHERE row_id = ?`, visit) != 1 {
 		t.Error("blob reference not recorded with the push")
 	}
 	if _, err := s.Ingest(ctx, dev, cw, newSet(uuid.NewString())); err != nil {

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/client/api"
 )
 
@@ -68,43 +68,53 @@ type BlobState struct {
 	Offset int64
 }
 
-// BlobState reports whether hash is stored, or how far the device's upload
-// has come.
+// BlobState reports whether hash is stored, and how far the device's own
+// upload of it has come. It says nothing about who may read the blob
+// (CanReadBlob does).
 func (s *Store) BlobState(ctx context.Context, deviceID, hash string) (BlobState, error) {
 	if !ValidHash(hash) {
 		return BlobState{}, api.Errorf(api.CodeBadRequest, "blob name %q is not a SHA-256 hex digest", hash)
 	}
-	var size int64
-	err := s.db.QueryRowContext(ctx, `SELECT size FROM blobs WHERE hash = ?`, hash).Scan(&size)
-	if err == nil {
-		return BlobState{Complete: true, Size: size}, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	var st BlobState
+	err := s.db.QueryRowContext(ctx, `SELECT size FROM blobs WHERE hash = ?`, hash).Scan(&st.Size)
+	switch {
+	case err == nil:
+		st.Complete = true
+	case !errors.Is(err, sql.ErrNoRows):
 		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if deviceID == "" {
+		return st, nil
 	}
 	fi, err := os.Stat(s.partialPath(deviceID, hash))
 	if errors.Is(err, os.ErrNotExist) {
-		return BlobState{}, nil
+		return st, nil
 	}
 	if err != nil {
 		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
 	}
-	return BlobState{Offset: fi.Size()}, nil
+	st.Offset = fi.Size()
+	return st, nil
 }
 
-// PutBlob stores bytes [offset, offset+n) of blob hash whose total size is
-// total, read from r, for a device. A negative total means r holds the
-// whole blob from offset 0 and its size is whatever r holds. The upload
-// must continue exactly where the device's stored part ends
-// (CodeBadOffset otherwise, carrying the offset); offset 0 starts over.
-// Once total bytes are stored the content is hashed: a mismatch is
-// CodeHashMismatch and the upload is discarded; a match makes the blob
-// complete. Blobs over limit bytes are CodeTooLarge. A blob stored already
-// is complete at once, whatever r holds.
-func (s *Store) PutBlob(ctx context.Context, deviceID, hash string, offset, total int64, r io.Reader, limit int64) (BlobState, error) {
-	st, err := s.BlobState(ctx, deviceID, hash)
-	if err != nil || st.Complete {
-		return st, err
+// PutBlob stores bytes [offset, offset+length) of blob hash whose total
+// size is total, read from r, for a device. A negative total means r holds
+// the whole blob from offset 0 (length is then ignored) and its size is
+// whatever r holds. The upload must continue exactly where the device's
+// stored part ends (CodeBadOffset otherwise, carrying the offset); offset 0
+// starts over. A piece shorter than length is refused (CodeBadRequest) and
+// its bytes dropped; one longer is refused too. Once total bytes are stored
+// the content is hashed: a mismatch is CodeHashMismatch and the upload is
+// discarded; a match makes the blob complete and records that the device
+// holds it. Blobs over limit bytes are CodeTooLarge.
+//
+// A blob stored already is uploaded like any other — its bytes are
+// received and hashed — so other bytes under its name are
+// CodeHashMismatch, the stored blob stays as it was, and the answers tell
+// nobody whether it exists.
+func (s *Store) PutBlob(ctx context.Context, deviceID, hash string, offset, length, total int64, r io.Reader, limit int64) (BlobState, error) {
+	if !ValidHash(hash) {
+		return BlobState{}, api.Errorf(api.CodeBadRequest, "blob name %q is not a SHA-256 hex digest", hash)
 	}
 	if total > limit {
 		return BlobState{}, api.Errorf(api.CodeTooLarge, "blob of %d bytes is over the %d-byte limit", total, limit)
@@ -134,10 +144,11 @@ func (s *Store) PutBlob(ctx context.Context, deviceID, hash string, offset, tota
 	}
 	max := limit - offset
 	if total >= 0 {
-		max = total - offset
+		max = min(length, total-offset)
 	}
 	n, err := io.Copy(f, io.LimitReader(r, max+1))
 	if err != nil {
+		// A broken connection: keep what arrived, the upload resumes there.
 		return BlobState{Offset: have}, fmt.Errorf("blob %s: receive: %w", hash, err)
 	}
 	if n > max {
@@ -145,7 +156,14 @@ func (s *Store) PutBlob(ctx context.Context, deviceID, hash string, offset, tota
 		if total < 0 {
 			return BlobState{}, api.Errorf(api.CodeTooLarge, "blob is over the %d-byte limit", limit)
 		}
-		return BlobState{}, api.Errorf(api.CodeBadRequest, "more bytes than the declared total %d", total)
+		return BlobState{}, api.Errorf(api.CodeBadRequest, "more bytes than the piece's %d or the declared total %d", length, total)
+	}
+	if total >= 0 && n < length {
+		if err := f.Truncate(offset); err != nil {
+			return BlobState{}, fmt.Errorf("blob %s: drop short piece: %w", hash, err)
+		}
+		return BlobState{Offset: offset}, api.Errorf(api.CodeBadRequest,
+			"piece of %d bytes, but Content-Range announced %d (bytes %d-%d); it was dropped: send it again from %d", n, length, offset, offset+length-1, offset)
 	}
 	if err := f.Sync(); err != nil {
 		return BlobState{}, fmt.Errorf("blob %s: sync: %w", hash, err)
@@ -173,26 +191,62 @@ func (s *Store) finishBlob(ctx context.Context, deviceID, hash, part string, siz
 		os.Remove(part)
 		return BlobState{}, api.Errorf(api.CodeHashMismatch, "received %d bytes hashing to %s, not %s; upload again from the start", size, got, hash)
 	}
-	final := s.blobPath(hash)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+	var stored int64
+	err = s.db.QueryRowContext(ctx, `SELECT size FROM blobs WHERE hash = ?`, hash).Scan(&stored)
+	switch {
+	case err == nil:
+		// Stored already (by another device, or by this one before): the
+		// bytes match, so keep the stored file and only note the holder.
+		os.Remove(part)
+	case errors.Is(err, sql.ErrNoRows):
+		if err := s.placeBlob(hash, part); err != nil {
+			return BlobState{}, err
+		}
+	default:
 		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
-	}
-	if err := os.Rename(part, final); err != nil {
-		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
-	}
-	if d, err := os.Open(filepath.Dir(final)); err == nil {
-		d.Sync() //nolint:errcheck // best effort: the rename is durable on most filesystems anyway
-		d.Close()
 	}
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?)`,
-			hash, size, deviceID, formatTime(s.now()))
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?)`,
+			hash, size, deviceID, formatTime(s.now())); err != nil {
+			return err
+		}
+		return recordUpload(ctx, tx, hash, deviceID)
 	})
 	if err != nil {
 		return BlobState{}, fmt.Errorf("blob %s: record: %w", hash, err)
 	}
 	return BlobState{Complete: true, Size: size}, nil
+}
+
+// placeBlob moves a verified upload to its final name.
+func (s *Store) placeBlob(hash, part string) error {
+	final := s.blobPath(hash)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if err := os.Rename(part, final); err != nil {
+		return fmt.Errorf("blob %s: %w", hash, err)
+	}
+	if d, err := os.Open(filepath.Dir(final)); err == nil {
+		d.Sync() //nolint:errcheck // best effort: the rename is durable on most filesystems anyway
+		d.Close()
+	}
+	return nil
+}
+
+// recordUpload notes in tx that device holds blob hash, and turns the
+// references it pushed before uploading the blob into references that
+// grant access.
+func recordUpload(ctx context.Context, tx *sql.Tx, hash, deviceID string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_uploads(hash, device_id) VALUES (?, ?)`, hash, deviceID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id)
+		SELECT hash, tbl, row_id FROM blob_pending_refs WHERE hash = ? AND device_id = ?`, hash, deviceID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM blob_pending_refs WHERE hash = ? AND device_id = ?`, hash, deviceID)
+	return err
 }
 
 // OpenBlob opens a complete blob for reading. A blob not stored is
@@ -212,21 +266,26 @@ func (s *Store) OpenBlob(ctx context.Context, hash string) (*os.File, error) {
 	return f, nil
 }
 
-// CanReadBlob reports whether the user of device may download hash: they
-// uploaded it, or they may read a row that references it.
+// CanReadBlob reports whether the user of device may download hash: the
+// device uploaded it, or the user may read a row whose reference to it
+// grants access (see recordBlobRefs).
 func (s *Store) CanReadBlob(ctx context.Context, u *scope.User, deviceID, hash string) (bool, error) {
-	var uploader string
-	err := s.db.QueryRowContext(ctx, `SELECT device_id FROM blobs WHERE hash = ?`, hash).Scan(&uploader)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
+	return canReadBlob(ctx, s.db, u, deviceID, hash)
+}
+
+func canReadBlob(ctx context.Context, q querier, u *scope.User, deviceID, hash string) (bool, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE hash = ?`, hash).Scan(&n); err != nil {
 		return false, fmt.Errorf("blob %s: %w", hash, err)
 	}
-	if uploader == deviceID {
-		return true, nil
+	if n == 0 {
+		return false, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT tbl, row_id FROM blob_refs WHERE hash = ?`, hash)
+	held, err := uploadedBy(ctx, q, hash, deviceID)
+	if err != nil || held {
+		return held, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT tbl, row_id FROM blob_refs WHERE hash = ?`, hash)
 	if err != nil {
 		return false, fmt.Errorf("blob %s refs: %w", hash, err)
 	}
@@ -248,7 +307,7 @@ func (s *Store) CanReadBlob(ctx context.Context, u *scope.User, deviceID, hash s
 		if !ok {
 			continue
 		}
-		rs, err := scopeRows(ctx, s.db, t, ids)
+		rs, err := scopeRows(ctx, q, t, ids)
 		if err != nil {
 			return false, err
 		}
@@ -259,6 +318,18 @@ func (s *Store) CanReadBlob(ctx context.Context, u *scope.User, deviceID, hash s
 		}
 	}
 	return false, nil
+}
+
+// uploadedBy reports whether device uploaded blob hash.
+func uploadedBy(ctx context.Context, q querier, hash, deviceID string) (bool, error) {
+	if deviceID == "" {
+		return false, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM blob_uploads WHERE hash = ? AND device_id = ?`, hash, deviceID).Scan(&n); err != nil {
+		return false, fmt.Errorf("blob %s: uploads: %w", hash, err)
+	}
+	return n > 0, nil
 }
 
 // blobRefs returns the blob hashes a text value mentions: every run of

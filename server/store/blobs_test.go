@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/client/api"
 )
 
@@ -26,7 +26,7 @@ func TestPutBlobWhole(t *testing.T) {
 	ctx := context.Background()
 	data := []byte("签名图像")
 	h := sha(data)
-	st, err := s.PutBlob(ctx, "dev1", h, 0, -1, bytes.NewReader(data), 1<<20)
+	st, err := s.PutBlob(ctx, "dev1", h, 0, -1, -1, bytes.NewReader(data), 1<<20)
 	if err != nil || !st.Complete || st.Size != int64(len(data)) {
 		t.Fatalf("PutBlob = %+v, %v", st, err)
 	}
@@ -39,10 +39,45 @@ func TestPutBlobWhole(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Errorf("read back %q", got)
 	}
-	// A second upload of a stored blob reads nothing and succeeds.
-	st, err = s.PutBlob(ctx, "dev2", h, 0, -1, strings.NewReader("whatever"), 1<<20)
-	if err != nil || !st.Complete {
+	// Other bytes under a stored blob's name are a mismatch, and the
+	// stored blob stays; the same bytes from another device complete its
+	// upload and make it a holder.
+	_, err = s.PutBlob(ctx, "dev2", h, 0, -1, -1, strings.NewReader("whatever"), 1<<20)
+	wantCode(t, err, api.CodeHashMismatch)
+	if held, err := uploadedBy(ctx, s.db, h, "dev2"); err != nil || held {
+		t.Errorf("dev2 holds the blob after a mismatch: %v, %v", held, err)
+	}
+	st, err = s.PutBlob(ctx, "dev2", h, 0, -1, -1, bytes.NewReader(data), 1<<20)
+	if err != nil || !st.Complete || st.Size != int64(len(data)) {
 		t.Errorf("re-upload: %+v, %v", st, err)
+	}
+	if held, err := uploadedBy(ctx, s.db, h, "dev2"); err != nil || !held {
+		t.Errorf("dev2 does not hold the blob after uploading it: %v, %v", held, err)
+	}
+	f, err = s.OpenBlob(ctx, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = io.ReadAll(f)
+	f.Close()
+	if !bytes.Equal(got, data) {
+		t.Errorf("read back %q after re-uploads", got)
+	}
+}
+
+func TestPutBlobShortPiece(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	data := bytes.Repeat([]byte("x"), 100)
+	h := sha(data)
+	_, err := s.PutBlob(ctx, "dev1", h, 0, 100, 100, bytes.NewReader(data[:5]), 1<<20)
+	wantCode(t, err, api.CodeBadRequest)
+	if st, err := s.BlobState(ctx, "dev1", h); err != nil || st.Offset != 0 || st.Complete {
+		t.Errorf("after a short piece: %+v, %v", st, err)
+	}
+	st, err := s.PutBlob(ctx, "dev1", h, 0, 100, 100, bytes.NewReader(data), 1<<20)
+	if err != nil || !st.Complete {
+		t.Errorf("whole piece after a short one: %+v, %v", st, err)
 	}
 }
 
@@ -52,7 +87,7 @@ func TestPutBlobResumable(t *testing.T) {
 	data := bytes.Repeat([]byte("照片0123456789"), 1000)
 	h := sha(data)
 	total := int64(len(data))
-	st, err := s.PutBlob(ctx, "dev1", h, 0, total, bytes.NewReader(data[:5000]), 1<<20)
+	st, err := s.PutBlob(ctx, "dev1", h, 0, 5000, total, bytes.NewReader(data[:5000]), 1<<20)
 	if err != nil || st.Complete || st.Offset != 5000 {
 		t.Fatalf("first chunk: %+v, %v", st, err)
 	}
@@ -61,7 +96,7 @@ func TestPutBlobResumable(t *testing.T) {
 		t.Errorf("dev2 sees offset %d", st.Offset)
 	}
 	// Resuming at the wrong place is refused with the right offset.
-	_, err = s.PutBlob(ctx, "dev1", h, 4000, total, bytes.NewReader(data[4000:]), 1<<20)
+	_, err = s.PutBlob(ctx, "dev1", h, 4000, total-4000, total, bytes.NewReader(data[4000:]), 1<<20)
 	wantCode(t, err, api.CodeBadOffset)
 	if e := err.(*api.Error); e.Offset == nil || *e.Offset != 5000 {
 		t.Errorf("bad offset error carries %v", e.Offset)
@@ -70,7 +105,7 @@ func TestPutBlobResumable(t *testing.T) {
 	if err != nil || st.Offset != 5000 {
 		t.Fatalf("state %+v, %v", st, err)
 	}
-	st, err = s.PutBlob(ctx, "dev1", h, 5000, total, bytes.NewReader(data[5000:]), 1<<20)
+	st, err = s.PutBlob(ctx, "dev1", h, 5000, total-5000, total, bytes.NewReader(data[5000:]), 1<<20)
 	if err != nil || !st.Complete || st.Size != total {
 		t.Fatalf("last chunk: %+v, %v", st, err)
 	}
@@ -82,26 +117,26 @@ func TestPutBlobRefused(t *testing.T) {
 	data := []byte("real bytes")
 	h := sha(data)
 	t.Run("HashMismatch", func(t *testing.T) {
-		_, err := s.PutBlob(ctx, "dev1", h, 0, -1, strings.NewReader("other bytes"), 1<<20)
+		_, err := s.PutBlob(ctx, "dev1", h, 0, -1, -1, strings.NewReader("other bytes"), 1<<20)
 		wantCode(t, err, api.CodeHashMismatch)
 		if st, _ := s.BlobState(ctx, "dev1", h); st.Complete || st.Offset != 0 {
 			t.Errorf("after mismatch: %+v", st)
 		}
 	})
 	t.Run("DeclaredTooLarge", func(t *testing.T) {
-		_, err := s.PutBlob(ctx, "dev1", h, 0, 100, bytes.NewReader(data), 50)
+		_, err := s.PutBlob(ctx, "dev1", h, 0, 100, 100, bytes.NewReader(data), 50)
 		wantCode(t, err, api.CodeTooLarge)
 	})
 	t.Run("StreamTooLarge", func(t *testing.T) {
-		_, err := s.PutBlob(ctx, "dev1", h, 0, -1, bytes.NewReader(make([]byte, 100)), 50)
+		_, err := s.PutBlob(ctx, "dev1", h, 0, -1, -1, bytes.NewReader(make([]byte, 100)), 50)
 		wantCode(t, err, api.CodeTooLarge)
 	})
 	t.Run("MoreThanDeclared", func(t *testing.T) {
-		_, err := s.PutBlob(ctx, "dev1", h, 0, 3, bytes.NewReader(data), 50)
+		_, err := s.PutBlob(ctx, "dev1", h, 0, 3, 3, bytes.NewReader(data), 50)
 		wantCode(t, err, api.CodeBadRequest)
 	})
 	t.Run("BadName", func(t *testing.T) {
-		_, err := s.PutBlob(ctx, "dev1", "../../etc/passwd", 0, -1, bytes.NewReader(data), 50)
+		_, err := s.PutBlob(ctx, "dev1", "../../etc/passwd", 0, -1, -1, bytes.NewReader(data), 50)
 		wantCode(t, err, api.CodeBadRequest)
 		_, err = s.OpenBlob(ctx, strings.ToUpper(h))
 		wantCode(t, err, api.CodeBadRequest)
@@ -117,7 +152,7 @@ func TestCanReadBlob(t *testing.T) {
 	ctx := context.Background()
 	data := []byte("photo")
 	h := sha(data)
-	if _, err := s.PutBlob(ctx, "uploader", h, 0, -1, bytes.NewReader(data), 1<<20); err != nil {
+	if _, err := s.PutBlob(ctx, "uploader", h, 0, -1, -1, bytes.NewReader(data), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	err := s.rep.Write(ctx, "", func(tx *sql.Tx) error {
@@ -178,7 +213,7 @@ func TestPrunePartialUploads(t *testing.T) {
 	s, clock := mustOpen(t)
 	ctx := context.Background()
 	data := []byte("half an upload")
-	if _, err := s.PutBlob(ctx, "dev1", sha(data), 0, int64(len(data)), bytes.NewReader(data[:4]), 1<<20); err != nil {
+	if _, err := s.PutBlob(ctx, "dev1", sha(data), 0, 4, int64(len(data)), bytes.NewReader(data[:4]), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	clock.mu.Lock()

@@ -133,8 +133,9 @@ type Enrollment struct {
 
 // Enroll exchanges a one-time code for a device token. siteID is the
 // device replica's site (a UUID); empty asks for a new one. A site belongs
-// to one user for good: another user's device with the same site is
-// CodeSiteMismatch, and the same user's earlier device with that site is
+// to one writer for good: the server's own site, another user's device
+// with the same site, or a site that wrote data as another user is
+// CodeSiteMismatch; the same user's earlier device with that site is
 // revoked (a re-enrolled tablet). A used, expired or unknown code is
 // CodeUnauthorized. tokenTTL zero means tokens do not expire.
 func (s *Store) Enroll(ctx context.Context, code, name, siteID string, tokenTTL time.Duration) (Enrollment, error) {
@@ -179,12 +180,24 @@ func (s *Store) Enroll(ctx context.Context, code, name, siteID string, tokenTTL 
 		if !now.Before(parseTime(expires)) {
 			return api.Errorf(api.CodeUnauthorized, "enrollment code expired at %s", expires)
 		}
+		if siteID == s.rep.Site() {
+			return api.Errorf(api.CodeSiteMismatch, "site %s is the server's own; make a new device database", siteID)
+		}
 		var others int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices WHERE site_id = ? AND user_id <> ?`, siteID, d.UserID).Scan(&others); err != nil {
 			return err
 		}
 		if others > 0 {
 			return api.Errorf(api.CodeSiteMismatch, "site %s belongs to another user's device; make a new device database", siteID)
+		}
+		// A site that wrote data as anyone else (the demo district, an
+		// administrator's import, a device since removed) is not this
+		// device's either.
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_writers WHERE site = ? AND user <> ?`, siteID, d.UserID).Scan(&others); err != nil {
+			return err
+		}
+		if others > 0 {
+			return api.Errorf(api.CodeSiteMismatch, "site %s wrote data as another user; make a new device database", siteID)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE devices SET revoked_at = ? WHERE site_id = ? AND revoked_at = ''`, formatTime(now), siteID); err != nil {
 			return err

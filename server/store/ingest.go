@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 	"doorstep/sync/hlc"
@@ -28,7 +28,9 @@ type IngestResult struct {
 // acknowledgement to send once it returns (the changes are committed by
 // then). The caller has checked the changeset's site, users and clocks.
 //
-// In order: a batch stored before returns its acknowledgement again; every
+// In order: a batch stored before returns its acknowledgement again when
+// set repeats (some or all of) its changes, and is CodeBatchReused when set
+// holds any other change; every
 // change must be within the user's rights, for the row as stored and as the
 // push would leave it (CodeForbiddenRole, CodeForbiddenScope), and may not
 // edit an event that exists already (CodeAppendOnly); then the replica
@@ -36,7 +38,11 @@ type IngestResult struct {
 func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change.Set) (IngestResult, error) {
 	s.ingestMu.Lock()
 	defer s.ingestMu.Unlock()
-	if ack, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+	if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+		if err == nil && !replayOf(digests, set) {
+			return IngestResult{}, api.Errorf(api.CodeBatchReused,
+				"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
+		}
 		return IngestResult{Ack: ack, Replayed: ok}, err
 	}
 	if err := s.checkRights(ctx, u, set); err != nil {
@@ -47,7 +53,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 	// or none, so a replay is answered with the one acknowledgement sent.
 	var ack api.PushAck
 	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{InTx: func(tx *sql.Tx, res replica.Result) error {
-		if err := recordBlobRefs(ctx, tx, set); err != nil {
+		if err := recordBlobRefs(ctx, tx, d, u, set); err != nil {
 			return err
 		}
 		seq, err := maxSeq(ctx, tx)
@@ -55,7 +61,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 			return err
 		}
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
-		return s.storeAck(ctx, tx, d, ack)
+		return s.storeAck(ctx, tx, d, ack, set)
 	}})
 	if err != nil {
 		return IngestResult{}, applyError(set.Batch, err, s.now())
@@ -69,7 +75,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 			return IngestResult{}, err
 		}
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes)}
-		err = s.writeTx(ctx, func(tx *sql.Tx) error { return s.storeAck(ctx, tx, d, ack) })
+		err = s.writeTx(ctx, func(tx *sql.Tx) error { return s.storeAck(ctx, tx, d, ack, set) })
 		if err != nil {
 			return IngestResult{}, err
 		}
@@ -110,32 +116,34 @@ func WireCode(err error) (api.Code, bool) {
 	return "", false
 }
 
-// storedAck returns the acknowledgement of a batch stored before.
-func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck, bool, error) {
+// storedAck returns the acknowledgement of a batch stored before and the
+// fingerprints of its changes (see batchDigests).
+func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck, []byte, bool, error) {
 	var raw string
-	err := s.db.QueryRowContext(ctx, `SELECT ack FROM push_batches WHERE site_id = ? AND batch_id = ?`, site, batch).Scan(&raw)
+	var digests []byte
+	err := s.db.QueryRowContext(ctx, `SELECT ack, digests FROM push_batches WHERE site_id = ? AND batch_id = ?`, site, batch).Scan(&raw, &digests)
 	if errors.Is(err, sql.ErrNoRows) {
-		return api.PushAck{}, false, nil
+		return api.PushAck{}, nil, false, nil
 	}
 	if err != nil {
-		return api.PushAck{}, false, fmt.Errorf("batch %s: %w", batch, err)
+		return api.PushAck{}, nil, false, fmt.Errorf("batch %s: %w", batch, err)
 	}
 	var ack api.PushAck
 	if err := json.Unmarshal([]byte(raw), &ack); err != nil {
-		return api.PushAck{}, false, fmt.Errorf("batch %s: stored acknowledgement: %w", batch, err)
+		return api.PushAck{}, nil, false, fmt.Errorf("batch %s: stored acknowledgement: %w", batch, err)
 	}
-	return ack, true, nil
+	return ack, digests, true, nil
 }
 
-// storeAck records a batch's acknowledgement, and the device's last push,
-// in tx.
-func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck) error {
+// storeAck records a batch's acknowledgement with the fingerprints of its
+// changes, and the device's last push, in tx.
+func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck, set *change.Set) error {
 	raw, err := json.Marshal(ack)
 	if err != nil {
 		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at) VALUES (?, ?, ?, ?, ?)`,
-		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)`,
+		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now()), batchDigests(set)); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID); err != nil {
@@ -145,19 +153,46 @@ func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.Push
 }
 
 // recordBlobRefs notes in tx which rows reference which blobs (any 64-hex
-// run in a text value), so the blob can be read by whoever may read such a
-// row.
-func recordBlobRefs(ctx context.Context, tx *sql.Tx, set *change.Set) error {
+// run in a text value), so that whoever may read such a row may read the
+// blob. Knowing a hash is not enough: a reference grants access only when
+// the pushing device uploaded the blob, or the blob is referenced already
+// by a row the pushing user may read. A reference to a blob not stored yet
+// waits in blob_pending_refs until the pushing device uploads it; any
+// other reference grants nothing (the row keeps its text).
+func recordBlobRefs(ctx context.Context, tx *sql.Tx, d Device, u *scope.User, set *change.Set) error {
 	type ref struct{ hash, table, id string }
 	var refs []ref
+	seen := map[ref]bool{}
 	for _, c := range set.Changes {
 		if v, ok := c.Value.(string); ok {
 			for _, h := range blobRefs(v) {
-				refs = append(refs, ref{h, c.Table, c.ID})
+				r := ref{h, c.Table, c.ID}
+				if !seen[r] {
+					seen[r] = true
+					refs = append(refs, r)
+				}
 			}
 		}
 	}
 	for _, r := range refs {
+		var stored int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM blobs WHERE hash = ?`, r.hash).Scan(&stored); err != nil {
+			return fmt.Errorf("blob reference %s: %w", r.hash, err)
+		}
+		if stored == 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_pending_refs(hash, device_id, tbl, row_id) VALUES (?, ?, ?, ?)`,
+				r.hash, d.ID, r.table, r.id); err != nil {
+				return fmt.Errorf("record pending blob reference %s: %w", r.hash, err)
+			}
+			continue
+		}
+		ok, err := canReadBlob(ctx, tx, u, d.ID, r.hash)
+		if err != nil {
+			return fmt.Errorf("blob reference %s: %w", r.hash, err)
+		}
+		if !ok {
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
 			return fmt.Errorf("record blob reference %s: %w", r.hash, err)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/rs/xid"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 	"doorstep/sync/hlc"

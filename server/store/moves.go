@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 )
 

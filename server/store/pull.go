@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/replica"
 )

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
 )
@@ -41,9 +42,12 @@ func groupByRow(set *change.Set) ([]*schema.Table, map[string][]*pushedRow) {
 }
 
 // checkRights refuses the whole push when any change is outside the user's
-// rights. Each row is checked as stored (may the user touch it at all?) and
-// as the push would leave it (may the user put it there?); for the latter,
-// a pushed scope value counts whether or not it would win the merge.
+// write rights (scope.CheckWrite). Each row is checked as stored (may the
+// user touch it at all?) and as the push would leave it (may the user put
+// it there?); for the latter, a pushed scope value counts whether or not it
+// would win the merge. The columns a row's changes change are passed too:
+// for a stored row, a pushed value equal to the stored one changes nothing
+// (columns whose stored value was not loaded always count as changed).
 func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set) error {
 	tables, rows := groupByRow(set)
 	// Every row outside the user's rights is named in the refusal, so the
@@ -59,12 +63,16 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 			ids[i] = r.id
 		}
 		cols := scope.Columns(t)
+		if scope.ColumnRules(t) {
+			cols = t.ColumnNames()
+		}
 		stored, err := rowValues(ctx, s.db, t, ids, cols)
 		if err != nil {
 			return fmt.Errorf("check rights: %w", err)
 		}
 		before := make(map[string]scope.Row, len(stored))
 		after := make(map[string]scope.Row, len(prs))
+		changed := make(map[string][]string, len(prs))
 		for _, r := range prs {
 			old, exists := stored[r.id]
 			if exists {
@@ -74,6 +82,9 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 			for _, c := range r.changes {
 				if scope.IsScopeColumn(t, c.Column) {
 					pushed[c.Column] = c.Value
+				}
+				if !slices.Contains(changed[r.id], c.Column) && (!exists || !sameStored(old, c)) {
+					changed[r.id] = append(changed[r.id], c.Column)
 				}
 			}
 			after[r.id] = scope.NewRow(t, r.id, func(c string) any {
@@ -90,16 +101,14 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 			return fmt.Errorf("check rights: %w", err)
 		}
 		for _, r := range prs {
-			err := error(nil)
+			w := scope.Write{After: after[r.id], Columns: changed[r.id]}
 			if b, ok := before[r.id]; ok {
-				err = scope.CheckWrite(u, t, b)
+				w.Before = &b
 			}
-			if err == nil {
-				err = scope.CheckWrite(u, t, after[r.id])
-			}
-			var e *api.Error
+			err := scope.CheckWrite(u, t, w)
+			var e *scope.Refusal
 			if errors.As(err, &e) {
-				refused = refuse(refused, e, t.Name, r.id)
+				refused = refuse(refused, refusalError(e), t.Name, r.id)
 			} else if err != nil {
 				return err
 			}
@@ -120,6 +129,15 @@ func (s *Store) checkRights(ctx context.Context, u *scope.User, set *change.Set)
 		return refused
 	}
 	return nil
+}
+
+// refusalError is the API error of a policy refusal.
+func refusalError(r *scope.Refusal) *api.Error {
+	code := api.CodeForbiddenScope
+	if r.Kind == scope.RefuseRole {
+		code = api.CodeForbiddenRole
+	}
+	return &api.Error{Code: code, Message: r.Message}
 }
 
 // refuse adds a row to the push's refusal: the first refused row's error
@@ -155,6 +173,13 @@ func checkAppendOnly(ctx context.Context, q querier, t *schema.Table, prs []*pus
 		}
 	}
 	return nil
+}
+
+// sameStored reports whether c writes the value stored in old (which holds
+// only the columns loaded; a column not loaded is never the same).
+func sameStored(old map[string]any, c change.Change) bool {
+	v, ok := old[c.Column]
+	return ok && change.EqualValues(normalize(v), c.Value)
 }
 
 // normalize turns a value read from SQLite into a change value.

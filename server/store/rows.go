@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"doorstep/schema"
-	"doorstep/server/scope"
+	"doorstep/schema/scope"
 )
 
 // querier is what both *sql.DB and *sql.Tx offer.

@@ -42,7 +42,11 @@ type SyncOptions struct {
 // rest is pushed, the pull runs and the refusal is returned. When it
 // refuses a push otherwise (clock_ahead, say) the batch stays in the
 // outbox, nothing is lost, the pull still runs, and the refusal is
-// returned. ErrUnreachable ends the round at once.
+// returned. A refusal api.CodeBatchReused means the server stored other
+// changes under the pending batch's id before — a bug in the device's
+// outbox, never a replay: the batch's writes stay on the device and the
+// error is returned for the app to show, so no write is lost unnoticed.
+// ErrUnreachable ends the round at once.
 func (c *Client) Sync(ctx context.Context, r *replica.Replica, opts SyncOptions) (Stats, error) {
 	var st Stats
 	pushErr := c.pushAll(ctx, r, opts, &st)

@@ -34,6 +34,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	blobLimit := fs.String("blob-limit", env("DOORSTEP_BLOB_LIMIT", "50MiB"), "largest blob (env DOORSTEP_BLOB_LIMIT)")
 	rate := fs.Float64("rate", envFloat("DOORSTEP_RATE", 20), "requests per second per device, negative = unlimited (env DOORSTEP_RATE)")
 	burst := fs.Int("burst", int(envFloat("DOORSTEP_BURST", 60)), "request burst per device (env DOORSTEP_BURST)")
+	enrollRate := fs.Float64("enroll-rate", envFloat("DOORSTEP_ENROLL_RATE", 0.2), "enrollment attempts per second per client address, negative = unlimited (env DOORSTEP_ENROLL_RATE)")
+	enrollBurst := fs.Int("enroll-burst", int(envFloat("DOORSTEP_ENROLL_BURST", 10)), "enrollment attempts at once per client address (env DOORSTEP_ENROLL_BURST)")
+	minBodyRate := fs.String("min-body-rate", env("DOORSTEP_MIN_BODY_RATE", "1KiB"), "slowest average rate (bytes per second) a request body may arrive at after --body-grace; 0 disables (env DOORSTEP_MIN_BODY_RATE)")
+	bodyGrace := fs.Duration("body-grace", envDuration("DOORSTEP_BODY_GRACE", 10*time.Second), "time a request body has before --min-body-rate applies (env DOORSTEP_BODY_GRACE)")
 	tokenTTL := fs.Duration("token-ttl", envDuration("DOORSTEP_TOKEN_TTL", 365*24*time.Hour), "device token lifetime, negative = never expires (env DOORSTEP_TOKEN_TTL)")
 	metricsToken := fs.String("metrics-token", env("DOORSTEP_METRICS_TOKEN", ""), "bearer token for /metrics; /metrics is off when empty (env DOORSTEP_METRICS_TOKEN)")
 	minApp := fs.String("min-app-version", env("DOORSTEP_MIN_APP_VERSION", ""), "log devices whose app is older than this release, e.g. v0.2.0 (env DOORSTEP_MIN_APP_VERSION)")
@@ -51,6 +55,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	blob, err := parseSize(*blobLimit)
 	if err != nil {
 		return usageError{"--blob-limit: " + err.Error()}
+	}
+	minRate, err := parseSize(*minBodyRate)
+	if err != nil {
+		return usageError{"--min-body-rate: " + err.Error()}
+	}
+	if minRate == 0 {
+		minRate = -1 // Config: negative disables
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -74,6 +85,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := server.New(st, server.Config{
 		MaxDrift: *drift, BodyLimit: body, BlobLimit: blob, Rate: *rate, Burst: *burst,
+		EnrollRate: *enrollRate, EnrollBurst: *enrollBurst,
+		MinBodyRate: float64(minRate), BodyGrace: *bodyGrace,
 		TokenTTL: *tokenTTL, MetricsToken: *metricsToken, MinAppVersion: *minApp,
 	}, log, time.Now)
 	log.Info("doorstep-server starting", "version", version.String(), "addr", *addr, "min_app_version", *minApp)
@@ -85,9 +98,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       10 * time.Minute, // a 1 MiB blob piece over a poor mobile link
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// No ReadTimeout: bodies are read against --min-body-rate instead
+		// (server/bodyrate.go), so a 1 MiB blob piece over a poor mobile
+		// link takes what it needs and a dribbling client is cut off.
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	runCtx, stopRun := context.WithCancel(context.Background())
 	runDone := make(chan struct{})

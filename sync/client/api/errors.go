@@ -34,6 +34,7 @@ const (
 	CodeHashMismatch   Code = "hash_mismatch"      // uploaded bytes do not hash to the blob's name
 	CodeBadOffset      Code = "bad_offset"         // a resumed upload does not continue where the server is; see Offset
 	CodeMethod         Code = "method_not_allowed" // a known path with the wrong method
+	CodeBatchReused    Code = "batch_reused"       // a push under a stored batch id with other changes than the stored batch
 	CodeInternal       Code = "internal"           // a server fault; details are in the server log only
 )
 
@@ -58,6 +59,7 @@ var statuses = map[Code]int{
 	CodeHashMismatch:   http.StatusUnprocessableEntity,
 	CodeBadOffset:      http.StatusConflict,
 	CodeMethod:         http.StatusMethodNotAllowed,
+	CodeBatchReused:    http.StatusConflict,
 	CodeInternal:       http.StatusInternalServerError,
 }
 
@@ -67,7 +69,7 @@ func Codes() []Code {
 		CodeForbiddenScope, CodeForbiddenRole, CodeAppendOnly, CodeUnknownTable,
 		CodeUnknownColumn, CodeBadValue, CodeClockAhead, CodeSchemaTooOld,
 		CodeSchemaTooNew, CodeTooLarge, CodeRateLimited, CodeSiteMismatch,
-		CodeNotFound, CodeHashMismatch, CodeBadOffset, CodeMethod, CodeInternal}
+		CodeNotFound, CodeHashMismatch, CodeBadOffset, CodeMethod, CodeBatchReused, CodeInternal}
 }
 
 // Status returns the HTTP status for a code; unknown codes are 500.

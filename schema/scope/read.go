@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"doorstep/schema"
-	"doorstep/sync/client/api"
 )
 
 // CanRead reports whether u may receive row r of table t.
@@ -58,40 +57,6 @@ func CanRead(u *User, t *schema.Table, r Row) bool {
 	return false
 }
 
-// CheckWrite returns nil when u may write row r of table t, or an *api.Error
-// with CodeForbiddenRole (the role never writes the table) or
-// CodeForbiddenScope (the row is outside the user's scope). The store calls
-// it for a row as it is before a push and as the push would leave it, so a
-// user can neither edit a row outside their scope nor move one out of it.
-//
-// District reference tables (streets, communities, staff) are written only
-// by district-level users; every other write needs the row to be readable
-// by the writer.
-func CheckWrite(u *User, t *schema.Table, r Row) error {
-	if u == nil || !t.CanWrite(u.Role) {
-		role := schema.Role("")
-		if u != nil {
-			role = u.Role
-		}
-		return api.Errorf(api.CodeForbiddenRole, "role %q may not write %s", role, t.Name)
-	}
-	if u.DistrictLevel() {
-		return nil
-	}
-	if t.Scope == schema.ScopeDistrict {
-		return api.Errorf(api.CodeForbiddenScope, "%s is district reference data; only district-level users write it (row %s)", t.Name, r.ID)
-	}
-	if !CanRead(u, t, r) {
-		return api.Errorf(api.CodeForbiddenScope, "%s row %s is outside your %s", t.Name, r.ID, scopeNoun(u))
-	}
-	if u.Role == schema.RoleVolunteer && t.Scope == schema.ScopeCommunity {
-		if c, known := u.PairingCommunity[r.Pairing]; known && c != r.Community {
-			return api.Errorf(api.CodeForbiddenScope, "%s row %s names community %q, its pairing is in %q", t.Name, r.ID, r.Community, c)
-		}
-	}
-	return nil
-}
-
 func pairedWith(u *User, t *schema.Table, r Row) bool {
 	switch t.Pairing {
 	case schema.ByElder:
@@ -100,14 +65,4 @@ func pairedWith(u *User, t *schema.Table, r Row) bool {
 		return r.Pairing != "" && u.Pairings[r.Pairing]
 	}
 	return false
-}
-
-func scopeNoun(u *User) string {
-	switch u.Role {
-	case schema.RoleVolunteer:
-		return "pairings"
-	case schema.RoleSupervisor:
-		return "street"
-	}
-	return "communities"
 }

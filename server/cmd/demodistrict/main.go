@@ -1,5 +1,7 @@
 // Command demodistrict writes the seeded demo district (schema/demo) into a
-// new SQLite database and prints its totals; `make demo` and benchmarks use it.
+// new SQLite database and prints its totals, to look at the district offline.
+// The server's own `doorstep-server demo` loads the same district into a
+// server database with its users.
 //
 // Usage:
 //
