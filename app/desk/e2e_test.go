@@ -252,14 +252,20 @@ func TestConflictResolvedEverywhere(t *testing.T) {
 	for _, dev := range []*device{w1, w2, sup} {
 		var addr string
 		var open int
-		dev.rep.DB().QueryRow(`SELECT address FROM households WHERE id = ?`, householdID).Scan(&addr)
-		dev.rep.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open)
+		if err := dev.rep.DB().QueryRow(`SELECT address FROM households WHERE id = ?`, householdID).Scan(&addr); err != nil {
+			t.Fatal(err)
+		}
+		if err := dev.rep.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
 		if addr != "解放路1号东" || open != 0 {
 			t.Fatalf("%s after resolving: address %q, %d open conflicts", dev.name, addr, open)
 		}
 	}
 	var open int
-	d.st.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open)
+	if err := d.st.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE coalesce(resolved,0) = 0`).Scan(&open); err != nil {
+		t.Fatal(err)
+	}
 	if open != 0 {
 		t.Fatalf("server: %d open conflicts", open)
 	}

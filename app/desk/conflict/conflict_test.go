@@ -93,7 +93,9 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	var addr string
-	o.DB.QueryRow(`SELECT address FROM households WHERE id = 'h1'`).Scan(&addr)
+	if err := o.DB.QueryRow(`SELECT address FROM households WHERE id = 'h1'`).Scan(&addr); err != nil {
+		t.Fatal(err)
+	}
 	if addr != "解放路1号" {
 		t.Fatalf("address %q after choosing the loser", addr)
 	}
@@ -125,7 +127,9 @@ func TestResolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fen int64
-	o.DB.QueryRow(`SELECT benefit_fen FROM households WHERE id = 'h1'`).Scan(&fen)
+	if err := o.DB.QueryRow(`SELECT benefit_fen FROM households WHERE id = 'h1'`).Scan(&fen); err != nil {
+		t.Fatal(err)
+	}
 	if fen != 29050 {
 		t.Fatalf("benefit %d fen, want 29050", fen)
 	}

@@ -248,11 +248,15 @@ func TestSaveAndVerify(t *testing.T) {
 	}
 	var n, unannounced int
 	var planned1, risks, ins string
-	o.DB.QueryRow(`SELECT count(*), sum(unannounced), min(planned_on) FROM spot_checks WHERE batch_id = ?`, b.ID).Scan(&n, &unannounced, &planned1)
+	if err := o.DB.QueryRow(`SELECT count(*), sum(unannounced), min(planned_on) FROM spot_checks WHERE batch_id = ?`, b.ID).Scan(&n, &unannounced, &planned1); err != nil {
+		t.Fatal(err)
+	}
 	if n != 12 || unannounced != 12 || planned1 != "2025-07-15" {
 		t.Fatalf("checks %d, unannounced %d, planned %s", n, unannounced, planned1)
 	}
-	o.DB.QueryRow(`SELECT risk_reasons, inspector_ids FROM spot_checks WHERE household_id = 'h10' AND batch_id = ?`, b.ID).Scan(&risks, &ins)
+	if err := o.DB.QueryRow(`SELECT risk_reasons, inspector_ids FROM spot_checks WHERE household_id = 'h10' AND batch_id = ?`, b.ID).Scan(&risks, &ins); err != nil {
+		t.Fatal(err)
+	}
 	if risks != `["staff_relative"]` || ins == "" {
 		t.Fatalf("h10: risks %s inspectors %s", risks, ins)
 	}
@@ -263,7 +267,9 @@ func TestSaveAndVerify(t *testing.T) {
 	}
 	// Tampering: a drawn household swapped for another.
 	var swapped string
-	o.DB.QueryRow(`SELECT household_id FROM spot_checks WHERE batch_id = ? AND household_id <> 'h10' LIMIT 1`, b.ID).Scan(&swapped)
+	if err := o.DB.QueryRow(`SELECT household_id FROM spot_checks WHERE batch_id = ? AND household_id <> 'h10' LIMIT 1`, b.ID).Scan(&swapped); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := o.DB.Exec(`UPDATE spot_checks SET household_id = 'h02' WHERE batch_id = ? AND household_id = ?`, b.ID, swapped); err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +355,9 @@ func TestResultsCompareWithApproved(t *testing.T) {
 	// there, benefit not paid in full, income recomputed above the
 	// standard.
 	var id string
-	o.DB.QueryRow(`SELECT id FROM spot_checks WHERE household_id = 'h10'`).Scan(&id)
+	if err := o.DB.QueryRow(`SELECT id FROM spot_checks WHERE household_id = 'h10'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := o.DB.Exec(`UPDATE spot_checks SET state = 'submitted', checked_at = '2025-07-12T03:00:00Z',
 		found = 1, living_there = 0, makeup_matches = 1, assets_fit = 1, benefit_paid_full = 0, fees_charged = 0,
 		recomputed_income_fen = 25000, outcome = 'stop' WHERE id = ?`, id); err != nil {

@@ -252,7 +252,9 @@ func TestApproveAndReturn(t *testing.T) {
 		t.Fatalf("approving one's own visit: %v", err)
 	}
 	var n int
-	db.QueryRow(`SELECT count(*) FROM review_events`).Scan(&n)
+	if err := db.QueryRow(`SELECT count(*) FROM review_events`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 3 {
 		t.Fatalf("%d events, want 3 (refusals write nothing)", n)
 	}
