@@ -154,9 +154,8 @@ func TestDeleteBecomesDeletedColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var deleted, n int
-	r.DB().QueryRow(`SELECT deleted FROM households WHERE id = ?`, hh1).Scan(&deleted)
-	r.DB().QueryRow(`SELECT count(*) FROM households`).Scan(&n)
+	deleted := count(t, r, `SELECT deleted FROM households WHERE id = ?`, hh1)
+	n := count(t, r, `SELECT count(*) FROM households`)
 	if deleted != 1 || n != 2 {
 		t.Errorf("after DELETE: deleted=%d rows=%d, want 1 and 2 (res %v)", deleted, n, res)
 	}
