@@ -3,12 +3,14 @@ package replica
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"doorstep/schema"
 	"doorstep/schema/demo"
 	"doorstep/sync/change"
+	"doorstep/sync/hlc"
 )
 
 // mergeSource captures n household form saves on a device and returns its
@@ -29,29 +31,160 @@ func mergeSource(b *testing.B, saves int) *change.Set {
 	return set
 }
 
-// BenchmarkMerge applies 100,000 remote column changes (household form
-// saves from another device) to an empty device database, in pull pages of
-// 10,000 changes, and reports changes/s.
+// Merge benchmark sizes: 100,000 column changes applied in pages of 10,000.
+const (
+	mergeChanges = 100000
+	mergePage    = 10000
+)
+
+// BenchmarkMerge measures Apply, in column changes merged per second, for
+// what pull pages and pushes bring (100,000 column changes in pages of
+// 10,000, each page one Apply):
+//
+//   - insert: household form saves from another device into an empty
+//     device replica (a first sync);
+//   - edit: edits of up to 4 columns of rows the replica already holds
+//     (about 29,000 of the 30,000 rows of form saves it merged before, the
+//     edits of one row together), on a device replica and on a
+//     server replica, which also checks every change for a concurrent
+//     edit — steady-state sync;
+//   - edit-10%-conflicts: the same edits into a server replica where 10 %
+//     of the edited columns were changed meanwhile by a third device, so
+//     those changes are concurrent edits: the winner is chosen and a
+//     conflict record written for each.
 func BenchmarkMerge(b *testing.B) {
+	b.Run("insert", func(b *testing.B) {
+		set := mergeSource(b, 910)
+		changes := set.Changes[:mergeChanges]
+		var total time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			dst := mustOpen(b, schema.Device, nil)
+			b.StartTimer()
+			total += applyPages(b, dst, set.Site, changes)
+		}
+		b.ReportMetric(float64(len(changes)*b.N)/total.Seconds(), "changes/s")
+		b.ReportMetric(0, "ns/op")
+	})
+	src := mergeSource(b, 3000) // 30,000 rows, 333,000 column changes
+	for _, tc := range []struct {
+		name      string
+		target    schema.Target
+		conflicts bool
+	}{
+		{"edit/device", schema.Device, false},
+		{"edit/server", schema.Server, false},
+		{"edit-10%-conflicts/server", schema.Server, true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var total time.Duration
+			var res Result
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				dst := mustOpen(b, tc.target, nil)
+				applyPages(b, dst, src.Site, src.Changes)
+				edits, third := mergeEdits(src, tc.conflicts)
+				if len(third) > 0 {
+					applyPages(b, dst, siteThird, third)
+				}
+				b.StartTimer()
+				total += applyPages(b, dst, siteEditor, edits, &res)
+			}
+			b.ReportMetric(float64(mergeChanges*b.N)/total.Seconds(), "changes/s")
+			b.ReportMetric(float64(res.Conflicts)/float64(b.N), "conflicts")
+			b.ReportMetric(0, "ns/op")
+			if tc.conflicts && res.Conflicts != mergeChanges/10*b.N {
+				b.Fatalf("%d conflicts recorded, want %d", res.Conflicts, mergeChanges/10*b.N)
+			}
+			if res.Applied != mergeChanges*b.N {
+				b.Fatalf("%d changes applied, want %d", res.Applied, mergeChanges*b.N)
+			}
+		})
+	}
+}
+
+// applyPages applies changes to dst in pages of mergePage, adds the results
+// to res (when given) and returns the time it took.
+func applyPages(b *testing.B, dst *Replica, site string, changes []change.Change, res ...*Result) time.Duration {
 	ctx := context.Background()
-	set := mergeSource(b, 910)
-	changes := set.Changes[:100000]
-	const page = 10000
-	var total time.Duration
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		dst := mustOpen(b, schema.Device, nil)
-		b.StartTimer()
-		start := time.Now()
-		for off := 0; off < len(changes); off += page {
-			p := &change.Set{Site: set.Site, Changes: changes[off:min(off+page, len(changes))]}
-			if _, err := dst.Apply(ctx, p, ApplyOptions{}); err != nil {
-				b.Fatal(err)
+	start := time.Now()
+	for off := 0; off < len(changes); off += mergePage {
+		end := min(off+mergePage, len(changes))
+		// Never cut a row in two: a page holds whole rows.
+		for end < len(changes) && changes[end].ID == changes[end-1].ID {
+			end++
+		}
+		p := &change.Set{Site: site, Changes: changes[off:end]}
+		r, err := dst.Apply(ctx, p, ApplyOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, acc := range res {
+			acc.Applied += r.Applied
+			acc.Ignored += r.Ignored
+			acc.Conflicts += r.Conflicts
+		}
+		off = end - mergePage
+	}
+	return time.Since(start)
+}
+
+// Sites of the edit benchmarks: the editing device, and a third device
+// whose earlier edits make some of the editor's concurrent.
+const (
+	siteEditor = "0195b000-0000-7000-8000-0000000000ed"
+	siteThird  = "0195b000-0000-7000-8000-0000000000c3"
+)
+
+// mergeEdits returns edits of the rows src inserted: up to 4 columns of
+// each row (not ids, not deleted), mergeChanges in all, by siteEditor,
+// each based on the inserted value's clock, so they are ordinary later
+// edits. With conflicts, every tenth edited column was also changed by
+// siteThird after the insert (returned as third, to apply first), so those
+// edits are concurrent.
+func mergeEdits(src *change.Set, conflicts bool) (edits, third []change.Change) {
+	var maxHLC hlc.Timestamp
+	for _, c := range src.Changes {
+		maxHLC = max(maxHLC, c.Clock.HLC)
+	}
+	thirdAt := change.Clock{HLC: maxHLC + 1<<16, Site: siteThird}
+	editAt := change.Clock{HLC: maxHLC + 2<<16, Site: siteEditor}
+	for i := 0; i < len(src.Changes) && len(edits) < mergeChanges; {
+		j := i
+		var picked []change.Change
+		for ; j < len(src.Changes) && src.Changes[j].ID == src.Changes[i].ID; j++ {
+			c := src.Changes[j]
+			if len(picked) < 4 && c.Value != nil && c.Column != "deleted" && !strings.HasSuffix(c.Column, "_id") {
+				picked = append(picked, c)
 			}
 		}
-		total += time.Since(start)
+		for _, c := range picked[:min(len(picked), mergeChanges-len(edits))] {
+			if conflicts && len(edits)%10 == 0 {
+				t := c
+				t.Value, t.Clock, t.User, t.Base = editedValue(c.Value, "丙", 2), thirdAt, "u-third", c.Clock
+				third = append(third, t)
+			}
+			e := c
+			e.Value, e.Clock, e.User, e.Base = editedValue(c.Value, "改", 1), editAt, "u-editor", c.Clock
+			edits = append(edits, e)
+		}
+		i = j
 	}
-	b.ReportMetric(float64(len(changes)*b.N)/total.Seconds(), "changes/s")
+	return edits, third
+}
+
+// editedValue returns a value of v's type that differs from v: text
+// with mark appended, a number plus delta.
+func editedValue(v any, mark string, delta int64) any {
+	switch x := v.(type) {
+	case string:
+		return x + mark
+	case int64:
+		return x + delta
+	case float64:
+		return x + float64(delta)
+	}
+	return v
 }
 
 // BenchmarkMetadataSize writes the demo district (schema/demo) into a
