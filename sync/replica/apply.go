@@ -193,10 +193,18 @@ type merger struct {
 	detect    bool
 	conflicts []conflict
 	resolves  []resolve
+	data      map[rowKey]*dataRow // the rows the changeset touches, as merged so far
+	written   []rowWrite          // rows with columns to write, in first-change order
 }
 
-// merge applies changes row by row, in order.
+// merge applies changes in order, row by row, to the rows as read at the
+// start and as changed by earlier changes of the set, all in memory; then
+// writes the changed rows in batches (see batch.go). The outcome is the
+// same as applying each row's changes to the database one after another.
 func (m *merger) merge(changes []change.Change, res *Result) error {
+	if err := m.preload(changes); err != nil {
+		return err
+	}
 	for i := 0; i < len(changes); {
 		j := i + 1
 		for j < len(changes) && changes[j].Table == changes[i].Table && changes[j].ID == changes[i].ID {
@@ -206,6 +214,50 @@ func (m *merger) merge(changes []change.Change, res *Result) error {
 			return err
 		}
 		i = j
+	}
+	return m.s.writeRows(m.written)
+}
+
+// preload reads the row clocks and data rows of every row in changes (of
+// the data, the columns the changes write and the scope column, which a
+// conflict record names), one query per table.
+func (m *merger) preload(changes []change.Change) error {
+	m.data = map[rowKey]*dataRow{}
+	type want struct {
+		ids  []string
+		cols uint64 // indexes into table.Columns
+	}
+	byTable := map[*tableMeta]*want{}
+	var order []*tableMeta
+	seen := map[rowKey]bool{}
+	var meta *tableMeta
+	var w *want
+	for i, c := range changes {
+		if meta == nil || c.Table != meta.table.Name {
+			meta = m.s.r.byName[c.Table]
+			if w = byTable[meta]; w == nil {
+				w = &want{}
+				if meta.table.Scope == schema.ScopeCommunity {
+					w.cols |= 1 << uint(meta.col[meta.byCol[meta.table.ScopeColumn]])
+				}
+				byTable[meta] = w
+				order = append(order, meta)
+			}
+		}
+		w.cols |= 1 << uint(meta.col[meta.byCol[c.Column]])
+		if i > 0 && c.ID == changes[i-1].ID && c.Table == changes[i-1].Table {
+			continue
+		}
+		if k := (rowKey{meta.t, c.ID}); !seen[k] {
+			seen[k] = true
+			w.ids = append(w.ids, c.ID)
+		}
+	}
+	for _, meta := range order {
+		w := byTable[meta]
+		if err := m.s.loadRows(meta, w.ids, columns(w.cols), m.data); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -219,11 +271,7 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.readRow(meta, id)
-	if err != nil {
-		return err
-	}
-	var written []int
+	d := m.data[rowKey{meta.t, id}]
 	var seq int64
 	oldPend := st.pend
 	for _, c := range changes {
@@ -268,7 +316,10 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 		w := m.ws[writer{c.Clock.Site, c.User}]
 		st.clk = st.clk.set(uint64(1)<<uint(bit), clockRef{hlc: uint64(c.Clock.HLC), w: w}, seq, nil)
 		d.vals[ci] = c.Value
-		written = append(written, ci)
+		if d.write == 0 {
+			m.written = append(m.written, rowWrite{meta: meta, id: id, d: d})
+		}
+		d.write |= uint64(1) << uint(ci)
 		res.Applied++
 	}
 	if seq == 0 {
@@ -279,7 +330,7 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 		st.pend = r.firstPending(st, oldPend)
 	}
 	s.touch(st)
-	return s.writeRow(meta, id, d, dedupe(written))
+	return nil
 }
 
 // keepLost saves our own unacknowledged write of column bit before a
@@ -318,15 +369,3 @@ func (r *Replica) firstPending(st *rowState, pend int64) int64 {
 // detectable reports whether concurrent edits of t's rows are conflicts:
 // not for append-only events, nor for the conflict records themselves.
 func detectable(t *schema.Table) bool { return !t.AppendOnly && t.Name != "conflicts" }
-
-func dedupe(cols []int) []int {
-	seen := map[int]bool{}
-	out := cols[:0]
-	for _, c := range cols {
-		if !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-		}
-	}
-	return out
-}

@@ -9,13 +9,21 @@ import (
 
 // dataRow is the current content of one row of a synced table.
 type dataRow struct {
-	exists bool
-	vals   []any // by index in table.Columns
+	exists bool   // the database holds the row
+	vals   []any  // by index in table.Columns
+	write  uint64 // batched merge: columns (indexes in vals) to write
 }
 
 // selectSQL returns the query reading every synced column of a row.
 func selectSQL(m *tableMeta) string {
 	return fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, strings.Join(m.table.ColumnNames(), ", "), m.table.Name)
+}
+
+// selectManySQL returns the query reading the id and every synced column
+// of the rows whose ids are in a JSON array.
+func selectManySQL(m *tableMeta) string {
+	return fmt.Sprintf(`SELECT id, %s FROM %s WHERE id IN (SELECT value FROM json_each(?))`,
+		strings.Join(m.table.ColumnNames(), ", "), m.table.Name)
 }
 
 // readRow reads row id of table m (all columns).
