@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,7 +18,11 @@ import (
 type Mark struct {
 	seq   int64 // highest local sequence number of a row clock
 	floor int64 // sync_state.seq_floor: moves at every purge
-	set   bool  // read from a database (the zero Mark is not)
+	// The newest capture log entry (0 when the log was empty) and its
+	// clock: if that entry is still there, the log was not folded since,
+	// and only entries after it are new.
+	logSeq, logHLC int64
+	set            bool // read from a database (the zero Mark is not)
 }
 
 // ChangedRows lists the rows of tables (every synced table when none are
@@ -38,12 +43,28 @@ func ChangedRows(ctx context.Context, db *sql.DB, mark Mark, tables ...string) (
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT max(seq) FROM sync_rows), 0),
-		(SELECT seq_floor FROM sync_state WHERE id = 1)`).Scan(&next.seq, &next.floor); err != nil {
+		(SELECT seq_floor FROM sync_state WHERE id = 1),
+		coalesce((SELECT seq FROM sync_log ORDER BY seq DESC LIMIT 1), 0),
+		coalesce((SELECT hlc FROM sync_log ORDER BY seq DESC LIMIT 1), 0)`).Scan(&next.seq, &next.floor, &next.logSeq, &next.logHLC); err != nil {
 		return nil, Mark{}, false, fmt.Errorf("changed rows: %w", err)
 	}
 	next.set = true
 	if !mark.set || next.floor != mark.floor {
 		return nil, next, true, nil
+	}
+	// Log entries after mark's newest one are new; if that entry is gone,
+	// the log was folded since (its entries are in sync_rows now, after
+	// mark.seq) and every entry in it is new.
+	logAfter := int64(0)
+	if mark.logSeq != 0 {
+		var h sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT hlc FROM sync_log WHERE seq = ?`, mark.logSeq).Scan(&h)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, Mark{}, false, fmt.Errorf("changed rows: %w", err)
+		}
+		if h.Valid && h.Int64 == mark.logHLC {
+			logAfter = mark.logSeq
+		}
 	}
 	filter, args := "", []any{mark.seq}
 	if len(tables) > 0 {
@@ -52,9 +73,9 @@ func ChangedRows(ctx context.Context, db *sql.DB, mark Mark, tables ...string) (
 			args = append(args, name)
 		}
 	}
-	args = append(args, args[1:]...)
+	args = append(append(args, logAfter), args[1:]...)
 	q := `SELECT t.name, r.id FROM sync_rows r JOIN sync_tables t ON t.t = r.t WHERE r.seq > ?` + filter + `
-		UNION SELECT t.name, l.id FROM sync_log l JOIN sync_tables t ON t.t = l.t WHERE 1` + filter
+		UNION SELECT t.name, l.id FROM sync_log l JOIN sync_tables t ON t.t = l.t WHERE l.seq > ?` + filter
 	res, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, Mark{}, false, fmt.Errorf("changed rows: %w", err)

@@ -9,7 +9,8 @@ import (
 	"doorstep/sync/change"
 )
 
-// TestChangedRows: local writes (before and after the fold), applied
+// TestChangedRows: local writes (before and after the fold, and only the
+// new ones while the log is not folded), applied
 // remote changes and deletes are listed after the mark they follow, only
 // for the tables asked for; nothing is listed when nothing changed; a
 // purge asks for a rebuild.
@@ -38,6 +39,11 @@ func TestChangedRows(t *testing.T) {
 	got, m2, full := changed(m, "households")
 	if full || !slices.Equal(got, []string{"households/h1", "households/h2"}) {
 		t.Errorf("unfolded writes: %v (full %v)", got, full)
+	}
+	// Still unfolded: only the write after m2 is new.
+	mustExec(t, r, `UPDATE members SET name = '张叁' WHERE id = 'm1'`)
+	if got, _, _ := changed(m2); !slices.Equal(got, []string{"members/m1"}) {
+		t.Errorf("after one more unfolded write: %v", got)
 	}
 	if err := r.foldLog(ctx); err != nil {
 		t.Fatal(err)
