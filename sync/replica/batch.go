@@ -27,23 +27,14 @@ func idList(ids []string) (string, error) {
 
 // loadRows reads, for the rows ids of table m, the row clocks into the
 // session cache (rows already cached, e.g. by the fold, keep theirs) and
-// the columns cols (indexes into table.Columns) of the data rows into
-// cache, with one query: the other columns of a cached dataRow stay nil.
-// Rows that do not exist are cached as new / absent.
-func (s *session) loadRows(m *tableMeta, ids []string, cols []int, cache map[rowKey]*dataRow) error {
+// whether the data row exists into cache (its values are read later, if
+// needed), with one query.
+func (s *session) loadRows(m *tableMeta, ids []string, cache map[rowKey]*dataRow) error {
 	arg, err := idList(ids)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", m.table.Name, err)
 	}
-	var q strings.Builder
-	q.WriteString(`SELECT j.value, r.seq, r.pend, r.clk, d.id IS NOT NULL`)
-	for _, ci := range cols {
-		q.WriteString(", d.")
-		q.WriteString(m.table.Columns[ci].Name)
-	}
-	fmt.Fprintf(&q, ` FROM json_each(?) AS j LEFT JOIN sync_rows AS r ON r.t = %d AND r.id = j.value
-		LEFT JOIN %s AS d ON d.id = j.value`, m.t, m.table.Name)
-	rows, err := s.tx.QueryContext(s.ctx, q.String(), arg)
+	rows, err := s.tx.QueryContext(s.ctx, m.loadMany, m.t, arg)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", m.table.Name, err)
 	}
@@ -52,14 +43,8 @@ func (s *session) loadRows(m *tableMeta, ids []string, cols []int, cache map[row
 	var seq, pend sql.NullInt64
 	var clk []byte
 	var exists bool
-	vals := make([]any, len(cols))
-	ptrs := append(make([]any, 0, 5+len(cols)), &id, &seq, &pend, &clk, &exists)
-	for i := range vals {
-		ptrs = append(ptrs, &vals[i])
-	}
 	for rows.Next() {
-		clk = clk[:0]
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rows.Scan(&id, &seq, &pend, &clk, &exists); err != nil {
 			return fmt.Errorf("read %s: %w", m.table.Name, err)
 		}
 		k := rowKey{m.t, id}
@@ -73,13 +58,7 @@ func (s *session) loadRows(m *tableMeta, ids []string, cols []int, cache map[row
 			}
 			s.rows[k] = st
 		}
-		d := &dataRow{exists: exists, vals: make([]any, len(m.table.Columns))}
-		if exists {
-			for i, ci := range cols {
-				d.vals[ci] = normalize(vals[i])
-			}
-		}
-		cache[k] = d
+		cache[k] = &dataRow{exists: exists} // vals made on first use
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", m.table.Name, err)

@@ -75,16 +75,11 @@ func (m *merger) record(res *Result) error {
 		for _, c := range part {
 			community := ""
 			if c.meta.table.Scope == schema.ScopeCommunity {
-				d := m.data[rowKey{c.meta.t, c.id}]
-				if d == nil {
-					var err error
-					if d, err = s.readRow(c.meta, c.id); err != nil {
-						return err
-					}
+				v, err := m.value(c.meta, c.id, m.data[rowKey{c.meta.t, c.id}], c.meta.col[c.meta.byCol[c.meta.table.ScopeColumn]])
+				if err != nil {
+					return err
 				}
-				if v, ok := d.vals[c.meta.col[c.meta.byCol[c.meta.table.ScopeColumn]]].(string); ok {
-					community = v
-				}
+				community, _ = v.(string)
 			}
 			id := ConflictID(c.meta.table.Name, c.id, c.col, c.winner.clock, c.loser.clock)
 			args = append(args, id, c.meta.table.Name, c.id, c.col, community, jsonValue(c.winner.value), jsonValue(c.loser.value),

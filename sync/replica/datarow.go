@@ -12,6 +12,7 @@ type dataRow struct {
 	exists bool   // the database holds the row
 	vals   []any  // by index in table.Columns
 	write  uint64 // batched merge: columns (indexes in vals) to write
+	loaded bool   // batched merge: vals holds the stored values too
 }
 
 // selectSQL returns the query reading every synced column of a row.
@@ -19,11 +20,12 @@ func selectSQL(m *tableMeta) string {
 	return fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, strings.Join(m.table.ColumnNames(), ", "), m.table.Name)
 }
 
-// selectManySQL returns the query reading the id and every synced column
-// of the rows whose ids are in a JSON array.
-func selectManySQL(m *tableMeta) string {
-	return fmt.Sprintf(`SELECT id, %s FROM %s WHERE id IN (SELECT value FROM json_each(?))`,
-		strings.Join(m.table.ColumnNames(), ", "), m.table.Name)
+// loadManySQL returns the query reading, for each id of a JSON array
+// (argument 2) of the table numbered by argument 1, its row clock (NULLs
+// when none) and whether the data row exists.
+func loadManySQL(m *tableMeta) string {
+	return fmt.Sprintf(`SELECT j.value, r.seq, r.pend, r.clk, d.id IS NOT NULL FROM json_each(?2) AS j
+		LEFT JOIN sync_rows AS r ON r.t = ?1 AND r.id = j.value LEFT JOIN %s AS d ON d.id = j.value`, m.table.Name)
 }
 
 // readRow reads row id of table m (all columns).
@@ -40,7 +42,7 @@ func (s *session) readRow(m *tableMeta, id string) (*dataRow, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read %s/%s: %w", m.table.Name, id, err)
 	}
-	d.exists = true
+	d.exists, d.loaded = true, true
 	for i, v := range d.vals {
 		d.vals[i] = normalize(v)
 	}

@@ -18,8 +18,8 @@ type tableMeta struct {
 	byCol map[string]int // column name -> bit
 	all   uint64         // mask of every registry column
 	sel   string         // SELECT of every column by id
-	// selMany selects id and every column of the rows in a JSON id array.
-	selMany string
+	// loadMany reads row clocks and existence for a JSON id array.
+	loadMany string
 }
 
 // maxColumns is how many columns one table may sync: masks are 64 bits.
@@ -98,7 +98,7 @@ func (r *Replica) loadTables(ctx context.Context) error {
 			m.all |= 1 << uint(c)
 		}
 		m.sel = selectSQL(m)
-		m.selMany = selectManySQL(m)
+		m.loadMany = loadManySQL(m)
 		for int64(len(r.tables)) <= t {
 			r.tables = append(r.tables, nil)
 		}
