@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,8 +19,6 @@ type captureShape struct {
 	name string
 	// ops is how many transactions one round makes.
 	ops int
-	// rows is how many rows one transaction writes.
-	rows int
 	// setup prepares a database (the same data on both sides) and returns
 	// the ids of the rows it wrote.
 	setup func(ctx context.Context, db *sql.DB) ([]string, error)
@@ -44,16 +43,16 @@ func inTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
 const updatePool = 300
 
 var captureShapes = []captureShape{
-	{name: "insert-1row", ops: 200, rows: 1,
+	{name: "insert-1row", ops: 200,
 		op: func(ctx context.Context, db *sql.DB, f *formSaver, _ []string, _ int) error {
 			return inTx(ctx, db, func(tx *sql.Tx) error { _, err := f.household(ctx, tx, "c1"); return err })
 		}},
-	{name: "form-10rows", ops: 50, rows: 10,
+	{name: "form-10rows", ops: 50,
 		op: func(ctx context.Context, db *sql.DB, f *formSaver, _ []string, _ int) error {
 			_, err := f.save(ctx, db, "c1")
 			return err
 		}},
-	{name: "bulk-1000rows", ops: 2, rows: 1000,
+	{name: "bulk-1000rows", ops: 4,
 		op: func(ctx context.Context, db *sql.DB, f *formSaver, _ []string, _ int) error {
 			return inTx(ctx, db, func(tx *sql.Tx) error {
 				for range 100 {
@@ -64,7 +63,7 @@ var captureShapes = []captureShape{
 				return nil
 			})
 		}},
-	{name: "update-1row-4cols", ops: 200, rows: 1,
+	{name: "update-1row-4cols", ops: 200,
 		setup: func(ctx context.Context, db *sql.DB) ([]string, error) {
 			// The same seed on both sides: the same ids.
 			f := newFormSaver(99)
@@ -100,14 +99,17 @@ var captureShapes = []captureShape{
 // columns of one household — it runs the same transactions, with the same
 // data, against a device replica through DB() and against a plain SQLite
 // database that differs only in having no capture: the same schema, the
-// same pragmas and the same per-connection prepared-statement cache. The
-// two are interleaved round by round so that load from other processes
-// hits both alike.
+// same pragmas and the same per-connection prepared-statement cache. Each
+// transaction runs on both sides back to back (alternating which goes
+// first) so that load from other processes hits both alike; 5 rounds of
+// the shape's transactions after a warm-up round.
 //
-// Reported, per shape: x-plain, the replica's time ÷ the plain time;
-// x-plain+fold, the same with the later fold of the capture log into row
-// clocks (which runs at the next sync, off the save path, once per round
-// here) added to the replica's time; and the microseconds per transaction
+// Reported, per shape: x-plain, the median over transactions of the
+// replica's time ÷ the plain time (a median, so a burst of load from other
+// processes on one transaction does not tip it); x-plain+fold, that plus
+// the later fold of the capture log into row clocks (which runs at the
+// next sync, off the save path; here once per round) per transaction ÷ the
+// median plain transaction; and the median microseconds per transaction
 // of each side and of the fold.
 func BenchmarkCaptureOverhead(b *testing.B) {
 	for _, sh := range captureShapes {
@@ -144,43 +146,62 @@ func benchCapture(b *testing.B, sh captureShape) {
 	fold()
 	// Each side writes with its own saver of the same seed: the same ids
 	// and values.
-	savers := map[*sql.DB]*formSaver{plain: newFormSaver(1), r.DB(): newFormSaver(1)}
-	next := map[*sql.DB]int{}
-	round := func(db *sql.DB) time.Duration {
-		start := time.Now()
-		for range sh.ops {
-			if err := sh.op(ctx, db, savers[db], ids[db], next[db]); err != nil {
-				b.Fatalf("%s: %v", sh.name, err)
+	sides := []*sql.DB{plain, r.DB()}
+	savers := []*formSaver{newFormSaver(1), newFormSaver(1)}
+	next := 0
+	// Each transaction runs on both sides back to back, alternating which
+	// goes first, so that load from other processes hits both alike.
+	var pairs []float64 // capture time ÷ plain time, per transaction
+	var plainTimes, capTimes, folds []time.Duration
+	round := func(measure bool) {
+		for k := range sh.ops {
+			var d [2]time.Duration
+			for j := range 2 {
+				side := (k + next + j) % 2
+				t0 := time.Now()
+				if err := sh.op(ctx, sides[side], savers[side], ids[sides[side]], next); err != nil {
+					b.Fatalf("%s: %v", sh.name, err)
+				}
+				d[side] = time.Since(t0)
 			}
-			next[db]++
+			if measure {
+				pairs = append(pairs, float64(d[1])/float64(d[0]))
+				plainTimes = append(plainTimes, d[0])
+				capTimes = append(capTimes, d[1])
+			}
+			next++
 		}
-		return time.Since(start)
 	}
-	// A warm-up round on each side: statement caches and page caches.
-	round(plain)
-	round(r.DB())
+	// A warm-up round: statement caches and page caches.
+	round(false)
 	fold()
 	const rounds = 5
-	var tPlain, tCap, tFold time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for k := range rounds {
-			if k%2 == 0 {
-				tPlain += round(plain)
-				tCap += round(r.DB())
-			} else {
-				tCap += round(r.DB())
-				tPlain += round(plain)
-			}
-			tFold += fold()
+		for range rounds {
+			round(true)
+			folds = append(folds, fold())
 		}
 	}
 	b.StopTimer()
-	n := float64(b.N * rounds * sh.ops)
-	b.ReportMetric(float64(tCap)/float64(tPlain), "x-plain")
-	b.ReportMetric(float64(tCap+tFold)/float64(tPlain), "x-plain+fold")
-	b.ReportMetric(float64(tPlain.Microseconds())/n, "plain-µs/tx")
-	b.ReportMetric(float64(tCap.Microseconds())/n, "capture-µs/tx")
-	b.ReportMetric(float64(tFold.Microseconds())/n, "fold-µs/tx")
+	xPlain := median(pairs)
+	plainTx := median(plainTimes)
+	foldTx := median(folds) / time.Duration(sh.ops)
+	b.ReportMetric(xPlain, "x-plain")
+	b.ReportMetric(xPlain+float64(foldTx)/float64(plainTx), "x-plain+fold")
+	b.ReportMetric(float64(plainTx.Nanoseconds())/1000, "plain-µs/tx")
+	b.ReportMetric(float64(median(capTimes).Nanoseconds())/1000, "capture-µs/tx")
+	b.ReportMetric(float64(foldTx.Nanoseconds())/1000, "fold-µs/tx")
 	b.ReportMetric(0, "ns/op")
+}
+
+// median returns the middle value of xs (the mean of the middle two for
+// an even count).
+func median[T float64 | time.Duration](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
