@@ -42,15 +42,16 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// Merge benchmark sizes: 100,000 column changes applied in pages of 10,000.
+// Merge benchmark sizes: 100,000 column changes applied in pages of 20,000,
+// the most a server pull page holds by default (server.Config.PageSize).
 const (
 	mergeChanges = 100000
-	mergePage    = 10000
+	mergePage    = 20000
 )
 
 // BenchmarkMerge measures Apply, in column changes merged per second, for
 // what pull pages and pushes bring (100,000 column changes in pages of
-// 10,000, each page one Apply):
+// 20,000, each page one Apply, whole rows per page):
 //
 //   - insert: household form saves from another device into an empty
 //     device replica (a first sync);
