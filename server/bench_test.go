@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,70 +25,247 @@ import (
 	"doorstep/sync/wire"
 )
 
-// BenchmarkIngest pushes batches of new households (20 columns each, 2,000
-// column changes per push, as a device coming back online would) through
-// the HTTP handler into the SQLite store, and reports column changes per
-// second. Each iteration ingests 50 pushes; run with -benchtime 1x for one
-// measurement of 100,000 changes.
-func BenchmarkIngest(b *testing.B) {
-	const pushes, rowsPerPush = 50, 100
-	e := newEnv(b, Config{Rate: -1, BodyLimit: 64 << 20})
+// benchDevice is an enrolled device of the ingest benchmarks: a site, a
+// client with its token, and its own clock.
+type benchDevice struct {
+	site   string
+	client *client.Client
+	clock  *hlc.Clock
+}
+
+// benchDevices enrolls n devices of one worker (community c1) through the
+// store, so enrollment's per-address rate limit does not apply.
+func benchDevices(b *testing.B, e *env, n int) (user string, devs []*benchDevice) {
+	ctx := context.Background()
 	w := e.user(b, workerC1)
-	d := e.newDevice(b, w.ID)
-	h := e.srv.Handler()
-	hh, _ := schema.Reg.Table("households")
-	clock := hlc.NewClock(e.clock.Now, 0, 0)
-	makeBody := func() ([]byte, int) {
-		set := &change.Set{Batch: xid.New().String(), Site: d.rep.Site()}
-		for r := 0; r < rowsPerPush; r++ {
-			id := newID()
-			at := change.Clock{HLC: clock.Now(), Site: d.rep.Site()}
-			for _, c := range hh.Columns {
-				var v any
-				switch {
-				case c.Name == "community_id":
-					v = "c1"
-				case c.Name == "deleted":
-					v = int64(0)
-				case c.Type == schema.TypeInt:
-					v = int64(r * 7)
-				case c.Type == schema.TypeText:
-					v = fmt.Sprintf("%s %d 解放路", c.Name, r)
-				}
-				set.Changes = append(set.Changes, change.Change{Table: hh.Name, ID: id, Column: c.Name, Value: v, Clock: at, User: w.ID})
-			}
-		}
-		var buf bytes.Buffer
-		if err := wire.Encode(&buf, set); err != nil {
+	for i := 0; i < n; i++ {
+		code, _, err := e.store.CreateEnrollCode(ctx, w.ID, time.Hour)
+		if err != nil {
 			b.Fatal(err)
 		}
-		return buf.Bytes(), len(set.Changes)
+		site := newID()
+		en, err := e.store.Enroll(ctx, code, fmt.Sprintf("bench device %d", i), site, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		devs = append(devs, &benchDevice{site: site, client: client.New(e.ts.URL, en.Token), clock: hlc.NewClock(e.clock.Now, 0, 0)})
 	}
+	return w.ID, devs
+}
+
+// benchValue is a value for column c of the r-th benchmark row.
+func benchValue(c schema.Column, r int, mark string) any {
+	switch {
+	case c.Name == "community_id":
+		return "c1"
+	case c.Name == "deleted":
+		return int64(0)
+	case c.Type == schema.TypeInt:
+		return int64(r*7 + len(mark))
+	case c.Type == schema.TypeText:
+		return fmt.Sprintf("%s %d 解放路%s", c.Name, r, mark)
+	}
+	return nil
+}
+
+// insertBody encodes a push of rows new households (every column of the
+// registry's households table) and returns it with its change count.
+func insertBody(b *testing.B, d *benchDevice, user string, rows int) ([]byte, *change.Set) {
+	hh, _ := schema.Reg.Table("households")
+	set := &change.Set{Batch: xid.New().String(), Site: d.site}
+	for r := 0; r < rows; r++ {
+		id := newID()
+		at := change.Clock{HLC: d.clock.Now(), Site: d.site}
+		for _, c := range hh.Columns {
+			set.Changes = append(set.Changes, change.Change{Table: hh.Name, ID: id, Column: c.Name, Value: benchValue(c, r, ""), Clock: at, User: user})
+		}
+	}
+	var buf bytes.Buffer
+	if err := wire.Encode(&buf, set); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes(), set
+}
+
+// editBody encodes a push editing 4 columns of each household of sets (as
+// pushed before by insertBody), each change based on the value it
+// replaces.
+func editBody(b *testing.B, d *benchDevice, user string, sets []*change.Set, mark string) []byte {
+	edit := map[string]bool{"head_name": true, "address": true, "benefit_fen": true, "status": true}
+	hh, _ := schema.Reg.Table("households")
+	out := &change.Set{Batch: xid.New().String(), Site: d.site}
+	for _, set := range sets {
+		var at change.Clock
+		for i, c := range set.Changes {
+			if i == 0 || c.ID != set.Changes[i-1].ID {
+				at = change.Clock{HLC: d.clock.Now(), Site: d.site}
+			}
+			if !edit[c.Column] {
+				continue
+			}
+			col, _ := hh.Column(c.Column)
+			e := c
+			e.Value, e.Base, e.Clock = benchValue(col, i, mark), c.Clock, at
+			out.Changes = append(out.Changes, e)
+		}
+	}
+	var buf bytes.Buffer
+	if err := wire.Encode(&buf, out); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pushInProcess sends one encoded push straight to the handler.
+func pushInProcess(b *testing.B, h http.Handler, d *benchDevice, body []byte) {
+	req := httptest.NewRequest("POST", api.PathPush, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+d.client.Token)
+	req.Header.Set("Content-Type", client.ContentType)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("push: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// BenchmarkIngest measures the server taking pushes, in column changes
+// stored per second. Every push goes through the whole push path (auth,
+// gzip, decode and validation, site/user/clock checks, the role and scope
+// check of every row against its stored state, merge with conflict
+// detection, the acknowledgement in the same transaction, a commit with
+// synchronous=FULL) into the SQLite store.
+//
+//   - insert/in-process: 50 pushes of 100 new households × 20 columns
+//     (2,000 changes each, as a device coming back online), called on the
+//     handler in-process (httptest.NewRecorder), one after another;
+//   - edit/in-process: 50 pushes each editing 4 columns of 500 households
+//     the server holds (2,000 changes each), based on the stored values;
+//   - loopback/devices=N: N devices push at once over real HTTP on a
+//     loopback TCP socket (the server behind httptest.NewServer, the sync
+//     client with gzip), each push 10 new households (200 changes, a
+//     form-sized batch), each device pushing one after another (200
+//     pushes in all, 4 each at 50 devices); reports changes/s over the
+//     whole run and each push's latency as the device sees it, p50 and
+//     p95 in milliseconds.
+func BenchmarkIngest(b *testing.B) {
+	const pushes, rowsPerPush = 50, 100
+	b.Run("insert/in-process", func(b *testing.B) {
+		e := newEnv(b, Config{Rate: -1, BodyLimit: 64 << 20})
+		user, devs := benchDevices(b, e, 1)
+		h := e.srv.Handler()
+		changes := 0
+		var elapsed time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			bodies := make([][]byte, pushes)
+			for j := range bodies {
+				var set *change.Set
+				bodies[j], set = insertBody(b, devs[0], user, rowsPerPush)
+				changes += len(set.Changes)
+			}
+			b.StartTimer()
+			start := time.Now()
+			for _, body := range bodies {
+				pushInProcess(b, h, devs[0], body)
+			}
+			elapsed += time.Since(start)
+		}
+		b.ReportMetric(float64(changes)/elapsed.Seconds(), "changes/s")
+		b.ReportMetric(0, "ns/op")
+	})
+	b.Run("edit/in-process", func(b *testing.B) {
+		e := newEnv(b, Config{Rate: -1, BodyLimit: 64 << 20})
+		user, devs := benchDevices(b, e, 1)
+		h := e.srv.Handler()
+		changes := 0
+		var elapsed time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			// The households to edit, stored first (not timed).
+			var edits [][]byte
+			for j := 0; j < pushes; j++ {
+				var sets []*change.Set
+				for k := 0; k < 5; k++ {
+					body, set := insertBody(b, devs[0], user, rowsPerPush)
+					pushInProcess(b, h, devs[0], body)
+					sets = append(sets, set)
+				}
+				edits = append(edits, editBody(b, devs[0], user, sets, fmt.Sprint("改", i)))
+				changes += 5 * rowsPerPush * 4
+			}
+			b.StartTimer()
+			start := time.Now()
+			for _, body := range edits {
+				pushInProcess(b, h, devs[0], body)
+			}
+			elapsed += time.Since(start)
+		}
+		b.ReportMetric(float64(changes)/elapsed.Seconds(), "changes/s")
+		b.ReportMetric(0, "ns/op")
+	})
+	for _, n := range []int{1, 10, 50} {
+		b.Run(fmt.Sprintf("loopback/devices=%d", n), func(b *testing.B) { benchLoopback(b, n) })
+	}
+}
+
+// benchLoopback has n devices push form-sized batches at once over a
+// loopback socket.
+func benchLoopback(b *testing.B, n int) {
+	const total, rows = 200, 10
+	ctx := context.Background()
+	e := newEnv(b, Config{Rate: -1})
+	user, devs := benchDevices(b, e, n)
+	perDevice := total / n
+	var lat []time.Duration
 	changes := 0
 	var elapsed time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		bodies := make([][]byte, pushes)
-		for j := range bodies {
-			var n int
-			bodies[j], n = makeBody()
-			changes += n
-		}
-		b.StartTimer()
-		start := time.Now()
-		for _, body := range bodies {
-			req := httptest.NewRequest("POST", api.PathPush, bytes.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+d.client.Token)
-			req.Header.Set("Content-Type", client.ContentType)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("push: %d %s", rec.Code, rec.Body)
+		bodies := make([][][]byte, n)
+		batches := make([][]string, n)
+		for d := range devs {
+			for range perDevice {
+				body, set := insertBody(b, devs[d], user, rows)
+				bodies[d] = append(bodies[d], body)
+				batches[d] = append(batches[d], set.Batch)
+				changes += len(set.Changes)
 			}
 		}
+		lats := make([][]time.Duration, n)
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		b.StartTimer()
+		start := time.Now()
+		for d := range devs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k, body := range bodies[d] {
+					t0 := time.Now()
+					if _, err := devs[d].client.PushEncoded(ctx, batches[d][k], body); err != nil {
+						errs <- err
+						return
+					}
+					lats[d] = append(lats[d], time.Since(t0))
+				}
+			}()
+		}
+		wg.Wait()
 		elapsed += time.Since(start)
+		b.StopTimer()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		for _, l := range lats {
+			lat = append(lat, l...)
+		}
 	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(float64(changes)/elapsed.Seconds(), "changes/s")
+	b.ReportMetric(pct(0.50), "push-p50-ms")
+	b.ReportMetric(pct(0.95), "push-p95-ms")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -129,7 +308,9 @@ func BenchmarkInitialSync(b *testing.B) {
 		var rows int
 		for _, t := range schema.Reg.Tables() {
 			var n int
-			rep.DB().QueryRow(`SELECT count(*) FROM ` + t.Name).Scan(&n)
+			if err := rep.DB().QueryRow(`SELECT count(*) FROM ` + t.Name).Scan(&n); err != nil {
+				b.Fatal(err)
+			}
 			rows += n
 		}
 		if rows < len(d.Rows) {

@@ -46,13 +46,19 @@ func TestPushPull(t *testing.T) {
 	}
 	d1.sync(t)
 	var v1, v2 int64
-	d1.rep.DB().QueryRow(`SELECT benefit_fen FROM households WHERE id = ?`, h).Scan(&v1)
-	ds.rep.DB().QueryRow(`SELECT benefit_fen FROM households WHERE id = ?`, h).Scan(&v2)
+	if err := d1.rep.DB().QueryRow(`SELECT benefit_fen FROM households WHERE id = ?`, h).Scan(&v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := ds.rep.DB().QueryRow(`SELECT benefit_fen FROM households WHERE id = ?`, h).Scan(&v2); err != nil {
+		t.Fatal(err)
+	}
 	if v1 != v2 {
 		t.Errorf("diverged: %d vs %d", v1, v2)
 	}
 	var n int
-	d1.rep.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE row_id = ?`, h).Scan(&n)
+	if err := d1.rep.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE row_id = ?`, h).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Errorf("worker sees %d conflict records", n)
 	}
@@ -91,7 +97,9 @@ func TestPushRefusedWhole(t *testing.T) {
 	}
 	count := func(id string) int {
 		var n int
-		e.store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, id).Scan(&n)
+		if err := e.store.DB().QueryRow(`SELECT count(*) FROM households WHERE id = ?`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
 	if count(ok)+count(bad) != 0 {

@@ -3,17 +3,20 @@ package records
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 )
 
 // Index is an in-memory search index over the households a user may see:
 // head and member names (as written, full pinyin and pinyin initials), ID
-// numbers, address, community and reference code. Build it with
-// HouseholdIndex and rebuild it after data changes; an Index is immutable
-// and safe for concurrent use.
+// numbers, address, community and reference code. Get it with
+// HouseholdIndex, again after data changes (the store updates it for just
+// the changed households); an Index is immutable and safe for concurrent
+// use.
 type Index struct {
-	entries []indexEntry
+	entries []indexEntry // by entryLess
 }
 
 type indexEntry struct {
@@ -21,23 +24,50 @@ type indexEntry struct {
 	hay     string   // every searchable key, lower-case, joined by \x00
 	head    []string // head name keys: the name, full pinyin, initials
 	sortKey string   // community name, then head name in pinyin
+	members []string // ids of the household's members (not deleted)
 }
 
 // sep separates keys in a haystack so no query matches across two keys.
 const sep = "\x00"
 
-// HouseholdIndex reads every household me may see and indexes it.
-// Volunteers get ErrForbidden.
+// entryLess orders index entries: by community, head name in pinyin, head
+// name, then id (so the order is the same however the index was made).
+func entryLess(a, b *indexEntry) int {
+	if c := strings.Compare(a.sortKey, b.sortKey); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// HouseholdIndex returns the search index of every household me may see.
+// The store keeps the last index it made and, on the next call, reads
+// again only the households changed since (by local saves or by sync; see
+// replica.ChangedRows), so a search after a save does not pay for a full
+// rebuild. Volunteers get ErrForbidden.
 func (s *Store) HouseholdIndex(ctx context.Context, me Identity) (*Index, error) {
 	if me.IsVolunteer() {
 		return nil, ErrForbidden
 	}
+	return s.search.index(ctx, s, me)
+}
+
+// buildIndex reads the households me may see — only those in ids when ids
+// is not nil — and makes their index entries, in no particular order.
+func (s *Store) buildIndex(ctx context.Context, me Identity, ids []string) ([]indexEntry, error) {
 	byID := map[string]*indexEntry{}
 	var order []string
 	keys := map[string][]string{}
+	filter, args := "", []any(nil)
+	if ids != nil {
+		list, err := json.Marshal(ids)
+		if err != nil {
+			return nil, fmt.Errorf("index households: %w", err)
+		}
+		filter, args = ` AND h.id IN (SELECT value FROM json_each(?))`, []any{string(list)}
+	}
 	err := s.queryRows(ctx, "households", `SELECT `+summaryCols+`
 		FROM households h LEFT JOIN communities c ON c.id = h.community_id
-		WHERE h.deleted = 0`, nil, func(r *sql.Rows) error {
+		WHERE h.deleted = 0`+filter, args, func(r *sql.Rows) error {
 		var e indexEntry
 		if err := scanSummary(r, &e.HouseholdSummary); err != nil {
 			return err
@@ -55,17 +85,22 @@ func (s *Store) HouseholdIndex(ctx context.Context, me Identity) (*Index, error)
 	if err != nil {
 		return nil, err
 	}
-	err = s.queryRows(ctx, "member names", `SELECT household_id, coalesce(name,''), coalesce(id_number,'')
-		FROM members WHERE deleted = 0`, nil, func(r *sql.Rows) error {
-		var hid, name, idn string
-		if err := r.Scan(&hid, &name, &idn); err != nil {
+	if ids != nil {
+		filter = ` AND household_id IN (SELECT value FROM json_each(?))`
+	}
+	err = s.queryRows(ctx, "member names", `SELECT id, household_id, coalesce(name,''), coalesce(id_number,'')
+		FROM members WHERE deleted = 0`+filter+` ORDER BY rowid`, args, func(r *sql.Rows) error {
+		var id, hid, name, idn string
+		if err := r.Scan(&id, &hid, &name, &idn); err != nil {
 			return err
 		}
-		if _, ok := byID[hid]; !ok {
+		e, ok := byID[hid]
+		if !ok {
 			return nil
 		}
+		e.members = append(e.members, id)
 		keys[hid] = append(keys[hid], lower(idn))
-		if name != byID[hid].HeadName {
+		if name != e.HeadName {
 			keys[hid] = append(keys[hid], nameKeys(name)...)
 		}
 		return nil
@@ -73,14 +108,13 @@ func (s *Store) HouseholdIndex(ctx context.Context, me Identity) (*Index, error)
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{entries: make([]indexEntry, 0, len(order))}
+	out := make([]indexEntry, 0, len(order))
 	for _, id := range order {
 		e := byID[id]
 		e.hay = strings.Join(keys[id], sep)
-		ix.entries = append(ix.entries, *e)
+		out = append(out, *e)
 	}
-	slices.SortFunc(ix.entries, func(a, b indexEntry) int { return strings.Compare(a.sortKey, b.sortKey) })
-	return ix, nil
+	return out, nil
 }
 
 // nameKeys returns a name as written followed by its pinyin spellings (all

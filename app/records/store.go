@@ -25,9 +25,10 @@ const DateLayout = "2006-01-02"
 // safe for concurrent use (database/sql is); it does not own the *sql.DB and
 // never closes it.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
-	cfg district.Config
+	db     *sql.DB
+	now    func() time.Time
+	cfg    district.Config
+	search searchCache // the last household index (searchindex.go)
 }
 
 // New returns a Store over db with the embedded district configuration.

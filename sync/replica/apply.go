@@ -193,10 +193,18 @@ type merger struct {
 	detect    bool
 	conflicts []conflict
 	resolves  []resolve
+	data      map[rowKey]*dataRow // the rows the changeset touches, as merged so far
+	written   []rowWrite          // rows with columns to write, in first-change order
 }
 
-// merge applies changes row by row, in order.
+// merge applies changes in order, row by row, to the rows as read at the
+// start and as changed by earlier changes of the set, all in memory; then
+// writes the changed rows in batches (see batch.go). The outcome is the
+// same as applying each row's changes to the database one after another.
 func (m *merger) merge(changes []change.Change, res *Result) error {
+	if err := m.preload(changes); err != nil {
+		return err
+	}
 	for i := 0; i < len(changes); {
 		j := i + 1
 		for j < len(changes) && changes[j].Table == changes[i].Table && changes[j].ID == changes[i].ID {
@@ -206,6 +214,38 @@ func (m *merger) merge(changes []change.Change, res *Result) error {
 			return err
 		}
 		i = j
+	}
+	return m.s.writeRows(m.written)
+}
+
+// preload reads the row clocks of every row in changes, and whether its
+// data row exists, one query per table (values are read when needed; see
+// value).
+func (m *merger) preload(changes []change.Change) error {
+	m.data = map[rowKey]*dataRow{}
+	ids := map[*tableMeta][]string{}
+	var order []*tableMeta
+	seen := map[rowKey]bool{}
+	var meta *tableMeta
+	for i, c := range changes {
+		if i > 0 && c.ID == changes[i-1].ID && c.Table == changes[i-1].Table {
+			continue
+		}
+		if meta == nil || c.Table != meta.table.Name {
+			meta = m.s.r.byName[c.Table]
+			if _, ok := ids[meta]; !ok {
+				order = append(order, meta)
+			}
+		}
+		if k := (rowKey{meta.t, c.ID}); !seen[k] {
+			seen[k] = true
+			ids[meta] = append(ids[meta], c.ID)
+		}
+	}
+	for _, meta := range order {
+		if err := m.s.loadRows(meta, ids[meta], m.data); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -219,11 +259,7 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.readRow(meta, id)
-	if err != nil {
-		return err
-	}
-	var written []int
+	d := m.data[rowKey{meta.t, id}]
 	var seq int64
 	oldPend := st.pend
 	for _, c := range changes {
@@ -240,8 +276,14 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 			res.Ignored++
 			continue
 		}
-		concurrent := has && m.detect && c.Base != curClock && c.Clock.Site != curClock.Site &&
-			!change.EqualValues(c.Value, d.vals[ci]) && detectable(meta.table)
+		concurrent := false
+		if has && m.detect && c.Base != curClock && c.Clock.Site != curClock.Site && detectable(meta.table) {
+			cur, err := m.value(meta, id, d, ci)
+			if err != nil {
+				return err
+			}
+			concurrent = !change.EqualValues(c.Value, cur)
+		}
 		if cmp < 0 {
 			if concurrent {
 				m.conflicts = append(m.conflicts, conflict{meta: meta, id: id, col: c.Column,
@@ -258,7 +300,7 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 			m.resolves = append(m.resolves, resolve{meta: meta, id: id, col: c.Column, winner: curClock, by: c.User})
 		}
 		if has && !m.detect {
-			if err := m.keepLost(st, bit, d.vals[ci]); err != nil {
+			if err := m.keepLost(st, bit, func() (any, error) { return m.value(meta, id, d, ci) }); err != nil {
 				return err
 			}
 		}
@@ -267,8 +309,14 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 		}
 		w := m.ws[writer{c.Clock.Site, c.User}]
 		st.clk = st.clk.set(uint64(1)<<uint(bit), clockRef{hlc: uint64(c.Clock.HLC), w: w}, seq, nil)
+		if d.vals == nil {
+			d.vals = make([]any, len(meta.table.Columns))
+		}
 		d.vals[ci] = c.Value
-		written = append(written, ci)
+		if d.write == 0 {
+			m.written = append(m.written, rowWrite{meta: meta, id: id, d: d})
+		}
+		d.write |= uint64(1) << uint(ci)
 		res.Applied++
 	}
 	if seq == 0 {
@@ -279,20 +327,51 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 		st.pend = r.firstPending(st, oldPend)
 	}
 	s.touch(st)
-	return s.writeRow(meta, id, d, dedupe(written))
+	return nil
+}
+
+// value returns the current value of column ci of row id: the value an
+// earlier change of this set wrote, or else the stored one. Stored values
+// are read only when needed — to compare a concurrent edit, or to keep an
+// overwritten own write — which is rare: most changes are decided by the
+// clocks alone.
+func (m *merger) value(meta *tableMeta, id string, d *dataRow, ci int) (any, error) {
+	if d.loaded || d.write&(uint64(1)<<uint(ci)) != 0 {
+		return d.vals[ci], nil
+	}
+	if d.vals == nil {
+		d.vals = make([]any, len(meta.table.Columns))
+	}
+	if d.exists {
+		stored, err := m.s.readRow(meta, id)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range stored.vals {
+			if d.write&(uint64(1)<<uint(i)) == 0 {
+				d.vals[i] = v
+			}
+		}
+	}
+	d.loaded = true
+	return d.vals[ci], nil
 }
 
 // keepLost saves our own unacknowledged write of column bit before a
 // remote change overwrites it, so it is still pushed (device replicas).
-func (m *merger) keepLost(st *rowState, bit int, value any) error {
+func (m *merger) keepLost(st *rowState, bit int, current func() (any, error)) error {
 	i := st.clk.find(bit)
 	g := &st.clk[i]
 	if !m.s.r.pending(st, g) {
 		return nil
 	}
+	value, err := current()
+	if err != nil {
+		return err
+	}
 	base, _ := g.baseOf(bit)
 	// The write belongs to the pending batch if the batch sent it.
-	_, err := m.s.tx.ExecContext(m.s.ctx, `INSERT OR REPLACE INTO sync_lost (seq, t, id, c, value, hlc, w, base_hlc, base_w, batch)
+	_, err = m.s.tx.ExecContext(m.s.ctx, `INSERT OR REPLACE INTO sync_lost (seq, t, id, c, value, hlc, w, base_hlc, base_w, batch)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, EXISTS (SELECT 1 FROM sync_batch b, sync_state s
 			WHERE b.t = ?2 AND b.id = ?3 AND b.pend <= ?1 AND s.id = 1 AND ?1 <= s.batch_seq))`,
 		g.seq, st.key.t, st.key.id, bit, value, int64(g.hlc), g.w, int64(base.hlc), base.w)
@@ -318,15 +397,3 @@ func (r *Replica) firstPending(st *rowState, pend int64) int64 {
 // detectable reports whether concurrent edits of t's rows are conflicts:
 // not for append-only events, nor for the conflict records themselves.
 func detectable(t *schema.Table) bool { return !t.AppendOnly && t.Name != "conflicts" }
-
-func dedupe(cols []int) []int {
-	seen := map[int]bool{}
-	out := cols[:0]
-	for _, c := range cols {
-		if !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-		}
-	}
-	return out
-}

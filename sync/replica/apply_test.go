@@ -109,9 +109,7 @@ func TestApplyRefusesClockTooFarAhead(t *testing.T) {
 	if !errors.As(err, &de) || !errors.Is(err, hlc.ErrDrift) {
 		t.Fatalf("got %v, want a DriftError", err)
 	}
-	var n int
-	r.DB().QueryRow(`SELECT count(*) FROM households`).Scan(&n)
-	if n != 0 {
+	if n := count(t, r, `SELECT count(*) FROM households`); n != 0 {
 		t.Errorf("a refused changeset wrote %d rows", n)
 	}
 }

@@ -2,84 +2,17 @@ package replica
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
-
-	"modernc.org/sqlite" // also the plain-SQLite baseline
 
 	"doorstep/schema"
 	"doorstep/schema/demo"
 	"doorstep/sync/change"
+	"doorstep/sync/hlc"
 )
-
-// BenchmarkCaptureOverhead saves the same household forms (household, 3
-// members, 6 incomes; one transaction each) into a device replica through
-// DB() and into plain SQLite with the same schema and pragmas, and reports
-// the ratio of their times: x-plain against plain modernc SQLite as the app
-// would use it without the sync engine, and x-plain-cached against plain
-// SQLite given the same prepared-statement cache as DB() — the cost of the
-// capture triggers alone.
-func BenchmarkCaptureOverhead(b *testing.B) {
-	ctx := context.Background()
-	const forms = 300
-	const pragmas = "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)"
-	r := mustOpen(b, schema.Device, nil)
-	plain, err := sql.Open("sqlite", filepath.Join(b.TempDir(), "plain.db")+pragmas)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer plain.Close()
-	cached := sql.OpenDB(connector{drv: &sqlite.Driver{}, dsn: filepath.Join(b.TempDir(), "cached.db") + pragmas})
-	defer cached.Close()
-	for _, db := range []*sql.DB{plain, cached} {
-		if err := schema.Migrate(ctx, db, schema.Device); err != nil {
-			b.Fatal(err)
-		}
-	}
-	run := func(db *sql.DB, seed uint64) time.Duration {
-		f := newFormSaver(seed)
-		start := time.Now()
-		for i := 0; i < forms; i++ {
-			if _, err := f.save(ctx, db, "c1"); err != nil {
-				b.Fatal(err)
-			}
-		}
-		return time.Since(start)
-	}
-	// Warm all three up so page caches and statement caches are comparable.
-	for _, db := range []*sql.DB{plain, cached, r.DB()} {
-		run(db, 1)
-	}
-	fold := func() time.Duration {
-		start := time.Now()
-		if err := r.foldLog(ctx); err != nil {
-			b.Fatal(err)
-		}
-		return time.Since(start)
-	}
-	fold()
-	var tPlain, tCached, tCap time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		// Interleave so that load from other processes hits all alike.
-		seed := uint64(i + 2)
-		tPlain += run(plain, seed)
-		tCap += run(r.DB(), seed)
-		tCached += run(cached, seed)
-	}
-	b.StopTimer()
-	// The captured changes are folded into row clocks at the next sync;
-	// count that work too (it is off the form-save path, but it is work).
-	tFold := fold()
-	b.ReportMetric(float64(tCap)/float64(tPlain), "x-plain")
-	b.ReportMetric(float64(tCap)/float64(tCached), "x-plain-cached")
-	b.ReportMetric(float64(tCap+tFold)/float64(tCached), "x-plain-cached+fold")
-	b.ReportMetric(float64(tCap.Microseconds())/float64(b.N*forms), "µs/save")
-	b.ReportMetric(float64(tPlain.Microseconds())/float64(b.N*forms), "µs/plain-save")
-}
 
 // mergeSource captures n household form saves on a device and returns its
 // outbox: the changes another replica would pull.
@@ -99,29 +32,181 @@ func mergeSource(b *testing.B, saves int) *change.Set {
 	return set
 }
 
-// BenchmarkMerge applies 100,000 remote column changes (household form
-// saves from another device) to an empty device database, in pull pages of
-// 10,000 changes, and reports changes/s.
+// cpuTime is the CPU time this process has used, user and system: unlike
+// wall time it does not grow when other processes load the machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Merge benchmark sizes: 100,000 column changes applied in pages of 20,000,
+// the most a server pull page holds by default (server.Config.PageSize).
+const (
+	mergeChanges = 100000
+	mergePage    = 20000
+)
+
+// BenchmarkMerge measures Apply, in column changes merged per second, for
+// what pull pages and pushes bring (100,000 column changes in pages of
+// 20,000, each page one Apply, whole rows per page):
+//
+//   - insert: household form saves from another device into an empty
+//     device replica (a first sync);
+//   - edit: edits of up to 4 columns of rows the replica already holds
+//     (about 29,000 of the 30,000 rows of form saves it merged before, the
+//     edits of one row together), on a device replica and on a
+//     server replica, which also checks every change for a concurrent
+//     edit — steady-state sync;
+//   - edit-10%-conflicts: the same edits into a server replica where 10 %
+//     of the edited columns were changed meanwhile by a third device, so
+//     those changes are concurrent edits: the winner is chosen and a
+//     conflict record written for each.
+//
+// changes/s is wall time; changes/cpu-s divides by the CPU time the
+// process used meanwhile (user and system, garbage collection included),
+// which other processes' load on a shared machine does not inflate.
 func BenchmarkMerge(b *testing.B) {
+	b.Run("insert", func(b *testing.B) {
+		set := mergeSource(b, 910)
+		changes := set.Changes[:mergeChanges]
+		var total, cpu time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			dst := mustOpen(b, schema.Device, nil)
+			b.StartTimer()
+			c0 := cpuTime()
+			total += applyPages(b, dst, set.Site, changes)
+			cpu += cpuTime() - c0
+		}
+		b.ReportMetric(float64(len(changes)*b.N)/total.Seconds(), "changes/s")
+		b.ReportMetric(float64(len(changes)*b.N)/cpu.Seconds(), "changes/cpu-s")
+		b.ReportMetric(0, "ns/op")
+	})
+	src := mergeSource(b, 3000) // 30,000 rows, 333,000 column changes
+	for _, tc := range []struct {
+		name      string
+		target    schema.Target
+		conflicts bool
+	}{
+		{"edit/device", schema.Device, false},
+		{"edit/server", schema.Server, false},
+		{"edit-10%-conflicts/server", schema.Server, true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var total, cpu time.Duration
+			var res Result
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				dst := mustOpen(b, tc.target, nil)
+				applyPages(b, dst, src.Site, src.Changes)
+				edits, third := mergeEdits(src, tc.conflicts)
+				if len(third) > 0 {
+					applyPages(b, dst, siteThird, third)
+				}
+				b.StartTimer()
+				c0 := cpuTime()
+				total += applyPages(b, dst, siteEditor, edits, &res)
+				cpu += cpuTime() - c0
+			}
+			b.ReportMetric(float64(mergeChanges*b.N)/total.Seconds(), "changes/s")
+			b.ReportMetric(float64(mergeChanges*b.N)/cpu.Seconds(), "changes/cpu-s")
+			b.ReportMetric(float64(res.Conflicts)/float64(b.N), "conflicts")
+			b.ReportMetric(0, "ns/op")
+			if tc.conflicts && res.Conflicts != mergeChanges/10*b.N {
+				b.Fatalf("%d conflicts recorded, want %d", res.Conflicts, mergeChanges/10*b.N)
+			}
+			if res.Applied != mergeChanges*b.N {
+				b.Fatalf("%d changes applied, want %d", res.Applied, mergeChanges*b.N)
+			}
+		})
+	}
+}
+
+// applyPages applies changes to dst in pages of mergePage, adds the results
+// to res (when given) and returns the time it took.
+func applyPages(b *testing.B, dst *Replica, site string, changes []change.Change, res ...*Result) time.Duration {
 	ctx := context.Background()
-	set := mergeSource(b, 910)
-	changes := set.Changes[:100000]
-	const page = 10000
-	var total time.Duration
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		dst := mustOpen(b, schema.Device, nil)
-		b.StartTimer()
-		start := time.Now()
-		for off := 0; off < len(changes); off += page {
-			p := &change.Set{Site: set.Site, Changes: changes[off:min(off+page, len(changes))]}
-			if _, err := dst.Apply(ctx, p, ApplyOptions{}); err != nil {
-				b.Fatal(err)
+	start := time.Now()
+	for off := 0; off < len(changes); off += mergePage {
+		end := min(off+mergePage, len(changes))
+		// Never cut a row in two: a page holds whole rows.
+		for end < len(changes) && changes[end].ID == changes[end-1].ID {
+			end++
+		}
+		p := &change.Set{Site: site, Changes: changes[off:end]}
+		r, err := dst.Apply(ctx, p, ApplyOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, acc := range res {
+			acc.Applied += r.Applied
+			acc.Ignored += r.Ignored
+			acc.Conflicts += r.Conflicts
+		}
+		off = end - mergePage
+	}
+	return time.Since(start)
+}
+
+// Sites of the edit benchmarks: the editing device, and a third device
+// whose earlier edits make some of the editor's concurrent.
+const (
+	siteEditor = "0195b000-0000-7000-8000-0000000000ed"
+	siteThird  = "0195b000-0000-7000-8000-0000000000c3"
+)
+
+// mergeEdits returns edits of the rows src inserted: up to 4 columns of
+// each row (not ids, not deleted), mergeChanges in all, by siteEditor,
+// each based on the inserted value's clock, so they are ordinary later
+// edits. With conflicts, every tenth edited column was also changed by
+// siteThird after the insert (returned as third, to apply first), so those
+// edits are concurrent.
+func mergeEdits(src *change.Set, conflicts bool) (edits, third []change.Change) {
+	var maxHLC hlc.Timestamp
+	for _, c := range src.Changes {
+		maxHLC = max(maxHLC, c.Clock.HLC)
+	}
+	thirdAt := change.Clock{HLC: maxHLC + 1<<16, Site: siteThird}
+	editAt := change.Clock{HLC: maxHLC + 2<<16, Site: siteEditor}
+	for i := 0; i < len(src.Changes) && len(edits) < mergeChanges; {
+		j := i
+		var picked []change.Change
+		for ; j < len(src.Changes) && src.Changes[j].ID == src.Changes[i].ID; j++ {
+			c := src.Changes[j]
+			if len(picked) < 4 && c.Value != nil && c.Column != "deleted" && !strings.HasSuffix(c.Column, "_id") {
+				picked = append(picked, c)
 			}
 		}
-		total += time.Since(start)
+		for _, c := range picked[:min(len(picked), mergeChanges-len(edits))] {
+			if conflicts && len(edits)%10 == 0 {
+				t := c
+				t.Value, t.Clock, t.User, t.Base = editedValue(c.Value, "丙", 2), thirdAt, "u-third", c.Clock
+				third = append(third, t)
+			}
+			e := c
+			e.Value, e.Clock, e.User, e.Base = editedValue(c.Value, "改", 1), editAt, "u-editor", c.Clock
+			edits = append(edits, e)
+		}
+		i = j
 	}
-	b.ReportMetric(float64(len(changes)*b.N)/total.Seconds(), "changes/s")
+	return edits, third
+}
+
+// editedValue returns a value of v's type that differs from v: text
+// with mark appended, a number plus delta.
+func editedValue(v any, mark string, delta int64) any {
+	switch x := v.(type) {
+	case string:
+		return x + mark
+	case int64:
+		return x + delta
+	case float64:
+		return x + float64(delta)
+	}
+	return v
 }
 
 // BenchmarkMetadataSize writes the demo district (schema/demo) into a

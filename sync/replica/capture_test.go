@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -154,9 +155,8 @@ func TestDeleteBecomesDeletedColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var deleted, n int
-	r.DB().QueryRow(`SELECT deleted FROM households WHERE id = ?`, hh1).Scan(&deleted)
-	r.DB().QueryRow(`SELECT count(*) FROM households`).Scan(&n)
+	deleted := count(t, r, `SELECT deleted FROM households WHERE id = ?`, hh1)
+	n := count(t, r, `SELECT count(*) FROM households`)
 	if deleted != 1 || n != 2 {
 		t.Errorf("after DELETE: deleted=%d rows=%d, want 1 and 2 (res %v)", deleted, n, res)
 	}
@@ -256,5 +256,43 @@ func TestWritesBypassingTheReplicaFail(t *testing.T) {
 	}
 	if _, err := other.Exec(`INSERT INTO drafts (form, record_id, data, updated_at) VALUES ('f', 'r', '{}', 'now')`); err != nil {
 		t.Errorf("a write to a device-only table failed: %v", err)
+	}
+}
+
+// TestFoldInChunks: a capture log longer than one fold chunk, with one row
+// written in the first chunk and again in the last, folds into the same
+// clocks as a short one: every row gets a clock, the twice-written row the
+// later clock for the later write and the first for the rest.
+func TestFoldInChunks(t *testing.T) {
+	r := mustOpen(t, schema.Device, nil)
+	tx, err := r.DB().Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < foldChunk+5; i++ {
+		if _, err := tx.Exec(`INSERT INTO households (id, head_name) VALUES (?, '户主')`, fmt.Sprintf("row-%05d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, r, `UPDATE households SET head_name = '改名' WHERE id = 'row-00000'`)
+	if n := count(t, r, `SELECT count(*) FROM sync_log`); n != foldChunk+6 {
+		t.Fatalf("capture log holds %d entries, want %d", n, foldChunk+6)
+	}
+	cells := cellsOf(t, r, "households", "row-00000") // folds
+	if n := count(t, r, `SELECT count(*) FROM sync_log`); n != 0 {
+		t.Errorf("%d entries left in the capture log", n)
+	}
+	if n := count(t, r, `SELECT count(*) FROM sync_rows`); n != foldChunk+5 {
+		t.Errorf("%d row clocks, want %d", n, foldChunk+5)
+	}
+	name, addr := cells["head_name"], cells["address"]
+	if name.Value != "改名" || !addr.Clock.Less(name.Clock) {
+		t.Errorf("head_name %v at %s, address at %s: want the later write's clock on head_name", name.Value, name.Clock, addr.Clock)
+	}
+	if other := cellsOf(t, r, "households", fmt.Sprintf("row-%05d", foldChunk+4)); other["head_name"].Clock != addr.Clock {
+		t.Errorf("a row of the second chunk has clock %s, want the insert's %s", other["head_name"].Clock, addr.Clock)
 	}
 }

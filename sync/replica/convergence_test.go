@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -96,10 +97,21 @@ var (
 	tableNames = []string{"households", "members", "assets"}
 )
 
-// maxSteps bounds the actions of one case. Under the race detector, where
-// modernc's SQLite runs about twenty times slower, cases are shorter so that
-// the default 200 still finish in about a minute.
-var maxSteps = map[bool]int{false: 30, true: 10}[raceEnabled]
+// maxSteps bounds the actions of one case: -rapid.steps=N when given (make
+// test runs long cases that way without the race detector), else 30, or 10
+// under the race detector, where modernc's SQLite runs about twenty times
+// slower, so that the default 200 cases still finish in about a minute.
+func maxSteps() int {
+	steps := map[bool]int{false: 30, true: 10}[raceEnabled]
+	flag.Visit(func(f *flag.Flag) {
+		if f.Name == "rapid.steps" {
+			if n, err := strconv.Atoi(f.Value.String()); err == nil && n >= 5 {
+				steps = n
+			}
+		}
+	})
+	return steps
+}
 
 const (
 	day      = 24 * time.Hour
@@ -231,7 +243,7 @@ func (w *world) close() {
 }
 
 func (w *world) run() {
-	steps := rapid.IntRange(5, maxSteps).Draw(w.t, "steps")
+	steps := rapid.IntRange(5, maxSteps()).Draw(w.t, "steps")
 	for i := 0; i < steps; i++ {
 		d := w.devs[rapid.IntRange(0, len(w.devs)-1).Draw(w.t, "device")]
 		switch rapid.IntRange(0, 9).Draw(w.t, "action") {

@@ -9,13 +9,23 @@ import (
 
 // dataRow is the current content of one row of a synced table.
 type dataRow struct {
-	exists bool
-	vals   []any // by index in table.Columns
+	exists bool   // the database holds the row
+	vals   []any  // by index in table.Columns
+	write  uint64 // batched merge: columns (indexes in vals) to write
+	loaded bool   // batched merge: vals holds the stored values too
 }
 
 // selectSQL returns the query reading every synced column of a row.
 func selectSQL(m *tableMeta) string {
 	return fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, strings.Join(m.table.ColumnNames(), ", "), m.table.Name)
+}
+
+// loadManySQL returns the query reading, for each id of a JSON array
+// (argument 2) of the table numbered by argument 1, its row clock (NULLs
+// when none) and whether the data row exists.
+func loadManySQL(m *tableMeta) string {
+	return fmt.Sprintf(`SELECT j.value, r.seq, r.pend, r.clk, d.id IS NOT NULL FROM json_each(?2) AS j
+		LEFT JOIN sync_rows AS r ON r.t = ?1 AND r.id = j.value LEFT JOIN %s AS d ON d.id = j.value`, m.table.Name)
 }
 
 // readRow reads row id of table m (all columns).
@@ -32,7 +42,7 @@ func (s *session) readRow(m *tableMeta, id string) (*dataRow, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read %s/%s: %w", m.table.Name, id, err)
 	}
-	d.exists = true
+	d.exists, d.loaded = true, true
 	for i, v := range d.vals {
 		d.vals[i] = normalize(v)
 	}
@@ -48,47 +58,4 @@ func normalize(v any) any {
 		return int64(x)
 	}
 	return v
-}
-
-// writeRow stores the columns in cols (indexes into table.Columns) of row
-// id, inserting the row when it does not exist.
-func (s *session) writeRow(m *tableMeta, id string, d *dataRow, cols []int) error {
-	if len(cols) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	args := make([]any, 0, len(cols)+1)
-	if d.exists {
-		b.WriteString("UPDATE ")
-		b.WriteString(m.table.Name)
-		b.WriteString(" SET ")
-		for k, i := range cols {
-			if k > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(m.table.Columns[i].Name)
-			b.WriteString(" = ?")
-			args = append(args, d.vals[i])
-		}
-		b.WriteString(" WHERE id = ?")
-		args = append(args, id)
-	} else {
-		b.WriteString("INSERT INTO ")
-		b.WriteString(m.table.Name)
-		b.WriteString(" (id")
-		args = append(args, id)
-		for _, i := range cols {
-			b.WriteString(", ")
-			b.WriteString(m.table.Columns[i].Name)
-			args = append(args, d.vals[i])
-		}
-		b.WriteString(") VALUES (?")
-		b.WriteString(strings.Repeat(", ?", len(cols)))
-		b.WriteString(")")
-	}
-	if _, err := s.tx.ExecContext(s.ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("write %s/%s: %w", m.table.Name, id, err)
-	}
-	d.exists = true
-	return nil
 }

@@ -38,47 +38,58 @@ type logEntry struct {
 	ref  clockRef
 }
 
-// fold moves every sync_log entry into the row clocks.
+// foldChunk is how many capture log entries fold reads at a time: memory
+// stays bounded however long the log grew (a device offline for weeks, a
+// bulk import).
+const foldChunk = 10000
+
+// fold moves every sync_log entry into the row clocks, foldChunk entries
+// at a time: read them in capture order, read their rows' clocks (one
+// query per table), apply them, write the clocks back and forget them
+// before the next chunk.
 func (s *session) fold() error {
-	rows, err := s.tx.QueryContext(s.ctx, `SELECT t, id, mask, hlc, w FROM sync_log ORDER BY seq`)
-	if err != nil {
-		return fmt.Errorf("fold capture log: %w", err)
-	}
-	var entries []logEntry
-	for rows.Next() {
-		var e logEntry
-		var mask, h int64
-		if err := rows.Scan(&e.t, &e.id, &mask, &h, &e.ref.w); err != nil {
-			rows.Close()
-			return fmt.Errorf("fold capture log: %w", err)
-		}
-		e.mask, e.ref.hlc = uint64(mask), uint64(h)
-		entries = append(entries, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("fold capture log: %w", err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if err := s.preload(entries); err != nil {
-		return err
-	}
+	var after int64
 	var last uint64
-	for _, e := range entries {
-		if err := s.r.writers.ensure(s.ctx, s.tx, e.ref.w); err != nil {
-			return err
-		}
-		if s.r.meta(e.t) == nil {
-			return fmt.Errorf("fold capture log: unknown table number %d", e.t)
-		}
-		st, err := s.row(e.t, e.id)
+	folded := false
+	for {
+		entries, next, err := s.readLog(after)
 		if err != nil {
 			return err
 		}
-		s.capture(st, e.mask, e.ref)
-		last = max(last, e.ref.hlc)
+		if len(entries) == 0 {
+			break
+		}
+		folded = true
+		after = next
+		if err := s.preload(entries); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := s.r.writers.ensure(s.ctx, s.tx, e.ref.w); err != nil {
+				return err
+			}
+			if s.r.meta(e.t) == nil {
+				return fmt.Errorf("fold capture log: unknown table number %d", e.t)
+			}
+			st, err := s.row(e.t, e.id)
+			if err != nil {
+				return err
+			}
+			s.capture(st, e.mask, e.ref)
+			last = max(last, e.ref.hlc)
+		}
+		if err := s.flush(); err != nil {
+			return fmt.Errorf("fold capture log: %w", err)
+		}
+		// Every cached clock is written: drop them, so memory does not grow
+		// with the log.
+		clear(s.rows)
+		if len(entries) < foldChunk {
+			break
+		}
+	}
+	if !folded {
+		return nil
 	}
 	if _, err := s.tx.ExecContext(s.ctx, `DELETE FROM sync_log`); err != nil {
 		return fmt.Errorf("fold capture log: %w", err)
@@ -87,6 +98,30 @@ func (s *session) fold() error {
 		return fmt.Errorf("fold capture log: %w", err)
 	}
 	return nil
+}
+
+// readLog reads up to foldChunk capture log entries after log sequence
+// after, in capture order, and returns them with the last one's sequence.
+func (s *session) readLog(after int64) ([]logEntry, int64, error) {
+	rows, err := s.tx.QueryContext(s.ctx, `SELECT seq, t, id, mask, hlc, w FROM sync_log WHERE seq > ? ORDER BY seq LIMIT ?`, after, foldChunk)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fold capture log: %w", err)
+	}
+	defer rows.Close()
+	var entries []logEntry
+	for rows.Next() {
+		var e logEntry
+		var mask, h int64
+		if err := rows.Scan(&after, &e.t, &e.id, &mask, &h, &e.ref.w); err != nil {
+			return nil, 0, fmt.Errorf("fold capture log: %w", err)
+		}
+		e.mask, e.ref.hlc = uint64(mask), uint64(h)
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("fold capture log: %w", err)
+	}
+	return entries, after, nil
 }
 
 // capture records a local write of the columns in mask at clock ref.

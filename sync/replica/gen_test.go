@@ -43,13 +43,17 @@ func (f *formSaver) save(ctx context.Context, db *sql.DB, community string) (str
 		return "", err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	hid := f.uuid()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO households (id, community_id, ref_code, address, urban,
-		head_name, hardship_cause, staff_relative, hukou_local, class, status, applied_on, benefit_fen,
-		covered_members, caseworker_id, recheck_due) VALUES (?, ?, ?, ?, 1, ?, 'illness', 0, 1, 'A', 'active',
-		'2024-05-12', ?, 3, ?, '2025-05-12')`,
-		hid, community, fmt.Sprintf("DB%06d", f.n), fmt.Sprintf("幸福路%d号%d栋%d室", f.rng.IntN(300), f.rng.IntN(20), f.rng.IntN(600)),
-		f.name(), int64(f.rng.IntN(200000)), community); err != nil {
+	hid, err := f.write(ctx, tx, community)
+	if err != nil {
+		return "", err
+	}
+	return hid, tx.Commit()
+}
+
+// write writes one household form (10 rows) in tx and returns its id.
+func (f *formSaver) write(ctx context.Context, tx *sql.Tx, community string) (string, error) {
+	hid, err := f.household(ctx, tx, community)
+	if err != nil {
 		return "", err
 	}
 	members := make([]string, 3)
@@ -71,5 +75,19 @@ func (f *formSaver) save(ctx context.Context, db *sql.DB, community string) (str
 			return "", err
 		}
 	}
-	return hid, tx.Commit()
+	return hid, nil
+}
+
+// household writes one household row in tx and returns its id.
+func (f *formSaver) household(ctx context.Context, tx *sql.Tx, community string) (string, error) {
+	hid := f.uuid()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO households (id, community_id, ref_code, address, urban,
+		head_name, hardship_cause, staff_relative, hukou_local, class, status, applied_on, benefit_fen,
+		covered_members, caseworker_id, recheck_due) VALUES (?, ?, ?, ?, 1, ?, 'illness', 0, 1, 'A', 'active',
+		'2024-05-12', ?, 3, ?, '2025-05-12')`,
+		hid, community, fmt.Sprintf("DB%06d", f.n), fmt.Sprintf("幸福路%d号%d栋%d室", f.rng.IntN(300), f.rng.IntN(20), f.rng.IntN(600)),
+		f.name(), int64(f.rng.IntN(200000)), community); err != nil {
+		return "", err
+	}
+	return hid, nil
 }

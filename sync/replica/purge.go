@@ -129,12 +129,14 @@ func (s *session) purgeRows(rows []change.RowRef) (int, error) {
 
 // startPurge writes back the row clocks the session changed (so the
 // pending markers a purge consults are stored) and keeps the highest
-// sequence number handed out, which may belong to a row about to go.
+// sequence number handed out, which may belong to a row about to go. It
+// takes a fresh number for that, so every purge moves seq_floor (which
+// ChangedRows watches: purged rows leave no other trace).
 func (s *session) startPurge() error {
 	if err := s.flush(); err != nil {
 		return fmt.Errorf("purge: %w", err)
 	}
-	if _, err := s.tx.ExecContext(s.ctx, `UPDATE sync_state SET seq_floor = max(seq_floor, ?) WHERE id = 1`, s.seq); err != nil {
+	if _, err := s.tx.ExecContext(s.ctx, `UPDATE sync_state SET seq_floor = max(seq_floor, ?) WHERE id = 1`, s.nextSeq()); err != nil {
 		return fmt.Errorf("purge: %w", err)
 	}
 	return nil

@@ -168,8 +168,13 @@ func TestApplyGoneAndPurgeAll(t *testing.T) {
 	}
 	for rows.Next() {
 		var id string
-		rows.Scan(&id)
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
 		left = append(left, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	rows.Close()
 	if len(left) != 2 || left[0] != ids[1] || left[1] != ids[2] {
@@ -177,7 +182,9 @@ func TestApplyGoneAndPurgeAll(t *testing.T) {
 	}
 	push(t, dev, hub)
 	var name string
-	hub.DB().QueryRow(`SELECT head_name FROM households WHERE id = ?`, ids[1]).Scan(&name)
+	if err := hub.DB().QueryRow(`SELECT head_name FROM households WHERE id = ?`, ids[1]).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
 	if name != "本机" {
 		t.Errorf("unpushed write reached the hub as %q", name)
 	}

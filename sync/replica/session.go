@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // session is one write transaction of the sync engine (fold, Apply,
@@ -134,29 +135,31 @@ func (s *session) touch(st *rowState) {
 	}
 }
 
-// flush writes every changed row clock.
+// flush writes every changed row clock, writeChunk rows per multi-row
+// upsert (measured faster here than an UPDATE per row or an UPDATE joined
+// to a VALUES list).
 func (s *session) flush() error {
-	if len(s.dirt) == 0 {
-		return nil
-	}
-	stmt, err := s.tx.PrepareContext(s.ctx, `INSERT INTO sync_rows (t, id, seq, pend, clk) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, pend = excluded.pend, clk = excluded.clk`)
-	if err != nil {
-		return fmt.Errorf("write row clocks: %w", err)
-	}
-	defer stmt.Close()
-	var buf []byte
-	for _, st := range s.dirt {
-		var pend any
-		if st.pend != 0 {
-			pend = st.pend
+	for len(s.dirt) > 0 {
+		part := s.dirt[:min(writeChunk, len(s.dirt))]
+		s.dirt = s.dirt[len(part):]
+		args := make([]any, 0, 5*len(part))
+		for _, st := range part {
+			var pend any
+			if st.pend != 0 {
+				pend = st.pend
+			}
+			args = append(args, st.key.t, st.key.id, st.seq, pend, st.clk.encode(nil))
 		}
-		buf = st.clk.encode(buf[:0])
-		if _, err := stmt.ExecContext(s.ctx, st.key.t, st.key.id, st.seq, pend, buf); err != nil {
-			return fmt.Errorf("write row clock %d/%s: %w", st.key.t, st.key.id, err)
+		q := `INSERT INTO sync_rows (t, id, seq, pend, clk) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(part)), ", ") +
+			` ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, pend = excluded.pend, clk = excluded.clk`
+		if _, err := s.tx.ExecContext(s.ctx, q, args...); err != nil {
+			return fmt.Errorf("write %d row clocks (first %d/%s): %w", len(part), part[0].key.t, part[0].key.id, err)
 		}
-		st.dirty, st.stored = false, true
+		for _, st := range part {
+			st.dirty, st.stored = false, true
+		}
 	}
-	s.dirt = s.dirt[:0]
+	s.dirt = nil
 	return nil
 }

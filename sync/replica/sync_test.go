@@ -78,9 +78,7 @@ func TestPushPull(t *testing.T) {
 	if err := b.DB().QueryRow(`SELECT head_name FROM households WHERE id = ?`, hid).Scan(&name); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	b.DB().QueryRow(`SELECT count(*) FROM incomes`).Scan(&n)
-	if n != 6 {
+	if n := count(t, b, `SELECT count(*) FROM incomes`); n != 6 {
 		t.Errorf("incomes on b: got %d, want 6", n)
 	}
 	// Concurrent edits of one column: one conflict on the hub, synced.
@@ -93,11 +91,31 @@ func TestPushPull(t *testing.T) {
 	}
 	pull(t, a, hub)
 	pull(t, b, hub)
-	for _, r := range []*Replica{a, b, hub} {
+	// All three hold the same winner and the same one open conflict, whose
+	// loser is the other edit.
+	var want string
+	for i, r := range []*Replica{hub, a, b} {
 		var v string
-		var c int
-		r.DB().QueryRow(`SELECT head_name FROM households WHERE id = ?`, hid).Scan(&v)
-		r.DB().QueryRow(`SELECT count(*) FROM conflicts WHERE resolved = 0`).Scan(&c)
-		t.Logf("%s: %s, %d open conflicts", r.Target(), v, c)
+		if err := r.DB().QueryRow(`SELECT head_name FROM households WHERE id = ?`, hid).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			want = v
+			if v != "A改" && v != "B改" {
+				t.Fatalf("hub head_name %q, want one of the two edits", v)
+			}
+		} else if v != want {
+			t.Errorf("%s %s: head_name %q, hub has %q", r.Target(), r.Site(), v, want)
+		}
+		var winner, loser string
+		if err := r.DB().QueryRow(`SELECT winner_value, loser_value FROM conflicts WHERE resolved = 0 AND row_id = ?`, hid).Scan(&winner, &loser); err != nil {
+			t.Fatalf("%s %s: open conflict: %v", r.Target(), r.Site(), err)
+		}
+		if winner != jsonValue(want) || loser != jsonValue(map[string]string{"A改": "B改", "B改": "A改"}[want]) {
+			t.Errorf("%s %s: conflict winner %s loser %s, want winner %q", r.Target(), r.Site(), winner, loser, want)
+		}
+		if n := count(t, r, `SELECT count(*) FROM conflicts`); n != 1 {
+			t.Errorf("%s %s: %d conflict records, want 1", r.Target(), r.Site(), n)
+		}
 	}
 }

@@ -18,6 +18,8 @@ type tableMeta struct {
 	byCol map[string]int // column name -> bit
 	all   uint64         // mask of every registry column
 	sel   string         // SELECT of every column by id
+	// loadMany reads row clocks and existence for a JSON id array.
+	loadMany string
 }
 
 // maxColumns is how many columns one table may sync: masks are 64 bits.
@@ -96,6 +98,7 @@ func (r *Replica) loadTables(ctx context.Context) error {
 			m.all |= 1 << uint(c)
 		}
 		m.sel = selectSQL(m)
+		m.loadMany = loadManySQL(m)
 		for int64(len(r.tables)) <= t {
 			r.tables = append(r.tables, nil)
 		}

@@ -1,0 +1,162 @@
+package replica
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Batched reads and writes of one sync operation. Apply merges a whole
+// page in memory: it reads the row clocks and data rows of every row the
+// page touches with one query per table (preloadClocks, preloadRows), works
+// out the winners, and then writes the changed data rows with one
+// statement per table, column set and chunk of rows (writeRows) and the
+// changed row clocks likewise (session.flush). A row met twice in one
+// page is read once and written once, with its final values.
+
+// writeChunk is how many rows one multi-row statement writes; with at most
+// 64 columns per table it stays under SQLite's 32,766 parameters.
+const writeChunk = 128
+
+// idList encodes ids as a JSON array for json_each.
+func idList(ids []string) (string, error) {
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+// loadRows reads, for the rows ids of table m, the row clocks into the
+// session cache (rows already cached, e.g. by the fold, keep theirs) and
+// whether the data row exists into cache (its values are read later, if
+// needed), with one query.
+func (s *session) loadRows(m *tableMeta, ids []string, cache map[rowKey]*dataRow) error {
+	arg, err := idList(ids)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", m.table.Name, err)
+	}
+	rows, err := s.tx.QueryContext(s.ctx, m.loadMany, m.t, arg)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", m.table.Name, err)
+	}
+	defer rows.Close()
+	var id string
+	var seq, pend sql.NullInt64
+	var clk []byte
+	var exists bool
+	for rows.Next() {
+		if err := rows.Scan(&id, &seq, &pend, &clk, &exists); err != nil {
+			return fmt.Errorf("read %s: %w", m.table.Name, err)
+		}
+		k := rowKey{m.t, id}
+		if _, ok := s.rows[k]; !ok {
+			st := &rowState{key: k}
+			if seq.Valid {
+				st.seq, st.pend, st.stored = seq.Int64, pend.Int64, true
+				if st.clk, err = decodeRowClock(clk); err != nil {
+					return fmt.Errorf("row clock %d/%s: %w", m.t, id, err)
+				}
+			}
+			s.rows[k] = st
+		}
+		cache[k] = &dataRow{exists: exists} // vals made on first use
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", m.table.Name, err)
+	}
+	return nil
+}
+
+// rowWrite is a data row with columns to write.
+type rowWrite struct {
+	meta *tableMeta
+	id   string
+	d    *dataRow
+}
+
+// writeRows writes the given rows' changed columns (dataRow.write): rows
+// that existed are updated, the others inserted, with one statement per
+// table, column set and chunk of writeChunk rows. Each row's write mask is
+// cleared.
+func (s *session) writeRows(ws []rowWrite) error {
+	type groupKey struct {
+		meta   *tableMeta
+		insert bool
+		mask   uint64
+	}
+	groups := map[groupKey][]rowWrite{}
+	var order []groupKey
+	for _, w := range ws {
+		if w.d.write == 0 {
+			continue
+		}
+		k := groupKey{w.meta, !w.d.exists, w.d.write}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], w)
+	}
+	for _, k := range order {
+		rows := groups[k]
+		cols := columns(k.mask)
+		for len(rows) > 0 {
+			part := rows[:min(writeChunk, len(rows))]
+			rows = rows[len(part):]
+			args := make([]any, 0, len(part)*(len(cols)+1))
+			for _, w := range part {
+				args = append(args, w.id)
+				for _, ci := range cols {
+					args = append(args, w.d.vals[ci])
+				}
+			}
+			if _, err := s.tx.ExecContext(s.ctx, writeSQL(k.meta, cols, len(part), k.insert), args...); err != nil {
+				return fmt.Errorf("write %d rows of %s (first %s): %w", len(part), k.meta.table.Name, part[0].id, err)
+			}
+			for _, w := range part {
+				w.d.write = 0
+				w.d.exists = true
+			}
+		}
+	}
+	return nil
+}
+
+// writeSQL returns the statement writing columns cols (indexes into
+// table.Columns) of n rows, whose arguments are each row's id followed by
+// its values: a multi-row INSERT, or an UPDATE joined to a VALUES list.
+func writeSQL(m *tableMeta, cols []int, n int, insert bool) string {
+	var b strings.Builder
+	tuple := "(?" + strings.Repeat(", ?", len(cols)) + ")"
+	if insert {
+		b.WriteString("INSERT INTO ")
+		b.WriteString(m.table.Name)
+		b.WriteString(" (id")
+		for _, ci := range cols {
+			b.WriteString(", ")
+			b.WriteString(m.table.Columns[ci].Name)
+		}
+		b.WriteString(") VALUES ")
+	} else {
+		b.WriteString("UPDATE ")
+		b.WriteString(m.table.Name)
+		b.WriteString(" SET ")
+		for k, ci := range cols {
+			if k > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s = v.column%d", m.table.Columns[ci].Name, k+2)
+		}
+		b.WriteString(" FROM (VALUES ")
+	}
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+	}
+	if !insert {
+		b.WriteString(") AS v WHERE ")
+		b.WriteString(m.table.Name)
+		b.WriteString(".id = v.column1")
+	}
+	return b.String()
+}
