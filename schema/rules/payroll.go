@@ -1,0 +1,81 @@
+package rules
+
+import "time"
+
+// Kinds of payout roll lines.
+const (
+	// LineRegular is a month's benefit due by the history.
+	LineRegular = "regular"
+	// LineBackPay (补发) pays what a closed month paid too little.
+	LineBackPay = "back_pay"
+	// LineRecovery (追回) recovers what a closed month paid too much.
+	LineRecovery = "recovery"
+)
+
+// PayLine is one line of a monthly payout roll (低保金发放花名册) for one
+// household: the regular benefit of the roll's month, or a back-payment or
+// recovery for an earlier, closed month (ForMonth).
+type PayLine struct {
+	HouseholdID, CommunityID string
+	Kind                     string
+	ForMonth                 time.Time
+	Covered                  int
+	BaseFen                  int64
+	TopUpFen                 int64
+	SubsidyFen               int64
+}
+
+// TotalFen is what the line pays (negative for a recovery).
+func (l PayLine) TotalFen() int64 { return l.BaseFen + l.TopUpFen + l.SubsidyFen }
+
+// BenefitFen is the line's 低保金 without the price subsidy.
+func (l PayLine) BenefitFen() int64 { return l.BaseFen + l.TopUpFen }
+
+// Due returns the regular line a household's history owes for month (any
+// day of it), as known on known: the amounts of the period in force on
+// PayDay(month), when it is active. ok is false when nothing is due.
+func Due(rows []Entitlement, month, known time.Time) (PayLine, bool) {
+	e, ok := InForce(rows, PayDay(month), known)
+	if !ok || !e.Paid() {
+		return PayLine{}, false
+	}
+	return PayLine{HouseholdID: e.HouseholdID, CommunityID: e.CommunityID, Kind: LineRegular,
+		ForMonth: MonthStart(month), Covered: e.Covered, BaseFen: e.BaseFen, TopUpFen: e.TopUpFen,
+		SubsidyFen: e.SubsidyFen}, true
+}
+
+// Adjustment returns the back-payment or recovery line that settles a
+// closed month: what the history (as known on known) owes the household for
+// month, less what the closed rolls paid for it (paid: the sum of every
+// closed line for that month, regular and earlier adjustments). ok is false
+// when nothing is owed either way. The line's kind follows the sign of its
+// total; its components are the differences.
+func Adjustment(rows []Entitlement, month time.Time, paid PayLine, known time.Time) (PayLine, bool) {
+	due, _ := Due(rows, month, known)
+	l := PayLine{HouseholdID: paid.HouseholdID, CommunityID: paid.CommunityID, ForMonth: MonthStart(month),
+		BaseFen: due.BaseFen - paid.BaseFen, TopUpFen: due.TopUpFen - paid.TopUpFen,
+		SubsidyFen: due.SubsidyFen - paid.SubsidyFen, Covered: due.Covered}
+	if due.HouseholdID != "" {
+		l.HouseholdID, l.CommunityID = due.HouseholdID, due.CommunityID
+	}
+	if l.BaseFen == 0 && l.TopUpFen == 0 && l.SubsidyFen == 0 {
+		return PayLine{}, false
+	}
+	l.Kind = LineBackPay
+	if l.TotalFen() < 0 {
+		l.Kind = LineRecovery
+	}
+	return l, true
+}
+
+// Add returns the component-wise sum of two lines of one household and
+// month (for what the closed rolls paid).
+func (l PayLine) Add(o PayLine) PayLine {
+	if l.HouseholdID == "" {
+		l.HouseholdID, l.CommunityID, l.ForMonth = o.HouseholdID, o.CommunityID, o.ForMonth
+	}
+	l.BaseFen += o.BaseFen
+	l.TopUpFen += o.TopUpFen
+	l.SubsidyFen += o.SubsidyFen
+	return l
+}
