@@ -1,6 +1,10 @@
 package rules
 
-import "time"
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // Kinds of payout roll lines.
 const (
@@ -78,4 +82,17 @@ func (l PayLine) Add(o PayLine) PayLine {
 	l.TopUpFen += o.TopUpFen
 	l.SubsidyFen += o.SubsidyFen
 	return l
+}
+
+// RollID is the id of a street's payout roll for a month ("2006-01"): the
+// same on every device, so two offices closing one month offline write
+// one roll.
+func RollID(street, month string) string {
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte("doorstep/payout_roll/"+street+"/"+month)).String()
+}
+
+// RollLineID is the id of a roll's line for a household, kind and month
+// paid for ("2006-01").
+func RollLineID(rollID, household, kind, forMonth string) string {
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte(rollID+"/"+household+"/"+kind+"/"+forMonth)).String()
 }
