@@ -38,10 +38,7 @@ func Compute(ctx context.Context, o *desk.Office, p Params) (Report, error) {
 	}
 	r := Report{Params: p}
 	var err error
-	if r.Dibao, err = dibao(ctx, o, p); err != nil {
-		return Report{}, err
-	}
-	if r.Places, err = places(ctx, o, p); err != nil {
+	if r.Dibao, r.Places, err = dibao(ctx, o, p); err != nil {
 		return Report{}, err
 	}
 	if r.Elders, err = elders(ctx, o, p); err != nil {

@@ -302,3 +302,29 @@ func (b *Book) inArea(c string) bool {
 	}
 	return b.area.StreetID == "" || b.streets[c] == b.area.StreetID
 }
+
+// History returns the benefit history of the Book's households, by
+// household. The map is shared: do not modify it.
+func (b *Book) History() map[string][]rules.Entitlement { return b.hist }
+
+// Community returns the community a household belongs to now (its row's,
+// else its latest period's).
+func (b *Book) Community(h string) string {
+	if c := b.payee[h].community; c != "" {
+		return c
+	}
+	if rows := b.hist[h]; len(rows) > 0 {
+		return rows[len(rows)-1].CommunityID
+	}
+	return ""
+}
+
+// Street returns a community's street.
+func (b *Book) Street(community string) string { return b.streets[community] }
+
+// Name returns a street's or community's name.
+func (b *Book) Name(id string) string { return b.names[id] }
+
+// InArea reports whether a community lies in the Book's area and the
+// office's street.
+func (b *Book) InArea(community string) bool { return b.inArea(community) }
