@@ -128,6 +128,8 @@ func Generate(seed int64, ref time.Time) *District {
 	g.households()
 	g.elders()
 	g.volunteering()
+	g.benefitHistory()
+	g.payouts()
 	return &District{Seed: seed, Ref: ref, From: from, To: to, Config: g.cfg, Rows: g.rows()}
 }
 
@@ -152,6 +154,7 @@ type gen struct {
 	pairings   []*pairing
 	activities []*activity
 	idNums     map[string]bool
+	rolls      []*payRoll
 }
 
 // cst is China Standard Time, in which visits happen and dates are recorded.

@@ -107,6 +107,7 @@ func (g *gen) rows() []Row {
 				"reason": nil, "withdraws_id": nil})
 		}
 	}
+	g.historyRows(add)
 	var out []Row
 	for _, t := range schema.Reg.Tables() {
 		out = append(out, byTable[t.Name]...)

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"crypto/sha1"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,13 +87,32 @@ func (l PayLine) Add(o PayLine) PayLine {
 
 // RollID is the id of a street's payout roll for a month ("2006-01"): the
 // same on every device, so two offices closing one month offline write
-// one roll.
+// one roll. It is shaped as a UUID v7 stamped with the month's first
+// instant, its other bits a hash of the street and month.
 func RollID(street, month string) string {
-	return uuid.NewSHA1(uuid.NameSpaceOID, []byte("doorstep/payout_roll/"+street+"/"+month)).String()
+	return derivedID(month, "doorstep/payout_roll/"+street+"/"+month)
 }
 
 // RollLineID is the id of a roll's line for a household, kind and month
-// paid for ("2006-01").
+// paid for ("2006-01"), derived like RollID.
 func RollLineID(rollID, household, kind, forMonth string) string {
-	return uuid.NewSHA1(uuid.NameSpaceOID, []byte(rollID+"/"+household+"/"+kind+"/"+forMonth)).String()
+	return derivedID(forMonth, rollID+"/"+household+"/"+kind+"/"+forMonth)
+}
+
+// derivedID returns a UUID v7 stamped with month's first instant (UTC)
+// whose other bits come from the SHA-1 of key.
+func derivedID(month, key string) string {
+	sum := sha1.Sum([]byte(key))
+	var u uuid.UUID
+	copy(u[:], sum[:16])
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		t = time.Unix(0, 0)
+	}
+	ms := uint64(t.UnixMilli())
+	u[0], u[1], u[2] = byte(ms>>40), byte(ms>>32), byte(ms>>24)
+	u[3], u[4], u[5] = byte(ms>>16), byte(ms>>8), byte(ms)
+	u[6] = 0x70 | u[6]&0x0f // version 7
+	u[8] = 0x80 | u[8]&0x3f // RFC 9562 variant
+	return u.String()
 }

@@ -181,6 +181,10 @@ func TestDemoHalfYear(t *testing.T) {
 	if b.PriceSubsidyMonthlyFen != 6708*1500 {
 		t.Fatalf("price subsidy %d", b.PriceSubsidyMonthlyFen)
 	}
+	// 1—6月份累计发放低保金401万元: the six closed rolls.
+	if dev := math.Abs(float64(b.PaidFen)-401_000_000) / 401_000_000; dev > 0.005 || b.Months != 6 {
+		t.Fatalf("paid in the half-year %s yuan over %d months, %.2f %% from 4,010,000", sheet.Yuan(b.PaidFen), b.Months, 100*dev)
+	}
 	// The rest agrees with the generator's own count.
 	f := demo.Totals(d)
 	e, v, a := r.Elders, r.Volunteers, r.Activities
