@@ -130,6 +130,8 @@ func Generate(seed int64, ref time.Time) *District {
 	g.volunteering()
 	g.benefitHistory()
 	g.payouts()
+	g.institutions()
+	g.medicalAid()
 	return &District{Seed: seed, Ref: ref, From: from, To: to, Config: g.cfg, Rows: g.rows()}
 }
 
@@ -155,6 +157,8 @@ type gen struct {
 	activities []*activity
 	idNums     map[string]bool
 	rolls      []*payRoll
+	insts      []*institution
+	medical    []*medicalCase
 }
 
 // cst is China Standard Time, in which visits happen and dates are recorded.

@@ -105,3 +105,42 @@ func TestHistoryMatchesHouseholds(t *testing.T) {
 		t.Fatalf("closed rolls pay %d fen, want 4,010,000 yuan ± 0.5 %%", paid)
 	}
 }
+
+// TestInstitutionsAndMedical: the seed's institution and medical figures,
+// counted from the rows.
+func TestInstitutionsAndMedical(t *testing.T) {
+	d := testDistrict(t)
+	own := map[string]int{}
+	for _, r := range d.Table("care_institutions") {
+		own[r.Values["ownership"].(string)]++
+	}
+	var beds, res, staff int64
+	for _, r := range d.Table("institution_counts") {
+		beds += r.Values["beds"].(int64)
+		res += r.Values["residents"].(int64)
+		staff += r.Values["staff"].(int64)
+	}
+	var assets, awards int64
+	for _, r := range d.Table("institution_finances") {
+		assets += r.Values["total_assets_fen"].(int64)
+	}
+	for _, r := range d.Table("institution_assessments") {
+		awards += r.Values["award_fen"].(int64)
+	}
+	if own["public"] != 2 || own["private"] != 5 || beds != demo.TargetBeds || res != demo.TargetResidents ||
+		staff != demo.TargetInstitutionStaff || assets != demo.TargetInstitutionAssets || awards != demo.TargetAwardsFen {
+		t.Fatalf("institutions %v, %d beds, %d residents, %d staff, %d assets, %d awards", own, beds, res, staff, assets, awards)
+	}
+	var amount int64
+	cases := d.Table("medical_assistance")
+	for _, r := range cases {
+		a := r.Values["amount_fen"].(int64)
+		if a <= 0 || a > r.Values["medical_cost_fen"].(int64) {
+			t.Fatalf("medical assistance %v", r.Values)
+		}
+		amount += a
+	}
+	if len(cases) != demo.TargetMedicalCases || amount != demo.TargetMedicalFen {
+		t.Fatalf("%d medical cases, %d fen", len(cases), amount)
+	}
+}

@@ -108,6 +108,7 @@ func (g *gen) rows() []Row {
 		}
 	}
 	g.historyRows(add)
+	g.institutionRows(add)
 	var out []Row
 	for _, t := range schema.Reg.Tables() {
 		out = append(out, byTable[t.Name]...)

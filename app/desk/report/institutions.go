@@ -22,13 +22,13 @@ type Institutions struct {
 	AwardFen int64
 }
 
-// OccupancyPct is residents ÷ beds in percent, rounded to whole percent
-// (the report: 46 %).
+// OccupancyPct is residents ÷ beds in whole percent, truncated as the
+// report states it (498 ÷ 1,066 = 46.7 %: "入住率46%").
 func (i Institutions) OccupancyPct() int {
 	if i.Beds == 0 {
 		return 0
 	}
-	return (200*i.Residents + i.Beds) / (2 * i.Beds)
+	return 100 * i.Residents / i.Beds
 }
 
 func institutions(ctx context.Context, o *desk.Office, p Params) (Institutions, error) {

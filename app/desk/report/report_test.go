@@ -185,6 +185,14 @@ func TestDemoHalfYear(t *testing.T) {
 	if dev := math.Abs(float64(b.PaidFen)-401_000_000) / 401_000_000; dev > 0.005 || b.Months != 6 {
 		t.Fatalf("paid in the half-year %s yuan over %d months, %.2f %% from 4,010,000", sheet.Yuan(b.PaidFen), b.Months, 100*dev)
 	}
+	// Care institutions and medical assistance, as the seed reports them.
+	if in := r.Institutions; in != (Institutions{Count: 7, Public: 2, Private: 5, Beds: 1066, Residents: 498, Staff: 152,
+		AssetsFen: 819_000_000, NetAssetsFen: in.NetAssetsFen, Assessed: 7, AwardFen: 2_040_000}) || in.OccupancyPct() != 46 {
+		t.Fatalf("institutions %+v, occupancy %d %%", in, in.OccupancyPct())
+	}
+	if m := r.Medical; m.Cases != 33 || m.AmountFen != 5_630_000 || len(m.ByCause) != 2 {
+		t.Fatalf("medical assistance %+v", m)
+	}
 	// The rest agrees with the generator's own count.
 	f := demo.Totals(d)
 	e, v, a := r.Elders, r.Volunteers, r.Activities
