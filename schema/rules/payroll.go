@@ -102,14 +102,21 @@ func RollLineID(rollID, household, kind, forMonth string) string {
 // derivedID returns a UUID v7 stamped with month's first instant (UTC)
 // whose other bits come from the SHA-1 of key.
 func derivedID(month, key string) string {
-	sum := sha1.Sum([]byte(key))
-	var u uuid.UUID
-	copy(u[:], sum[:16])
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		t = time.Unix(0, 0)
 	}
-	ms := uint64(t.UnixMilli())
+	return StableID(t, key)
+}
+
+// StableID returns a UUID v7 stamped with instant at whose other bits come
+// from the SHA-1 of key: every device deriving a row from the same facts
+// makes the same id, so the rows merge as one.
+func StableID(at time.Time, key string) string {
+	sum := sha1.Sum([]byte(key))
+	var u uuid.UUID
+	copy(u[:], sum[:16])
+	ms := uint64(at.UnixMilli())
 	u[0], u[1], u[2] = byte(ms>>40), byte(ms>>32), byte(ms>>24)
 	u[3], u[4], u[5] = byte(ms>>16), byte(ms>>8), byte(ms)
 	u[6] = 0x70 | u[6]&0x0f // version 7

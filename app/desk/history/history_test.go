@@ -133,3 +133,36 @@ func TestSuspendResumeCorrect(t *testing.T) {
 		t.Fatal("an entitlement period was edited")
 	}
 }
+
+// TestBackfill: rows from before the history get the periods they imply,
+// the same ids on every device, once.
+func TestBackfill(t *testing.T) {
+	db := testdb.Open(t)
+	testdb.Org(t, db)
+	testdb.Insert(t, db,
+		testdb.Row{Table: "households", ID: "h1", Values: map[string]any{"community_id": "c1", "status": "active",
+			"approved_on": "2024-03-01", "benefit_fen": 30000, "covered_members": 2}},
+		testdb.Row{Table: "households", ID: "h2", Values: map[string]any{"community_id": "c2", "status": "cancelled",
+			"approved_on": "2023-01-01", "cancelled_on": "2025-02-10", "cancel_reason": "moved_away"}},
+		testdb.Row{Table: "households", ID: "h3", Values: map[string]any{"community_id": "c1", "status": "applicant"}},
+	)
+	o, _ := testdb.Office(db, "sup", time.Date(2025, 7, 10, 2, 0, 0, 0, time.UTC))
+	n, err := Backfill(ctx, o)
+	if err != nil || n != 2 {
+		t.Fatalf("backfilled %d, %v", n, err)
+	}
+	if n, err := Backfill(ctx, o); err != nil || n != 0 {
+		t.Fatalf("second backfill %d, %v", n, err)
+	}
+	h1, _ := Periods(ctx, o, "h1")
+	h2, _ := Periods(ctx, o, "h2")
+	if len(h1) != 1 || h1[0].BaseFen != 30000 || h1[0].SubsidyFen != 3000 || len(h2) != 2 || h2[1].Reason != "moved_away" {
+		t.Fatalf("backfilled %+v %+v", h1, h2)
+	}
+	if e, ok := rules.InForce(h2, day("2025-03-01"), time.Time{}); !ok || e.Status != rules.EntitlementCancelled {
+		t.Fatalf("h2 in March %+v", e)
+	}
+	if h1[0].ID != rules.StableID(day("2024-03-01"), "doorstep/backfill/h1/approve") {
+		t.Fatalf("backfill id %s not derived from the household", h1[0].ID)
+	}
+}
