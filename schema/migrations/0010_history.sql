@@ -7,6 +7,7 @@
 ALTER TABLE meeting_decisions ADD COLUMN amount_fen INTEGER;
 ALTER TABLE meeting_decisions ADD COLUMN reason TEXT;
 ALTER TABLE meeting_decisions ADD COLUMN withdraws_id TEXT;
+CREATE INDEX meeting_decisions_withdraws_id ON meeting_decisions(withdraws_id);
 
 -- Entitlement periods (append-only): every decision that takes effect on a
 -- household's 低保 appends one; the household's status and amount are
