@@ -144,3 +144,20 @@ func TestRegisterCountsAssess(t *testing.T) {
 		t.Fatalf("assessments %+v %v", as, err)
 	}
 }
+
+func TestSheets(t *testing.T) {
+	ins := []Institution{{ID: "i1", Name: "康乐老年公寓", Ownership: "private", Community: "东社区", Beds: 260, Residents: 118, Staff: 34}}
+	s := RegisterSheet(ins, map[string]Finance{"i1": {TotalAssetsFen: 180_000_000, NetAssetsFen: 140_000_000}})
+	rows := s.Strings(func(k string, _ ...any) string { return k })
+	if len(s.Columns) != 9 || rows[0][1] != "code.ownership.private" || rows[0][5] != "45.38" || rows[0][7] != "1800000.00" {
+		t.Fatalf("register sheet %q", rows)
+	}
+	if s := RegisterSheet(ins, nil); len(s.Columns) != 7 || len(s.Rows[0]) != 7 {
+		t.Fatalf("register sheet without finances %+v", s)
+	}
+	a := AssessmentSheet([]Assessment{{InstitutionID: "i1", AssessedOn: day("2025-06-20"), Total: 92, Band: "excellent", AwardFen: 600000}},
+		map[string]string{"i1": "康乐老年公寓"})
+	if got := a.Strings(func(k string, _ ...any) string { return k }); got[0][0] != "康乐老年公寓" || got[0][3] != "code.award_band.excellent" || got[0][4] != "6000.00" {
+		t.Fatalf("assessment sheet %q", got)
+	}
+}
