@@ -6,8 +6,8 @@ import (
 )
 
 // Reg is the registry of every synced table, matching migrations/0001_data.sql
-// (a test checks they agree).
-var Reg = mustRegistry(tables())
+// and 0010_history.sql (a test checks they agree).
+var Reg = mustRegistry(append(tables(), historyTables()...))
 
 // Role sets used below.
 var (
@@ -152,7 +152,8 @@ func tables() []Table {
 		{Name: "meeting_decisions", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			AppendOnly: true, Read: officeOnly, Write: officeOnly,
 			Columns: cols("meeting_id:s", "household_id:s", "visit_id:s", "community_id:s",
-				"decision:s", "votes_for:i", "votes_against:i", "votes_abstain:i", "note:s")},
+				"decision:s", "votes_for:i", "votes_against:i", "votes_abstain:i", "note:s",
+				"amount_fen:i", "reason:s", "withdraws_id:s")},
 
 		// Concurrent edits kept visible until a supervisor resolves them.
 		{Name: "conflicts", Scope: ScopeCommunity, ScopeColumn: "community_id",

@@ -128,6 +128,10 @@ func Generate(seed int64, ref time.Time) *District {
 	g.households()
 	g.elders()
 	g.volunteering()
+	g.benefitHistory()
+	g.payouts()
+	g.institutions()
+	g.medicalAid()
 	return &District{Seed: seed, Ref: ref, From: from, To: to, Config: g.cfg, Rows: g.rows()}
 }
 
@@ -152,6 +156,9 @@ type gen struct {
 	pairings   []*pairing
 	activities []*activity
 	idNums     map[string]bool
+	rolls      []*payRoll
+	insts      []*institution
+	medical    []*medicalCase
 }
 
 // cst is China Standard Time, in which visits happen and dates are recorded.

@@ -35,6 +35,9 @@ type household struct {
 	lastVisit  *visit // the latest approved visit
 	recheckDue time.Time
 	benefit    rules.Benefit // as of the end of the half-year
+
+	periods []*period     // the benefit history (history.go)
+	account *payeeAccount // where the benefit is paid
 }
 
 // member is a household member.

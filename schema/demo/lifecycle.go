@@ -348,3 +348,12 @@ func (g *gen) eligibility(h *household, day time.Time) rules.Eligibility {
 	}
 	return e
 }
+
+// amount is the monthly benefit an approval grants (meeting_decisions.amount_fen),
+// NULL for a cancellation.
+func (d *decision) amount() any {
+	if d.kind != "approve" {
+		return nil
+	}
+	return d.v.ben.TotalFen
+}

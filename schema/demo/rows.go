@@ -103,9 +103,12 @@ func (g *gen) rows() []Row {
 			add("meeting_decisions", d.id, map[string]any{"meeting_id": mt.id, "household_id": d.h.id,
 				"visit_id": d.v.id, "community_id": d.h.comm.id, "decision": d.kind,
 				"votes_for": int64(d.votesFor), "votes_against": int64(d.against),
-				"votes_abstain": int64(d.abst), "note": note})
+				"votes_abstain": int64(d.abst), "note": note, "amount_fen": d.amount(),
+				"reason": nil, "withdraws_id": nil})
 		}
 	}
+	g.historyRows(add)
+	g.institutionRows(add)
 	var out []Row
 	for _, t := range schema.Reg.Tables() {
 		out = append(out, byTable[t.Name]...)

@@ -80,6 +80,8 @@ type Config struct {
 	Barthel Barthel `json:"barthel"`
 	// ElderCare holds home-based and monetary elderly-care thresholds.
 	ElderCare ElderCare `json:"elder_care"`
+	// Institutions holds the care-institution assessment standard.
+	Institutions Institutions `json:"institutions"`
 }
 
 // Region identifies the district a Config applies to.

@@ -52,6 +52,7 @@ func (c Config) Validate() error {
 	c.validateProcess(&k)
 	c.validateBarthel(&k)
 	c.validateElderCare(&k)
+	c.validateInstitutions(&k)
 	return errors.Join(k.errs...)
 }
 

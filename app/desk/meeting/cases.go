@@ -14,6 +14,8 @@ const (
 	DecideApprove = "approve" // grant 低保, or the new amount after a re-check
 	DecideRefuse  = "refuse"  // turn an application down
 	DecideCancel  = "cancel"  // end a household's 低保
+	// DecideWithdraw rows withdraw an earlier decision (meeting_decisions.withdraws_id).
+	DecideWithdraw = "withdraw"
 )
 
 // Case is a reviewed means-test visit waiting for collective approval: an
@@ -36,6 +38,11 @@ type Case struct {
 	CurrentFen int64
 	// Covered is the number of counted members in the visit.
 	Covered int
+	// DifferenceFen is the difference-method amount (with class top-ups)
+	// of the incomes the visit recorded, whatever the asset test found:
+	// the amount to start from when a meeting approves against the means
+	// test.
+	DifferenceFen int64
 	// Approved is when the review approved the visit.
 	Approved time.Time
 	// Suggested is the decision the visit points to; the meeting decides.
@@ -56,7 +63,7 @@ func cases(ctx context.Context, o *desk.Office, a desk.Area, visitID string) ([]
 		coalesce(v.community_id,''), coalesce(c.name,''), coalesce(c.street_id,''),
 		coalesce(v.purpose,''), coalesce(h.status,''), coalesce(v.eligible,0),
 		coalesce(v.benefit_fen,0), coalesce(h.benefit_fen,0), ` + coveredSQL("v.snapshot") + `,
-		coalesce(e.at,'')
+		coalesce(e.at,''), coalesce(v.snapshot,'')
 		FROM means_visits v
 		JOIN review_events e ON e.id = (SELECT x.id FROM review_events x WHERE x.record_id = v.id
 			AND x.deleted = 0 ORDER BY x.at DESC, x.id DESC LIMIT 1)
@@ -65,7 +72,9 @@ func cases(ctx context.Context, o *desk.Office, a desk.Area, visitID string) ([]
 		WHERE v.deleted = 0 AND v.state = 'submitted' AND e.action = 'approve'
 		AND v.id NOT IN (SELECT n.supersedes_id FROM means_visits n WHERE n.supersedes_id IS NOT NULL
 			AND n.deleted = 0 AND n.state = 'submitted')
-		AND v.id NOT IN (SELECT d.visit_id FROM meeting_decisions d WHERE d.visit_id IS NOT NULL AND d.deleted = 0)
+		AND v.id NOT IN (SELECT d.visit_id FROM meeting_decisions d WHERE d.visit_id IS NOT NULL AND d.deleted = 0
+			AND d.decision <> 'withdraw' AND NOT EXISTS (SELECT 1 FROM meeting_decisions w
+				WHERE w.withdraws_id = d.id AND w.deleted = 0))
 		AND coalesce(h.last_visit_id,'') <> v.id
 		AND NOT EXISTS (SELECT 1 FROM means_visits n WHERE n.household_id = v.household_id AND n.deleted = 0
 			AND n.state = 'submitted' AND n.submitted_at > v.submitted_at)
@@ -81,13 +90,16 @@ func cases(ctx context.Context, o *desk.Office, a desk.Area, visitID string) ([]
 	var out []Case
 	err := desk.Query(ctx, o.DB, "approval cases", q, args, func(r *sql.Rows) error {
 		var c Case
-		var approved string
+		var approved, snap string
 		if err := r.Scan(&c.VisitID, &c.HouseholdID, &c.Head, &c.Address, &c.CommunityID, &c.Community,
 			&c.StreetID, &c.Purpose, &c.Status, &c.Eligible, &c.BenefitFen, &c.CurrentFen, &c.Covered,
-			&approved); err != nil {
+			&approved, &snap); err != nil {
 			return err
 		}
 		c.Approved, _ = desk.ParseInstant(approved)
+		if b, err := snapshotBenefit(snap, o.Today(), o.Rules()); err == nil {
+			c.DifferenceFen = b.TotalFen
+		}
 		c.Suggested = suggest(c)
 		out = append(out, c)
 		return nil

@@ -45,6 +45,14 @@ type Decision struct {
 	Against     int
 	Abstain     int
 	Note        string
+	// AmountFen is the monthly benefit an approval grants. Zero in Hold
+	// means the amount the visit computed; approving a household the
+	// means test found ineligible needs an amount (Case.DifferenceFen is
+	// the figure to start from) and a Reason.
+	AmountFen int64
+	// Reason says why the meeting decided against the means test or
+	// changed the amount.
+	Reason string
 }
 
 // Hold records a meeting and its decisions in one transaction and returns
@@ -53,7 +61,10 @@ type Decision struct {
 // held_on (missing or in the future), attendees (fewer than two),
 // street (none chosen), no_cases, not_a_case, duplicate_case, decision, votes (negative or more
 // than those present), majority (approving or cancelling without a
-// majority of the votes cast), notice_days.
+// majority of the votes cast), notice_days, amount_required (approving
+// against the means test without a positive amount, or a negative amount),
+// reason_required (approving against the means test, or at an amount other
+// than the visit's, without a reason).
 func Hold(ctx context.Context, o *desk.Office, m Meeting) (Meeting, error) {
 	if err := check(ctx, o, &m); err != nil {
 		return Meeting{}, err
@@ -90,6 +101,8 @@ func Hold(ctx context.Context, o *desk.Office, m Meeting) (Meeting, error) {
 			"votes_against": d.Against,
 			"votes_abstain": d.Abstain,
 			"note":          d.Note,
+			"amount_fen":    amountValue(d),
+			"reason":        d.Reason,
 		})
 		if err != nil {
 			return Meeting{}, fmt.Errorf("hold meeting: %w", err)
@@ -160,8 +173,43 @@ func check(ctx context.Context, o *desk.Office, m *Meeting) error {
 		if d.Outcome != DecideRefuse && 2*d.For <= cast {
 			return desk.Invalid("majority", "%s with %d of %d votes", d.Outcome, d.For, cast)
 		}
+		if err := checkAmount(d, cs[0]); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// checkAmount fills and checks an approval's amount: the visit's when none
+// is given; against the means test (or at another amount) only with a
+// positive amount and a reason. Other outcomes carry no amount.
+func checkAmount(d *Decision, c Case) error {
+	d.Reason = strings.TrimSpace(d.Reason)
+	if d.Outcome != DecideApprove {
+		d.AmountFen = 0
+		return nil
+	}
+	switch {
+	case d.AmountFen < 0:
+		return desk.Invalid("amount_required", "amount %d for visit %s", d.AmountFen, d.VisitID)
+	case !c.Eligible && d.AmountFen == 0:
+		return desk.Invalid("amount_required", "visit %s failed the means test: the meeting must set the amount", d.VisitID)
+	case d.AmountFen == 0:
+		d.AmountFen = c.BenefitFen
+	}
+	if (!c.Eligible || d.AmountFen != c.BenefitFen) && d.Reason == "" {
+		return desk.Invalid("reason_required", "approving visit %s at %d (computed %d, eligible %v) needs a reason",
+			d.VisitID, d.AmountFen, c.BenefitFen, c.Eligible)
+	}
+	return nil
+}
+
+// amountValue is meeting_decisions.amount_fen: NULL unless an approval.
+func amountValue(d Decision) any {
+	if d.Outcome != DecideApprove {
+		return nil
+	}
+	return d.AmountFen
 }
 
 // Meetings returns the meetings of the supervisor's streets (one street

@@ -2,33 +2,37 @@ package report
 
 import (
 	"context"
-	"database/sql"
+	"time"
 
 	"doorstep/app/desk"
+	"doorstep/app/desk/roll"
 	"doorstep/schema"
+	"doorstep/schema/rules"
 )
 
-// Dibao is the minimum living guarantee (低保) part of the report.
+// Dibao is the minimum living guarantee (低保) part of the report, from
+// the benefit history as known on the period's last day: decisions made
+// later never change it.
 type Dibao struct {
-	// Households under 低保 at the end of the period (approved by then and
-	// not cancelled by then) and the people they cover.
+	// Households under 低保 and paid on the period's last day (a suspended
+	// household is not counted) and the people they cover.
 	Households int
 	People     int
-	// MonthlyPayoutFen is their monthly benefit at the end of the period.
+	// MonthlyPayoutFen is their monthly benefit (base and top-ups) then.
 	MonthlyPayoutFen int64
-	// PaidFen is the benefit paid over the period's months at the
-	// households' current amounts (see Months).
+	// PaidFen is the 低保金 paid for the months whose first day lies in the
+	// period (Months): each closed month's roll as stored, back-payments
+	// and recoveries included; a month not closed yet as the history says.
 	PaidFen int64
-	// Months counts the months whose first day lies in the period; each
-	// pays the households approved in an earlier month and not cancelled
-	// before it began.
-	Months int
-	// Added counts households approved in the period; Cancelled those
-	// cancelled in it, by reason in CancelReasons (schema.CancelReasons order).
+	Months  int
+	// Added counts households with an approval or re-approval taking
+	// effect in the period; Cancelled those with a cancellation, by reason
+	// in CancelReasons (schema.CancelReasons order). A household cancelled
+	// and re-approved counts once in each.
 	Added, Cancelled int
 	CancelReasons    []Count
-	// PriceSubsidyMonthlyFen is People × the district's price subsidy per
-	// person; PriceSubsidyFen the subsidy over the period's months.
+	// PriceSubsidyMonthlyFen is the price subsidy of the households
+	// counted; PriceSubsidyFen the subsidy paid over the period's months.
 	PriceSubsidyMonthlyFen int64
 	PriceSubsidyFen        int64
 }
@@ -41,67 +45,78 @@ func (d Dibao) PerPersonFen() int64 {
 	return (d.MonthlyPayoutFen + int64(d.People)/2) / int64(d.People)
 }
 
-// underDibao is the condition "household h is under 低保 on date ?".
-const underDibao = `h.deleted = 0 AND h.status IN ('active','cancelled') AND coalesce(h.approved_on,'') <> ''
-	AND h.approved_on <= ? AND (coalesce(h.cancelled_on,'') = '' OR h.cancelled_on > ?)`
+// figures are one household's 低保 figures in a period.
+type figures struct {
+	households, people, added, cancelled int
+	payoutFen, subsidyFen                int64
+	reason                               string
+}
 
-// paidInMonth is the condition "household h is paid for the month starting
-// m.m": approved in an earlier month and not cancelled before it began.
-const paidInMonth = `h.deleted = 0 AND h.status IN ('active','cancelled') AND coalesce(h.approved_on,'') <> ''
-	AND h.approved_on < m.m AND (coalesce(h.cancelled_on,'') = '' OR h.cancelled_on >= m.m)`
+// householdFigures computes what one household adds to the period's
+// figures, from its history as known on the period's last day.
+func householdFigures(rows []rules.Entitlement, from, to time.Time) figures {
+	var f figures
+	if e, ok := rules.InForce(rows, to, to); ok && e.Paid() {
+		f.households, f.people, f.payoutFen, f.subsidyFen = 1, e.Covered, e.BenefitFen(), e.SubsidyFen
+	}
+	if _, ok := rules.EventIn(rows, from, to, to, rules.KindApprove, rules.KindReapprove); ok {
+		f.added = 1
+	}
+	if e, ok := rules.EventIn(rows, from, to, to, rules.KindCancel); ok {
+		f.cancelled, f.reason = 1, e.Reason
+	}
+	return f
+}
 
-// months lists m, the first days of the months that begin in the period
-// (args: from, from, from, to, to).
-const months = `WITH RECURSIVE months(m) AS (
-	SELECT CASE WHEN strftime('%d', ?) = '01' THEN ? ELSE date(?, 'start of month', '+1 month') END
-	UNION ALL SELECT date(m, '+1 month') FROM months WHERE date(m, '+1 month') <= ?),
-	m AS (SELECT m FROM months WHERE m <= ?)`
-
-func dibao(ctx context.Context, o *desk.Office, p Params) (Dibao, error) {
-	from, to := p.dates()
-	cond, cargs := o.Filter("h.community_id", p.Area)
+func dibao(ctx context.Context, o *desk.Office, p Params) (Dibao, []Place, error) {
+	b, err := roll.Open(ctx, o, p.Area)
+	if err != nil {
+		return Dibao{}, nil, err
+	}
+	from, to := p.Period.From, p.Period.To
 	var d Dibao
-	err := scalar(ctx, o, "低保 households", `SELECT count(*), coalesce(sum(h.covered_members),0),
-		coalesce(sum(h.benefit_fen),0) FROM households h WHERE `+underDibao+cond,
-		append([]any{to, to}, cargs...), &d.Households, &d.People, &d.MonthlyPayoutFen)
-	if err != nil {
-		return Dibao{}, err
-	}
-	var personMonths int64
-	err = scalar(ctx, o, "低保 paid", months+`
-		SELECT (SELECT count(*) FROM m), coalesce(sum(h.benefit_fen),0), coalesce(sum(h.covered_members),0)
-		FROM m JOIN households h ON `+paidInMonth+cond,
-		append([]any{from, from, from, to, to}, cargs...), &d.Months, &d.PaidFen, &personMonths)
-	if err != nil {
-		return Dibao{}, err
-	}
-	subsidy := o.Rules().Dibao.PriceSubsidyFen
-	d.PriceSubsidyMonthlyFen = int64(d.People) * subsidy
-	d.PriceSubsidyFen = personMonths * subsidy
-	err = scalar(ctx, o, "低保 added", `SELECT count(*) FROM households h WHERE h.deleted = 0
-		AND h.approved_on BETWEEN ? AND ?`+cond, append([]any{from, to}, cargs...), &d.Added)
-	if err != nil {
-		return Dibao{}, err
-	}
 	reasons := map[string]int{}
-	err = desk.Query(ctx, o.DB, "cancellations", `SELECT coalesce(h.cancel_reason,''), count(*)
-		FROM households h WHERE h.deleted = 0 AND h.status = 'cancelled'
-		AND h.cancelled_on BETWEEN ? AND ?`+cond+` GROUP BY 1`, append([]any{from, to}, cargs...),
-		func(r *sql.Rows) error {
-			var reason string
-			var n int
-			if err := r.Scan(&reason, &n); err != nil {
-				return err
-			}
-			reasons[reason] += n
-			d.Cancelled += n
-			return nil
-		})
-	if err != nil {
-		return Dibao{}, err
+	byPlace := map[string]*Place{}
+	district := p.Area.StreetID == "" && p.Area.CommunityID == "" && o.Street == ""
+	for h, rows := range b.History() {
+		c := b.Community(h)
+		if !b.InArea(c) {
+			continue
+		}
+		f := householdFigures(rows, from, to)
+		d.Households += f.households
+		d.People += f.people
+		d.MonthlyPayoutFen += f.payoutFen
+		d.PriceSubsidyMonthlyFen += f.subsidyFen
+		d.Added += f.added
+		d.Cancelled += f.cancelled
+		if f.cancelled > 0 {
+			reasons[f.reason]++
+		}
+		key := c
+		if district {
+			key = b.Street(c)
+		}
+		pl := byPlace[key]
+		if pl == nil {
+			pl = &Place{ID: key, Name: b.Name(key)}
+			byPlace[key] = pl
+		}
+		pl.Households += f.households
+		pl.People += f.people
+		pl.MonthlyPayoutFen += f.payoutFen
+		pl.Added += f.added
+		pl.Cancelled += f.cancelled
+	}
+	paid := b.Paid(from, to, to)
+	d.PaidFen, d.PriceSubsidyFen = paid.BenefitFen(), paid.AllSubsidyFen()
+	for m := rules.MonthStart(from); !m.After(to); m = m.AddDate(0, 1, 0) {
+		if !m.Before(from) {
+			d.Months++
+		}
 	}
 	d.CancelReasons = ordered(reasons, schema.CancelReasons)
-	return d, nil
+	return d, sortPlaces(byPlace), nil
 }
 
 // ordered turns counts into a list in the order of codes, then any other

@@ -22,6 +22,10 @@ type Report struct {
 	Elders     Elders
 	Volunteers Volunteers
 	Activities Activities
+	// Institutions and Medical are the care-institution and
+	// medical-assistance parts.
+	Institutions Institutions
+	Medical      Medical
 }
 
 // Count is a number of something named by a code (a grade, a mode, …).
@@ -38,10 +42,7 @@ func Compute(ctx context.Context, o *desk.Office, p Params) (Report, error) {
 	}
 	r := Report{Params: p}
 	var err error
-	if r.Dibao, err = dibao(ctx, o, p); err != nil {
-		return Report{}, err
-	}
-	if r.Places, err = places(ctx, o, p); err != nil {
+	if r.Dibao, r.Places, err = dibao(ctx, o, p); err != nil {
 		return Report{}, err
 	}
 	if r.Elders, err = elders(ctx, o, p); err != nil {
@@ -51,6 +52,12 @@ func Compute(ctx context.Context, o *desk.Office, p Params) (Report, error) {
 		return Report{}, err
 	}
 	if r.Activities, err = activities(ctx, o, p); err != nil {
+		return Report{}, err
+	}
+	if r.Institutions, err = institutions(ctx, o, p); err != nil {
+		return Report{}, err
+	}
+	if r.Medical, err = medicalAid(ctx, o, p); err != nil {
 		return Report{}, err
 	}
 	return r, nil

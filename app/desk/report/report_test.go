@@ -31,6 +31,16 @@ func date(s string) time.Time {
 
 var h1 = desk.Period{From: date("2025-01-01"), To: date("2025-06-30")}
 
+// period is an entitlements row: a decision on household h taking effect
+// on from, decided on decided, paying fen a month for covered people (and
+// 15.00 of price subsidy each).
+func period(id, h, comm, kind, decided, from, status string, fen, covered int64, reason string) testdb.Row {
+	return testdb.Row{Table: "entitlements", ID: id, Values: map[string]any{"household_id": h, "community_id": comm,
+		"decision_id": id, "kind": kind, "decided_on": decided, "effective_from": from, "status": status,
+		"base_fen": fen, "topup_fen": 0, "covered": covered, "subsidy_fen": covered * 1500, "reason": reason,
+		"recorded_at": decided + "T02:00:00Z"}}
+}
+
 // fixture: in street s1, h1 (c1) active since 2024 (2 people, 300 yuan),
 // h2 (c1) approved 15 March (1 person, 200 yuan), h3 (c2) cancelled 10
 // April (moved away), h4 (c2) approved 1 July (after the half-year), h5
@@ -39,23 +49,25 @@ func fixture(t *testing.T) *desk.Office {
 	t.Helper()
 	db := testdb.Open(t)
 	testdb.Org(t, db)
-	hh := func(id, comm, status, approved, cancelled, reason string, covered, fen int64) testdb.Row {
-		v := map[string]any{"community_id": comm, "status": status, "covered_members": covered, "benefit_fen": fen}
+	// hh inserts a household row and its benefit history: an approval
+	// (decided and effective on approved) and a cancellation.
+	hh := func(id, comm, status, approved, cancelled, reason string, covered, fen int64) {
+		v := map[string]any{"community_id": comm, "status": status, "covered_members": covered, "benefit_fen": fen, "head_name": "户主" + id}
+		testdb.Insert(t, db, testdb.Row{Table: "households", ID: id, Values: v})
 		if approved != "" {
-			v["approved_on"] = approved
+			testdb.Insert(t, db, period(id+"a", id, comm, "approve", approved, approved, "active", fen, covered, ""))
 		}
 		if cancelled != "" {
-			v["cancelled_on"], v["cancel_reason"] = cancelled, reason
+			testdb.Insert(t, db, period(id+"c", id, comm, "cancel", cancelled, cancelled, "cancelled", 0, 0, reason))
 		}
-		return testdb.Row{Table: "households", ID: id, Values: v}
 	}
+	hh("h1", "c1", "active", "2024-05-01", "", "", 2, 30000)
+	hh("h2", "c1", "active", "2025-03-15", "", "", 1, 20000)
+	hh("h3", "c2", "cancelled", "2023-01-01", "2025-04-10", "moved_away", 3, 45000)
+	hh("h4", "c2", "active", "2025-07-01", "", "", 4, 10000)
+	hh("h5", "c1", "applicant", "", "", "", 2, 0)
+	hh("h6", "c3", "active", "2024-01-01", "", "", 5, 50000)
 	testdb.Insert(t, db,
-		hh("h1", "c1", "active", "2024-05-01", "", "", 2, 30000),
-		hh("h2", "c1", "active", "2025-03-15", "", "", 1, 20000),
-		hh("h3", "c2", "cancelled", "2023-01-01", "2025-04-10", "moved_away", 3, 45000),
-		hh("h4", "c2", "active", "2025-07-01", "", "", 4, 10000),
-		hh("h5", "c1", "applicant", "", "", "", 2, 0),
-		hh("h6", "c3", "active", "2024-01-01", "", "", 5, 50000),
 		testdb.Row{Table: "elder_screenings", ID: "s1", Values: map[string]any{"elder_id": "e1", "community_id": "c1",
 			"state": "submitted", "screened_on": "2025-02-01", "barthel_grade": "barthel.grade.severe", "care_group": 1, "home_care": 1}},
 		testdb.Row{Table: "elder_screenings", ID: "s2", Values: map[string]any{"elder_id": "e1", "community_id": "c1",
@@ -168,6 +180,18 @@ func TestDemoHalfYear(t *testing.T) {
 	}
 	if b.PriceSubsidyMonthlyFen != 6708*1500 {
 		t.Fatalf("price subsidy %d", b.PriceSubsidyMonthlyFen)
+	}
+	// 1—6月份累计发放低保金401万元: the six closed rolls.
+	if dev := math.Abs(float64(b.PaidFen)-401_000_000) / 401_000_000; dev > 0.005 || b.Months != 6 {
+		t.Fatalf("paid in the half-year %s yuan over %d months, %.2f %% from 4,010,000", sheet.Yuan(b.PaidFen), b.Months, 100*dev)
+	}
+	// Care institutions and medical assistance, as the seed reports them.
+	if in := r.Institutions; in != (Institutions{Count: 7, Public: 2, Private: 5, Beds: 1066, Residents: 498, Staff: 152,
+		AssetsFen: 819_000_000, NetAssetsFen: in.NetAssetsFen, Assessed: 7, AwardFen: 2_040_000}) || in.OccupancyPct() != 46 {
+		t.Fatalf("institutions %+v, occupancy %d %%", in, in.OccupancyPct())
+	}
+	if m := r.Medical; m.Cases != 33 || m.AmountFen != 5_630_000 || len(m.ByCause) != 2 {
+		t.Fatalf("medical assistance %+v", m)
 	}
 	// The rest agrees with the generator's own count.
 	f := demo.Totals(d)

@@ -33,6 +33,18 @@ func (r Report) Sheets() []sheet.Sheet {
 			fig("volunteer_hours", round1(v.Hours)),
 			fig("activities", a.Count),
 			fig("person_times", a.PersonTimes),
+			fig("institutions", r.Institutions.Count),
+			fig("institutions_public", r.Institutions.Public),
+			fig("institutions_private", r.Institutions.Private),
+			fig("beds", r.Institutions.Beds),
+			fig("residents", r.Institutions.Residents),
+			fig("occupancy", r.Institutions.OccupancyPct()),
+			fig("institution_staff", r.Institutions.Staff),
+			fig("institution_assets", sheet.Money(r.Institutions.AssetsFen)),
+			fig("institutions_assessed", r.Institutions.Assessed),
+			fig("awards", sheet.Money(r.Institutions.AwardFen)),
+			fig("medical_cases", r.Medical.Cases),
+			fig("medical_amount", sheet.Money(r.Medical.AmountFen)),
 		}}
 	places := sheet.Sheet{Name: "desk.report.sheet.places", Columns: []string{"desk.col.place",
 		"desk.col.households", "desk.col.people", "desk.col.payout", "desk.col.added", "desk.col.cancelled"}}
@@ -68,6 +80,7 @@ func (r Report) Sheets() []sheet.Sheet {
 		modes,
 		acts("desk.report.sheet.activity_kinds", "code.activity_kind.", "desk.col.kind", a.ByKind),
 		acts("desk.report.sheet.activity_themes", "code.activity_theme.", "desk.col.theme", a.ByTheme),
+		counts("desk.report.sheet.medical_causes", "code.medical_cause.", "desk.col.cause", r.Medical.ByCause),
 	}
 }
 

@@ -11,9 +11,9 @@ import (
 // Volunteers is the volunteer part of the report, by pairing mode
 // (一对一, 二对一, 多对一).
 type Volunteers struct {
-	// Pairings counts pairings active at some time in the period (the
-	// elders paired); Visits the visit logs started in it; Hours their
-	// length.
+	// Pairings counts the elders paired at some time in the period, each
+	// once however many pairings (modes) they had; Visits the visit logs
+	// started in it; Hours their length.
 	Pairings int
 	Visits   int
 	Hours    float64
@@ -22,7 +22,8 @@ type Volunteers struct {
 
 // Mode is one pairing mode's figures.
 type Mode struct {
-	Code     string // schema.PairingModes
+	Code string // schema.PairingModes
+	// Pairings counts the elders paired in this mode in the period.
 	Pairings int
 	Visits   int
 	Hours    float64
@@ -39,7 +40,14 @@ func volunteers(ctx context.Context, o *desk.Office, p Params) (Volunteers, erro
 		return byMode[code]
 	}
 	cond, cargs := o.Filter("vp.community_id", p.Area)
-	err := desk.Query(ctx, o.DB, "pairings", `SELECT coalesce(vp.mode,''), count(*) FROM volunteer_pairings vp
+	const active = `vp.deleted = 0 AND coalesce(vp.started_on,'') <= ?
+		AND (coalesce(vp.ended_on,'') = '' OR vp.ended_on >= ?)`
+	var elders int
+	if err := scalar(ctx, o, "paired elders", `SELECT count(DISTINCT coalesce(vp.elder_id, vp.id))
+		FROM volunteer_pairings vp WHERE `+active+cond, append([]any{to, from}, cargs...), &elders); err != nil {
+		return Volunteers{}, err
+	}
+	err := desk.Query(ctx, o.DB, "pairings", `SELECT coalesce(vp.mode,''), count(DISTINCT coalesce(vp.elder_id, vp.id)) FROM volunteer_pairings vp
 		WHERE vp.deleted = 0 AND coalesce(vp.started_on,'') <= ?
 		AND (coalesce(vp.ended_on,'') = '' OR vp.ended_on >= ?)`+cond+` GROUP BY 1`,
 		append([]any{to, from}, cargs...), func(r *sql.Rows) error {
@@ -83,9 +91,9 @@ func volunteers(ctx context.Context, o *desk.Office, p Params) (Volunteers, erro
 	for _, c := range ordered(counts, schema.PairingModes) {
 		m := byMode[c.Code]
 		v.ByMode = append(v.ByMode, *m)
-		v.Pairings += m.Pairings
 		v.Visits += m.Visits
 		v.Hours += m.Hours
 	}
+	v.Pairings = elders
 	return v, nil
 }
