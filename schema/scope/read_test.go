@@ -277,6 +277,16 @@ var readMatrix = map[string]string{
 	"approval_meetings":  "--+++",
 	"meeting_decisions":  "--+++",
 	"conflicts":          "+-+++",
+	// benefit history, payroll, institutions, medical assistance
+	"entitlements":            "+-+++",
+	"payee_accounts":          "+-+++",
+	"payout_rolls":            "--+++",
+	"payout_lines":            "--+++",
+	"care_institutions":       "+-+++",
+	"institution_counts":      "+-+++",
+	"institution_finances":    "--+++",
+	"institution_assessments": "--+++",
+	"medical_assistance":      "+-+++",
 }
 
 // TestReadMatrix checks the read rule for every role and every table, a

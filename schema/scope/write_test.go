@@ -31,6 +31,16 @@ var writeMatrix = map[string]string{
 	"approval_meetings":  "rr+++",
 	"meeting_decisions":  "rr+++",
 	"conflicts":          "+r++r",
+	// benefit history, payroll, institutions, medical assistance
+	"entitlements":            "rr+++",
+	"payee_accounts":          "+r++r",
+	"payout_rolls":            "rr+++",
+	"payout_lines":            "rr+++",
+	"care_institutions":       "rr+++",
+	"institution_counts":      "rr+++",
+	"institution_finances":    "rr+++",
+	"institution_assessments": "rr+++",
+	"medical_assistance":      "rr+++",
 }
 
 // outcome is the matrix letter of a CheckWrite result.
