@@ -24,7 +24,7 @@ demo:
 test: vet nofyne deps appdeps android
 	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
 	# long convergence cases (the race run above caps a case at 10 steps)
-	$(GO) test -count=1 -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60 ./sync/replica/
+	$(GO) test -count=1 ./sync/replica/ -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . $(APPUI) ./assets/...
 	.ci/smoke.sh
 

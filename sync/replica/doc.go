@@ -38,6 +38,10 @@
 // changes (sync_rows.pend), remembers the pending push batch (sync_batch)
 // and keeps own writes a pulled change overwrote before they were pushed
 // (sync_lost). The tables are created by schema/migrations/0100_sync.sql.
+// Apply merges a whole changeset at once: one read of the clocks of the
+// rows it touches per table, the winners worked out in memory, multi-row
+// writes (batch.go). Code that keeps data derived from the synced tables
+// (a search index) asks ChangedRows which rows changed since its Mark.
 //
 // # Conflicts
 //
