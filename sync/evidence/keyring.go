@@ -32,7 +32,9 @@ type Keyring interface {
 type Keys map[string][]RegisteredKey
 
 // DeviceKeys implements Keyring.
-func (k Keys) DeviceKeys(_ context.Context, site string) ([]RegisteredKey, error) { return k[site], nil }
+func (k Keys) DeviceKeys(_ context.Context, site string) ([]RegisteredKey, error) {
+	return k[site], nil
+}
 
 // BlobSource gives attachment bytes by their SHA-256 name.
 type BlobSource interface {
