@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -10,17 +11,24 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"testing"
 	"time"
 
+	"doorstep/schema"
 	"doorstep/sync/change"
 	"doorstep/sync/replica"
 )
 
 // device is a test device: a replica, its evidence key and signer, its
 // attachment folder and a clock tests move.
+// tester is what the fixture needs of a *testing.T or a *rapid.T.
+type tester interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 type device struct {
-	tb     testing.TB
+	tb     tester
 	ctx    context.Context
 	name   string
 	rep    *replica.Replica
@@ -61,6 +69,50 @@ func (g *idGen) next() string {
 	return fmt.Sprintf("0195a000-%04x-7000-8000-%012x", g.n>>16&0xffff, g.n)
 }
 
+// templates holds, per target, a migrated replica file: new replicas
+// start as copies of it with their own site id, which saves most of the
+// cost of opening a database.
+var templates sync.Map // schema.Target -> []byte
+
+// templateSite is the template's site id; a copy gets its own site by
+// replacing these 36 bytes wherever they occur.
+const templateSite = "00000000-0000-4000-8000-00000000ffff"
+
+// openReplica opens a new replica at path for site, from the template.
+func openReplica(tb tester, path string, target schema.Target, site string, now func() time.Time) *replica.Replica {
+	tb.Helper()
+	ctx := context.Background()
+	b, ok := templates.Load(target)
+	if !ok {
+		dir, err := os.MkdirTemp("", "evidence-template")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		tp := filepath.Join(dir, "t.db")
+		r, err := replica.Open(ctx, tp, replica.Options{Target: target, Site: templateSite})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			tb.Fatal(err)
+		}
+		data, err := os.ReadFile(tp)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, _ = templates.LoadOrStore(target, data)
+	}
+	if err := os.WriteFile(path, bytes.ReplaceAll(b.([]byte), []byte(templateSite), []byte(site)), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	r, err := replica.Open(ctx, path, replica.Options{Target: target, Now: now, Site: site})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
 var epoch = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
 // seedReader is a deterministic randomness source for keys.
@@ -74,17 +126,17 @@ func newSeedReader(seed byte) seedReader {
 	return seedReader{rand.NewChaCha8(k)}
 }
 
-// newDevice opens a device replica in dir with a key made from seed.
-func newDevice(tb testing.TB, dir, name string, seed byte, ids *idGen) *device {
+// newDevice opens a device replica in dir with a key made from seed; it is
+// closed when the test ends (a *rapid.T's caller closes it).
+func newDevice(tb tester, dir, name string, seed byte, ids *idGen) *device {
 	tb.Helper()
 	ctx := context.Background()
 	clock := &testClock{now: epoch}
 	site := fmt.Sprintf("0195b000-0000-7000-8000-%012x", seed)
-	rep, err := replica.Open(ctx, filepath.Join(dir, name+".db"), replica.Options{Now: clock.Now, Site: site})
-	if err != nil {
-		tb.Fatal(err)
+	rep := openReplica(tb, filepath.Join(dir, name+".db"), schema.Device, site, clock.Now)
+	if c, ok := tb.(interface{ Cleanup(func()) }); ok {
+		c.Cleanup(func() { rep.Close() })
 	}
-	tb.Cleanup(func() { rep.Close() })
 	user := "user-" + name
 	if err := rep.SetUser(ctx, user); err != nil {
 		tb.Fatal(err)
@@ -239,10 +291,16 @@ func (d *device) visit() (household, string, Stored) {
 // income to fen.
 func (d *device) recheck(h household, fen int64) (string, Stored) {
 	d.tb.Helper()
+	return d.recheckIncome(h, h.incomes[0], fen)
+}
+
+// recheckIncome submits a visit of household h that sets income to fen.
+func (d *device) recheckIncome(h household, income string, fen int64) (string, Stored) {
+	d.tb.Helper()
 	id := d.ids.next()
 	photo := d.putBlob([]byte("photo of the yard " + id))
 	s := d.submit("means_visits", id, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(d.ctx, `UPDATE incomes SET monthly_fen = ? WHERE id = ?`, fen, h.incomes[0]); err != nil {
+		if _, err := tx.ExecContext(d.ctx, `UPDATE incomes SET monthly_fen = ? WHERE id = ?`, fen, income); err != nil {
 			return err
 		}
 		return d.writeVisit(tx, id, h, photo, photo, photo)
@@ -295,7 +353,7 @@ func (d *device) volunteerVisit(elder string) string {
 
 // audit verifies everything in db with v and returns the verdicts by
 // record id.
-func audit(tb testing.TB, db Querier, v Verifier) map[string]Verdict {
+func audit(tb tester, db Querier, v Verifier) map[string]Verdict {
 	tb.Helper()
 	vs, err := Audit(context.Background(), db, v, "")
 	if err != nil {
@@ -331,7 +389,7 @@ func hasReason(v Verdict, want Reason) bool {
 }
 
 // entries reads every evidence entry of db.
-func entries(tb testing.TB, db Querier) []Stored {
+func entries(tb tester, db Querier) []Stored {
 	tb.Helper()
 	ss, err := ReadEntries(context.Background(), db, "")
 	if err != nil {
@@ -341,7 +399,7 @@ func entries(tb testing.TB, db Querier) []Stored {
 }
 
 // push sends dev's outbox to hub and acknowledges it.
-func push(tb testing.TB, dev, hub *replica.Replica) {
+func push(tb tester, dev, hub *replica.Replica) {
 	tb.Helper()
 	ctx := context.Background()
 	set, err := dev.Outbox(ctx, 0)
@@ -360,7 +418,7 @@ func push(tb testing.TB, dev, hub *replica.Replica) {
 }
 
 // pull applies every page of hub's changes after dev's cursor.
-func pull(tb testing.TB, dev, hub *replica.Replica, pageRows int) {
+func pull(tb tester, dev, hub *replica.Replica, pageRows int) {
 	tb.Helper()
 	ctx := context.Background()
 	for {

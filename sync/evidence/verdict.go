@@ -57,6 +57,7 @@ const (
 	CodeContentPayload Code = "content_payload_mismatch" // the stored content does not hash to content_hash
 	CodeChanged        Code = "changed_after_signing"    // a field differs from what was signed
 	CodeChangedLater   Code = "changed_by_later_record"  // a field was changed by a later evidenced record (note)
+	CodeChangedOther   Code = "changed_by_concurrent_record" // a field was changed by a concurrent evidenced record that won the merge (note)
 	CodeRecordMissing  Code = "record_missing"           // the record's row is not (yet) in the database
 	// Attachments.
 	CodeAttachmentList      Code = "attachment_list_mismatch" // the entry's attachments are not those the content references
@@ -71,7 +72,7 @@ var severities = map[Code]Severity{
 	CodeMalformed: Flag, CodeEntryHashMismatch: Flag, CodeKeyUnknown: Flag, CodeBadSignature: Flag,
 	CodeKeyRevoked: Flag, CodeTimingInvalid: Flag, CodeChainGap: Flag, CodeChainFork: Flag,
 	CodeChainDuplicate: Flag, CodeChainBroken: Flag, CodeChainOrder: Flag, CodeContentPayload: Flag,
-	CodeChanged: Flag, CodeChangedLater: Note, CodeRecordMissing: Wait, CodeAttachmentList: Flag,
+	CodeChanged: Flag, CodeChangedLater: Note, CodeChangedOther: Note, CodeRecordMissing: Wait, CodeAttachmentList: Flag,
 	CodeAttachmentMissing: Wait, CodeAttachmentMismatch: Flag, CodeAttachmentUnchecked: Wait,
 	CodeNoEvidence: Flag,
 }
@@ -80,7 +81,7 @@ var severities = map[Code]Severity{
 func Codes() []Code {
 	return []Code{CodeMalformed, CodeEntryHashMismatch, CodeKeyUnknown, CodeBadSignature, CodeKeyRevoked,
 		CodeTimingInvalid, CodeChainGap, CodeChainFork, CodeChainDuplicate, CodeChainBroken, CodeChainOrder,
-		CodeContentPayload, CodeChanged, CodeChangedLater, CodeRecordMissing, CodeAttachmentList,
+		CodeContentPayload, CodeChanged, CodeChangedLater, CodeChangedOther, CodeRecordMissing, CodeAttachmentList,
 		CodeAttachmentMissing, CodeAttachmentMismatch, CodeAttachmentUnchecked, CodeNoEvidence}
 }
 

@@ -20,6 +20,11 @@ type Verifier struct {
 	Keys Keyring
 	// Blobs gives attachment bytes; nil leaves attachments unchecked.
 	Blobs BlobSource
+	// Clocks gives the clock of each field's current value (the sync
+	// engine's metadata; ReplicaClocks). With it, a field changed by another
+	// evidenced submit — later, or concurrent and winning the merge — is
+	// recognised as such; without it, only changes a later entry signed are.
+	Clocks Clocks
 }
 
 // timingSlack is how much longer than the form was open its sections may
@@ -209,7 +214,11 @@ func (v Verifier) verdict(ctx context.Context, q Querier, ref RecordRef, cs []*e
 			return vd, err
 		default:
 			vd.Community, vd.Household, vd.Elder = rec.Community, rec.Household, rec.Elder
-			for _, r := range compareContent(latest, rec.Rows, att) {
+			rs, err := v.compareContent(ctx, latest, rec.Rows, att)
+			if err != nil {
+				return vd, err
+			}
+			for _, r := range rs {
 				vd.add(r)
 			}
 		}
@@ -220,14 +229,17 @@ func (v Verifier) verdict(ctx context.Context, q Querier, ref RecordRef, cs []*e
 	return vd, nil
 }
 
-// later reports whether entry a is later than b: by HLC, then device
-// chain index, then row id.
+// later reports whether entry a is later than b: by HLC, then site (the
+// order last-writer-wins merges by), then chain index, then row id.
 func later(a, b *entryCheck) bool {
 	ea, eb := a.s.Entry, b.s.Entry
 	if ea.HLC != eb.HLC {
 		return ea.HLC > eb.HLC
 	}
-	if ea.Site == eb.Site && ea.Index != eb.Index {
+	if ea.Site != eb.Site {
+		return ea.Site > eb.Site
+	}
+	if ea.Index != eb.Index {
 		return ea.Index > eb.Index
 	}
 	return a.s.ID > b.s.ID
