@@ -180,4 +180,3 @@ func dumpTables(rt *rapid.T, db Querier) string {
 	}
 	return b.String()
 }
-

@@ -54,11 +54,11 @@ const (
 	CodeChainBroken    Code = "chain_broken"    // prev_hash is not the hash of the entry before
 	CodeChainOrder     Code = "chain_order"     // the entry's clock is not after the entry before it
 	// The content.
-	CodeContentPayload Code = "content_payload_mismatch" // the stored content does not hash to content_hash
-	CodeChanged        Code = "changed_after_signing"    // a field differs from what was signed
-	CodeChangedLater   Code = "changed_by_later_record"  // a field was changed by a later evidenced record (note)
+	CodeContentPayload Code = "content_payload_mismatch"     // the stored content does not hash to content_hash
+	CodeChanged        Code = "changed_after_signing"        // a field differs from what was signed
+	CodeChangedLater   Code = "changed_by_later_record"      // a field was changed by a later evidenced record (note)
 	CodeChangedOther   Code = "changed_by_concurrent_record" // a field was changed by a concurrent evidenced record that won the merge (note)
-	CodeRecordMissing  Code = "record_missing"           // the record's row is not (yet) in the database
+	CodeRecordMissing  Code = "record_missing"               // the record's row is not (yet) in the database
 	// Attachments.
 	CodeAttachmentList      Code = "attachment_list_mismatch" // the entry's attachments are not those the content references
 	CodeAttachmentMissing   Code = "attachment_missing"       // an attachment has not arrived yet
