@@ -199,3 +199,12 @@ func VerdictID(r RecordRef) string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
+
+// Args returns the arguments of the reason's message (MessageKey of its
+// Code): its fields by their JSON names, as translations use them
+// ("{{.table}}.{{.column}}").
+func (r Reason) Args() map[string]any {
+	return map[string]any{"code": string(r.Code), "entry": r.Entry, "table": r.Table, "row": r.Row,
+		"column": r.Column, "signed": r.Signed, "current": r.Current, "hash": r.Hash, "by": r.By,
+		"detail": r.Detail}
+}
