@@ -46,10 +46,12 @@ func Audit(ctx context.Context, q Querier, v Verifier, household string) ([]Verd
 
 // VerifyRecords verifies the records refs as q holds them now: what the
 // server runs after a push that brought entries or changed rows of these
-// records. It reads their entries, every entry of the devices that wrote
-// them (the chains) and of the same households and elders (fields later
-// records changed). Each record in refs gets a verdict — no_evidence when
-// it has no entry — and only those are returned, by table and id.
+// records. It reads their entries; for the chain, each entry's
+// predecessor and any other entry at the same place of the same device's
+// chain (so the cost does not grow with the chain); and the entries of the
+// same households and elders (fields other records changed). Each record
+// in refs gets a verdict — no_evidence when it has no entry — and only
+// those are returned, by table and id.
 func VerifyRecords(ctx context.Context, q Querier, v Verifier, refs []RecordRef) ([]Verdict, error) {
 	want := map[RecordRef]bool{}
 	for _, r := range refs {
@@ -57,47 +59,59 @@ func VerifyRecords(ctx context.Context, q Querier, v Verifier, refs []RecordRef)
 	}
 	var entries []Stored
 	seen := map[string]bool{}
-	addAll := func(ss []Stored) {
+	add := func(where string, args ...any) ([]Stored, error) {
+		ss, err := ReadEntries(ctx, q, where, args...)
+		if err != nil {
+			return nil, err
+		}
 		for _, s := range ss {
 			if !seen[s.ID] {
 				seen[s.ID] = true
 				entries = append(entries, s)
 			}
 		}
+		return ss, nil
 	}
-	sites, households, elders := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for r := range want {
-		ss, err := ReadEntries(ctx, q, "record_table = ? AND record_id = ?", r.Table, r.ID)
+	households, elders := map[string]bool{}, map[string]bool{}
+	type place struct {
+		site  string
+		index uint64
+	}
+	places := map[place]bool{}
+	for _, r := range sortedRefs(want) {
+		ss, err := add("record_table = ? AND record_id = ?", r.Table, r.ID)
 		if err != nil {
 			return nil, err
 		}
-		addAll(ss)
 		for _, s := range ss {
-			sites[s.Entry.Site] = true
+			places[place{s.Entry.Site, s.Entry.Index}] = true
 			households[s.Entry.Household] = true
 			elders[s.Entry.Elder] = true
+		}
+	}
+	for p := range places {
+		lo := p.index
+		if lo > 0 {
+			lo--
+		}
+		if _, err := add("site = ? AND chain_index BETWEEN ? AND ?", p.site, int64(lo), int64(p.index)); err != nil {
+			return nil, err
 		}
 	}
 	for _, set := range []struct {
 		col  string
 		vals map[string]bool
-	}{{"site", sites}, {"household_id", households}, {"elder_id", elders}} {
+	}{{"household_id", households}, {"elder_id", elders}} {
 		for _, val := range sortedKeys(set.vals) {
 			if val == "" {
 				continue
 			}
-			ss, err := ReadEntries(ctx, q, set.col+" = ?", val)
-			if err != nil {
+			if _, err := add(set.col+" = ?", val); err != nil {
 				return nil, err
 			}
-			addAll(ss)
 		}
 	}
-	var submitted []RecordRef
-	for r := range want {
-		submitted = append(submitted, r)
-	}
-	all, err := v.Verify(ctx, q, entries, submitted)
+	all, err := v.Verify(ctx, q, entries, sortedRefs(want))
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +122,20 @@ func VerifyRecords(ctx context.Context, q Querier, v Verifier, refs []RecordRef)
 		}
 	}
 	return out, nil
+}
+
+func sortedRefs(m map[RecordRef]bool) []RecordRef {
+	out := make([]RecordRef, 0, len(m))
+	for r := range m {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Table != out[j].Table {
+			return out[i].Table < out[j].Table
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
 }
 
 func sortedKeys(m map[string]bool) []string {

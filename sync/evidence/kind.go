@@ -214,14 +214,3 @@ func (k Kind) columns(t *schema.Table) []string {
 	sort.Strings(out)
 	return out
 }
-
-// tables returns the record table and every child table, without repeats.
-func (k Kind) tables() []string {
-	out := []string{k.Table}
-	for _, ch := range k.Children {
-		if !slices.Contains(out, ch.Table) {
-			out = append(out, ch.Table)
-		}
-	}
-	return out
-}
