@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,9 +35,20 @@ func (ds blobDirs) Blob(ctx context.Context, hash string) ([]byte, bool, error) 
 // every replica holds the same evidence and record rows, and verifying on
 // any replica, with the sync engine's field clocks, finds every record
 // verified: a field another evidenced submit changed, later or
-// concurrently, is a note, never a flag. Without clocks only the
-// concurrent case can be flagged, and then it is explained.
+// concurrently, is a note, never a flag. Without clocks a flag can only
+// name an income a concurrent re-check wrote.
+//
+// It runs rapid's default 100 cases (20 under the race detector);
+// go test -rapid.checks=N runs N.
 func TestEvidenceConvergence(t *testing.T) {
+	if raceEnabled && flag.Lookup("rapid.checks") != nil {
+		set := false
+		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
+		if !set {
+			flag.Set("rapid.checks", "20")
+			defer flag.Set("rapid.checks", "100")
+		}
+	}
 	root := t.TempDir()
 	n := 0
 	rapid.Check(t, func(rt *rapid.T) {
@@ -57,7 +69,7 @@ func TestEvidenceConvergence(t *testing.T) {
 			devs = append(devs, d)
 		}
 		devs[0].visit()
-		steps := rapid.IntRange(1, 14).Draw(rt, "steps")
+		steps := rapid.IntRange(1, map[bool]int{false: 14, true: 8}[raceEnabled]).Draw(rt, "steps")
 		for s := 0; s < steps; s++ {
 			d := devs[rapid.IntRange(0, len(devs)-1).Draw(rt, "device")]
 			switch rapid.IntRange(0, 3).Draw(rt, "action") {
