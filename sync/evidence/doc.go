@@ -19,6 +19,9 @@
 //   - entry.go: the evidence entry, its canonical encoding, hash and
 //     signature; row.go reads and writes it as an evidence_entries row.
 //   - chain.go: the device side, Append, called in the submit transaction.
-//   - verify.go, chaincheck.go, verdict.go: verification and verdicts;
-//     audit.go runs it over a whole database, as an auditor would.
+//   - keyring.go: the registered keys and attachment bytes verification
+//     checks against.
+//   - verify.go, chaincheck.go, compare.go, verdict.go: verification and
+//     verdicts; audit.go runs it over a whole database, as an auditor
+//     would, or over the records a push touched (touched.go finds them).
 package evidence

@@ -93,8 +93,9 @@ func timeText(t time.Time) any {
 	return t.UTC().Format(timeLayout)
 }
 
-// ReadEntries reads the evidence_entries rows matching where (SQL over the
-// table's columns, with args; "" for all), in site and chain order. Values
+// ReadEntries reads the evidence_entries rows matching where (an SQL
+// condition over the table's columns written by the caller, never taken
+// from input; values go in args; "" for all), in site and chain order. Values
 // that are not in their format are listed in Stored.Malformed, never an
 // error: a damaged entry is evidence of something too.
 func ReadEntries(ctx context.Context, q Querier, where string, args ...any) ([]Stored, error) {
