@@ -71,4 +71,3 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	})
 }
-
