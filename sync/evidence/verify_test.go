@@ -39,6 +39,13 @@ func TestSubmittedRecordsVerify(t *testing.T) {
 	if v := vs[vv]; v.Elder != elder || v.Index != 3 {
 		t.Errorf("volunteer visit verdict: %+v", v)
 	}
+	// Volunteers reach entries through pairing_id: only their visit logs'
+	// entries may carry one, never a means test's or a screening's.
+	for _, e := range entries(t, d.rep.DB()) {
+		if (e.Entry.Pairing != "") != (e.Entry.RecordTable == "volunteer_visits") {
+			t.Errorf("%s entry has pairing %q", e.Entry.RecordTable, e.Entry.Pairing)
+		}
+	}
 	var out bytes.Buffer
 	if err := Print(&out, sortedVerdicts(vs)); err != nil {
 		t.Fatal(err)
