@@ -162,5 +162,26 @@ func tables() []Table {
 				"winner_value:s", "loser_value:s", "winner_hlc:i", "loser_hlc:i",
 				"winner_site:s", "loser_site:s", "winner_user:s", "loser_user:s",
 				"detected_at:s", "resolved:i", "resolved_by:s", "resolved_at:s")},
+
+		// Visit evidence (docs/EVIDENCE.md, package sync/evidence). Entries are
+		// signed by the submitting device and never edited; they belong to the
+		// record's community, and volunteers reach the entries of their own
+		// pairings' visit logs (pairing_id is set only for those). Who else
+		// reads an entry — the office of the area and the writing user, not
+		// the rest of the community — is row policy on top of these roles.
+		{Name: "evidence_entries", Scope: ScopeCommunity, ScopeColumn: "community_id",
+			Pairing: ByPairing, PairingColumn: "pairing_id", AppendOnly: true,
+			Read: elderReaders, Write: volunteerWrite,
+			Columns: cols("record_table:s", "record_id:s", "community_id:s", "household_id:s",
+				"elder_id:s", "pairing_id:s", "content_hash:s", "content:s", "blobs:s",
+				"opened_at:s", "submitted_at:s", "sections:s", "hlc:i", "wall_at:s", "site:s",
+				"user_id:s", "chain_index:i", "prev_hash:s", "public_key:s", "signature:s",
+				"entry_hash:s")},
+		// The server's verdict on each record's evidence; the server alone
+		// writes it (no role does), the office reads it.
+		{Name: "evidence_verdicts", Scope: ScopeCommunity, ScopeColumn: "community_id",
+			Read: officeOnly, Write: nil,
+			Columns: cols("record_table:s", "record_id:s", "community_id:s", "household_id:s",
+				"elder_id:s", "status:s", "reasons:s", "entry_id:s", "entry_hash:s", "checked_at:s")},
 	}
 }

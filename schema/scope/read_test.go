@@ -287,6 +287,9 @@ var readMatrix = map[string]string{
 	"institution_finances":    "--+++",
 	"institution_assessments": "--+++",
 	"medical_assistance":      "+-+++",
+	// visit evidence: entries signed by devices, verdicts written by the server
+	"evidence_entries":  "+++++",
+	"evidence_verdicts": "--+++",
 }
 
 // TestReadMatrix checks the read rule for every role and every table, a

@@ -41,6 +41,9 @@ var writeMatrix = map[string]string{
 	"institution_finances":    "rr+++",
 	"institution_assessments": "rr+++",
 	"medical_assistance":      "rr+++",
+	// visit evidence: entries signed by devices, verdicts written by the server
+	"evidence_entries":  "++++r",
+	"evidence_verdicts": "rrrrr",
 }
 
 // outcome is the matrix letter of a CheckWrite result.
