@@ -276,3 +276,45 @@ func TestSpreadWorkers(t *testing.T) {
 		t.Errorf("spread order %s, want acdb (one a community first)", got)
 	}
 }
+
+func TestParseFlags(t *testing.T) {
+	c, err := parseFlags([]string{"--url", "http://127.0.0.1:1, http://127.0.0.1:2", "--server-pid", "12,34", "--codes", "-"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.urls) != 2 || c.urls[1] != "http://127.0.0.1:2" || len(c.serverPIDs) != 2 || c.serverPIDs[1] != 34 {
+		t.Errorf("urls %q pids %v", c.urls, c.serverPIDs)
+	}
+	for _, bad := range [][]string{
+		{"--codes", "x", "--devices", "0"},
+		{"--codes", "x", "--url", "not a url"},
+		{"--codes", "x", "--server-pid", "abc"},
+		{"--server-bin", "x"}, // no --db
+		{"--codes", "x", "--server-bin", "y", "--db", "z"},
+		{"--codes", "x", "--push-every", "0s"},
+	} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}
+
+// TestReadProc samples this test process: its CPU time grows with work
+// and its resident memory is not zero.
+func TestReadProc(t *testing.T) {
+	a, err := readProc(os.Getpid())
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	x := 0
+	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+		x++
+	}
+	b, err := readProc(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.cpu <= a.cpu || b.rssKB <= 0 || b.peakRSSKB < b.rssKB {
+		t.Errorf("before %+v after %+v (%d loops)", a, b, x)
+	}
+}

@@ -23,6 +23,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -42,6 +44,9 @@ func main() {
 // config is the command line.
 type config struct {
 	url        string
+	urls       []string
+	serverPIDs []int
+	jsonOut    string
 	devices    int
 	duration   time.Duration
 	pushEvery  time.Duration
@@ -63,7 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("doorstep-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.url, "url", "http://127.0.0.1:8443", "the sync server's address")
+	fs.StringVar(&c.url, "url", "http://127.0.0.1:8443", "the sync server's address; several, comma-separated, for server processes sharing one database (device i uses the i-th mod n)")
 	fs.IntVar(&c.devices, "devices", 100, "simulated devices")
 	fs.DurationVar(&c.duration, "duration", time.Minute, "how long to measure, after enrollment and first sync")
 	fs.DurationVar(&c.pushEvery, "push-every", 10*time.Second, "each device saves and pushes a visit this often")
@@ -71,6 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batchRows, "batch-rows", 10, "rows in one pushed visit (about 6.5 column changes a row)")
 	fs.Int64Var(&c.seed, "seed", 1, "random seed: which households devices visit, timer phases, values")
 	fs.BoolVar(&c.json, "json", false, "print the summary as JSON")
+	fs.StringVar(&c.jsonOut, "json-out", "", "also write the JSON summary to this file")
+	pids := fs.String("server-pid", "", "comma-separated process ids of the servers, when on this machine: their CPU and memory in the window are reported")
 	fs.StringVar(&c.codes, "codes", "", "file of enrollment codes or doorstep://enroll URIs, one a line (- for stdin); instead of --server-bin/--db")
 	fs.StringVar(&c.serverBin, "server-bin", "", "doorstep-server binary to create enrollment codes with (with --db)")
 	fs.StringVar(&c.db, "db", "", "the server's database, for --server-bin")
@@ -96,8 +103,27 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case c.codes != "" && c.serverBin != "":
 		return c, errors.New("--codes and --server-bin exclude each other")
 	}
-	if _, err := url.Parse(c.url); err != nil {
-		return c, fmt.Errorf("--url: %w", err)
+	for _, u := range strings.Split(c.url, ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if p, err := url.Parse(u); err != nil || p.Host == "" {
+			return c, fmt.Errorf("--url: %q is not a server address", u)
+		}
+		c.urls = append(c.urls, u)
+	}
+	if len(c.urls) == 0 {
+		return c, errors.New("--url: no server address")
+	}
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("--server-pid: %q is not a process id", p)
+		}
+		c.serverPIDs = append(c.serverPIDs, n)
 	}
 	return c, nil
 }
@@ -112,8 +138,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "doorstep-load: "+format+"\n", a...) }
 
-	if err := waitHealthy(ctx, cfg.url, 30*time.Second); err != nil {
-		return err
+	for _, u := range cfg.urls {
+		if err := waitHealthy(ctx, u, 30*time.Second); err != nil {
+			return err
+		}
 	}
 	var codes []string
 	if cfg.codes != "" {
@@ -128,7 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d devices need %d enrollment codes, have %d", cfg.devices, cfg.devices, len(codes))
 	}
 
-	sum := Summary{URL: cfg.url, Devices: cfg.devices, PushEvery: cfg.pushEvery.Seconds(),
+	sum := Summary{URL: strings.Join(cfg.urls, ","), Devices: cfg.devices, PushEvery: cfg.pushEvery.Seconds(),
 		PullEvery: cfg.pullEvery.Seconds(), BatchRows: cfg.batchRows, Seed: cfg.seed}
 	devs, took, err := enrollAll(ctx, cfg, codes[:cfg.devices])
 	if err != nil {
@@ -150,13 +178,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logf("first sync of %d users in %.1fs; measuring %d devices for %s", len(users), took.Seconds(), len(devs), cfg.duration)
 
 	rec, due := newRecorder(), &dueCounter{}
+	before := make([]procSample, len(cfg.serverPIDs))
+	for i, pid := range cfg.serverPIDs {
+		if before[i], err = readProc(pid); err != nil {
+			return err
+		}
+	}
+	cpu0, start := selfCPU(), time.Now()
 	measure(ctx, cfg, devs, rec, due)
+	elapsed := time.Since(start)
 	s := rec.summary(cfg.duration)
+	s.WindowStart, s.WindowEnd = start.UTC(), start.Add(elapsed).UTC()
+	s.Generator = Process{PID: os.Getpid(), CPU: (selfCPU() - cpu0).Seconds()}
+	s.Generator.Cores = s.Generator.CPU / elapsed.Seconds()
+	for i, pid := range cfg.serverPIDs {
+		after, err := readProc(pid)
+		if err != nil {
+			return err
+		}
+		cpu := (after.cpu - before[i].cpu).Seconds()
+		s.Servers = append(s.Servers, Process{PID: pid, CPU: cpu, Cores: cpu / elapsed.Seconds(),
+			RSSMB: float64(after.rssKB) / 1024, PeakRSSMB: float64(after.peakRSSKB) / 1024})
+	}
 	s.URL, s.Devices, s.Users, s.PushEvery, s.PullEvery, s.BatchRows, s.Seed = sum.URL, sum.Devices, sum.Users, sum.PushEvery, sum.PullEvery, sum.BatchRows, sum.Seed
 	s.EnrollSecs, s.WarmupSecs, s.FirstSync = sum.EnrollSecs, sum.WarmupSecs, sum.FirstSync
 	s.PushesDue, s.PullsDue = due.push.Load(), due.pull.Load()
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	if cfg.jsonOut != "" {
+		f, err := os.Create(cfg.jsonOut)
+		if err != nil {
+			return fmt.Errorf("--json-out: %w", err)
+		}
+		if err := errors.Join(s.writeJSON(f), f.Close()); err != nil {
+			return fmt.Errorf("--json-out: %w", err)
+		}
 	}
 	if cfg.json {
 		return s.writeJSON(stdout)
@@ -198,7 +255,7 @@ func isLoopback(raw string) bool {
 // enrollAll makes and enrolls one device per code, 16 at a time.
 func enrollAll(ctx context.Context, cfg config, codes []string) ([]*device, time.Duration, error) {
 	start := time.Now()
-	spread := cfg.spread && isLoopback(cfg.url)
+	spread := cfg.spread && isLoopback(cfg.urls[0])
 	devs := make([]*device, len(codes))
 	errs := make([]error, len(codes))
 	next := make(chan int)
@@ -210,7 +267,7 @@ func enrollAll(ctx context.Context, cfg config, codes []string) ([]*device, time
 				if spread {
 					local = spreadAddr(i)
 				}
-				devs[i] = newDevice(i, cfg.url, local, cfg.seed)
+				devs[i] = newDevice(i, cfg.urls[i%len(cfg.urls)], local, cfg.seed)
 				errs[i] = devs[i].enroll(ctx, codes[i])
 			}
 		})

@@ -144,6 +144,16 @@ type Summary struct {
 	// pushes means devices were still waiting for earlier ones.
 	PushesDue int64 `json:"pushes_due"`
 	PullsDue  int64 `json:"pulls_due"`
+
+	// WindowStart and WindowEnd bound the measured window (UTC), e.g. to
+	// pick the server's log lines of it.
+	WindowStart time.Time `json:"window_start"`
+	WindowEnd   time.Time `json:"window_end"`
+	// Generator is this process's own CPU in the window: on a machine shared
+	// with the server it competes for the same cores.
+	Generator Process `json:"generator"`
+	// Servers are the --server-pid processes in the window.
+	Servers []Process `json:"servers,omitempty"`
 }
 
 // summary freezes the recorder into a Summary over a window of length d.
@@ -196,6 +206,11 @@ func (s Summary) writeText(w io.Writer) error {
 		s.ChangesPushed, s.PushChangesPS, s.ChangesPulled, s.PullChangesPS, s.Conflicts, s.Replayed)
 	fmt.Fprintf(&b, "requests: %d (%.0f/s)\n", s.Requests, s.RequestsPS)
 	fmt.Fprintf(&b, "rate_limited (retried after Retry-After): push %d, pull %d\n", s.RateLimited["push"], s.RateLimited["pull"])
+	fmt.Fprintf(&b, "cpu: generator %.1f s (%.2f cores)", s.Generator.CPU, s.Generator.Cores)
+	for _, p := range s.Servers {
+		fmt.Fprintf(&b, "; server pid %d %.1f s (%.2f cores), RSS %.0f MB, peak %.0f MB", p.PID, p.CPU, p.Cores, p.RSSMB, p.PeakRSSMB)
+	}
+	b.WriteString("\n")
 	if len(s.Errors) == 0 {
 		fmt.Fprintf(&b, "errors: none\n")
 	} else {
