@@ -98,7 +98,7 @@ MSG
     exit 3
   fi
   if [ -z "${DOORSTEP_TEST_PG:-}" ]; then
-    eval "$(.ci/postgres.sh start)"
+    export "$(DOORSTEP_PG_FSYNC=on .ci/postgres.sh start)"
     pgstarted=1
   fi
   db="$DOORSTEP_TEST_PG"
