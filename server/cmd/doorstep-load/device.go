@@ -193,14 +193,26 @@ func (d *device) community() string {
 }
 
 // adopt gives the device what its user's first device learned in its first
-// sync: the cursor it reached, and a sample of up to n households (with
-// the clocks of the cells a visit edits) chosen with the device's own
-// random source, so devices of one user mostly visit different households.
-func (d *device) adopt(u *userData, n int) {
+// sync: the cursor it reached, and up to n households (with the clocks of
+// the cells a visit edits) drawn with the device's own random source from
+// its share of the user's households: device rank of siblings takes every
+// siblings-th household from rank on, so two devices visit the same
+// household only when a user has more devices than households. Concurrent
+// edits of one household from two tablets are rare in the field; letting
+// thirty simulated devices of one user share households would make the run
+// a conflict-recording test.
+func (d *device) adopt(u *userData, n, rank, siblings int) {
 	d.cursor = u.cursor
-	idx := d.rng.Perm(len(u.households))
+	var share []*household
+	for i := rank; i < len(u.households); i += max(1, siblings) {
+		share = append(share, u.households[i])
+	}
+	if len(share) == 0 && len(u.households) > 0 {
+		share = []*household{u.households[rank%len(u.households)]}
+	}
+	idx := d.rng.Perm(len(share))
 	for _, i := range idx[:min(n, len(idx))] {
-		h := u.households[i]
+		h := share[i]
 		d.households = append(d.households, h)
 		for _, col := range edited["households"] {
 			d.clocks[cell{"households", h.id, col}] = u.clocks[cell{"households", h.id, col}]

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -316,5 +318,52 @@ func TestReadProc(t *testing.T) {
 	}
 	if b.cpu <= a.cpu || b.rssKB <= 0 || b.peakRSSKB < b.rssKB {
 		t.Errorf("before %+v after %+v (%d loops)", a, b, x)
+	}
+}
+
+func TestFirstOf(t *testing.T) {
+	if firstOf([]error{nil, nil}) != nil {
+		t.Error("no error made one")
+	}
+	e1, e2 := errors.New("one"), errors.New("two")
+	err := firstOf([]error{nil, e1, e2, e2})
+	if !errors.Is(err, e1) || !strings.Contains(err.Error(), "2 more") {
+		t.Errorf("firstOf = %v", err)
+	}
+	if firstOf([]error{e2}) != e2 {
+		t.Error("a single error changed")
+	}
+}
+
+// TestAdoptShares: devices of one user visit disjoint households while
+// there are enough, and every device gets at least one.
+func TestAdoptShares(t *testing.T) {
+	u := &userData{cursor: "c", clocks: map[cell]change.Clock{}}
+	for i := range 10 {
+		u.households = append(u.households, &household{id: fmt.Sprintf("h%02d", i), community: "c1"})
+	}
+	seen := map[string]int{}
+	for rank := range 3 {
+		d := newDevice(rank, "http://127.0.0.1:1", nil, 1)
+		d.adopt(u, 16, rank, 3)
+		if d.cursor != "c" || len(d.households) == 0 {
+			t.Fatalf("device %d: cursor %q, %d households", rank, d.cursor, len(d.households))
+		}
+		for _, h := range d.households {
+			seen[h.id]++
+		}
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("household %s visited by %d devices", id, n)
+		}
+	}
+	if len(seen) != 10 {
+		t.Errorf("%d of 10 households visited", len(seen))
+	}
+	d := newDevice(20, "http://127.0.0.1:1", nil, 1)
+	d.adopt(u, 16, 20, 30) // more devices than households
+	if len(d.households) != 1 {
+		t.Errorf("device 20 of 30 got %d households, want 1", len(d.households))
 	}
 }

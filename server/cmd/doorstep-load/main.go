@@ -81,7 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.codes, "codes", "", "file of enrollment codes or doorstep://enroll URIs, one a line (- for stdin); instead of --server-bin/--db")
 	fs.StringVar(&c.serverBin, "server-bin", "", "doorstep-server binary to create enrollment codes with (with --db)")
 	fs.StringVar(&c.db, "db", "", "the server's database, for --server-bin")
-	fs.IntVar(&c.households, "households", 16, "households each device visits (drawn from its user's communities)")
+	fs.IntVar(&c.households, "households", 16, "households each device visits at most, from its share of its user's (devices of one user share them out)")
 	fs.IntVar(&c.users, "users", 0, "with --server-bin: spread the devices over this many community workers, one a community first (0: every worker); each user's first sync runs before the window")
 	fs.IntVar(&c.warmup, "warmup-parallel", 2, "first syncs run at once before the measured window")
 	fs.DurationVar(&c.grace, "grace", 2*time.Minute, "how long requests in flight when the window ends may take to finish")
@@ -144,6 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	var codes []string
+	provStart := time.Now()
 	if cfg.codes != "" {
 		codes, err = codesFromFile(cfg.codes)
 	} else {
@@ -151,6 +152,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	if cfg.codes == "" {
+		logf("created %d enrollment codes in %.1fs", len(codes), time.Since(provStart).Seconds())
 	}
 	if len(codes) < cfg.devices {
 		return fmt.Errorf("%d devices need %d enrollment codes, have %d", cfg.devices, cfg.devices, len(codes))
@@ -277,7 +281,26 @@ func enrollAll(ctx context.Context, cfg config, codes []string) ([]*device, time
 	}
 	close(next)
 	wg.Wait()
-	return devs, time.Since(start), errors.Join(errs...)
+	return devs, time.Since(start), firstOf(errs)
+}
+
+// firstOf returns the first error of errs, saying how many more there are
+// (a thousand devices failing alike need not print a thousand lines).
+func firstOf(errs []error) error {
+	var first error
+	n := 0
+	for _, err := range errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("%w (and %d more devices failed)", first, n-1)
+	}
+	return first
 }
 
 // firstSync runs the initial sync once per user, on the user's first
@@ -318,11 +341,16 @@ func firstSync(ctx context.Context, cfg config, devs []*device) (map[string]*use
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := firstOf(errs); err != nil {
 		return nil, 0, fmt.Errorf("first sync: %w", err)
 	}
-	for _, d := range devs {
-		d.adopt(users[d.user.ID], cfg.households)
+	siblings, rank := map[string]int{}, make([]int, len(devs))
+	for i, d := range devs {
+		rank[i] = siblings[d.user.ID]
+		siblings[d.user.ID]++
+	}
+	for i, d := range devs {
+		d.adopt(users[d.user.ID], cfg.households, rank[i], siblings[d.user.ID])
 	}
 	return users, time.Since(start), nil
 }

@@ -174,10 +174,8 @@ func (a admin) provision(ctx context.Context, devices, users, parallel int, prog
 	}
 	close(next)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := firstOf(errs); err != nil {
+		return nil, err
 	}
 	return codes, nil
 }
