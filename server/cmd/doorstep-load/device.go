@@ -120,7 +120,11 @@ func (d *device) pull(ctx context.Context, rec *recorder, firstSync *userData) e
 	for {
 		page, took, err := retry(ctx, rec, "pull", func() (client.Page, error) { return d.cl.Pull(ctx, d.cursor) })
 		if err != nil {
-			if rec != nil && ctx.Err() == nil {
+			switch {
+			case rec == nil:
+			case ctx.Err() != nil:
+				rec.cut("pull")
+			default:
 				rec.fail("pull", codeOf(err))
 			}
 			return fmt.Errorf("device %d: %w", d.n, err)
@@ -174,7 +178,7 @@ func (d *device) push(ctx context.Context, rec *recorder, rows int) {
 		}
 		d.pending = nil
 	case ctx.Err() != nil:
-		// The run ended while the push was in flight: not counted.
+		rec.cut("push") // the run ended while the push was in flight
 	case errors.Is(err, client.ErrUnreachable):
 		rec.fail("push", codeUnreachable) // pushed again, same batch, next time
 	default:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -129,8 +130,8 @@ func TestRunAgainstServer(t *testing.T) {
 	visitsBefore := s.count(t, "means_visits")
 	sum := runLoad(t, "--url", s.url, "--codes", s.codes(t, 4), "--devices", "4", "--duration", "3s",
 		"--push-every", "300ms", "--pull-every", "300ms", "--seed", "7", "--spread-loopback=false")
-	if len(sum.Errors) != 0 {
-		t.Errorf("errors: %v", sum.Errors)
+	if len(sum.Errors) != 0 || len(sum.Unfinished) != 0 {
+		t.Errorf("errors: %v, unfinished: %v", sum.Errors, sum.Unfinished)
 	}
 	if sum.Users != 2 || sum.Devices != 4 {
 		t.Errorf("users %d devices %d, want 2 and 4", sum.Users, sum.Devices)
@@ -366,4 +367,45 @@ func TestAdoptShares(t *testing.T) {
 	if len(d.households) != 1 {
 		t.Errorf("device 20 of 30 got %d households, want 1", len(d.households))
 	}
+}
+
+// TestUnfinishedCounted: a server slower than the run allows leaves
+// requests unanswered; they are counted as unfinished, not as latencies
+// or errors.
+func TestUnfinishedCounted(t *testing.T) {
+	s := newTestServer(t, server.Config{Rate: -1})
+	codes := s.codes(t, 1)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/push" {
+			time.Sleep(3 * time.Second) // longer than window and grace
+		}
+		proxy(w, r, s.url)
+	}))
+	t.Cleanup(slow.Close)
+	sum := runLoad(t, "--url", slow.URL, "--codes", codes, "--devices", "1", "--duration", "1s",
+		"--push-every", "100ms", "--pull-every", "1h", "--grace", "500ms", "--spread-loopback=false")
+	if sum.Unfinished["push"] != 1 || sum.Push.Count != 0 || len(sum.Errors) != 0 {
+		t.Errorf("unfinished %v, %d pushes answered, errors %v; want the one push unfinished", sum.Unfinished, sum.Push.Count, sum.Errors)
+	}
+}
+
+// proxy forwards r to the server at base.
+func proxy(w http.ResponseWriter, r *http.Request, base string) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, base+r.URL.RequestURI(), r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body) //nolint:errcheck // the test client reads what arrives
 }

@@ -195,6 +195,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s.WindowStart, s.WindowEnd = start.UTC(), start.Add(elapsed).UTC()
 	s.Generator = Process{PID: os.Getpid(), CPU: (selfCPU() - cpu0).Seconds()}
 	s.Generator.Cores = s.Generator.CPU / elapsed.Seconds()
+	if self, err := readProc(os.Getpid()); err == nil {
+		s.Generator.RSSMB, s.Generator.PeakRSSMB = float64(self.rssKB)/1024, float64(self.peakRSSKB)/1024
+	}
 	for i, pid := range cfg.serverPIDs {
 		after, err := readProc(pid)
 		if err != nil {

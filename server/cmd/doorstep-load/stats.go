@@ -29,12 +29,13 @@ type recorder struct {
 	replayed    int64           // pushes answered as replays of a stored batch
 	saved       int64           // visits the devices saved (each pushed until acknowledged or refused)
 	rateLimited map[string]int64
+	unfinished  map[string]int64 // requests still unanswered when the grace period ended
 	errors      map[string]int64 // "push:code" / "pull:code" → count
 	requests    int64            // every HTTP request sent, 429s and errors included
 }
 
 func newRecorder() *recorder {
-	return &recorder{rateLimited: map[string]int64{}, errors: map[string]int64{}}
+	return &recorder{rateLimited: map[string]int64{}, unfinished: map[string]int64{}, errors: map[string]int64{}}
 }
 
 // observe records one answered request of kind "push" or "pull".
@@ -80,6 +81,16 @@ func (r *recorder) fail(kind string, code string) {
 		return
 	}
 	r.errors[kind+":"+code]++
+}
+
+// cut records a request of kind that was still unanswered when the run
+// ended (the window and its grace period): neither a success nor an
+// error code, but a request slower than the run allowed.
+func (r *recorder) cut(kind string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests++
+	r.unfinished[kind]++
 }
 
 // Latency is a latency distribution in milliseconds.
@@ -139,7 +150,10 @@ type Summary struct {
 	// is what was refused or still unanswered when the run ended.
 	Saved       int64            `json:"visits_saved"`
 	RateLimited map[string]int64 `json:"rate_limited_retried"`
-	Errors      map[string]int64 `json:"errors"`
+	// Unfinished counts requests still unanswered when the grace period
+	// after the window ended; they are in no latency figure.
+	Unfinished map[string]int64 `json:"unfinished"`
+	Errors     map[string]int64 `json:"errors"`
 	// PushesDue is how many pushes the timers asked for; fewer acknowledged
 	// pushes means devices were still waiting for earlier ones.
 	PushesDue int64 `json:"pushes_due"`
@@ -165,7 +179,10 @@ func (r *recorder) summary(d time.Duration) Summary {
 		Duration: secs, Push: latency(r.push), Pull: latency(r.pull),
 		ChangesPushed: r.pushed, ChangesPulled: r.pulled, Requests: r.requests,
 		Conflicts: r.conflicts, Replayed: r.replayed, Saved: r.saved,
-		RateLimited: map[string]int64{}, Errors: map[string]int64{},
+		RateLimited: map[string]int64{}, Unfinished: map[string]int64{}, Errors: map[string]int64{},
+	}
+	for k, v := range r.unfinished {
+		s.Unfinished[k] = v
 	}
 	if secs > 0 {
 		s.PushChangesPS = float64(r.pushed) / secs
@@ -206,7 +223,8 @@ func (s Summary) writeText(w io.Writer) error {
 		s.ChangesPushed, s.PushChangesPS, s.ChangesPulled, s.PullChangesPS, s.Conflicts, s.Replayed)
 	fmt.Fprintf(&b, "requests: %d (%.0f/s)\n", s.Requests, s.RequestsPS)
 	fmt.Fprintf(&b, "rate_limited (retried after Retry-After): push %d, pull %d\n", s.RateLimited["push"], s.RateLimited["pull"])
-	fmt.Fprintf(&b, "cpu: generator %.1f s (%.2f cores)", s.Generator.CPU, s.Generator.Cores)
+	fmt.Fprintf(&b, "unfinished (no answer when the run ended, in no figure above): push %d, pull %d\n", s.Unfinished["push"], s.Unfinished["pull"])
+	fmt.Fprintf(&b, "cpu: generator %.1f s (%.2f cores), RSS %.0f MB", s.Generator.CPU, s.Generator.Cores, s.Generator.RSSMB)
 	for _, p := range s.Servers {
 		fmt.Fprintf(&b, "; server pid %d %.1f s (%.2f cores), RSS %.0f MB, peak %.0f MB", p.PID, p.CPU, p.Cores, p.RSSMB, p.PeakRSSMB)
 	}
