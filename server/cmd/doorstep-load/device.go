@@ -39,6 +39,7 @@ type device struct {
 	clocks     map[cell]change.Clock
 	pending    *form // a push that got no answer: sent again (same batch) next time
 	batch      string
+	applied    *household // the new household pending creates, if it is an application
 }
 
 // newDevice makes device n with its own transport. With a local address
@@ -151,12 +152,12 @@ func (d *device) pull(ctx context.Context, rec *recorder, firstSync *userData) e
 // push saves one visit (or sends again the one that got no answer) and
 // pushes it as one batch.
 func (d *device) push(ctx context.Context, rec *recorder, rows int) {
-	var newHousehold *household
 	if d.pending == nil {
 		w := &visitWriter{site: d.site, user: d.user.ID, clock: d.clock, rng: d.rng, clocks: d.clocks}
 		var f form
+		d.applied = nil
 		if len(d.households) == 0 {
-			f, newHousehold = w.apply(d.community())
+			f, d.applied = w.apply(d.community())
 		} else {
 			f = w.write(d.households[d.rng.IntN(len(d.households))], rows)
 		}
@@ -168,15 +169,15 @@ func (d *device) push(ctx context.Context, rec *recorder, rows int) {
 	switch {
 	case err == nil:
 		rec.observe("push", took, ack.Changes)
-		rec.ack(ack.Conflicts, false)
+		rec.ack(ack.Conflicts)
 		clk := d.pending.changes[0].Clock
 		for _, c := range d.pending.edits {
 			d.clocks[c] = clk
 		}
-		if newHousehold != nil {
-			d.households = append(d.households, newHousehold)
+		if d.applied != nil {
+			d.households = append(d.households, d.applied)
 		}
-		d.pending = nil
+		d.pending, d.applied = nil, nil
 	case ctx.Err() != nil:
 		rec.cut("push") // the run ended while the push was in flight
 	case errors.Is(err, client.ErrUnreachable):

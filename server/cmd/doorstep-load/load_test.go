@@ -409,3 +409,40 @@ func proxy(w http.ResponseWriter, r *http.Request, base string) {
 	w.WriteHeader(resp.StatusCode)
 	io.Copy(w, resp.Body) //nolint:errcheck // the test client reads what arrives
 }
+
+// TestApplicationFirst: a device whose community holds no household files
+// an application (a new household and members) and then visits it; the
+// server accepts both, and the household is the one visited.
+func TestApplicationFirst(t *testing.T) {
+	s := newTestServer(t, server.Config{Rate: -1})
+	ctx := context.Background()
+	u, err := s.st.AddUser(ctx, store.User{Name: "new community worker", Role: schema.RoleWorker, Communities: []string{"c-new"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := s.st.CreateEnrollCode(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "codes.txt")
+	if err := os.WriteFile(path, []byte(code+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := runLoad(t, "--url", s.url, "--codes", path, "--devices", "1", "--duration", "2s",
+		"--push-every", "300ms", "--pull-every", "1h", "--spread-loopback=false")
+	if len(sum.Errors) != 0 || sum.Push.Count < 3 {
+		t.Fatalf("errors %v, %d pushes", sum.Errors, sum.Push.Count)
+	}
+	var households, visits int
+	db := s.st.Replica().DB()
+	if err := db.QueryRow(`SELECT count(*) FROM households WHERE community_id = 'c-new'`).Scan(&households); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM means_visits v JOIN households h ON h.id = v.household_id
+		WHERE h.community_id = 'c-new'`).Scan(&visits); err != nil {
+		t.Fatal(err)
+	}
+	if households != 1 || visits != sum.Push.Count-1 {
+		t.Errorf("%d households and %d visits of them in c-new after %d pushes; want 1 and %d", households, visits, sum.Push.Count, sum.Push.Count-1)
+	}
+}

@@ -26,7 +26,6 @@ type recorder struct {
 	pushed      int64           // column changes acknowledged
 	pulled      int64           // column changes received
 	conflicts   int64           // conflict records the server reported in acks
-	replayed    int64           // pushes answered as replays of a stored batch
 	saved       int64           // visits the devices saved (each pushed until acknowledged or refused)
 	rateLimited map[string]int64
 	unfinished  map[string]int64 // requests still unanswered when the grace period ended
@@ -61,13 +60,10 @@ func (r *recorder) save() {
 }
 
 // ack adds what a push acknowledgement reported.
-func (r *recorder) ack(conflicts int, replayed bool) {
+func (r *recorder) ack(conflicts int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.conflicts += int64(conflicts)
-	if replayed {
-		r.replayed++
-	}
 }
 
 // fail records a refused or failed request of kind by its stable code;
@@ -144,7 +140,6 @@ type Summary struct {
 	Requests      int64   `json:"requests"`
 	RequestsPS    float64 `json:"requests_per_s"`
 	Conflicts     int64   `json:"conflicts"`
-	Replayed      int64   `json:"replayed_pushes"`
 	// Saved is how many visits the devices saved; each is pushed until the
 	// server acknowledges or refuses it, so Saved minus acknowledged pushes
 	// is what was refused or still unanswered when the run ended.
@@ -178,7 +173,7 @@ func (r *recorder) summary(d time.Duration) Summary {
 	s := Summary{
 		Duration: secs, Push: latency(r.push), Pull: latency(r.pull),
 		ChangesPushed: r.pushed, ChangesPulled: r.pulled, Requests: r.requests,
-		Conflicts: r.conflicts, Replayed: r.replayed, Saved: r.saved,
+		Conflicts: r.conflicts, Saved: r.saved,
 		RateLimited: map[string]int64{}, Unfinished: map[string]int64{}, Errors: map[string]int64{},
 	}
 	for k, v := range r.unfinished {
@@ -219,8 +214,8 @@ func (s Summary) writeText(w io.Writer) error {
 	fmt.Fprintf(&b, "visits saved: %d; pushes acknowledged: %d\n", s.Saved, s.Push.Count)
 	line("push", s.Push, s.PushesDue)
 	line("pull", s.Pull, s.PullsDue)
-	fmt.Fprintf(&b, "changes: %d pushed (%.0f/s), %d pulled (%.0f/s); %d conflicts recorded, %d replayed pushes\n",
-		s.ChangesPushed, s.PushChangesPS, s.ChangesPulled, s.PullChangesPS, s.Conflicts, s.Replayed)
+	fmt.Fprintf(&b, "changes: %d pushed (%.0f/s), %d pulled (%.0f/s); %d conflicts recorded\n",
+		s.ChangesPushed, s.PushChangesPS, s.ChangesPulled, s.PullChangesPS, s.Conflicts)
 	fmt.Fprintf(&b, "requests: %d (%.0f/s)\n", s.Requests, s.RequestsPS)
 	fmt.Fprintf(&b, "rate_limited (retried after Retry-After): push %d, pull %d\n", s.RateLimited["push"], s.RateLimited["pull"])
 	fmt.Fprintf(&b, "unfinished (no answer when the run ended, in no figure above): push %d, pull %d\n", s.Unfinished["push"], s.Unfinished["pull"])
