@@ -14,7 +14,7 @@
 #
 # Knobs (environment): LOAD_DEVICES (1000), LOAD_DURATION (1m), LOAD_USERS
 # (32: community workers the devices are spread over, one a community),
-# LOAD_PUSH_EVERY (10s), LOAD_PULL_EVERY (10s), LOAD_BATCH_ROWS (10),
+# LOAD_PUSH_EVERY (30s), LOAD_PULL_EVERY (2m: the app syncs every 2 minutes), LOAD_BATCH_ROWS (10),
 # LOAD_SEED (1), LOAD_DIR (.load: database, logs, summary.json), LOAD_ARGS
 # (more doorstep-load flags), LOAD_SERVER_ARGS (more `serve` flags).
 # No standard input is read; every process it starts is stopped on exit.
@@ -134,7 +134,7 @@ pid_list=$(IFS=,; echo "${pidlist[*]}")
 # shellcheck disable=SC2086 # LOAD_ARGS is a list of flags
 bin/doorstep-load --url "$url_list" --server-pid "$pid_list" --server-bin bin/doorstep-server --db "$db" \
   --devices "$devices" --users "$users" --duration "$duration" \
-  --push-every "${LOAD_PUSH_EVERY:-10s}" --pull-every "${LOAD_PULL_EVERY:-10s}" \
+  --push-every "${LOAD_PUSH_EVERY:-30s}" --pull-every "${LOAD_PULL_EVERY:-2m}" \
   --batch-rows "${LOAD_BATCH_ROWS:-10}" --seed "${LOAD_SEED:-1}" \
   --json-out "$dir/summary.json" ${LOAD_ARGS:-} </dev/null
 
