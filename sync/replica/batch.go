@@ -43,8 +43,9 @@ func (s *session) loadRows(m *tableMeta, ids []string, cache map[rowKey]*dataRow
 	var seq, pend sql.NullInt64
 	var clk []byte
 	var exists bool
+	var rowid sql.NullInt64
 	for rows.Next() {
-		if err := rows.Scan(&id, &seq, &pend, &clk, &exists); err != nil {
+		if err := rows.Scan(&id, &seq, &pend, &clk, &exists, &rowid); err != nil {
 			return fmt.Errorf("read %s: %w", m.table.Name, err)
 		}
 		k := rowKey{m.t, id}
@@ -58,7 +59,7 @@ func (s *session) loadRows(m *tableMeta, ids []string, cache map[rowKey]*dataRow
 			}
 			s.rows[k] = st
 		}
-		cache[k] = &dataRow{exists: exists} // vals made on first use
+		cache[k] = &dataRow{exists: exists, rowid: rowid.Int64} // vals made on first use
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", m.table.Name, err)
@@ -102,14 +103,25 @@ func (s *session) writeRows(ws []rowWrite) error {
 			part := rows[:min(writeChunk, len(rows))]
 			rows = rows[len(part):]
 			args := make([]any, 0, len(part)*(len(cols)+1))
+			byRowid := !k.insert && k.meta.rowid
 			for _, w := range part {
-				args = append(args, w.id)
+				if byRowid {
+					args = append(args, w.d.rowid)
+				} else {
+					args = append(args, w.id)
+				}
 				for _, ci := range cols {
 					args = append(args, w.d.vals[ci])
 				}
 			}
-			if _, err := s.tx.ExecContext(s.ctx, writeSQL(k.meta, cols, len(part), k.insert), args...); err != nil {
+			res, err := s.tx.ExecContext(s.ctx, writeSQL(k.meta, cols, len(part), k.insert, byRowid), args...)
+			if err != nil {
 				return fmt.Errorf("write %d rows of %s (first %s): %w", len(part), k.meta.table.Name, part[0].id, err)
+			}
+			// Every row must be written: a row that went missing would
+			// lose its change without a trace.
+			if n, err := res.RowsAffected(); err != nil || n != int64(len(part)) {
+				return fmt.Errorf("write %d rows of %s (first %s): %d written (%v)", len(part), k.meta.table.Name, part[0].id, n, err)
 			}
 			for _, w := range part {
 				w.d.write = 0
@@ -121,9 +133,10 @@ func (s *session) writeRows(ws []rowWrite) error {
 }
 
 // writeSQL returns the statement writing columns cols (indexes into
-// table.Columns) of n rows, whose arguments are each row's id followed by
-// its values: a multi-row INSERT, or an UPDATE joined to a VALUES list.
-func writeSQL(m *tableMeta, cols []int, n int, insert bool) string {
+// table.Columns) of n rows, whose arguments are each row's id (its rowid
+// when byRowid) followed by its values: a multi-row INSERT, or an UPDATE
+// joined to a VALUES list.
+func writeSQL(m *tableMeta, cols []int, n int, insert, byRowid bool) string {
 	var b strings.Builder
 	tuple := "(?" + strings.Repeat(", ?", len(cols)) + ")"
 	if insert {
@@ -156,7 +169,11 @@ func writeSQL(m *tableMeta, cols []int, n int, insert bool) string {
 	if !insert {
 		b.WriteString(") AS v WHERE ")
 		b.WriteString(m.table.Name)
-		b.WriteString(".id = v.column1")
+		if byRowid {
+			b.WriteString(".rowid = v.column1")
+		} else {
+			b.WriteString(".id = v.column1")
+		}
 	}
 	return b.String()
 }

@@ -13,6 +13,7 @@ type dataRow struct {
 	vals   []any  // by index in table.Columns
 	write  uint64 // batched merge: columns (indexes in vals) to write
 	loaded bool   // batched merge: vals holds the stored values too
+	rowid  int64  // batched merge: the row's rowid when known (exists)
 }
 
 // selectSQL returns the query reading every synced column of a row.
@@ -22,10 +23,15 @@ func selectSQL(m *tableMeta) string {
 
 // loadManySQL returns the query reading, for each id of a JSON array
 // (argument 2) of the table numbered by argument 1, its row clock (NULLs
-// when none) and whether the data row exists.
+// when none), whether the data row exists and its rowid (NULL for a table
+// without one).
 func loadManySQL(m *tableMeta) string {
-	return fmt.Sprintf(`SELECT j.value, r.seq, r.pend, r.clk, d.id IS NOT NULL FROM json_each(?2) AS j
-		LEFT JOIN sync_rows AS r ON r.t = ?1 AND r.id = j.value LEFT JOIN %s AS d ON d.id = j.value`, m.table.Name)
+	rowid := "NULL"
+	if m.rowid {
+		rowid = "d.rowid"
+	}
+	return fmt.Sprintf(`SELECT j.value, r.seq, r.pend, r.clk, d.id IS NOT NULL, %s FROM json_each(?2) AS j
+		LEFT JOIN sync_rows AS r ON r.t = ?1 AND r.id = j.value LEFT JOIN %s AS d ON d.id = j.value`, rowid, m.table.Name)
 }
 
 // readRow reads row id of table m (all columns).

@@ -18,8 +18,11 @@ type tableMeta struct {
 	byCol map[string]int // column name -> bit
 	all   uint64         // mask of every registry column
 	sel   string         // SELECT of every column by id
-	// loadMany reads row clocks and existence for a JSON id array.
+	// loadMany reads row clocks, existence and rowids for a JSON id array.
 	loadMany string
+	// rowid: the table has rowids (not WITHOUT ROWID), so the batched merge
+	// updates rows by rowid, skipping the lookup by id.
+	rowid bool
 }
 
 // maxColumns is how many columns one table may sync: masks are 64 bits.
@@ -96,6 +99,10 @@ func (r *Replica) loadTables(ctx context.Context) error {
 			m.col[c] = i
 			m.byCol[col.Name] = c
 			m.all |= 1 << uint(c)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = ? AND NOT wr`,
+			tb.Name).Scan(&m.rowid); err != nil {
+			return fmt.Errorf("load table %s: %w", tb.Name, err)
 		}
 		m.sel = selectSQL(m)
 		m.loadMany = loadManySQL(m)
