@@ -69,7 +69,7 @@ func householdFigures(rows []rules.Entitlement, from, to time.Time) figures {
 }
 
 func dibao(ctx context.Context, o *desk.Office, p Params) (Dibao, []Place, error) {
-	b, err := roll.Open(ctx, o, p.Area)
+	b, err := roll.OpenForPeriod(ctx, o, p.Area, p.Period.From, p.Period.To)
 	if err != nil {
 		return Dibao{}, nil, err
 	}

@@ -26,6 +26,10 @@ type Book struct {
 	paid   map[string]map[time.Time]rules.PayLine
 	area   desk.Area
 	office string // the office's street, "" for the district
+	// light Books (OpenForPeriod) hold the closed rolls' totals by street,
+	// month and community instead of their lines.
+	light        bool
+	closedTotals map[string]map[time.Time]map[string]Totals
 }
 
 // payee is who a household's money goes to.
@@ -42,17 +46,7 @@ func Open(ctx context.Context, o *desk.Office, a desk.Area) (*Book, error) {
 	if b.hist, err = history.Load(ctx, o, a); err != nil {
 		return nil, err
 	}
-	err = desk.Query(ctx, o.DB, "roll places", `SELECT c.id, coalesce(c.street_id,''), coalesce(c.name,''),
-		coalesce(s.name,'') FROM communities c LEFT JOIN streets s ON s.id = c.street_id`, nil,
-		func(r *sql.Rows) error {
-			var id, street, name, sname string
-			if err := r.Scan(&id, &street, &name, &sname); err != nil {
-				return err
-			}
-			b.streets[id], b.names[id], b.names[street] = street, name, sname
-			return nil
-		})
-	if err != nil {
+	if err := b.loadPlaces(ctx, o); err != nil {
 		return nil, err
 	}
 	cond, args := o.Filter("h.community_id", a)
@@ -83,9 +77,115 @@ func Open(ctx context.Context, o *desk.Office, a desk.Area) (*Book, error) {
 	return b, nil
 }
 
+// OpenForPeriod reads what a report of the months beginning in [from, to]
+// needs, and no more: the benefit history, where households are, the
+// closed rolls' totals by community, and the closed lines of a household
+// only for streets whose next open month (which settles them) lies in the
+// period. Its closed rolls have no lines; Paid, History and Community work
+// as on a full Book.
+func OpenForPeriod(ctx context.Context, o *desk.Office, a desk.Area, from, to time.Time) (*Book, error) {
+	b := &Book{payee: map[string]payee{}, streets: map[string]string{}, names: map[string]string{},
+		closed: map[string]map[time.Time]Roll{}, paid: map[string]map[time.Time]rules.PayLine{}, area: a,
+		office: o.Street, light: true, closedTotals: map[string]map[time.Time]map[string]Totals{}}
+	var err error
+	if b.hist, err = history.Load(ctx, o, a); err != nil {
+		return nil, err
+	}
+	if err := b.loadPlaces(ctx, o); err != nil {
+		return nil, err
+	}
+	cond, args := o.Filter("h.community_id", a)
+	err = desk.Query(ctx, o.DB, "household communities", `SELECT h.id, coalesce(h.community_id,'')
+		FROM households h WHERE h.deleted = 0`+cond, args, func(r *sql.Rows) error {
+		var id string
+		var p payee
+		if err := r.Scan(&id, &p.community); err != nil {
+			return err
+		}
+		b.payee[id] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID, err := b.loadRolls(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	lcond, largs := o.Filter("l.community_id", a)
+	err = desk.Query(ctx, o.DB, "closed roll totals", `SELECT l.roll_id, coalesce(l.community_id,''),
+		coalesce(l.kind,''), count(*), coalesce(sum(l.covered),0), coalesce(sum(l.base_fen),0),
+		coalesce(sum(l.topup_fen),0), coalesce(sum(l.subsidy_fen),0)
+		FROM payout_lines l WHERE l.deleted = 0 AND l.month BETWEEN ? AND ?`+lcond+` GROUP BY 1, 2, 3`,
+		append([]any{from.Format(monthLayout), to.Format(monthLayout)}, largs...), func(r *sql.Rows) error {
+			var rollID, community, kind string
+			var n, covered int
+			var l Line
+			if err := r.Scan(&rollID, &community, &kind, &n, &covered, &l.BaseFen, &l.TopUpFen, &l.SubsidyFen); err != nil {
+				return err
+			}
+			rl := byID[rollID]
+			if rl == nil {
+				return nil
+			}
+			l.Kind, l.Covered = kind, covered
+			t := lineTotals(l)
+			if kind == rules.LineRegular {
+				t.Households = n
+			}
+			m := b.closedTotals[rl.StreetID]
+			if m == nil {
+				m = map[time.Time]map[string]Totals{}
+				b.closedTotals[rl.StreetID] = m
+			}
+			if m[rl.Month] == nil {
+				m[rl.Month] = map[string]Totals{}
+			}
+			m[rl.Month][community] = m[rl.Month][community].add(t)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for street := range b.closed {
+		next, ok := b.NextOpen(street)
+		if !ok || next.Before(from) || next.After(to) {
+			continue
+		}
+		if err := b.loadLines(ctx, o, byID, `l.street_id = ?`, []any{street}); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// loadPlaces reads every community's street and the names of both.
+func (b *Book) loadPlaces(ctx context.Context, o *desk.Office) error {
+	return desk.Query(ctx, o.DB, "roll places", `SELECT c.id, coalesce(c.street_id,''), coalesce(c.name,''),
+		coalesce(s.name,'') FROM communities c LEFT JOIN streets s ON s.id = c.street_id`, nil,
+		func(r *sql.Rows) error {
+			var id, street, name, sname string
+			if err := r.Scan(&id, &street, &name, &sname); err != nil {
+				return err
+			}
+			b.streets[id], b.names[id], b.names[street] = street, name, sname
+			return nil
+		})
+}
+
 // loadClosed reads the closed rolls of the area's streets and their lines
 // in the area.
 func (b *Book) loadClosed(ctx context.Context, o *desk.Office) error {
+	byID, err := b.loadRolls(ctx, o)
+	if err != nil {
+		return err
+	}
+	return b.loadLines(ctx, o, byID, `1`, nil)
+}
+
+// loadRolls reads the closed rolls of the area's streets (without their
+// lines), one per street and month, by id.
+func (b *Book) loadRolls(ctx context.Context, o *desk.Office) (map[string]*Roll, error) {
 	scond, sargs := o.Filter("c.id", desk.Area{StreetID: b.area.StreetID})
 	byID := map[string]*Roll{}
 	err := desk.Query(ctx, o.DB, "closed rolls", `SELECT r.id, coalesce(r.street_id,''), coalesce(r.month,''),
@@ -112,15 +212,19 @@ func (b *Book) loadClosed(ctx context.Context, o *desk.Office) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	cond, args := o.Filter("l.community_id", b.area)
-	err = desk.Query(ctx, o.DB, "closed roll lines", `SELECT l.roll_id, coalesce(l.household_id,''),
+	return byID, err
+}
+
+// loadLines reads the area's lines of the closed rolls byID matching cond
+// (over alias l), adds them to their rolls and sums what each household
+// was paid for each month.
+func (b *Book) loadLines(ctx context.Context, o *desk.Office, byID map[string]*Roll, cond string, args []any) error {
+	acond, aargs := o.Filter("l.community_id", b.area)
+	err := desk.Query(ctx, o.DB, "closed roll lines", `SELECT l.roll_id, coalesce(l.household_id,''),
 		coalesce(l.community_id,''), coalesce(l.kind,''), coalesce(l.for_month,''), coalesce(l.head_name,''),
 		coalesce(l.id_number,''), coalesce(l.bank,''), coalesce(l.account,''), coalesce(l.covered,0),
 		coalesce(l.base_fen,0), coalesce(l.topup_fen,0), coalesce(l.subsidy_fen,0)
-		FROM payout_lines l WHERE l.deleted = 0`+cond, args, func(r *sql.Rows) error {
+		FROM payout_lines l WHERE l.deleted = 0 AND `+cond+acond, append(args, aargs...), func(r *sql.Rows) error {
 		var rollID, forMonth string
 		var l Line
 		if err := r.Scan(&rollID, &l.HouseholdID, &l.CommunityID, &l.Kind, &forMonth, &l.Head, &l.IDNumber,
@@ -276,6 +380,14 @@ func (b *Book) Paid(from, to, known time.Time) Totals {
 	for s := range streets {
 		for m := rules.MonthStart(from); !m.After(to); m = m.AddDate(0, 1, 0) {
 			if m.Before(from) {
+				continue
+			}
+			if _, closed := b.closed[s][m]; closed && b.light {
+				for c, ct := range b.closedTotals[s][m] {
+					if b.inArea(c) {
+						t = t.add(ct)
+					}
+				}
 				continue
 			}
 			rl := b.Roll(s, m, known)

@@ -137,10 +137,15 @@ func (r *Roll) sortLines() {
 }
 
 // View returns a street's roll for the month holding day month: closed, as
-// stored; open, computed from the whole history now.
+// stored; open, computed from the whole history now. street "" means the
+// office's street; a district office must name one (desk.ErrInvalid code
+// street).
 func View(ctx context.Context, o *desk.Office, street string, month time.Time) (Roll, error) {
 	if street == "" {
 		street = o.Street
+	}
+	if street == "" {
+		return Roll{}, desk.Invalid("street", "a roll needs its street")
 	}
 	b, err := Open(ctx, o, desk.Area{StreetID: street})
 	if err != nil {
@@ -161,6 +166,12 @@ type Month struct {
 // Months lists a street's closed months and its next open month, latest
 // first; with nothing closed yet, the current month is the next open one.
 func Months(ctx context.Context, o *desk.Office, street string) ([]Month, error) {
+	if street == "" {
+		street = o.Street
+	}
+	if street == "" {
+		return nil, desk.Invalid("street", "rolls are by street")
+	}
 	b, err := Open(ctx, o, desk.Area{StreetID: street})
 	if err != nil {
 		return nil, err

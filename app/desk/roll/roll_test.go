@@ -169,6 +169,13 @@ func TestRollsCloseAndSettle(t *testing.T) {
 	if err != nil || len(ms) != 4 || !ms[0].Next || !ms[0].Month.Equal(day("2025-04-01")) || !ms[3].Closed {
 		t.Fatalf("months %+v %v", ms, err)
 	}
+	o.Street = ""
+	if _, err := View(ctx, o, "", day("2025-04-01")); !isCode(err, "street") {
+		t.Fatalf("a district office viewing no street: %v", err)
+	}
+	if _, err := Close(ctx, o, "", day("2025-04-01"), ""); !isCode(err, "street") {
+		t.Fatalf("a district office closing no street: %v", err)
+	}
 	t.Run("ExportReadsBack", func(t *testing.T) { exportReadsBack(t, mar) })
 	t.Run("ExportRecovery", func(t *testing.T) { exportReadsBack(t, apr) })
 }
