@@ -33,11 +33,12 @@ for arch in amd64 arm64; do
   list=$(tar -tJf "$d/doorstep-$v-linux-$arch.tar.xz")
   grep -q 'usr/local/bin/doorstep$' <<<"$list" || fail "linux-$arch bundle has no usr/local/bin/doorstep"
   grep -q '\.desktop$' <<<"$list" || fail "linux-$arch bundle has no .desktop file"
-  grep -q 'icons/.*\.png$' <<<"$list" || fail "linux-$arch bundle has no icon"
+  grep -Eq '(pixmaps|icons)/.*\.png$' <<<"$list" || fail "linux-$arch bundle has no icon"
   mkdir -p "$tmp/$arch" && tar -xJf "$d/doorstep-$v-linux-$arch.tar.xz" -C "$tmp/$arch"
-  want="ELF 64-bit LSB"
-  [ "$arch" = arm64 ] && want="ARM aarch64" || want="x86-64"
-  file -b "$tmp/$arch/usr/local/bin/doorstep" | grep -q "$want" || fail "linux-$arch app is not $want"
+  want="x86-64"
+  [ "$arch" = arm64 ] && want="ARM aarch64"
+  bin=$(find "$tmp/$arch" -path '*usr/local/bin/doorstep' -type f | head -n 1)
+  file -b "$bin" | grep -q "$want" || fail "linux-$arch app is not $want"
   echo "dist-check: linux-$arch bundle: binary, .desktop file and icon"
 done
 

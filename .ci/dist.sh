@@ -34,20 +34,25 @@ for target in linux/amd64 linux/arm64 windows/amd64; do
     -o "$out/doorstep-server-$v-$os-$arch$ext" ./server/cmd/doorstep-server
 done
 
-# fyne package writes its output into the current folder; work in a scratch one.
+# fyne package writes its output into the current folder and raises the
+# Build number in FyneApp.toml on every run; keep the committed file as it is
+# (a changed file would make the version "-dirty").
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"; rm -f "$root/fyne_metadata_init.go"' EXIT
+cp FyneApp.toml "$scratch/FyneApp.toml"
+trap 'cp "$scratch/FyneApp.toml" "$root/FyneApp.toml"; rm -rf "$scratch"; rm -f "$root/fyne_metadata_init.go"' EXIT
 app_version=$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml | head -n 1)
 
 echo "dist: app linux/amd64 (fyne package; the first build takes ~4 minutes)"
 "$fyne" package -os linux -release -src "$root" -icon "$root/assets/icon.png" >"$scratch/linux-amd64.log" 2>&1 ||
   { cat "$scratch/linux-amd64.log"; exit 1; }
+cp "$scratch/FyneApp.toml" FyneApp.toml
 mv "$root/Doorstep.tar.xz" "$out/doorstep-$v-linux-amd64.tar.xz"
 
 echo "dist: app windows/amd64 (mingw-w64 cross build; the first build takes ~6 minutes)"
 CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 \
   "$fyne" package -os windows -release -src "$root" -icon "$root/assets/icon.png" >"$scratch/windows.log" 2>&1 ||
   { cat "$scratch/windows.log"; exit 1; }
+cp "$scratch/FyneApp.toml" FyneApp.toml
 mkdir -p "$scratch/win/Doorstep-$v"
 mv "$root/Doorstep.exe" "$scratch/win/Doorstep-$v/Doorstep.exe"
 cp README.md "$scratch/win/Doorstep-$v/README.md"
