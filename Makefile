@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION := $(shell .ci/version.sh)
 LDFLAGS := -X doorstep/sync/version.stamped=$(VERSION)
 
-.PHONY: demo test build app server vet lint bench screenshots nofyne deps appdeps android smoke dist version clean
+.PHONY: demo test build app server vet lint bench screenshots nofyne deps appdeps android smoke dist version clean load test-pg
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -76,6 +76,16 @@ lint: vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 $(NONUI) | tee .bench.txt
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -count 1 ./app/... | tee -a .bench.txt
+
+## load: 1,000 simulated devices push and pull for a minute against a real server (docs/LOAD.md);
+## STORE=postgres: two server processes on one throwaway PostgreSQL database
+STORE ?= sqlite
+load:
+	.ci/load.sh $(STORE)
+
+## test-pg: the server tests with a throwaway PostgreSQL cluster (.ci/postgres.sh; DOORSTEP_TEST_PG)
+test-pg:
+	.ci/postgres.sh run $(GO) test -race -count=1 ./server/...
 
 ## screenshots: render every screen to docs/screenshots (zh-CN and en, landscape and portrait)
 screenshots:
