@@ -206,7 +206,7 @@ func (s *Store) finishBlob(ctx context.Context, deviceID, hash, part string, siz
 		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
 	}
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			hash, size, deviceID, formatTime(s.now())); err != nil {
 			return err
 		}
@@ -238,11 +238,11 @@ func (s *Store) placeBlob(hash, part string) error {
 // references it pushed before uploading the blob into references that
 // grant access.
 func recordUpload(ctx context.Context, tx *sql.Tx, hash, deviceID string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_uploads(hash, device_id) VALUES (?, ?)`, hash, deviceID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_uploads(hash, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, hash, deviceID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id)
-		SELECT hash, tbl, row_id FROM blob_pending_refs WHERE hash = ? AND device_id = ?`, hash, deviceID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_refs(hash, tbl, row_id)
+		SELECT hash, tbl, row_id FROM blob_pending_refs WHERE hash = ? AND device_id = ? ON CONFLICT DO NOTHING`, hash, deviceID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM blob_pending_refs WHERE hash = ? AND device_id = ?`, hash, deviceID)

@@ -52,7 +52,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 	// the transaction that merges its changes: a crash leaves all of them
 	// or none, so a replay is answered with the one acknowledgement sent.
 	var ack api.PushAck
-	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{InTx: func(tx *sql.Tx, res replica.Result) error {
+	res, err := s.eng.apply(ctx, set, func(tx *sql.Tx, res replica.Result) error {
 		if err := recordBlobRefs(ctx, tx, d, u, set); err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 		}
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
 		return s.storeAck(ctx, tx, d, ack, set)
-	}})
+	})
 	if err != nil {
 		return IngestResult{}, applyError(set.Batch, err, s.now())
 	}
@@ -142,11 +142,12 @@ func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.Push
 	if err != nil {
 		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
 		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now()), batchDigests(set)); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = ? WHERE id = ? AND last_push_seq < ?`, ack.Seq, d.ID, ack.Seq); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
 	return nil
@@ -180,7 +181,8 @@ func recordBlobRefs(ctx context.Context, tx *sql.Tx, d Device, u *scope.User, se
 			return fmt.Errorf("blob reference %s: %w", r.hash, err)
 		}
 		if stored == 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_pending_refs(hash, device_id, tbl, row_id) VALUES (?, ?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO blob_pending_refs(hash, device_id, tbl, row_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`,
 				r.hash, d.ID, r.table, r.id); err != nil {
 				return fmt.Errorf("record pending blob reference %s: %w", r.hash, err)
 			}
@@ -193,7 +195,7 @@ func recordBlobRefs(ctx context.Context, tx *sql.Tx, d Device, u *scope.User, se
 		if !ok {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, r.hash, r.table, r.id); err != nil {
 			return fmt.Errorf("record blob reference %s: %w", r.hash, err)
 		}
 	}
