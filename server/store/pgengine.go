@@ -37,7 +37,7 @@ import (
 // Reads (pulls, authentication, rights checks) take no lock. The price is
 // one writer at a time per database, as with SQLite; group commit (many
 // pushes merged in one transaction) is what makes that cheap.
-const pgWriteLock int64 = 0x646f6f7273746570 // "doorstep"
+const pgWriteLock int64 = 0x646f6f7273746570 // "doorstep"; pgschema.go's sync_capture names it too
 
 // pgEngine is the PostgreSQL engine.
 type pgEngine struct {

@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS sync_batches (batch TEXT PRIMARY KEY, site TEXT NOT N
 CREATE SEQUENCE IF NOT EXISTS sync_seq;
 
 -- Capture: the server's own writes to synced tables (administrators'
--- changes, conflict records) get clocks like any change. The transaction
+-- changes, conflict records, plain SQL) get clocks like any change. The transaction
 -- says who writes at what time in doorstep.hlc and doorstep.writer
 -- (set_config(..., true): this transaction only); doorstep.applying is
 -- set while a push is merged, whose clocks the engine writes itself.
@@ -93,7 +93,17 @@ BEGIN
     END IF;
     h := nullif(coalesce(current_setting('doorstep.hlc', true), ''), '')::bigint;
     IF h IS NULL THEN
-        RAISE EXCEPTION 'sync: write to synced table % outside a store write transaction', TG_TABLE_NAME;
+        -- Plain SQL outside the store's write transactions (psql, an
+        -- import): take the write lock as the store does, and write as the
+        -- server's system user at the next clock time after every
+        -- process's, with the physical time of the database server.
+        PERFORM pg_advisory_xact_lock(7237125663561639280);
+        SELECT greatest((extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16, s.hlc + 1), s.site
+            INTO h, k FROM sync_state s WHERE s.id = 1;
+        UPDATE sync_state SET hlc = h WHERE id = 1;
+        INSERT INTO sync_writers (site, "user") VALUES (k, '') ON CONFLICT DO NOTHING;
+        SELECT w.w INTO wr FROM sync_writers w WHERE w.site = k AND w."user" = '';
+        PERFORM set_config('doorstep.hlc', h::text, true), set_config('doorstep.writer', wr::text, true);
     END IF;
     wr := current_setting('doorstep.writer')::bigint;
     FOR k, v IN SELECT key, value FROM jsonb_each(n) LOOP

@@ -1,6 +1,5 @@
 package store
 
-
 import (
 	"context"
 	"crypto/rand"
@@ -159,9 +158,8 @@ func parseTime(s string) time.Time {
 // captured as the server's own changes, attributed to user (an
 // administrator's import, the demo district; "" for the server itself),
 // and commits it when fn returns nil. fn's writes share one clock: they
-// win or lose together. Write synced tables only through it (or Ingest):
-// on PostgreSQL a write outside it is refused, since nothing would give it
-// a clock.
+// win or lose together. Writes outside it (through DB()) are captured too,
+// as the server's own.
 func (s *Store) Write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
