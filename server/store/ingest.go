@@ -67,6 +67,16 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 		return IngestResult{}, applyError(set.Batch, err, s.now())
 	}
 	if res.Duplicate {
+		// Stored meanwhile by another server process sharing the database
+		// (the same batch sent to two of them at once): answer with its
+		// acknowledgement, as for any replay.
+		if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+			if err == nil && !replayOf(digests, set) {
+				return IngestResult{}, api.Errorf(api.CodeBatchReused,
+					"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
+			}
+			return IngestResult{Ack: ack, Replayed: ok}, err
+		}
 		// Applied before, by a server older than the acknowledgement in the
 		// same transaction, or by a replica path without one: acknowledge
 		// it afresh.

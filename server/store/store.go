@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -18,7 +19,9 @@ import (
 type Options struct {
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// BlobDir holds blob files; "<path>-blobs" when empty.
+	// BlobDir holds blob files; "<path>-blobs" when empty for SQLite. A
+	// PostgreSQL store has no default: without one (admin commands), blob
+	// operations fail with ErrNoBlobDir.
 	BlobDir string
 	// MaxDrift bounds how far ahead of Now a pushed clock may be (the
 	// replica's hybrid logical clock refuses more); its default when zero.
@@ -35,9 +38,6 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 		opts.Now = time.Now
 	}
 	if IsPostgres(db) {
-		if opts.BlobDir == "" {
-			return nil, fmt.Errorf("open store: a PostgreSQL store needs a blob directory (Options.BlobDir)")
-		}
 		eng, err := openPG(ctx, db, opts)
 		if err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
@@ -62,6 +62,9 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	s.rep = rep
 	return s, nil
 }
+
+// ErrNoBlobDir: the store was opened without a blob directory.
+var ErrNoBlobDir = errors.New("store opened without a blob directory")
 
 // IsPostgres reports whether db names a PostgreSQL database (a
 // postgres:// or postgresql:// URL) rather than a SQLite file.

@@ -36,7 +36,9 @@ Usage:
                                                      load the demo district, a user per demo staff member,
                                                      and print enrollment codes (the last line: a worker's)
 
-Every subcommand takes --db PATH (env DOORSTEP_DB, default doorstep.db).
+Every subcommand takes --db PATH (env DOORSTEP_DB, default doorstep.db): a
+SQLite file, or a PostgreSQL URL (postgres://user@host/db) that several
+serve processes may share (with one --blobs directory they all see).
 Roles: worker (communities), volunteer (pairings), supervisor (a street, or
 none for the whole district), admin (server only, no devices).
 Run "doorstep-server serve -h" for the server's flags and environment variables.
@@ -112,7 +114,7 @@ func env(name, def string) string {
 
 // dbFlag adds the --db flag every subcommand shares.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", env("DOORSTEP_DB", "doorstep.db"), "SQLite database file (env DOORSTEP_DB)")
+	return fs.String("db", env("DOORSTEP_DB", "doorstep.db"), "SQLite database file, or a postgres:// URL (env DOORSTEP_DB)")
 }
 
 // openStore opens the database for an admin command.
