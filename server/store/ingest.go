@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"doorstep/schema"
 	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
@@ -35,19 +36,41 @@ type IngestResult struct {
 // push would leave it (CodeForbiddenRole, CodeForbiddenScope), and may not
 // edit an event that exists already (CodeAppendOnly); then the replica
 // merges the changes in one transaction, recording conflicts.
+//
+// Pushes that arrive together are checked one by one and merged in one
+// transaction (group commit, groupcommit.go); each is acknowledged only
+// after that transaction commits, and a push that fails its checks fails
+// alone.
 func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change.Set) (IngestResult, error) {
-	s.ingestMu.Lock()
-	defer s.ingestMu.Unlock()
+	return s.commits.submit(ctx, s, newPushReq(d, u, set))
+}
+
+// checkPush runs a push's checks against the committed state: its batch
+// (a replay is answered here, done), the changeset's validity, and the
+// user's rights over every row. Checks of each change that need no other
+// push (evidence verification, say) belong here too: a push failing them
+// fails alone, before any merge.
+func (s *Store) checkPush(ctx context.Context, r *pushReq) (res IngestResult, done bool, err error) {
+	d, u, set := r.d, r.u, r.set
 	if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
 		if err == nil && !replayOf(digests, set) {
-			return IngestResult{}, api.Errorf(api.CodeBatchReused,
+			return IngestResult{}, true, api.Errorf(api.CodeBatchReused,
 				"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
 		}
-		return IngestResult{Ack: ack, Replayed: ok}, err
+		return IngestResult{Ack: ack, Replayed: ok}, true, err
+	}
+	if err := wire.Validate(set, schema.Reg); err != nil {
+		return IngestResult{}, true, applyError(set.Batch, err, s.now())
 	}
 	if err := s.checkRights(ctx, u, set); err != nil {
-		return IngestResult{}, err
+		return IngestResult{}, true, err
 	}
+	return IngestResult{}, false, nil
+}
+
+// applyOne merges one checked push in its own transaction.
+func (s *Store) applyOne(ctx context.Context, r *pushReq) (IngestResult, error) {
+	d, u, set := r.d, r.u, r.set
 	// The batch's blob references and its acknowledgement are written in
 	// the transaction that merges its changes: a crash leaves all of them
 	// or none, so a replay is answered with the one acknowledgement sent.

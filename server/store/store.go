@@ -111,7 +111,7 @@ type Store struct {
 	blobDir   string
 	blobLocks blobLocks
 	writeMu   sync.Mutex
-	ingestMu  sync.Mutex
+	commits   committer
 }
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
