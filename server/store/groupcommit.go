@@ -42,7 +42,6 @@ const maxGroup = 64
 
 // pushReq is one push waiting for its merge.
 type pushReq struct {
-	ctx context.Context
 	d   Device
 	u   *scope.User
 	set *change.Set
@@ -92,7 +91,15 @@ type committer struct {
 
 // submit queues r and returns its answer once merged (or refused).
 func (c *committer) submit(ctx context.Context, s *Store, r *pushReq) (IngestResult, error) {
-	r.ctx = ctx
+	if s.serial {
+		s.serialMu.Lock()
+		defer s.serialMu.Unlock()
+		res, done, err := s.checkPush(ctx, r)
+		if done || err != nil {
+			return res, err
+		}
+		return s.applyOne(ctx, r)
+	}
 	c.mu.Lock()
 	c.queue = append(c.queue, r)
 	lead := !c.leading

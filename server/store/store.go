@@ -26,6 +26,11 @@ type Options struct {
 	// MaxDrift bounds how far ahead of Now a pushed clock may be (the
 	// replica's hybrid logical clock refuses more); its default when zero.
 	MaxDrift time.Duration
+	// SerialPushes merges every push in its own transaction, one after
+	// another, instead of merging pushes that arrive together in one (group
+	// commit, groupcommit.go). Benchmarks compare the two; false is the
+	// right choice everywhere else.
+	SerialPushes bool
 }
 
 // Open opens (creating if needed) the server database named by db as a
@@ -73,7 +78,7 @@ func IsPostgres(db string) bool {
 }
 
 func newStore(ctx context.Context, eng engine, opts Options) (*Store, error) {
-	s := &Store{eng: eng, db: eng.handle(), Now: opts.Now, blobDir: opts.BlobDir}
+	s := &Store{eng: eng, db: eng.handle(), Now: opts.Now, blobDir: opts.BlobDir, serial: opts.SerialPushes}
 	if err := eng.prepare(ctx, s); err != nil {
 		eng.close()
 		return nil, fmt.Errorf("open store: %w", err)
@@ -112,6 +117,8 @@ type Store struct {
 	blobLocks blobLocks
 	writeMu   sync.Mutex
 	commits   committer
+	serial    bool       // Options.SerialPushes
+	serialMu  sync.Mutex // one push at a time when serial
 }
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
