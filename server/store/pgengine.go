@@ -194,9 +194,9 @@ func (e *pgEngine) write(ctx context.Context, user string, fn func(tx *sql.Tx) e
 	return nil
 }
 
-// writer returns the number of a writer, adding it in tx if new. Numbers
-// are cached only once known to be committed (read outside tx, or on a
-// later call): a rolled-back number must not stay in the cache.
+// writer returns the number of a writer, adding it in tx if new. It reads
+// and writes through tx and caches nothing: a number added by a
+// transaction that rolls back must not stay in a cache.
 func (e *pgEngine) writer(ctx context.Context, tx *sql.Tx, k writerKey) (int64, error) {
 	e.mu.Lock()
 	w, ok := e.writerID[k]
@@ -207,22 +207,16 @@ func (e *pgEngine) writer(ctx context.Context, tx *sql.Tx, k writerKey) (int64, 
 	err := tx.QueryRowContext(ctx, `SELECT w FROM sync_writers WHERE site = ? AND "user" = ?`, k.site, k.user).Scan(&w)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, `INSERT INTO sync_writers (site, "user") VALUES (?, ?) RETURNING w`, k.site, k.user).Scan(&w)
-		if err != nil {
-			return 0, fmt.Errorf("writer %s/%q: %w", k.site, k.user, err)
-		}
-		return w, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("writer %s/%q: %w", k.site, k.user, err)
 	}
-	e.mu.Lock()
-	e.writerID[k], e.writers[w] = w, k
-	e.mu.Unlock()
 	return w, nil
 }
 
-// writerOf returns who writer w is, reading writers added since the cache
-// was filled.
+// writerOf returns who writer w is. The cache is filled from committed
+// writers only (read outside any transaction); a writer added by q's own
+// open transaction is read through q, uncached.
 func (e *pgEngine) writerOf(ctx context.Context, q querier, w int64) (writerKey, error) {
 	e.mu.Lock()
 	k, ok := e.writers[w]
@@ -230,9 +224,27 @@ func (e *pgEngine) writerOf(ctx context.Context, q querier, w int64) (writerKey,
 	if ok {
 		return k, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT w, site, "user" FROM sync_writers`)
+	if err := e.loadWriters(ctx); err != nil {
+		return writerKey{}, err
+	}
+	e.mu.Lock()
+	k, ok = e.writers[w]
+	e.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	err := q.QueryRowContext(ctx, `SELECT site, "user" FROM sync_writers WHERE w = ?`, w).Scan(&k.site, &k.user)
 	if err != nil {
-		return writerKey{}, fmt.Errorf("writers: %w", err)
+		return writerKey{}, fmt.Errorf("writer %d: %w", w, err)
+	}
+	return k, nil
+}
+
+// loadWriters fills the writer cache with every committed writer.
+func (e *pgEngine) loadWriters(ctx context.Context) error {
+	rows, err := e.db.QueryContext(ctx, `SELECT w, site, "user" FROM sync_writers`)
+	if err != nil {
+		return fmt.Errorf("writers: %w", err)
 	}
 	defer rows.Close()
 	e.mu.Lock()
@@ -241,18 +253,14 @@ func (e *pgEngine) writerOf(ctx context.Context, q querier, w int64) (writerKey,
 		var n int64
 		var k writerKey
 		if err := rows.Scan(&n, &k.site, &k.user); err != nil {
-			return writerKey{}, fmt.Errorf("writers: %w", err)
+			return fmt.Errorf("writers: %w", err)
 		}
 		e.writers[n], e.writerID[k] = k, n
 	}
 	if err := rows.Err(); err != nil {
-		return writerKey{}, fmt.Errorf("writers: %w", err)
+		return fmt.Errorf("writers: %w", err)
 	}
-	k, ok = e.writers[w]
-	if !ok {
-		return writerKey{}, fmt.Errorf("writers: no writer %d", w)
-	}
-	return k, nil
+	return nil
 }
 
 // pgColumns is the select list of a table's registry columns.

@@ -272,6 +272,19 @@ func (e *pgEngine) loadSet(ctx context.Context, tx *sql.Tx, set *change.Set) (ma
 // sequence number. The data row is written first, so a scope move it
 // causes records the sequence before this change's (moves.go).
 func writeMerged(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string) error {
+	if err := writeData(ctx, tx, r, cols); err != nil {
+		return err
+	}
+	r.exists = true
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT nextval('sync_seq')`).Scan(&seq); err != nil {
+		return fmt.Errorf("write %s/%s: sequence: %w", r.t.Name, r.id, err)
+	}
+	return writeClocks(ctx, tx, r, cols, seq)
+}
+
+// writeData upserts a row's columns cols.
+func writeData(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string) error {
 	args := []any{r.id}
 	set := make([]string, len(cols))
 	for i, c := range cols {
@@ -283,11 +296,20 @@ func writeMerged(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string) error
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("write %s/%s: %w", r.t.Name, r.id, err)
 	}
-	r.exists = true
-	var seq int64
-	if err := tx.QueryRowContext(ctx, `SELECT nextval('sync_seq')`).Scan(&seq); err != nil {
-		return fmt.Errorf("write %s/%s: sequence: %w", r.t.Name, r.id, err)
+	return nil
+}
+
+// writeRowAt writes a row's columns cols, their clocks and sequence number
+// seq (MigrateToPostgres keeps the source's numbers).
+func writeRowAt(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq int64) error {
+	if err := writeData(ctx, tx, r, cols); err != nil {
+		return err
 	}
+	return writeClocks(ctx, tx, r, cols, seq)
+}
+
+// writeClocks writes the clocks of a row's columns cols at sequence seq.
+func writeClocks(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq int64) error {
 	hlcs, ws := make([]int64, len(cols)), make([]int64, len(cols))
 	for i, c := range cols {
 		hlcs[i], ws[i] = r.cells[c].hlc, r.cells[c].w
