@@ -114,12 +114,9 @@ func testGroupCommit(t *testing.T) {
 	// may not write, and the concurrent edit.
 	var devs []Device
 	var sets []*change.Set
-	var ids []string
 	for i := 1; i <= 6; i++ {
-		id := uuid.NewString()
-		ids = append(ids, id)
 		devs = append(devs, f.device(i))
-		sets = append(sets, f.household(f.device(i), id, "c1", 0))
+		sets = append(sets, f.household(f.device(i), uuid.NewString(), "c1", 0))
 	}
 	devs = append(devs, f.device(7), d9)
 	sets = append(sets, f.household(f.device(7), uuid.NewString(), "c2", 0), edit(d9, 300, first.Changes[0].Clock))

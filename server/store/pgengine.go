@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
-	"doorstep/schema"
 	"doorstep/sync/hlc"
 )
 
@@ -261,9 +259,4 @@ func (e *pgEngine) loadWriters(ctx context.Context) error {
 		return fmt.Errorf("writers: %w", err)
 	}
 	return nil
-}
-
-// pgColumns is the select list of a table's registry columns.
-func pgColumns(t *schema.Table) string {
-	return strings.Join(t.ColumnNames(), ", ")
 }
