@@ -221,7 +221,7 @@ func (s *Store) applyGroup(ctx context.Context, group []*pushReq) error {
 		all.Schema = max(all.Schema, r.set.Schema)
 	}
 	acks := make([]api.PushAck, len(group))
-	_, err := s.eng.apply(ctx, all, func(tx *sql.Tx, _ replica.Result) error {
+	_, err := s.eng.apply(ctx, all, func(tx *sql.Tx, res replica.Result) error {
 		seq, err := maxSeq(ctx, tx)
 		if err != nil {
 			return err
@@ -230,9 +230,11 @@ func (s *Store) applyGroup(ctx context.Context, group []*pushReq) error {
 			if err := recordBlobRefs(ctx, tx, r.d, r.u, r.set); err != nil {
 				return err
 			}
-			n, err := conflictsOf(ctx, tx, r.set)
-			if err != nil {
-				return err
+			n := 0
+			if res.Conflicts > 0 {
+				if n, err = conflictsOf(ctx, tx, r.set); err != nil {
+					return err
+				}
 			}
 			acks[i] = api.PushAck{BatchID: r.set.Batch, Seq: seq, Changes: len(r.set.Changes), Conflicts: n}
 			if err := s.storeAck(ctx, tx, r.d, acks[i], r.set); err != nil {
