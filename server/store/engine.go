@@ -26,8 +26,9 @@ type engine interface {
 	// apply merges a changeset in one transaction (see replica.Apply);
 	// inTx runs in the same transaction after the merge, before commit.
 	apply(ctx context.Context, set *change.Set, inTx func(tx *sql.Tx, res replica.Result) error) (replica.Result, error)
-	// changes lists rows changed after a cursor (see replica.Changes).
-	changes(ctx context.Context, from replica.Cursor, limit int) (replica.Page, error)
+	// changes lists rows changed after a cursor (see replica.Changes). An
+	// engine may leave out rows outside f (nil: every row; pgfilter.go).
+	changes(ctx context.Context, from replica.Cursor, limit int, f *rowFilter) (replica.Page, error)
 	// rowState returns every column of one row (see replica.RowState).
 	rowState(ctx context.Context, table, id string) (replica.Row, bool, error)
 	// write runs fn in a write transaction whose writes to synced tables
@@ -47,7 +48,7 @@ func (e sqliteEngine) site() string    { return e.rep.Site() }
 func (e sqliteEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql.Tx, res replica.Result) error) (replica.Result, error) {
 	return e.rep.Apply(ctx, set, replica.ApplyOptions{InTx: inTx})
 }
-func (e sqliteEngine) changes(ctx context.Context, from replica.Cursor, limit int) (replica.Page, error) {
+func (e sqliteEngine) changes(ctx context.Context, from replica.Cursor, limit int, _ *rowFilter) (replica.Page, error) {
 	return e.rep.Changes(ctx, from, limit)
 }
 func (e sqliteEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {

@@ -14,7 +14,7 @@ import (
 // changes lists rows changed after from, like replica.Changes: rows in
 // sequence order, each with its columns changed after from.Since. It reads
 // one snapshot (REPEATABLE READ), so a row's sequence and its cells agree.
-func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int) (replica.Page, error) {
+func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, f *rowFilter) (replica.Page, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -23,7 +23,20 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int) 
 		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	rows, err := tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
+	var rows *sql.Rows
+	if f == nil {
+		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
+	} else {
+		// One index range per condition (t, seq), (scope, seq), (pairing,
+		// seq), merged in sequence order.
+		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? AND (
+				t = ANY(?)
+				OR (scope = ANY(?) AND t = ANY(?))
+				OR (pairing = ANY(?) AND t = ANY(?))
+				OR (t, id) IN (SELECT * FROM unnest(?::text[], ?::text[])))
+			ORDER BY seq LIMIT ?`,
+			from.After, f.All, f.Scopes, f.ScopeTables, f.Pairings, f.PairTables, f.MovedTables, f.MovedIDs, limit)
+	}
 	if err != nil {
 		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 	}
@@ -49,6 +62,13 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int) 
 	}
 	if len(hits) < limit {
 		page.Done = true
+		if f != nil {
+			// Rows left out up to the newest committed one are passed too.
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM sync_rows`).Scan(&page.Next.After); err != nil {
+				return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+			}
+			page.Next.After = max(page.Next.After, from.After)
+		}
 		page.Next.Since = page.Next.After
 	}
 	return page, nil

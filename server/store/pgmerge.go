@@ -39,6 +39,24 @@ type pgRow struct {
 	cells  map[string]pgCell
 }
 
+// listed is a column's value as sync_rows keeps it (text; "" for none).
+func (r *pgRow) listed(col string) string {
+	switch {
+	case col == "":
+		return ""
+	case col == "id":
+		return r.id
+	}
+	switch v := normalize(r.vals[col]).(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
 // loadRows reads the stored values and clocks of the given rows of t.
 func loadRows(ctx context.Context, q querier, t *schema.Table, ids []string) (map[string]*pgRow, error) {
 	out := make(map[string]*pgRow, len(ids))
@@ -320,8 +338,9 @@ func writeClocks(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq i
 		r.t.Name, r.id, seq, cols, hlcs, ws); err != nil {
 		return fmt.Errorf("write clocks of %s/%s: %w", r.t.Name, r.id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (t, id, seq) VALUES (?, ?, ?)
-		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq`, r.t.Name, r.id, seq); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (t, id, seq, scope, pairing) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing`,
+		r.t.Name, r.id, seq, r.listed(scopeColumnOf(r.t)), r.listed(pairingColumnOf(r.t))); err != nil {
 		return fmt.Errorf("write %s/%s: %w", r.t.Name, r.id, err)
 	}
 	return nil

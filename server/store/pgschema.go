@@ -59,8 +59,17 @@ CREATE TABLE IF NOT EXISTS sync_state (id INTEGER PRIMARY KEY CHECK (id = 1), si
 CREATE TABLE IF NOT EXISTS sync_writers (w BIGSERIAL PRIMARY KEY, site TEXT NOT NULL, "user" TEXT NOT NULL, UNIQUE (site, "user"));
 -- One row per data row: the sequence number of its latest change. Pulls
 -- walk it in sequence order.
-CREATE TABLE IF NOT EXISTS sync_rows (t TEXT NOT NULL, id TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (t, id));
+-- scope and pairing are the row's current scope and pairing values (as
+-- replica.Row lists them), so a pull reads only rows its user may see
+-- (pgfilter.go) through the (scope, seq) and (pairing, seq) indexes.
+CREATE TABLE IF NOT EXISTS sync_rows (
+    t TEXT NOT NULL, id TEXT NOT NULL, seq BIGINT NOT NULL,
+    scope TEXT NOT NULL DEFAULT '', pairing TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (t, id));
 CREATE UNIQUE INDEX IF NOT EXISTS sync_rows_seq ON sync_rows(seq);
+CREATE INDEX IF NOT EXISTS sync_rows_t_seq ON sync_rows(t, seq);
+CREATE INDEX IF NOT EXISTS sync_rows_scope_seq ON sync_rows(scope, seq);
+CREATE INDEX IF NOT EXISTS sync_rows_pairing_seq ON sync_rows(pairing, seq);
 -- One row per data cell: its clock (hlc, writer) and the sequence number
 -- of the change that wrote it.
 CREATE TABLE IF NOT EXISTS sync_cells (
@@ -117,8 +126,10 @@ BEGIN
         END IF;
     END LOOP;
     IF sq <> 0 THEN
-        INSERT INTO sync_rows (t, id, seq) VALUES (TG_TABLE_NAME, NEW.id, sq)
-            ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq;
+        -- TG_ARGV: the table's scope column and pairing column ('' for none).
+        INSERT INTO sync_rows (t, id, seq, scope, pairing) VALUES (TG_TABLE_NAME, NEW.id, sq,
+                coalesce(n ->> nullif(TG_ARGV[0], ''), ''), coalesce(n ->> nullif(TG_ARGV[1], ''), ''))
+            ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing;
     END IF;
     RETURN NULL;
 END $$;
@@ -196,7 +207,8 @@ func pgDataDDL() []string {
 			}
 		}
 		out = append(out,
-			fmt.Sprintf("CREATE OR REPLACE TRIGGER sync_capture_%[1]s AFTER INSERT OR UPDATE ON %[1]s FOR EACH ROW EXECUTE FUNCTION sync_capture()", t.Name),
+			fmt.Sprintf("CREATE OR REPLACE TRIGGER sync_capture_%[1]s AFTER INSERT OR UPDATE ON %[1]s FOR EACH ROW EXECUTE FUNCTION sync_capture('%[2]s', '%[3]s')",
+				t.Name, scopeColumnOf(t), pairingColumnOf(t)),
 			fmt.Sprintf("CREATE OR REPLACE TRIGGER sync_no_delete_%[1]s BEFORE DELETE ON %[1]s FOR EACH ROW EXECUTE FUNCTION sync_no_delete()", t.Name))
 		if sc := scope.Columns(t); len(sc) > 0 {
 			args := make([]string, len(sc))
@@ -208,4 +220,22 @@ func pgDataDDL() []string {
 		}
 	}
 	return out
+}
+
+// scopeColumnOf is the column whose value replica.Row lists as Scope: the
+// scope column, except for district tables ("").
+func scopeColumnOf(t *schema.Table) string {
+	if t.Scope == schema.ScopeDistrict {
+		return ""
+	}
+	return t.ScopeColumn
+}
+
+// pairingColumnOf is the column whose value replica.Row lists as Pairing
+// ("id" for the row's own id; "" when volunteers never reach the table).
+func pairingColumnOf(t *schema.Table) string {
+	if t.Pairing == schema.NoPairingAccess {
+		return ""
+	}
+	return t.PairingColumn
 }
