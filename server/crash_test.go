@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,7 +66,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Skip("starts and kills server processes")
 	}
 	dir := t.TempDir()
-	db := filepath.Join(dir, "server.db")
+	db := processDB(t, dir)
 	srv := startServer(t, db, freeAddr(t))
 	urlFile := filepath.Join(dir, "server-url")
 	writeURL := func() {
@@ -242,11 +241,7 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	srv.stop(syscall.SIGTERM)
 
-	sdb, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
+	sdb := inspectDB(t, db)
 	total := 0
 	for name, rows := range ackedRows {
 		for id, head := range rows {

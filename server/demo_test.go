@@ -53,7 +53,7 @@ func TestDemoDistrictScopes(t *testing.T) {
 		}
 	}
 	d.Rows = rows
-	if err := demo.Write(context.Background(), e.store.Replica().DB(), d); err != nil {
+	if err := demo.Write(context.Background(), e.store.DB(), d); err != nil {
 		t.Fatal(err)
 	}
 	dw := e.newDevice(t, e.user(t, worker).ID)

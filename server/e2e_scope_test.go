@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"sort"
 	"testing"
 
@@ -75,7 +74,7 @@ func holdsScope(tb testing.TB, st *store.Store, sdb *sql.DB, d *e2eDevice, kept 
 //     the community is given back and the row released its edit is pushed.
 func TestEndToEndScopeLoss(t *testing.T) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "server.db")
+	db := processDB(t, t.TempDir())
 	srv := startServer(t, db, freeAddr(t))
 	ids := map[string]string{"district": uid(), "wang": uid(), "li": uid(), "zhou": uid()}
 	s1 := uid()

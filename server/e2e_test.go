@@ -162,7 +162,7 @@ func visibleOnServer(tb testing.TB, db *sql.DB, u *scope.User) map[string]bool {
 func TestEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "server.db")
+	db := processDB(t, dir)
 	srv := startServer(t, db, freeAddr(t))
 
 	ids := map[string]string{
@@ -291,11 +291,7 @@ func TestEndToEnd(t *testing.T) {
 	if strings.Count(list, "revoked") != 1 || strings.Count(list, "active") != 5 {
 		t.Errorf("devices list:\n%s", list)
 	}
-	sdb, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
+	sdb := inspectDB(t, db)
 	server := rowDump(t, sdb)
 	st, err := store.Open(ctx, db, store.Options{})
 	if err != nil {

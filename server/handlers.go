@@ -66,6 +66,16 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	if seq, err := s.store.MaxSeq(r.Context()); err == nil {
 		gauges["doorstep_server_sequence"] = float64(seq)
 	}
+	// What an operator of several processes watches per process: how many
+	// pushes each merge takes along (group commit), and the database pool.
+	groups, grouped := s.store.GroupStats()
+	gauges["doorstep_ingest_groups"] = float64(groups)
+	gauges["doorstep_ingest_grouped_pushes"] = float64(grouped)
+	pool := s.store.DB().Stats()
+	gauges["doorstep_db_open_connections"] = float64(pool.OpenConnections)
+	gauges["doorstep_db_in_use_connections"] = float64(pool.InUse)
+	gauges["doorstep_db_wait_count"] = float64(pool.WaitCount)
+	gauges["doorstep_db_wait_seconds"] = pool.WaitDuration.Seconds()
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	return s.metrics.WriteTo(w, gauges)
 }

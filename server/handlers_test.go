@@ -201,6 +201,8 @@ func TestMetrics(t *testing.T) {
 		"# TYPE doorstep_request_duration_seconds histogram",
 		"doorstep_server_sequence ",
 		"doorstep_pushes_total 0",
+		"doorstep_ingest_groups 0",
+		"# TYPE doorstep_db_open_connections gauge",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"doorstep/schema"
+	"doorstep/server/internal/pgtest"
 	"doorstep/server/store"
 	"doorstep/sync/client"
 	"doorstep/sync/replica"
@@ -46,7 +47,7 @@ const testMetricsToken = "metrics-secret"
 func newEnv(tb testing.TB, cfg Config) *env {
 	tb.Helper()
 	clock := &testClock{t: time.Now().UTC().Truncate(time.Millisecond)}
-	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "server.db"), store.Options{Now: clock.Now})
+	st, err := store.Open(context.Background(), testStoreDB(tb), store.Options{Now: clock.Now, BlobDir: filepath.Join(tb.TempDir(), "blobs")})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -63,6 +64,21 @@ func newEnv(tb testing.TB, cfg Config) *env {
 		st.Close()
 	})
 	return &env{store: st, srv: srv, ts: ts, clock: clock}
+}
+
+// testStoreEnv selects the backend of the tests' servers: "postgres" runs
+// them on a fresh schema of the PostgreSQL server named by DOORSTEP_TEST_PG
+// (make test-pg); anything else on a SQLite file. The store package's own
+// conformance suite runs on both in every run.
+const testStoreEnv = "DOORSTEP_TEST_STORE"
+
+// testStoreDB returns what store.Open takes for a test's server database.
+func testStoreDB(tb testing.TB) string {
+	tb.Helper()
+	if os.Getenv(testStoreEnv) == "postgres" {
+		return pgtest.FreshSchema(tb)
+	}
+	return filepath.Join(tb.TempDir(), "server.db")
 }
 
 // user adds a user.

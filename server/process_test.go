@@ -3,18 +3,22 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"doorstep/server/internal/pgtest"
+	"doorstep/server/store"
 	"doorstep/sync/client"
 )
 
@@ -71,6 +75,7 @@ func freeAddr(tb testing.TB) string {
 type serverProc struct {
 	tb     testing.TB
 	db     string
+	blobs  string // blob directory on PostgreSQL, unless args name one
 	addr   string
 	args   []string
 	cmd    *exec.Cmd
@@ -83,7 +88,7 @@ type serverProc struct {
 // waits until it answers health checks.
 func startServer(tb testing.TB, db, addr string, extra ...string) *serverProc {
 	tb.Helper()
-	p := &serverProc{tb: tb, db: db, addr: addr, args: extra}
+	p := &serverProc{tb: tb, db: db, addr: addr, args: extra, blobs: tb.TempDir()}
 	p.start()
 	tb.Cleanup(func() { p.stop(syscall.SIGKILL) })
 	return p
@@ -101,6 +106,9 @@ func (p *serverProc) start() {
 // healthy within 20 s.
 func (p *serverProc) tryStart() error {
 	args := append([]string{"serve", "--db", p.db, "--addr", p.addr, "--metrics-token", "m", "--rate", "-1", "--log-level", "info"}, p.args...)
+	if store.IsPostgres(p.db) && !slices.Contains(p.args, "--blobs") {
+		args = append(args, "--blobs", p.blobs)
+	}
 	p.cmd = exec.Command(serverBinary(p.tb), args...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
@@ -168,6 +176,38 @@ func (p *serverProc) logs() string {
 }
 
 func (p *serverProc) url() string { return "http://" + p.addr }
+
+// processDB returns the database for the server processes of a test: a
+// SQLite file in dir, or with DOORSTEP_TEST_STORE=postgres a fresh
+// PostgreSQL database (see helpers_test.go's testStoreDB).
+func processDB(tb testing.TB, dir string) string {
+	tb.Helper()
+	if os.Getenv("DOORSTEP_TEST_STORE") == "postgres" {
+		return pgtest.FreshDatabase(tb)
+	}
+	return filepath.Join(dir, "server.db")
+}
+
+// inspectDB opens a server database for a test to read: read-only for
+// SQLite; through a store (whose handle takes "?" placeholders) for
+// PostgreSQL. It is closed when the test ends.
+func inspectDB(tb testing.TB, db string) *sql.DB {
+	tb.Helper()
+	if store.IsPostgres(db) {
+		st, err := store.Open(context.Background(), db, store.Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { st.Close() })
+		return st.DB()
+	}
+	sdb, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { sdb.Close() })
+	return sdb
+}
 
 // admin runs an admin subcommand on the same database and returns its
 // output.

@@ -21,7 +21,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	set := &change.Set{Site: s.store.Replica().Site(), Schema: schema.Version, Changes: page.Changes, Gone: page.Gone}
+	set := &change.Set{Site: s.store.Site(), Schema: schema.Version, Changes: page.Changes, Gone: page.Gone}
 	var buf bytes.Buffer
 	if err := wire.Encode(&buf, set); err != nil {
 		return err

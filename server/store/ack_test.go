@@ -22,7 +22,9 @@ import (
 // acknowledgement fails (as a crash before it would), nothing of the push
 // is stored, so the replay is applied afresh; once stored, a replay gets
 // the very acknowledgement first sent, even after later pushes.
-func TestIngestAckInSameTransaction(t *testing.T) {
+func TestIngestAckInSameTransaction(t *testing.T) { eachBackend(t, testIngestAckInSameTransaction) }
+
+func testIngestAckInSameTransaction(t *testing.T) {
 	s, clock := mustOpen(t)
 	ctx := context.Background()
 	site := uuid.NewString()
@@ -46,9 +48,7 @@ func TestIngestAckInSameTransaction(t *testing.T) {
 	}
 	visit := uuid.NewString()
 	set := newSet(visit)
-	if _, err := s.db.Exec(`CREATE TRIGGER fail_ack BEFORE INSERT ON push_batches BEGIN SELECT RAISE(ABORT, 'disk gone'); END`); err != nil {
-		t.Fatal(err)
-	}
+	restore := failInserts(t, s, "push_batches")
 	if _, err := s.Ingest(ctx, dev, cw, set); err == nil {
 		t.Fatal("Ingest succeeded without recording its acknowledgement")
 	}
@@ -62,9 +62,7 @@ func TestIngestAckInSameTransaction(t *testing.T) {
 			t.Errorf("after a failed acknowledgement, %s = %d, want %d", q, got, want)
 		}
 	}
-	if _, err := s.db.Exec(`DROP TRIGGER fail_ack`); err != nil {
-		t.Fatal(err)
-	}
+	restore()
 	first, err := s.Ingest(ctx, dev, cw, set)
 	if err != nil || first.Replayed {
 		t.Fatalf("push after recovery: %+v, %v", first, err)
@@ -119,12 +117,14 @@ func TestStoreSynchronousFull(t *testing.T) {
 // about it), only when their cursor predates the move; not to a fresh
 // device, not to users who never could see it, and not to those who still
 // can.
-func TestPullGoneRows(t *testing.T) {
+func TestPullGoneRows(t *testing.T) { eachBackend(t, testPullGoneRows) }
+
+func testPullGoneRows(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	f := newHiddenCheck(t, s)
 	announced := uuid.NewString()
-	err := s.rep.Write(ctx, "", func(tx *sql.Tx) error {
+	err := s.Write(ctx, "", func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO spot_checks(id, household_id, community_id, caseworker_id, unannounced) VALUES (?, ?, 'c1', 'cw', 0)`, announced, f.house)
 		return err
 	})
@@ -139,7 +139,7 @@ func TestPullGoneRows(t *testing.T) {
 		cursors[u] = pullAll(t, s, u, "", nil)
 	}
 	// The household moves to c2 and the announced check turns unannounced.
-	err = s.rep.Write(ctx, "", func(tx *sql.Tx) error {
+	err = s.Write(ctx, "", func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE households SET community_id = 'c2' WHERE id = ?`, f.house); err != nil {
 			return err
 		}

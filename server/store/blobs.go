@@ -72,6 +72,9 @@ type BlobState struct {
 // upload of it has come. It says nothing about who may read the blob
 // (CanReadBlob does).
 func (s *Store) BlobState(ctx context.Context, deviceID, hash string) (BlobState, error) {
+	if s.blobDir == "" {
+		return BlobState{}, ErrNoBlobDir
+	}
 	if !ValidHash(hash) {
 		return BlobState{}, api.Errorf(api.CodeBadRequest, "blob name %q is not a SHA-256 hex digest", hash)
 	}
@@ -113,6 +116,9 @@ func (s *Store) BlobState(ctx context.Context, deviceID, hash string) (BlobState
 // CodeHashMismatch, the stored blob stays as it was, and the answers tell
 // nobody whether it exists.
 func (s *Store) PutBlob(ctx context.Context, deviceID, hash string, offset, length, total int64, r io.Reader, limit int64) (BlobState, error) {
+	if s.blobDir == "" {
+		return BlobState{}, ErrNoBlobDir
+	}
 	if !ValidHash(hash) {
 		return BlobState{}, api.Errorf(api.CodeBadRequest, "blob name %q is not a SHA-256 hex digest", hash)
 	}
@@ -206,7 +212,7 @@ func (s *Store) finishBlob(ctx context.Context, deviceID, hash, part string, siz
 		return BlobState{}, fmt.Errorf("blob %s: %w", hash, err)
 	}
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blobs(hash, size, device_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			hash, size, deviceID, formatTime(s.now())); err != nil {
 			return err
 		}
@@ -238,11 +244,11 @@ func (s *Store) placeBlob(hash, part string) error {
 // references it pushed before uploading the blob into references that
 // grant access.
 func recordUpload(ctx context.Context, tx *sql.Tx, hash, deviceID string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_uploads(hash, device_id) VALUES (?, ?)`, hash, deviceID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_uploads(hash, device_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, hash, deviceID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id)
-		SELECT hash, tbl, row_id FROM blob_pending_refs WHERE hash = ? AND device_id = ?`, hash, deviceID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_refs(hash, tbl, row_id)
+		SELECT hash, tbl, row_id FROM blob_pending_refs WHERE hash = ? AND device_id = ? ON CONFLICT DO NOTHING`, hash, deviceID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM blob_pending_refs WHERE hash = ? AND device_id = ?`, hash, deviceID)
@@ -252,6 +258,9 @@ func recordUpload(ctx context.Context, tx *sql.Tx, hash, deviceID string) error 
 // OpenBlob opens a complete blob for reading. A blob not stored is
 // CodeNotFound.
 func (s *Store) OpenBlob(ctx context.Context, hash string) (*os.File, error) {
+	if s.blobDir == "" {
+		return nil, ErrNoBlobDir
+	}
 	st, err := s.BlobState(ctx, "", hash)
 	if err != nil {
 		return nil, err
@@ -353,6 +362,9 @@ func blobRefs(v string) []string {
 // PrunePartialUploads deletes unfinished uploads untouched for longer than
 // maxAge (a device that never came back) and returns how many it removed.
 func (s *Store) PrunePartialUploads(maxAge time.Duration) (int, error) {
+	if s.blobDir == "" {
+		return 0, ErrNoBlobDir
+	}
 	dir := filepath.Join(s.blobDir, "partial")
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {

@@ -21,7 +21,9 @@ func sha(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-func TestPutBlobWhole(t *testing.T) {
+func TestPutBlobWhole(t *testing.T) { eachBackend(t, testPutBlobWhole) }
+
+func testPutBlobWhole(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	data := []byte("签名图像")
@@ -65,7 +67,9 @@ func TestPutBlobWhole(t *testing.T) {
 	}
 }
 
-func TestPutBlobShortPiece(t *testing.T) {
+func TestPutBlobShortPiece(t *testing.T) { eachBackend(t, testPutBlobShortPiece) }
+
+func testPutBlobShortPiece(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("x"), 100)
@@ -81,7 +85,9 @@ func TestPutBlobShortPiece(t *testing.T) {
 	}
 }
 
-func TestPutBlobResumable(t *testing.T) {
+func TestPutBlobResumable(t *testing.T) { eachBackend(t, testPutBlobResumable) }
+
+func testPutBlobResumable(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("照片0123456789"), 1000)
@@ -111,7 +117,9 @@ func TestPutBlobResumable(t *testing.T) {
 	}
 }
 
-func TestPutBlobRefused(t *testing.T) {
+func TestPutBlobRefused(t *testing.T) { eachBackend(t, testPutBlobRefused) }
+
+func testPutBlobRefused(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	data := []byte("real bytes")
@@ -147,7 +155,9 @@ func TestPutBlobRefused(t *testing.T) {
 	})
 }
 
-func TestCanReadBlob(t *testing.T) {
+func TestCanReadBlob(t *testing.T) { eachBackend(t, testCanReadBlob) }
+
+func testCanReadBlob(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	data := []byte("photo")
@@ -155,7 +165,7 @@ func TestCanReadBlob(t *testing.T) {
 	if _, err := s.PutBlob(ctx, "uploader", h, 0, -1, -1, bytes.NewReader(data), 1<<20); err != nil {
 		t.Fatal(err)
 	}
-	err := s.rep.Write(ctx, "", func(tx *sql.Tx) error {
+	err := s.Write(ctx, "", func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO means_visits(id, community_id, photos) VALUES ('0195f000-0000-7000-8000-0000000000a1', 'c1', ?)`, `["sha256:`+h+`"]`); err != nil {
 			return err
 		}
@@ -188,7 +198,9 @@ func TestCanReadBlob(t *testing.T) {
 	}
 }
 
-func TestBlobRefs(t *testing.T) {
+func TestBlobRefs(t *testing.T) { eachBackend(t, testBlobRefs) }
+
+func testBlobRefs(t *testing.T) {
 	a := strings.Repeat("a", 64)
 	b := strings.Repeat("0", 63) + "1"
 	tests := map[string][]string{
@@ -209,7 +221,9 @@ func TestBlobRefs(t *testing.T) {
 	}
 }
 
-func TestPrunePartialUploads(t *testing.T) {
+func TestPrunePartialUploads(t *testing.T) { eachBackend(t, testPrunePartialUploads) }
+
+func testPrunePartialUploads(t *testing.T) {
 	s, clock := mustOpen(t)
 	ctx := context.Background()
 	data := []byte("half an upload")

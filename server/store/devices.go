@@ -180,7 +180,7 @@ func (s *Store) Enroll(ctx context.Context, code, name, siteID string, tokenTTL 
 		if !now.Before(parseTime(expires)) {
 			return api.Errorf(api.CodeUnauthorized, "enrollment code expired at %s", expires)
 		}
-		if siteID == s.rep.Site() {
+		if siteID == s.Site() {
 			return api.Errorf(api.CodeSiteMismatch, "site %s is the server's own; make a new device database", siteID)
 		}
 		var others int
@@ -193,7 +193,7 @@ func (s *Store) Enroll(ctx context.Context, code, name, siteID string, tokenTTL 
 		// A site that wrote data as anyone else (the demo district, an
 		// administrator's import, a device since removed) is not this
 		// device's either.
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_writers WHERE site = ? AND user <> ?`, siteID, d.UserID).Scan(&others); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_writers w WHERE w.site = ? AND w.user <> ?`, siteID, d.UserID).Scan(&others); err != nil {
 			return err
 		}
 		if others > 0 {
@@ -313,9 +313,9 @@ func (s *Store) RecordSeen(ctx context.Context, seen map[string]Seen) error {
 	}
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		for id, x := range seen {
-			if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_seen_at = max(last_seen_at, ?),
+			if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_seen_at = CASE WHEN last_seen_at < ? THEN ? ELSE last_seen_at END,
 				last_cursor = CASE WHEN ? = '' THEN last_cursor ELSE ? END WHERE id = ?`,
-				formatTime(x.At), x.Cursor, x.Cursor, id); err != nil {
+				formatTime(x.At), formatTime(x.At), x.Cursor, x.Cursor, id); err != nil {
 				return err
 			}
 		}

@@ -19,7 +19,7 @@ import (
 func insertRows(tb testing.TB, s *Store, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	err := s.rep.Write(ctx, "", func(tx *sql.Tx) error {
+	err := s.Write(ctx, "", func(tx *sql.Tx) error {
 		for i := 0; i < n; i++ {
 			id := fmt.Sprintf("0195f000-0000-7000-8000-%012d", time.Now().UnixNano()%1e12+int64(i))
 			if _, err := tx.ExecContext(ctx, `INSERT INTO households(id, community_id) VALUES (?, 'c1')`, id); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"doorstep/schema"
 	"doorstep/schema/scope"
 	"doorstep/sync/change"
 	"doorstep/sync/client/api"
@@ -35,24 +36,46 @@ type IngestResult struct {
 // push would leave it (CodeForbiddenRole, CodeForbiddenScope), and may not
 // edit an event that exists already (CodeAppendOnly); then the replica
 // merges the changes in one transaction, recording conflicts.
+//
+// Pushes that arrive together are checked one by one and merged in one
+// transaction (group commit, groupcommit.go); each is acknowledged only
+// after that transaction commits, and a push that fails its checks fails
+// alone.
 func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change.Set) (IngestResult, error) {
-	s.ingestMu.Lock()
-	defer s.ingestMu.Unlock()
+	return s.commits.submit(ctx, s, newPushReq(d, u, set))
+}
+
+// checkPush runs a push's checks against the committed state: its batch
+// (a replay is answered here, done), the changeset's validity, and the
+// user's rights over every row. Checks of each change that need no other
+// push (evidence verification, say) belong here too: a push failing them
+// fails alone, before any merge.
+func (s *Store) checkPush(ctx context.Context, r *pushReq) (res IngestResult, done bool, err error) {
+	d, u, set := r.d, r.u, r.set
 	if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
 		if err == nil && !replayOf(digests, set) {
-			return IngestResult{}, api.Errorf(api.CodeBatchReused,
+			return IngestResult{}, true, api.Errorf(api.CodeBatchReused,
 				"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
 		}
-		return IngestResult{Ack: ack, Replayed: ok}, err
+		return IngestResult{Ack: ack, Replayed: ok}, true, err
+	}
+	if err := wire.Validate(set, schema.Reg); err != nil {
+		return IngestResult{}, true, applyError(set.Batch, err, s.now())
 	}
 	if err := s.checkRights(ctx, u, set); err != nil {
-		return IngestResult{}, err
+		return IngestResult{}, true, err
 	}
+	return IngestResult{}, false, nil
+}
+
+// applyOne merges one checked push in its own transaction.
+func (s *Store) applyOne(ctx context.Context, r *pushReq) (IngestResult, error) {
+	d, u, set := r.d, r.u, r.set
 	// The batch's blob references and its acknowledgement are written in
 	// the transaction that merges its changes: a crash leaves all of them
 	// or none, so a replay is answered with the one acknowledgement sent.
 	var ack api.PushAck
-	res, err := s.rep.Apply(ctx, set, replica.ApplyOptions{InTx: func(tx *sql.Tx, res replica.Result) error {
+	res, err := s.eng.apply(ctx, set, func(tx *sql.Tx, res replica.Result) error {
 		if err := recordBlobRefs(ctx, tx, d, u, set); err != nil {
 			return err
 		}
@@ -62,11 +85,21 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 		}
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
 		return s.storeAck(ctx, tx, d, ack, set)
-	}})
+	})
 	if err != nil {
 		return IngestResult{}, applyError(set.Batch, err, s.now())
 	}
 	if res.Duplicate {
+		// Stored meanwhile by another server process sharing the database
+		// (the same batch sent to two of them at once): answer with its
+		// acknowledgement, as for any replay.
+		if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
+			if err == nil && !replayOf(digests, set) {
+				return IngestResult{}, api.Errorf(api.CodeBatchReused,
+					"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
+			}
+			return IngestResult{Ack: ack, Replayed: ok}, err
+		}
 		// Applied before, by a server older than the acknowledgement in the
 		// same transaction, or by a replica path without one: acknowledge
 		// it afresh.
@@ -142,11 +175,12 @@ func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.Push
 	if err != nil {
 		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
 		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now()), batchDigests(set)); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = max(last_push_seq, ?) WHERE id = ?`, ack.Seq, d.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = ? WHERE id = ? AND last_push_seq < ?`, ack.Seq, d.ID, ack.Seq); err != nil {
 		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
 	}
 	return nil
@@ -180,7 +214,8 @@ func recordBlobRefs(ctx context.Context, tx *sql.Tx, d Device, u *scope.User, se
 			return fmt.Errorf("blob reference %s: %w", r.hash, err)
 		}
 		if stored == 0 {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_pending_refs(hash, device_id, tbl, row_id) VALUES (?, ?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO blob_pending_refs(hash, device_id, tbl, row_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`,
 				r.hash, d.ID, r.table, r.id); err != nil {
 				return fmt.Errorf("record pending blob reference %s: %w", r.hash, err)
 			}
@@ -193,7 +228,7 @@ func recordBlobRefs(ctx context.Context, tx *sql.Tx, d Device, u *scope.User, se
 		if !ok {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?)`, r.hash, r.table, r.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blob_refs(hash, tbl, row_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, r.hash, r.table, r.id); err != nil {
 			return fmt.Errorf("record blob reference %s: %w", r.hash, err)
 		}
 	}

@@ -26,7 +26,7 @@ func newHiddenCheck(t *testing.T, s *Store) hiddenCheckFixture {
 	t.Helper()
 	f := hiddenCheckFixture{uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()}
 	ctx := context.Background()
-	err := s.rep.Write(ctx, "", func(tx *sql.Tx) error {
+	err := s.Write(ctx, "", func(tx *sql.Tx) error {
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -72,7 +72,9 @@ func pulledRows(t *testing.T, s *Store, u *scope.User) map[string]bool {
 	}
 }
 
-func TestPullHidesUnannouncedCheck(t *testing.T) {
+func TestPullHidesUnannouncedCheck(t *testing.T) { eachBackend(t, testPullHidesUnannouncedCheck) }
+
+func testPullHidesUnannouncedCheck(t *testing.T) {
 	s, _ := mustOpen(t)
 	f := newHiddenCheck(t, s)
 	cw := &scope.User{ID: "cw", Role: schema.RoleWorker, Communities: map[string]bool{"c1": true}}
@@ -98,7 +100,9 @@ func TestPullHidesUnannouncedCheck(t *testing.T) {
 	}
 }
 
-func TestIngestRights(t *testing.T) {
+func TestIngestRights(t *testing.T) { eachBackend(t, testIngestRights) }
+
+func testIngestRights(t *testing.T) {
 	s, clock := mustOpen(t)
 	f := newHiddenCheck(t, s)
 	ctx := context.Background()

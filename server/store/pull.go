@@ -82,9 +82,10 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 	}
 	var hidden []change.RowRef
 	rc := replica.Cursor{Since: c.Since, After: c.After}
+	filter := pullFilter(u, mv)
 	done := false
 	for !done && len(page.Changes) < maxChanges && page.Scanned < pullScanRows {
-		p, err := s.rep.Changes(ctx, rc, pullBatchRows)
+		p, err := s.eng.changes(ctx, rc, pullBatchRows, filter)
 		if err != nil {
 			return PullPage{}, fmt.Errorf("pull: %w", err)
 		}
@@ -101,7 +102,7 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 			}
 			changes := r.Changes
 			if rc.Since > 0 && needsWholeRow(r) {
-				whole, ok, err := s.rep.RowState(ctx, r.Table, r.ID)
+				whole, ok, err := s.eng.rowState(ctx, r.Table, r.ID)
 				if err != nil {
 					return PullPage{}, fmt.Errorf("pull: %w", err)
 				}

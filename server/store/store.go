@@ -1,16 +1,13 @@
-// Package store is the sync server's SQLite database: users, devices and
-// enrollment, the replicated data with its server sequence, and blobs.
-//
-// The server process and the admin commands open the same file at once;
-// WAL and a busy timeout let them share it.
 package store
 
 import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,20 +19,37 @@ import (
 type Options struct {
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// BlobDir holds blob files; "<path>-blobs" when empty.
+	// BlobDir holds blob files; "<path>-blobs" when empty for SQLite. A
+	// PostgreSQL store has no default: without one (admin commands), blob
+	// operations fail with ErrNoBlobDir.
 	BlobDir string
 	// MaxDrift bounds how far ahead of Now a pushed clock may be (the
 	// replica's hybrid logical clock refuses more); its default when zero.
 	MaxDrift time.Duration
+	// SerialPushes merges every push in its own transaction, one after
+	// another, instead of merging pushes that arrive together in one (group
+	// commit, groupcommit.go). Benchmarks compare the two; false is the
+	// right choice everywhere else.
+	SerialPushes bool
 }
 
-// Open opens (creating if needed) the server database at path as a server
-// replica of the synced tables plus the server's own tables. The serving
-// process calls StartEpoch after it; admin commands do not.
-func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+// Open opens (creating if needed) the server database named by db as a
+// server replica of the synced tables plus the server's own tables: a
+// PostgreSQL database when db is a postgres:// or postgresql:// URL (see
+// openPG), else a SQLite file at that path. The serving process calls
+// StartEpoch after it; admin commands do not.
+func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if IsPostgres(db) {
+		eng, err := openPG(ctx, db, opts)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return newStore(ctx, eng, opts)
+	}
+	path := db
 	if opts.BlobDir == "" {
 		opts.BlobDir = path + "-blobs"
 	}
@@ -46,25 +60,53 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{rep: rep, db: rep.DB(), Now: opts.Now, blobDir: opts.BlobDir}
-	if err := s.installMoveTriggers(ctx); err != nil {
-		rep.Close()
+	s, err := newStore(ctx, sqliteEngine{rep: rep}, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.rep = rep
+	return s, nil
+}
+
+// ErrNoBlobDir: the store was opened without a blob directory.
+var ErrNoBlobDir = errors.New("store opened without a blob directory")
+
+// IsPostgres reports whether db names a PostgreSQL database (a
+// postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+func newStore(ctx context.Context, eng engine, opts Options) (*Store, error) {
+	s := &Store{eng: eng, db: eng.handle(), Now: opts.Now, blobDir: opts.BlobDir, serial: opts.SerialPushes}
+	if err := eng.prepare(ctx, s); err != nil {
+		eng.close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.rep.Close() }
+func (s *Store) Close() error { return s.eng.close() }
 
-// Replica returns the server's replica of the synced tables.
+// Replica returns the server's SQLite replica of the synced tables; nil
+// for a PostgreSQL store.
 func (s *Store) Replica() *replica.Replica { return s.rep }
 
-// Store is the server database. It is safe for concurrent use; writes are
-// serialised inside the process, and SQLite's busy timeout makes other
-// processes (admin commands) wait their turn.
+// Site returns the server's own site id: the site of its own writes
+// (conflict records, administrators' changes) and of the pages it sends.
+func (s *Store) Site() string { return s.eng.site() }
+
+// Postgres reports whether the store is on PostgreSQL.
+func (s *Store) Postgres() bool { return s.rep == nil }
+
+// Store is the server database. It is safe for concurrent use. Writes are
+// serialised inside the process; across processes, SQLite's busy timeout
+// makes other processes (admin commands) wait their turn, and on
+// PostgreSQL a transaction-scoped advisory lock does (see pgengine.go).
 type Store struct {
-	rep *replica.Replica
+	eng engine
+	rep *replica.Replica // nil on PostgreSQL
 	db  *sql.DB
 	// Now is the clock; tests replace it. Never nil after Open.
 	Now func() time.Time
@@ -74,7 +116,9 @@ type Store struct {
 	blobDir   string
 	blobLocks blobLocks
 	writeMu   sync.Mutex
-	ingestMu  sync.Mutex
+	commits   committer
+	serial    bool       // Options.SerialPushes
+	serialMu  sync.Mutex // one push at a time when serial
 }
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
@@ -96,7 +140,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.rep.Write(ctx, "", fn)
+	return s.eng.write(ctx, "", fn)
 }
 
 // timeLayout is fixed-width so stored instants sort as text.
@@ -118,4 +162,16 @@ func parseTime(s string) time.Time {
 		t, _ = time.Parse(time.RFC3339Nano, s)
 	}
 	return t
+}
+
+// Write runs fn in one write transaction whose writes to synced tables are
+// captured as the server's own changes, attributed to user (an
+// administrator's import, the demo district; "" for the server itself),
+// and commits it when fn returns nil. fn's writes share one clock: they
+// win or lose together. Writes outside it (through DB()) are captured too,
+// as the server's own.
+func (s *Store) Write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.eng.write(ctx, user, fn)
 }

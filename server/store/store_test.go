@@ -25,11 +25,12 @@ func (c *testClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// mustOpen opens a store in a temp dir with a test clock.
+// mustOpen opens a store of the test's backend (see eachBackend) with a
+// test clock: a SQLite file in a temp dir, or a fresh PostgreSQL schema.
 func mustOpen(tb testing.TB) (*Store, *testClock) {
 	tb.Helper()
 	clock := &testClock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
-	s, err := Open(context.Background(), filepath.Join(tb.TempDir(), "server.db"), Options{Now: clock.Now})
+	s, err := Open(context.Background(), testDB(tb), Options{Now: clock.Now, BlobDir: filepath.Join(tb.TempDir(), "blobs")})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -53,7 +54,9 @@ func mustAddUser(tb testing.TB, s *Store, u User) User {
 	return u
 }
 
-func TestUsers(t *testing.T) {
+func TestUsers(t *testing.T) { eachBackend(t, testUsers) }
+
+func testUsers(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	w := mustAddUser(t, s, User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c2", "c1"}})
@@ -101,7 +104,9 @@ func TestUsers(t *testing.T) {
 	}
 }
 
-func TestEnroll(t *testing.T) {
+func TestEnroll(t *testing.T) { eachBackend(t, testEnroll) }
+
+func testEnroll(t *testing.T) {
 	s, clock := mustOpen(t)
 	ctx := context.Background()
 	w := mustAddUser(t, s, User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
@@ -191,7 +196,9 @@ func lower(s string) string {
 	return string(b)
 }
 
-func TestAuthenticate(t *testing.T) {
+func TestAuthenticate(t *testing.T) { eachBackend(t, testAuthenticate) }
+
+func testAuthenticate(t *testing.T) {
 	s, clock := mustOpen(t)
 	ctx := context.Background()
 	w := mustAddUser(t, s, User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
@@ -252,7 +259,9 @@ func TestAuthenticate(t *testing.T) {
 }
 
 // TestTokensStoredHashed: the database never holds a token or code in clear.
-func TestTokensStoredHashed(t *testing.T) {
+func TestTokensStoredHashed(t *testing.T) { eachBackend(t, testTokensStoredHashed) }
+
+func testTokensStoredHashed(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
 	w := mustAddUser(t, s, User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
@@ -274,10 +283,12 @@ func TestTokensStoredHashed(t *testing.T) {
 	}
 }
 
-func TestAccess(t *testing.T) {
+func TestAccess(t *testing.T) { eachBackend(t, testAccess) }
+
+func testAccess(t *testing.T) {
 	s, _ := mustOpen(t)
 	ctx := context.Background()
-	err := s.rep.Write(ctx, "", func(tx *sql.Tx) error {
+	err := s.Write(ctx, "", func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`INSERT INTO communities(id, street_id, name) VALUES ('c1', 's1', 'A'), ('c2', 's1', 'B'), ('c3', 's2', 'C')`,
 			`INSERT INTO volunteer_pairings(id, elder_id, community_id) VALUES ('p1', 'e1', 'c1'), ('p2', 'e2', 'c2')`,

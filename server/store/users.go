@@ -152,12 +152,12 @@ func (s *Store) SetScope(ctx context.Context, id, street string, communities, pa
 
 func writeAssignments(ctx context.Context, tx *sql.Tx, u User) error {
 	for _, c := range u.Communities {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_communities(user_id, community_id) VALUES (?, ?)`, u.ID, c); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_communities(user_id, community_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, u.ID, c); err != nil {
 			return err
 		}
 	}
 	for _, p := range u.Pairings {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_pairings(user_id, pairing_id) VALUES (?, ?)`, u.ID, p); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_pairings(user_id, pairing_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, u.ID, p); err != nil {
 			return err
 		}
 	}

@@ -41,7 +41,7 @@ func demoCmd(ctx context.Context, args []string, out io.Writer) error {
 		}
 		if len(users) == 0 {
 			d := demo.Generate(*seed, ref)
-			if err := demo.Write(ctx, st.Replica().DB(), d); err != nil {
+			if err := demo.Write(ctx, st.DB(), d); err != nil {
 				return err
 			}
 			if users, err = addDemoUsers(ctx, st, d); err != nil {

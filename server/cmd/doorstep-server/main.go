@@ -35,8 +35,14 @@ Usage:
   doorstep-server demo [--server URL] [--seed 1] [--ref YYYY-MM-DD]
                                                      load the demo district, a user per demo staff member,
                                                      and print enrollment codes (the last line: a worker's)
+  doorstep-server migrate --from district.db --to postgres://user@host/db
+                                                     copy a SQLite store into PostgreSQL (safe to rerun)
+  doorstep-server backup --db district.db --to copy.db
+                                                     an online copy of a SQLite store (PostgreSQL: pg_dump)
 
-Every subcommand takes --db PATH (env DOORSTEP_DB, default doorstep.db).
+Every subcommand takes --db PATH (env DOORSTEP_DB, default doorstep.db): a
+SQLite file, or a PostgreSQL URL (postgres://user@host/db) that several
+serve processes may share (with one --blobs directory they all see).
 Roles: worker (communities), volunteer (pairings), supervisor (a street, or
 none for the whole district), admin (server only, no devices).
 Run "doorstep-server serve -h" for the server's flags and environment variables.
@@ -97,6 +103,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return deviceRevoke(ctx, rest[1:], stdout)
 	case cmd == "demo":
 		return demoCmd(ctx, rest, stdout)
+	case cmd == "migrate":
+		return migrateCmd(ctx, rest, stdout)
+	case cmd == "backup":
+		return backupCmd(ctx, rest, stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return usageError{fmt.Sprintf("unknown command %q", strings.Join(args[:min(2, len(args))], " "))}
@@ -112,7 +122,7 @@ func env(name, def string) string {
 
 // dbFlag adds the --db flag every subcommand shares.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", env("DOORSTEP_DB", "doorstep.db"), "SQLite database file (env DOORSTEP_DB)")
+	return fs.String("db", env("DOORSTEP_DB", "doorstep.db"), "SQLite database file, or a postgres:// URL (env DOORSTEP_DB)")
 }
 
 // openStore opens the database for an admin command.

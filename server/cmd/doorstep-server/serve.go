@@ -28,7 +28,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	addr := fs.String("addr", env("DOORSTEP_ADDR", ":8443"), "listen address (env DOORSTEP_ADDR)")
 	cert := fs.String("tls-cert", env("DOORSTEP_TLS_CERT", ""), "TLS certificate PEM file; plain HTTP when empty (env DOORSTEP_TLS_CERT)")
 	key := fs.String("tls-key", env("DOORSTEP_TLS_KEY", ""), "TLS private key PEM file (env DOORSTEP_TLS_KEY)")
-	blobs := fs.String("blobs", env("DOORSTEP_BLOBS", ""), "directory for blobs; <db>-blobs when empty (env DOORSTEP_BLOBS)")
+	blobs := fs.String("blobs", env("DOORSTEP_BLOBS", ""), "directory for blobs; <db>-blobs when empty for SQLite, required for PostgreSQL (env DOORSTEP_BLOBS)")
 	drift := fs.Duration("max-drift", envDuration("DOORSTEP_MAX_DRIFT", 10*time.Minute), "how far ahead of the server a change's clock may be (env DOORSTEP_MAX_DRIFT)")
 	bodyLimit := fs.String("body-limit", env("DOORSTEP_BODY_LIMIT", "32MiB"), "largest request body (env DOORSTEP_BODY_LIMIT)")
 	blobLimit := fs.String("blob-limit", env("DOORSTEP_BLOB_LIMIT", "50MiB"), "largest blob (env DOORSTEP_BLOB_LIMIT)")
@@ -44,6 +44,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	if store.IsPostgres(*db) && *blobs == "" {
+		return usageError{"--blobs is required with a PostgreSQL database: every server process must use the same blob directory (a shared filesystem)"}
 	}
 	if (*cert == "") != (*key == "") {
 		return usageError{"--tls-cert and --tls-key go together"}

@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"doorstep/schema"
+	"doorstep/sync/change"
+	"doorstep/sync/hlc"
+	"doorstep/sync/replica"
+)
+
+// changes lists rows changed after from, like replica.Changes: rows in
+// sequence order, each with its columns changed after from.Since. It reads
+// one snapshot (REPEATABLE READ), so a row's sequence and its cells agree.
+func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, f *rowFilter) (replica.Page, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var rows *sql.Rows
+	if f == nil {
+		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
+	} else {
+		// One index range per condition (t, seq), (scope, seq), (pairing,
+		// seq), merged in sequence order.
+		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? AND (
+				t = ANY(?)
+				OR (scope = ANY(?) AND t = ANY(?))
+				OR (pairing = ANY(?) AND t = ANY(?))
+				OR (t, id) IN (SELECT * FROM unnest(?::text[], ?::text[])))
+			ORDER BY seq LIMIT ?`,
+			from.After, f.All, f.Scopes, f.ScopeTables, f.Pairings, f.PairTables, f.MovedTables, f.MovedIDs, limit)
+	}
+	if err != nil {
+		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	var hits []replica.Row
+	for rows.Next() {
+		var r replica.Row
+		if err := rows.Scan(&r.Table, &r.ID, &r.Seq); err != nil {
+			rows.Close()
+			return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+		}
+		hits = append(hits, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	if err := e.fillRows(ctx, tx, hits, from.Since); err != nil {
+		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+	}
+	page := replica.Page{Rows: hits, Next: replica.Cursor{Since: from.Since, After: from.After}}
+	if len(hits) > 0 {
+		page.Next.After = hits[len(hits)-1].Seq
+	}
+	if len(hits) < limit {
+		page.Done = true
+		if f != nil {
+			// Rows left out up to the newest committed one are passed too.
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM sync_rows`).Scan(&page.Next.After); err != nil {
+				return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+			}
+			page.Next.After = max(page.Next.After, from.After)
+		}
+		page.Next.Since = page.Next.After
+	}
+	return page, nil
+}
+
+// rowState returns every column of one row with its clock.
+func (e *pgEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
+	if _, ok := schema.Reg.Table(table); !ok {
+		return replica.Row{}, false, fmt.Errorf("row state %s/%s: table not synced", table, id)
+	}
+	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return replica.Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	r := []replica.Row{{Table: table, ID: id}}
+	err = tx.QueryRowContext(ctx, `SELECT seq FROM sync_rows WHERE t = ? AND id = ?`, table, id).Scan(&r[0].Seq)
+	if err == sql.ErrNoRows {
+		return replica.Row{}, false, nil
+	}
+	if err != nil {
+		return replica.Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
+	}
+	if err := e.fillRows(ctx, tx, r, 0); err != nil {
+		return replica.Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
+	}
+	return r[0], true, nil
+}
+
+// fillRows fills in listed rows: scope and pairing values and the columns
+// changed after since, in registry column order, each with its current
+// value, clock and user. Reads go one table at a time.
+func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, since int64) error {
+	ids := map[string][]string{}
+	for _, r := range rows {
+		ids[r.Table] = append(ids[r.Table], r.ID)
+	}
+	type cellKey struct{ t, id string }
+	vals := map[string]map[string]map[string]any{}
+	cells := map[cellKey]map[string]pgCell{}
+	for name, list := range ids {
+		t, ok := schema.Reg.Table(name)
+		if !ok {
+			return fmt.Errorf("unknown table %s", name)
+		}
+		v, err := rowValues(ctx, q, t, list, t.ColumnNames())
+		if err != nil {
+			return err
+		}
+		vals[name] = v
+		cr, err := q.QueryContext(ctx, `SELECT id, c, hlc, w FROM sync_cells WHERE t = ? AND id = ANY(?) AND seq > ?`, name, list, since)
+		if err != nil {
+			return fmt.Errorf("clocks of %s: %w", name, err)
+		}
+		for cr.Next() {
+			var id, c string
+			var cell pgCell
+			if err := cr.Scan(&id, &c, &cell.hlc, &cell.w); err != nil {
+				cr.Close()
+				return fmt.Errorf("clocks of %s: %w", name, err)
+			}
+			k := cellKey{name, id}
+			if cells[k] == nil {
+				cells[k] = map[string]pgCell{}
+			}
+			cells[k][c] = cell
+		}
+		cr.Close()
+		if err := cr.Err(); err != nil {
+			return fmt.Errorf("clocks of %s: %w", name, err)
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		t, _ := schema.Reg.Table(r.Table)
+		v := vals[r.Table][r.ID]
+		if t.Scope != schema.ScopeDistrict {
+			r.Scope, _ = normalize(v[t.ScopeColumn]).(string)
+		}
+		switch {
+		case t.Pairing == schema.NoPairingAccess:
+		case t.PairingColumn == "id":
+			r.Pairing = r.ID
+		default:
+			r.Pairing, _ = normalize(v[t.PairingColumn]).(string)
+		}
+		cs := cells[cellKey{r.Table, r.ID}]
+		for _, col := range t.Columns {
+			cell, ok := cs[col.Name]
+			if !ok {
+				continue
+			}
+			k, err := e.writerOf(ctx, q, cell.w)
+			if err != nil {
+				return err
+			}
+			r.Changes = append(r.Changes, change.Change{Table: r.Table, ID: r.ID, Column: col.Name, Value: normalize(v[col.Name]),
+				Clock: change.Clock{HLC: hlc.Timestamp(cell.hlc), Site: k.site}, User: k.user})
+		}
+	}
+	return nil
+}

@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"doorstep/sync/hlc"
+)
+
+// Several server processes share one PostgreSQL database. Every write
+// transaction (a merged push, an administrator's change, enrollment, a
+// blob record) first takes the transaction-scoped advisory lock
+// pgWriteLock, so:
+//
+//   - writes are serialised across processes exactly as they are inside
+//     one (a merge reads clocks, then writes: no two merges interleave);
+//   - sequence numbers (nextval('sync_seq')) are handed out in commit
+//     order: a transaction holding numbers commits (and becomes visible)
+//     before the next one can take the lock and draw any, since PostgreSQL
+//     makes a commit visible before it releases the transaction's locks.
+//     A pull reading "seq > cursor" can therefore never see a number while
+//     a smaller one is still uncommitted, and never skips a change that
+//     commits late;
+//   - the server's hybrid logical clock (sync_state.hlc) is read and
+//     advanced under the lock, so two processes never issue the same time
+//     for the server's own writes.
+//
+// Reads (pulls, authentication, rights checks) take no lock. The price is
+// one writer at a time per database, as with SQLite; group commit (many
+// pushes merged in one transaction) is what makes that cheap.
+const pgWriteLock int64 = 0x646f6f7273746570 // "doorstep"; pgschema.go's sync_capture names it too
+
+// pgEngine is the PostgreSQL engine.
+type pgEngine struct {
+	db       *sql.DB
+	siteID   string
+	now      func() time.Time
+	clock    *hlc.Clock
+	mu       sync.Mutex // writers cache
+	writers  map[int64]writerKey
+	writerID map[writerKey]int64
+}
+
+// writerKey is who wrote a change: a site (device or server) and its user.
+type writerKey struct{ site, user string }
+
+// openPG opens (creating the schema if needed) a PostgreSQL store engine.
+func openPG(ctx context.Context, dsn string, opts Options) (*pgEngine, error) {
+	db, err := openPGHandle(dsn)
+	if err != nil {
+		return nil, err
+	}
+	e := &pgEngine{db: db, now: opts.Now, writers: map[int64]writerKey{}, writerID: map[writerKey]int64{}}
+	if err := e.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	var stored int64
+	if err := db.QueryRowContext(ctx, `SELECT site, hlc FROM sync_state WHERE id = 1`).Scan(&e.siteID, &stored); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: read sync state: %w", err)
+	}
+	e.clock = hlc.NewClock(opts.Now, opts.MaxDrift, hlc.Timestamp(stored))
+	return e, nil
+}
+
+// migrate creates the schema under the write lock, so processes starting
+// together do not race, and records its version.
+func (e *pgEngine) migrate(ctx context.Context) error {
+	tx, err := e.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	var have int
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have)
+	if err != nil {
+		// No table yet: a new database. The failed statement aborted the
+		// transaction, so start again.
+		tx.Rollback() //nolint:errcheck // replaced below
+		if tx, err = e.db.BeginTx(ctx, nil); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		have = 0
+	}
+	if have >= pgSchemaVersion {
+		return tx.Commit()
+	}
+	if _, err := tx.ExecContext(ctx, pgServerDDL); err != nil {
+		return fmt.Errorf("migrate: server tables: %w", err)
+	}
+	for _, q := range pgDataDDL() {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("migrate: %s: %w", firstLine(q), err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (id, site) VALUES (1, ?) ON CONFLICT DO NOTHING`, uuid.NewString()); err != nil {
+		return fmt.Errorf("migrate: sync state: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+		pgSchemaVersion, formatTime(e.now())); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
+
+func (e *pgEngine) handle() *sql.DB { return e.db }
+func (e *pgEngine) site() string    { return e.siteID }
+func (e *pgEngine) close() error    { return e.db.Close() }
+
+// prepare has nothing to do: migrate created the triggers.
+func (e *pgEngine) prepare(context.Context, *Store) error { return nil }
+
+// beginWrite begins a transaction holding the write lock, with the
+// server's clock caught up with every process's (sync_state.hlc).
+func (e *pgEngine) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	tx, err := e.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
+		tx.Rollback() //nolint:errcheck // the lock error is the one to report
+		return nil, fmt.Errorf("take write lock: %w", err)
+	}
+	var stored int64
+	if err := tx.QueryRowContext(ctx, `SELECT hlc FROM sync_state WHERE id = 1`).Scan(&stored); err != nil {
+		tx.Rollback() //nolint:errcheck // the read error is the one to report
+		return nil, fmt.Errorf("read clock: %w", err)
+	}
+	e.clock.Observe(hlc.Timestamp(stored))
+	return tx, nil
+}
+
+// capture makes the rest of tx's writes to synced tables the changes of
+// writer w at time h.
+func capture(ctx context.Context, tx *sql.Tx, h hlc.Timestamp, w int64) error {
+	_, err := tx.ExecContext(ctx, `SELECT set_config('doorstep.applying', '', true), set_config('doorstep.hlc', ?, true),
+		set_config('doorstep.writer', ?, true)`, strconv.FormatInt(int64(h), 10), strconv.FormatInt(w, 10))
+	if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	return nil
+}
+
+// saveClock persists the clock in tx (never lowering it).
+func (e *pgEngine) saveClock(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sync_state SET hlc = ? WHERE id = 1 AND hlc < ?`,
+		int64(e.clock.Last()), int64(e.clock.Last())); err != nil {
+		return fmt.Errorf("save clock: %w", err)
+	}
+	return nil
+}
+
+func (e *pgEngine) write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error {
+	tx, err := e.beginWrite(ctx)
+	if err != nil {
+		return fmt.Errorf("write as %q: %w", user, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	w, err := e.writer(ctx, tx, writerKey{e.siteID, user})
+	if err != nil {
+		return fmt.Errorf("write as %q: %w", user, err)
+	}
+	if err := capture(ctx, tx, e.clock.Now(), w); err != nil {
+		return fmt.Errorf("write as %q: %w", user, err)
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := e.saveClock(ctx, tx); err != nil {
+		return fmt.Errorf("write as %q: %w", user, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("write as %q: commit: %w", user, err)
+	}
+	return nil
+}
+
+// writer returns the number of a writer, adding it in tx if new. It reads
+// and writes through tx and caches nothing: a number added by a
+// transaction that rolls back must not stay in a cache.
+func (e *pgEngine) writer(ctx context.Context, tx *sql.Tx, k writerKey) (int64, error) {
+	e.mu.Lock()
+	w, ok := e.writerID[k]
+	e.mu.Unlock()
+	if ok {
+		return w, nil
+	}
+	err := tx.QueryRowContext(ctx, `SELECT w FROM sync_writers WHERE site = ? AND "user" = ?`, k.site, k.user).Scan(&w)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `INSERT INTO sync_writers (site, "user") VALUES (?, ?) RETURNING w`, k.site, k.user).Scan(&w)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("writer %s/%q: %w", k.site, k.user, err)
+	}
+	return w, nil
+}
+
+// writerOf returns who writer w is. The cache is filled from committed
+// writers only (read outside any transaction); a writer added by q's own
+// open transaction is read through q, uncached.
+func (e *pgEngine) writerOf(ctx context.Context, q querier, w int64) (writerKey, error) {
+	e.mu.Lock()
+	k, ok := e.writers[w]
+	e.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	if err := e.loadWriters(ctx); err != nil {
+		return writerKey{}, err
+	}
+	e.mu.Lock()
+	k, ok = e.writers[w]
+	e.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	err := q.QueryRowContext(ctx, `SELECT site, "user" FROM sync_writers WHERE w = ?`, w).Scan(&k.site, &k.user)
+	if err != nil {
+		return writerKey{}, fmt.Errorf("writer %d: %w", w, err)
+	}
+	return k, nil
+}
+
+// loadWriters fills the writer cache with every committed writer.
+func (e *pgEngine) loadWriters(ctx context.Context) error {
+	rows, err := e.db.QueryContext(ctx, `SELECT w, site, "user" FROM sync_writers`)
+	if err != nil {
+		return fmt.Errorf("writers: %w", err)
+	}
+	defer rows.Close()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for rows.Next() {
+		var n int64
+		var k writerKey
+		if err := rows.Scan(&n, &k.site, &k.user); err != nil {
+			return fmt.Errorf("writers: %w", err)
+		}
+		e.writers[n], e.writerID[k] = k, n
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("writers: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,407 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"doorstep/schema"
+	"doorstep/sync/change"
+	"doorstep/sync/hlc"
+	"doorstep/sync/replica"
+	"doorstep/sync/wire"
+)
+
+// The PostgreSQL merge follows sync/replica's (apply.go and conflicts.go
+// there), rule for rule: per column, the greater (hlc, site) wins; an
+// equal clock is the same write; a change whose base is not the column's
+// clock, from another site, with another value, is a concurrent edit and
+// leaves a conflict record (same deterministic id, replica.ConflictID); a
+// later change based on the winner resolves it. The conformance suite
+// holds both engines to the same results.
+
+// pgCell is one cell's clock.
+type pgCell struct {
+	hlc int64
+	w   int64
+}
+
+// pgRow is one row's state during a merge.
+type pgRow struct {
+	t      *schema.Table
+	id     string
+	exists bool
+	vals   map[string]any
+	cells  map[string]pgCell
+}
+
+// listed is a column's value as sync_rows keeps it (text; "" for none).
+func (r *pgRow) listed(col string) string {
+	switch {
+	case col == "":
+		return ""
+	case col == "id":
+		return r.id
+	}
+	switch v := normalize(r.vals[col]).(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// loadRows reads the stored values and clocks of the given rows of t.
+func loadRows(ctx context.Context, q querier, t *schema.Table, ids []string) (map[string]*pgRow, error) {
+	out := make(map[string]*pgRow, len(ids))
+	for _, id := range ids {
+		out[id] = &pgRow{t: t, id: id, vals: map[string]any{}, cells: map[string]pgCell{}}
+	}
+	vals, err := rowValues(ctx, q, t, ids, t.ColumnNames())
+	if err != nil {
+		return nil, err
+	}
+	for id, v := range vals {
+		out[id].exists, out[id].vals = true, v
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, c, hlc, w FROM sync_cells WHERE t = ? AND id = ANY(?)`, t.Name, ids)
+	if err != nil {
+		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, c string
+		var cell pgCell
+		if err := rows.Scan(&id, &c, &cell.hlc, &cell.w); err != nil {
+			return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+		}
+		if r := out[id]; r != nil {
+			r.cells[c] = cell
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+	}
+	return out, nil
+}
+
+// pgConflict is a concurrent edit found by the merge.
+type pgConflict struct {
+	row           *pgRow
+	col           string
+	winner, loser pgSide
+}
+
+type pgSide struct {
+	clock change.Clock
+	user  string
+	value any
+}
+
+// pgResolve marks open conflicts on a column resolved.
+type pgResolve struct {
+	t, id, col string
+	winner     change.Clock
+	by         string
+}
+
+func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql.Tx, res replica.Result) error) (replica.Result, error) {
+	var res replica.Result
+	fail := func(err error) (replica.Result, error) {
+		return res, fmt.Errorf("apply changeset %s: %w", set.Batch, err)
+	}
+	if err := wire.Validate(set, schema.Reg); err != nil {
+		return fail(err)
+	}
+	if len(set.Gone) > 0 {
+		return fail(fmt.Errorf("only a device replica drops rows"))
+	}
+	for _, c := range set.Changes {
+		if err := e.clock.Check(c.Clock.HLC); err != nil {
+			return fail(fmt.Errorf("change %s: %w", c, err))
+		}
+	}
+	tx, err := e.beginWrite(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	if set.Batch != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_batches WHERE batch = ?`, set.Batch).Scan(&n); err != nil {
+			return fail(err)
+		}
+		if n > 0 {
+			res.Duplicate, res.Ignored = true, len(set.Changes)
+			if err := tx.Commit(); err != nil {
+				return fail(err)
+			}
+			return res, nil
+		}
+	}
+	ws := map[writerKey]int64{}
+	for _, c := range set.Changes {
+		k := writerKey{c.Clock.Site, c.User}
+		if _, ok := ws[k]; !ok {
+			if ws[k], err = e.writer(ctx, tx, k); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('doorstep.applying', '1', true)`); err != nil {
+		return fail(err)
+	}
+	state, err := e.loadSet(ctx, tx, set)
+	if err != nil {
+		return fail(err)
+	}
+	var conflicts []pgConflict
+	var resolves []pgResolve
+	for i := 0; i < len(set.Changes); {
+		j := i + 1
+		for j < len(set.Changes) && set.Changes[j].Table == set.Changes[i].Table && set.Changes[j].ID == set.Changes[i].ID {
+			j++
+		}
+		r := state[set.Changes[i].Table+"\x00"+set.Changes[i].ID]
+		var written []string
+		for _, c := range set.Changes[i:j] {
+			cur, has := r.cells[c.Column]
+			var curClock change.Clock
+			var curUser string
+			if has {
+				k, err := e.writerOf(ctx, tx, cur.w)
+				if err != nil {
+					return fail(err)
+				}
+				curClock, curUser = change.Clock{HLC: hlc.Timestamp(cur.hlc), Site: k.site}, k.user
+			}
+			cmp := c.Clock.Compare(curClock)
+			if has && cmp == 0 {
+				res.Ignored++
+				continue
+			}
+			concurrent := has && c.Base != curClock && c.Clock.Site != curClock.Site &&
+				!change.EqualValues(c.Value, normalize(r.vals[c.Column])) && detectableTable(r.t)
+			if cmp < 0 {
+				if concurrent {
+					conflicts = append(conflicts, pgConflict{row: r, col: c.Column,
+						winner: pgSide{curClock, curUser, normalize(r.vals[c.Column])}, loser: pgSide{c.Clock, c.User, c.Value}})
+				}
+				res.Ignored++
+				continue
+			}
+			if concurrent {
+				conflicts = append(conflicts, pgConflict{row: r, col: c.Column,
+					winner: pgSide{c.Clock, c.User, c.Value}, loser: pgSide{curClock, curUser, normalize(r.vals[c.Column])}})
+			} else if has && c.Base == curClock {
+				resolves = append(resolves, pgResolve{t: r.t.Name, id: r.id, col: c.Column, winner: curClock, by: c.User})
+			}
+			r.cells[c.Column] = pgCell{hlc: int64(c.Clock.HLC), w: ws[writerKey{c.Clock.Site, c.User}]}
+			r.vals[c.Column] = c.Value
+			if !containsString(written, c.Column) {
+				written = append(written, c.Column)
+			}
+			res.Applied++
+		}
+		if len(written) > 0 {
+			if err := writeMerged(ctx, tx, r, written); err != nil {
+				return fail(err)
+			}
+		}
+		i = j
+	}
+	for _, c := range set.Changes {
+		if err := e.clock.Update(c.Clock.HLC); err != nil {
+			return fail(err)
+		}
+	}
+	if len(conflicts) > 0 || len(resolves) > 0 {
+		// Conflict records are the server's own writes: captured, by the
+		// system user.
+		w, err := e.writer(ctx, tx, writerKey{e.siteID, ""})
+		if err != nil {
+			return fail(err)
+		}
+		if err := capture(ctx, tx, e.clock.Now(), w); err != nil {
+			return fail(err)
+		}
+		if err := e.record(ctx, tx, conflicts, resolves, &res); err != nil {
+			return fail(err)
+		}
+	}
+	if err := e.saveClock(ctx, tx); err != nil {
+		return fail(err)
+	}
+	if set.Batch != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_batches (batch, site, applied_at) VALUES (?, ?, ?)`,
+			set.Batch, set.Site, e.now().UTC().Format(time.RFC3339)); err != nil {
+			return fail(err)
+		}
+	}
+	if inTx != nil {
+		if err := inTx(tx, res); err != nil {
+			return fail(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
+	}
+	return res, nil
+}
+
+// loadSet reads the state of every row a changeset touches, one query per
+// table for values and one for clocks, keyed "table\x00id".
+func (e *pgEngine) loadSet(ctx context.Context, tx *sql.Tx, set *change.Set) (map[string]*pgRow, error) {
+	ids := map[string][]string{}
+	seen := map[string]bool{}
+	var order []string
+	for _, c := range set.Changes {
+		k := c.Table + "\x00" + c.ID
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if ids[c.Table] == nil {
+			order = append(order, c.Table)
+		}
+		ids[c.Table] = append(ids[c.Table], c.ID)
+	}
+	out := make(map[string]*pgRow, len(seen))
+	for _, name := range order {
+		t, _ := schema.Reg.Table(name) // validated
+		rows, err := loadRows(ctx, tx, t, ids[name])
+		if err != nil {
+			return nil, err
+		}
+		for id, r := range rows {
+			out[name+"\x00"+id] = r
+		}
+	}
+	return out, nil
+}
+
+// writeMerged writes a row's winning columns, their clocks and a new
+// sequence number. The data row is written first, so a scope move it
+// causes records the sequence before this change's (moves.go).
+func writeMerged(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string) error {
+	if err := writeData(ctx, tx, r, cols); err != nil {
+		return err
+	}
+	r.exists = true
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT nextval('sync_seq')`).Scan(&seq); err != nil {
+		return fmt.Errorf("write %s/%s: sequence: %w", r.t.Name, r.id, err)
+	}
+	return writeClocks(ctx, tx, r, cols, seq)
+}
+
+// writeData upserts a row's columns cols.
+func writeData(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string) error {
+	args := []any{r.id}
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		args = append(args, r.vals[c])
+		set[i] = c + " = excluded." + c
+	}
+	q := fmt.Sprintf(`INSERT INTO %s (id, %s) VALUES (?%s) ON CONFLICT (id) DO UPDATE SET %s`,
+		r.t.Name, strings.Join(cols, ", "), strings.Repeat(", ?", len(cols)), strings.Join(set, ", "))
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("write %s/%s: %w", r.t.Name, r.id, err)
+	}
+	return nil
+}
+
+// writeRowAt writes a row's columns cols, their clocks and sequence number
+// seq (MigrateToPostgres keeps the source's numbers).
+func writeRowAt(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq int64) error {
+	if err := writeData(ctx, tx, r, cols); err != nil {
+		return err
+	}
+	return writeClocks(ctx, tx, r, cols, seq)
+}
+
+// writeClocks writes the clocks of a row's columns cols at sequence seq.
+func writeClocks(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq int64) error {
+	hlcs, ws := make([]int64, len(cols)), make([]int64, len(cols))
+	for i, c := range cols {
+		hlcs[i], ws[i] = r.cells[c].hlc, r.cells[c].w
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_cells (t, id, c, hlc, w, seq)
+		SELECT ?, ?, c, h, w, ? FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(c, h, w)
+		ON CONFLICT (t, id, c) DO UPDATE SET hlc = excluded.hlc, w = excluded.w, seq = excluded.seq`,
+		r.t.Name, r.id, seq, cols, hlcs, ws); err != nil {
+		return fmt.Errorf("write clocks of %s/%s: %w", r.t.Name, r.id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (t, id, seq, scope, pairing) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing`,
+		r.t.Name, r.id, seq, r.listed(scopeColumnOf(r.t)), r.listed(pairingColumnOf(r.t))); err != nil {
+		return fmt.Errorf("write %s/%s: %w", r.t.Name, r.id, err)
+	}
+	return nil
+}
+
+// record writes conflict records and resolutions (see replica's
+// conflicts.go), captured as the server's own writes.
+func (e *pgEngine) record(ctx context.Context, tx *sql.Tx, conflicts []pgConflict, resolves []pgResolve, res *replica.Result) error {
+	now := e.now().UTC().Format(time.RFC3339)
+	for _, c := range conflicts {
+		community := ""
+		if c.row.t.Scope == schema.ScopeCommunity {
+			community, _ = c.row.vals[c.row.t.ScopeColumn].(string)
+		}
+		id := replica.ConflictID(c.row.t.Name, c.row.id, c.col, c.winner.clock, c.loser.clock)
+		r, err := tx.ExecContext(ctx, `INSERT INTO conflicts (id, tbl, row_id, col, community_id,
+			winner_value, loser_value, winner_hlc, loser_hlc, winner_site, loser_site, winner_user, loser_user,
+			detected_at, resolved, resolved_by, resolved_at, deleted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0) ON CONFLICT (id) DO NOTHING`,
+			id, c.row.t.Name, c.row.id, c.col, community, conflictJSON(c.winner.value), conflictJSON(c.loser.value),
+			int64(c.winner.clock.HLC), int64(c.loser.clock.HLC), c.winner.clock.Site, c.loser.clock.Site,
+			c.winner.user, c.loser.user, now)
+		if err != nil {
+			return fmt.Errorf("record conflict %s: %w", id, err)
+		}
+		if n, _ := r.RowsAffected(); n > 0 {
+			res.Conflicts++
+		}
+	}
+	for _, v := range resolves {
+		r, err := tx.ExecContext(ctx, `UPDATE conflicts SET resolved = 1, resolved_by = ?, resolved_at = ?
+			WHERE row_id = ? AND col = ? AND resolved = 0 AND tbl = ? AND winner_hlc = ? AND winner_site = ?`,
+			v.by, now, v.id, v.col, v.t, int64(v.winner.HLC), v.winner.Site)
+		if err != nil {
+			return fmt.Errorf("resolve conflicts on %s/%s.%s: %w", v.t, v.id, v.col, err)
+		}
+		n, _ := r.RowsAffected()
+		res.Resolved += int(n)
+	}
+	return nil
+}
+
+// conflictJSON encodes a value for conflicts.winner_value/loser_value as
+// the SQLite engine does.
+func conflictJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return strconv.Quote(fmt.Sprint(v))
+	}
+	return string(b)
+}
+
+// detectableTable reports whether concurrent edits of t's rows are
+// conflicts: not for append-only events, nor for conflict records.
+func detectableTable(t *schema.Table) bool { return !t.AppendOnly && t.Name != "conflicts" }
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
