@@ -101,7 +101,11 @@ MSG
     export "$(DOORSTEP_PG_FSYNC=on .ci/postgres.sh start)"
     pgstarted=1
   fi
-  db="$DOORSTEP_TEST_PG"
+  # A fresh database for the run, beside the one DOORSTEP_TEST_PG names.
+  pgbase=${DOORSTEP_TEST_PG%%\?*}
+  db="${pgbase%/*}/doorstep_load${DOORSTEP_TEST_PG#"$pgbase"}"
+  PGOPTIONS='--client-min-messages=warning' psql "$DOORSTEP_TEST_PG" -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS doorstep_load WITH (FORCE)' \
+    -c 'CREATE DATABASE doorstep_load' </dev/null
 else
   rm -f "$dir/server.db" "$dir/server.db-wal" "$dir/server.db-shm"
   rm -rf "$dir/server.db-blobs"

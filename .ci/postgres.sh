@@ -88,7 +88,7 @@ running() {
 
 free_port() {
   local p
-  for p in $(seq 54330 54999); do
+  for p in $(seq "${1:-54330}" 54999); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return 0
@@ -129,15 +129,27 @@ start() {
   if [ "$(id -u)" -eq 0 ]; then
     chown "$owner" "$state"
   fi
-  local port
-  port=$(free_port)
-  echo "$port" >"$state/port"
   say "initdb in $state/data with $bindir"
   as_owner "$bindir/initdb" -D "$state/data" -U "$owner" --auth=trust -E UTF8 --locale=C >"$state/initdb.log" 2>&1 ||
     { cat "$state/initdb.log" >&2; exit 1; }
-  as_owner "$bindir/pg_ctl" start -D "$state/data" -l "$state/server.log" -w -t 30 \
-    -o "-p $port -k $state -c listen_addresses=127.0.0.1 -c fsync=${DOORSTEP_PG_FSYNC:-off} -c max_connections=200" >/dev/null ||
-    { tail -n 20 "$state/server.log" >&2; exit 1; }
+  # Another cluster may take the port between the check and the start:
+  # then try the next free one.
+  local port="" from=54330 try
+  for try in 1 2 3 4 5; do
+    port=$(free_port "$from")
+    echo "$port" >"$state/port"
+    if as_owner "$bindir/pg_ctl" start -D "$state/data" -l "$state/server.log" -w -t 30 \
+      -o "-p $port -k $state -c listen_addresses=127.0.0.1 -c fsync=${DOORSTEP_PG_FSYNC:-off} -c max_connections=200" >"$state/pg_ctl.log" 2>&1; then
+      break
+    fi
+    if [ "$try" -eq 5 ] || ! grep -q "could not bind\|already in use" "$state/server.log" 2>/dev/null; then
+      cat "$state/pg_ctl.log" >&2
+      tail -n 20 "$state/server.log" >&2 || true
+      exit 1
+    fi
+    say "port $port was taken; trying another"
+    from=$((port + 1))
+  done
   as_owner "$(psql_bin)" -q -h 127.0.0.1 -p "$port" -U "$owner" -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE DATABASE $dbname" >/dev/null
   say "running on 127.0.0.1:$port, database $dbname (stop: .ci/postgres.sh stop)"

