@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	model "doorstep/app/forms"
 	"doorstep/app/records"
 	"doorstep/schema/rules"
 )
@@ -80,13 +81,24 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 	}
 	if fs := formsFor(subjectHousehold, s.x.Me); len(fs) > 0 {
 		actions := container.NewHBox()
+		own := false
 		for _, f := range fs {
+			if f.kind == model.FormSpotCheck && !model.MaySpotCheck(s.x.Me.UserID, h.CaseworkerID) {
+				own = true // 抽查 is never offered on one's own caseload
+				continue
+			}
 			actions.Add(widget.NewButtonWithIcon(f.label(), theme.DocumentCreateIcon(), func() {
 				s.x.Touch()
 				openForm(s.x, f, formRef{RecordID: newRecordID(), SubjectID: h.ID}, h.HeadName)
 			}))
 		}
 		box.Add(actions)
+		if own {
+			l := widget.NewLabel(lang.L("household.no_spot_check_own"))
+			l.Importance = widget.LowImportance
+			l.Wrapping = fyne.TextWrapWord
+			box.Add(l)
+		}
 	}
 	return kit.Section("household.summary", box)
 }

@@ -16,20 +16,28 @@ import (
 
 // returnedBanner shows a reviewer's return comments above a form: the
 // general comment, then each field comment after the field's label. The
-// same comments also appear under their fields (formKit.notes).
-func returnedBanner(x *kit.Env, it *records.TodayItem) fyne.CanvasObject {
+// same comments also appear under their fields (formKit.notes). Each
+// field comment is a button that jump (FormNav.JumpTo) takes to its field.
+func returnedBanner(x *kit.Env, it *records.TodayItem, jump func(field string)) fyne.CanvasObject {
 	if it == nil {
 		return nil
 	}
-	lines := []string{lang.L("forms.returned", map[string]any{"Comment": it.Comment})}
-	for _, f := range review.SortedFields(it.FieldComments) {
-		lines = append(lines, lang.L("forms.returned_field", map[string]any{
-			"Field": fieldCommentLabel(x, f), "Comment": it.FieldComments[f]}))
-	}
-	l := widget.NewLabel(strings.Join(lines, "\n"))
+	l := widget.NewLabel(lang.L("forms.returned", map[string]any{"Comment": it.Comment}))
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.WarningImportance
-	return widget.NewCard("", "", container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l))
+	box := container.NewVBox(l)
+	for _, f := range review.SortedFields(it.FieldComments) {
+		b := widget.NewButtonWithIcon(lang.L("forms.returned_field", map[string]any{
+			"Field": fieldCommentLabel(x, f), "Comment": it.FieldComments[f]}), theme.NavigateNextIcon(), func() {
+			if jump != nil {
+				jump(f)
+			}
+		})
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.WarningImportance
+		box.Add(b)
+	}
+	return widget.NewCard("", "", container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, box))
 }
 
 // fieldCommentLabel names the field a review comment is about, in the

@@ -24,6 +24,7 @@ import (
 type screeningScreen struct {
 	x        *kit.Env
 	kit      *kit.FormKit
+	nav      *kit.FormNav
 	env      model.Env
 	s        *model.Screening
 	returned *records.TodayItem
@@ -76,12 +77,14 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 		return s.root
 	}
 	k, m := s.kit, s.s
+	s.nav = kit.NewFormNav(k, model.ScreeningOutline, m.RequiredFields)
+	nav := s.nav
 	var sections []fyne.CanvasObject
-	if b := returnedBanner(s.x, s.returned); b != nil {
+	if b := returnedBanner(s.x, s.returned, nav.JumpTo); b != nil {
 		sections = append(sections, b)
 	}
 	sections = append(sections, s.elderSection(),
-		kit.FormSection("screening.basics",
+		nav.Section("screening.basics",
 			k.Grid(230,
 				k.Field("screening.date", model.FieldScreenedOn, k.DateEntry(func() *string { return &m.ScreenedOn })),
 				k.Field("screening.reason", model.FieldReason, k.CodeSelect("screening_reason", func() *string { return &m.Reason })),
@@ -100,10 +103,10 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 		),
 		s.barthelSection(),
 		s.abilitySection(),
-		kit.FormSection("screening.needs", k.CodeChecks("need", func() *[]string { return &m.Needs }),
+		nav.Section("screening.needs", k.CodeChecks("need", func() *[]string { return &m.Needs }),
 			hint(lang.L("screening.needs_hint"))),
 	)
-	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	form := nav.Form(sections...)
 	s.derived = container.NewVBox()
 	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
@@ -121,6 +124,7 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 	s.compact.Wrapping = fyne.TextWrapWord
 	s.root = k.Page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
 	k.Done()
+	s.nav.Refresh()
 	s.refreshDerived()
 	return s.root
 }
@@ -144,7 +148,7 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 			birth.SetText(e.BirthDate)
 		}
 	}
-	return kit.FormSection("screening.elder",
+	return s.nav.Section("screening.elder",
 		k.Grid(230,
 			k.Field("member.name", model.FieldElderName, k.Entry(func() *string { return &e.Name }, "member.name_placeholder")),
 			k.Field("member.id_number", model.FieldElderIDNo, id),
@@ -190,7 +194,7 @@ func (s *screeningScreen) barthelSection() fyne.CanvasObject {
 	}
 	s.bTotal = widget.NewLabel("")
 	s.bTotal.TextStyle.Bold = true
-	return kit.FormSection("screening.barthel", k.Grid(260, cells...), s.bTotal, k.ErrLabel(model.FieldBarthel))
+	return s.nav.Section("screening.barthel", k.Grid(260, cells...), s.bTotal, k.ErrLabel(model.FieldBarthel))
 }
 
 // abilitySection is the optional GB/T 42195 assessment: 26 items by
@@ -253,7 +257,7 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 		}
 		onToggle(b)
 	}
-	return kit.FormSection("screening.ability", toggle, s.abilityBx)
+	return s.nav.Section("screening.ability", toggle, s.abilityBx)
 }
 
 // refreshDerived recomputes the results panel and the Barthel total.
@@ -332,7 +336,7 @@ func yesNoText(b bool) string {
 
 // save saves the screening as a draft record or submits it.
 func (s *screeningScreen) save(submit bool) {
-	s.kit.Save(submit, func() error {
+	s.nav.Save(submit, func() error {
 		_, err := s.s.Save(s.x.Ctx(), s.env, submit)
 		return err
 	}, nil, func() string { return lang.L("screening.submitted_text") })

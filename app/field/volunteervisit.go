@@ -91,7 +91,7 @@ func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
 	s.needSel = widget.NewSelect(nil, nil)
 	s.needSel.PlaceHolder = lang.L("forms.choose")
 	var sections []fyne.CanvasObject
-	if b := returnedBanner(s.x, s.returned); b != nil {
+	if b := returnedBanner(s.x, s.returned, nil); b != nil {
 		sections = append(sections, b)
 	}
 	sections = append(sections,
