@@ -116,12 +116,12 @@ func (s *householdScreen) memberName(id string) string {
 func (s *householdScreen) members() fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, m := range s.h.Members {
-		title := m.Name + " · " + kit.Code("relationship", m.Relationship)
+		title := m.Name + " · " + kit.Relationship(m.Relationship, m.Sex)
 		if !m.Counted {
 			title += " · " + lang.L("member.not_counted", map[string]any{"Reason": kit.Code("not_counted", m.NotCountedReason)})
 		}
 		detail := fmt.Sprintf("%s · %s · %s", kit.Code("sex", m.Sex), m.BirthDate, m.IDNumber)
-		more := kit.Code("health", m.Health) + " · " + kit.Code("labour", m.LabourCapacity) + " · " + kit.Code("employment", m.Employment)
+		more := kit.Code("health", m.Health) + " · " + kit.Labour(m.LabourCapacity, m.BirthDate, s.x.Now()) + " · " + kit.Code("employment", m.Employment)
 		if m.DisabilityCategory != "" {
 			more += " · " + lang.L("member.disability", map[string]any{
 				"Category": kit.Code("disability", m.DisabilityCategory), "Grade": m.DisabilityGrade})

@@ -160,10 +160,10 @@ func (s *visitScreen) householdSection() fyne.CanvasObject {
 	}
 	return s.nav.Section("visit.household",
 		k.Grid(230,
-			k.Field("visit.community", model.FieldCommunity, comm),
-			k.Field("visit.address", model.FieldAddress, k.Entry(func() *string { return &h.Address }, "visit.address_placeholder")),
-			k.Field("visit.hardship", "", k.CodeSelect("hardship", func() *string { return &h.HardshipCause })),
-			k.Field("visit.class", "", k.RadioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
+			k.Col(model.FieldCommunity, comm),
+			k.Col(model.FieldAddress, k.Entry(func() *string { return &h.Address }, "visit.address_placeholder")),
+			k.Col("household.hardship_cause", k.CodeSelect("hardship", func() *string { return &h.HardshipCause })),
+			k.Col("household.class", k.RadioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
 		),
 		container.NewHBox(
 			k.Check("visit.urban", func() *bool { return &h.Urban }),
@@ -216,14 +216,14 @@ func (s *visitScreen) observationSection() fyne.CanvasObject {
 	started := widget.NewLabel(kit.Instant(v.StartedAt))
 	return s.nav.Section("visit.record",
 		k.Grid(230,
-			k.Field("visit.purpose", model.FieldPurpose, k.CodeSelect("purpose", func() *string { return &v.Purpose })),
-			k.Field("visit.method", model.FieldMethod, k.CodeToggle("method", func() *string { return &v.Method }).Content()),
-			k.Field("visit.started", "", started),
-			k.Field("visit.location", "", k.Entry(func() *string { return &v.Location }, "visit.location_placeholder")),
+			k.Col(model.FieldPurpose, k.CodeSelect("purpose", func() *string { return &v.Purpose })),
+			k.Col(model.FieldMethod, k.CodeToggle("method", func() *string { return &v.Method }).Content()),
+			k.Col("started_at", started),
+			k.Col("location", k.Entry(func() *string { return &v.Location }, "visit.location_placeholder")),
 		),
-		k.Field("visit.living_conditions", model.FieldLivingConditions, k.Multi(func() *string { return &v.LivingConditions }, 3)),
-		k.Field("visit.observations", model.FieldObservations, k.Multi(func() *string { return &v.Observations }, 3)),
-		k.Field("visit.neighbour_notes", model.FieldNeighbourNotes, k.Multi(func() *string { return &v.NeighbourNotes }, 3)),
+		k.Col(model.FieldLivingConditions, k.Multi(func() *string { return &v.LivingConditions }, 3)),
+		k.Col(model.FieldObservations, k.Multi(func() *string { return &v.Observations }, 3)),
+		k.Col(model.FieldNeighbourNotes, k.Multi(func() *string { return &v.NeighbourNotes }, 3)),
 	)
 }
 
