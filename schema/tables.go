@@ -69,7 +69,7 @@ func tables() []Table {
 				"hardship_cause:s", "staff_relative:i", "hukou_local:i", "class:s", "status:s",
 				"applied_on:s", "approved_on:s", "cancelled_on:s", "cancel_reason:s",
 				"benefit_fen:i", "covered_members:i", "caseworker_id:s", "last_visit_id:s",
-				"recheck_due:s")},
+				"recheck_due:s", "case_no:s")},
 		{Name: "members", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Read: staffRoles, Write: fieldWriters,
 			Columns: cols("household_id:s", "community_id:s", "name:s", "id_number:s", "sex:s",
@@ -161,5 +161,11 @@ func tables() []Table {
 				"winner_value:s", "loser_value:s", "winner_hlc:i", "loser_hlc:i",
 				"winner_site:s", "loser_site:s", "winner_user:s", "loser_user:s",
 				"detected_at:s", "resolved:i", "resolved_by:s", "resolved_at:s")},
+
+		// Audit: each reveal of a masked ID number, append-only (0040).
+		{Name: "audit_events", Scope: ScopeCommunity, ScopeColumn: "community_id",
+			AppendOnly: true, Read: staffRoles, Write: fieldWriters,
+			Columns: cols("community_id:s", "user_id:s", "action:s", "subject_table:s",
+				"subject_id:s", "household_id:s", "at:s")},
 	}
 }

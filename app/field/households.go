@@ -99,7 +99,11 @@ func newHouseholdRow() fyne.CanvasObject {
 // community, and next re-check date in r.
 func setHouseholdRow(r *kit.ListRow, h records.HouseholdSummary) {
 	r.Name.SetText(h.HeadName + "  " + lang.L("households.members", map[string]any{"Count": h.Members}))
-	r.Where.SetText(h.Address + " · " + h.Community + " · " + h.RefCode)
+	where := h.Address + " · " + h.Community
+	if h.CaseNo != "" {
+		where += " · " + h.CaseNo
+	}
+	r.Where.SetText(where)
 	st := kit.Code("status", h.Status)
 	if h.Class != "" {
 		st += " · " + lang.L("households.class", map[string]any{"Class": h.Class})

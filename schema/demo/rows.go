@@ -3,6 +3,7 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"doorstep/schema"
 	"doorstep/schema/rules"
@@ -32,8 +33,11 @@ func (g *gen) rows() []Row {
 		}
 		add("staff", s.id, v)
 	}
+	caseNos := caseNumbers(g.hhs)
 	for _, h := range g.hhs {
-		add("households", h.id, householdValues(h))
+		v := householdValues(h)
+		v["case_no"] = caseNos[h.id]
+		add("households", h.id, v)
 		for _, m := range h.members {
 			add("members", m.id, memberValues(h, m))
 		}
@@ -117,6 +121,32 @@ var cancelNames = map[string]string{
 	"income_above_standard": "家庭人均收入超过低保标准", "assets_exceed": "家庭财产不符合条件",
 	"moved_away": "已迁出本辖区", "deceased": "单人户户主死亡", "refused_recheck": "拒不配合复核",
 	"withdrawn": "本人申请退出",
+}
+
+// caseNumbers gives every approved household its case number (证号): the
+// district code, the year of approval and the sequence of approvals that
+// year, in order of approval date (then id).
+func caseNumbers(hhs []*household) map[string]any {
+	approved := make([]*household, 0, len(hhs))
+	for _, h := range hhs {
+		if !h.approved.IsZero() {
+			approved = append(approved, h)
+		}
+	}
+	sort.SliceStable(approved, func(i, j int) bool {
+		if !approved[i].approved.Equal(approved[j].approved) {
+			return approved[i].approved.Before(approved[j].approved)
+		}
+		return approved[i].id < approved[j].id
+	})
+	out := make(map[string]any, len(hhs))
+	seq := map[int]int{}
+	for _, h := range approved {
+		y := h.approved.Year()
+		seq[y]++
+		out[h.id] = schema.CaseNumber(regionCode, y, seq[y])
+	}
+	return out
 }
 
 // householdValues is the households row of h.

@@ -277,6 +277,7 @@ var readMatrix = map[string]string{
 	"approval_meetings":  "--+++",
 	"meeting_decisions":  "--+++",
 	"conflicts":          "+-+++",
+	"audit_events":       "+-+++",
 }
 
 // TestReadMatrix checks the read rule for every role and every table, a

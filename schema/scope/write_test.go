@@ -31,6 +31,7 @@ var writeMatrix = map[string]string{
 	"approval_meetings":  "rr+++",
 	"meeting_decisions":  "rr+++",
 	"conflicts":          "+r++r",
+	"audit_events":       "+r++r",
 }
 
 // outcome is the matrix letter of a CheckWrite result.

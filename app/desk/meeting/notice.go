@@ -148,12 +148,12 @@ func Apply(ctx context.Context, o *desk.Office, decisionID, reason string) error
 
 // approval returns the household columns an approval sets.
 func approval(ctx context.Context, o *desk.Office, n Notice) (map[string]any, error) {
-	var status, approvedOn, class, snap string
+	var status, approvedOn, class, snap, caseNo string
 	var urban sql.NullInt64
 	err := o.DB.QueryRowContext(ctx, `SELECT coalesce(h.status,''), coalesce(h.approved_on,''),
-		coalesce(h.class,''), h.urban, coalesce(v.snapshot,'')
+		coalesce(h.class,''), h.urban, coalesce(v.snapshot,''), coalesce(h.case_no,'')
 		FROM households h LEFT JOIN means_visits v ON v.id = ? WHERE h.id = ?`,
-		n.VisitID, n.HouseholdID).Scan(&status, &approvedOn, &class, &urban, &snap)
+		n.VisitID, n.HouseholdID).Scan(&status, &approvedOn, &class, &urban, &snap, &caseNo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("apply decision %s: household %s: %w", n.ID, n.HouseholdID, desk.ErrNotFound)
 	}
@@ -171,6 +171,19 @@ func approval(ctx context.Context, o *desk.Office, n Notice) (map[string]any, er
 	}
 	if status != "active" && status != "suspended" || approvedOn == "" {
 		values["approved_on"] = on.Format(desk.DateLayout)
+	}
+	if caseNo == "" { // the 证号 is given once, at the first approval (desk/caseno.go)
+		// Settle numbers two desks gave out at once while offline first.
+		if _, err := desk.RenumberClashes(ctx, o.DB); err != nil {
+			return nil, fmt.Errorf("apply decision %s: %w", n.ID, err)
+		}
+		district, err := desk.DistrictCodeOf(ctx, o.DB, n.HouseholdID, o.Rules().Region.Code)
+		if err != nil {
+			return nil, fmt.Errorf("apply decision %s: %w", n.ID, err)
+		}
+		if values["case_no"], err = desk.NextCaseNumber(ctx, o.DB, district, on.Year()); err != nil {
+			return nil, fmt.Errorf("apply decision %s: %w", n.ID, err)
+		}
 	}
 	s, err := review.ParseSnapshot(snap)
 	if err != nil {
