@@ -10,6 +10,7 @@ import (
 
 	model "doorstep/app/forms"
 	"doorstep/app/kit"
+	"doorstep/app/records"
 	"doorstep/schema"
 )
 
@@ -152,5 +153,56 @@ func TestSubmitListsMissingFieldsAndJumpsToEach(t *testing.T) {
 	tap(model.FieldLivingThere, model.Yes)
 	if got := len(s.nav.Problems()); got != 2 {
 		t.Errorf("%d problems after answering one, want 2", got)
+	}
+}
+
+// TestHouseholdListHidesCancelledAndFilters: the household list leaves
+// cancelled households out until asked for, shows case numbers, and its
+// filters narrow it.
+func TestHouseholdListHidesCancelledAndFilters(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	x.Show("households")
+	s, ok := x.Visible().(*householdsScreen)
+	if !ok {
+		t.Fatalf("visible %T", x.Visible())
+	}
+	s.Reload()
+	count := func(status string) int {
+		n := 0
+		for _, h := range s.hits {
+			if h.Status == status {
+				n++
+			}
+		}
+		return n
+	}
+	total := len(s.hits)
+	if total == 0 || count(records.StatusCancelled) != 0 {
+		t.Fatalf("%d households listed, %d cancelled", total, count(records.StatusCancelled))
+	}
+	withCase := 0
+	for _, h := range s.hits {
+		if h.CaseNo != "" {
+			withCase++
+		}
+	}
+	if withCase == 0 {
+		t.Error("no case numbers in the list")
+	}
+	test.Tap(button(t, x, "households.filter"))
+	s.status.SetSelectedIndex(len(statusFilters) - 1) // all, cancelled included
+	if count(records.StatusCancelled) == 0 || len(s.hits) <= total {
+		t.Errorf("asking for cancelled households lists %d of them (%d in all)", count(records.StatusCancelled), len(s.hits))
+	}
+	s.status.SetSelected(kit.Code("status", records.StatusActive))
+	if len(s.hits) == 0 || count(records.StatusActive) != len(s.hits) {
+		t.Errorf("active filter: %d hits, %d active", len(s.hits), count(records.StatusActive))
+	}
+	test.Tap(s.recheck)
+	for _, h := range s.hits {
+		if h.RecheckDue == "" || h.RecheckDue > testNow.AddDate(0, 0, 30).Format("2006-01-02") {
+			t.Errorf("re-check filter kept %s due %q", h.ID, h.RecheckDue)
+		}
 	}
 }
