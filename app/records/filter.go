@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"doorstep/schema/rules"
 )
 
 // HouseholdFilter narrows and orders a household list, as the list's
@@ -73,4 +75,65 @@ func (f HouseholdFilter) Apply(hs []HouseholdSummary, today time.Time) []Househo
 		slices.SortStableFunc(out, func(a, b HouseholdSummary) int { return cmp.Compare(b.Members, a.Members) })
 	}
 	return out
+}
+
+// Age bands of the elder list's filter.
+const (
+	Age60to69 = "60-69"
+	Age70to79 = "70-79"
+	Age70Plus = "70+" // home-based care eligibility
+	Age80Plus = "80+"
+)
+
+// AgeBands lists the bands in the order the filter offers them.
+var AgeBands = []string{Age60to69, Age70to79, Age70Plus, Age80Plus}
+
+// ElderFilter narrows the elder list. The zero value keeps every elder.
+type ElderFilter struct {
+	// AgeBand keeps elders of one age band ("" for all).
+	AgeBand string
+	// Unpaired keeps elders with no volunteer pairing.
+	Unpaired bool
+	// Community keeps one community's elders ("" for all).
+	Community string
+}
+
+// Apply returns the elders es the filter keeps, in order; ages are taken
+// on today.
+func (f ElderFilter) Apply(es []ElderSummary, today time.Time) []ElderSummary {
+	out := make([]ElderSummary, 0, len(es))
+	for _, e := range es {
+		if f.Unpaired && e.PairingID != "" || f.Community != "" && e.CommunityID != f.Community {
+			continue
+		}
+		if f.AgeBand != "" && !inBand(f.AgeBand, ElderAge(e, today)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// ElderAge is the elder's age in whole years on today, -1 when the birth
+// date is unknown.
+func ElderAge(e ElderSummary, today time.Time) int {
+	b, err := time.Parse("2006-01-02", e.BirthDate)
+	if err != nil {
+		return -1
+	}
+	return rules.Age(b, today)
+}
+
+func inBand(band string, age int) bool {
+	switch band {
+	case Age60to69:
+		return age >= 60 && age < 70
+	case Age70to79:
+		return age >= 70 && age < 80
+	case Age70Plus:
+		return age >= 70
+	case Age80Plus:
+		return age >= 80
+	}
+	return false
 }

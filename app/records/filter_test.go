@@ -61,3 +61,43 @@ func TestHouseholdFilter(t *testing.T) {
 		t.Errorf("input reordered: %v", got)
 	}
 }
+
+// TestElderFilter: age bands (70+ is home-care age), unpaired elders and
+// one community.
+func TestElderFilter(t *testing.T) {
+	today := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	es := []ElderSummary{
+		{ID: "a", BirthDate: "1960-07-01", CommunityID: "c1", PairingID: "p1"}, // 65
+		{ID: "b", BirthDate: "1955-07-02", CommunityID: "c1"},                  // 69, a day short of 70
+		{ID: "c", BirthDate: "1955-07-01", CommunityID: "c2"},                  // 70
+		{ID: "d", BirthDate: "1940-01-01", CommunityID: "c2", PairingID: "p2"}, // 85
+		{ID: "e", CommunityID: "c1"},                                           // birth date unknown
+	}
+	eids := func(es []ElderSummary) []string {
+		out := make([]string, len(es))
+		for i, e := range es {
+			out[i] = e.ID
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		f    ElderFilter
+		want []string
+	}{
+		{"all", ElderFilter{}, []string{"a", "b", "c", "d", "e"}},
+		{"60-69", ElderFilter{AgeBand: Age60to69}, []string{"a", "b"}},
+		{"70+", ElderFilter{AgeBand: Age70Plus}, []string{"c", "d"}},
+		{"70-79", ElderFilter{AgeBand: Age70to79}, []string{"c"}},
+		{"80+", ElderFilter{AgeBand: Age80Plus}, []string{"d"}},
+		{"unpaired", ElderFilter{Unpaired: true}, []string{"b", "c", "e"}},
+		{"unpaired 70+ in c2", ElderFilter{Unpaired: true, AgeBand: Age70Plus, Community: "c2"}, []string{"c"}},
+	} {
+		if got := eids(tc.f.Apply(es, today)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if ElderAge(es[4], today) != -1 || ElderAge(es[1], today) != 69 {
+		t.Error("ElderAge")
+	}
+}
