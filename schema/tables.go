@@ -134,7 +134,7 @@ func tables() []Table {
 			Read: elderReaders, Write: volunteerWrite,
 			Columns: cols("pairing_id:s", "elder_id:s", "community_id:s", "volunteer_id:s",
 				"need:s", "started_at:s", "ended_at:s", "services:s", "wellbeing:s",
-				"feedback:s", "risk_flags:s", "next_visit:s", "state:s")},
+				"feedback:s", "risk_flags:s", "next_visit:s", "state:s", "co_volunteer_ids:s")},
 		{Name: "group_activities", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Read: staffRoles, Write: fieldWriters,
 			Columns: cols("community_id:s", "kind:s", "theme:s", "held_on:s", "venue:s",

@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
+	model "doorstep/app/forms"
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
@@ -56,5 +60,42 @@ func TestElderListShowsAgeGradeAndFilters(t *testing.T) {
 		if a := records.ElderAge(e, testNow); a < 70 {
 			t.Errorf("70+ filter kept %s aged %d", e.Name, a)
 		}
+	}
+}
+
+// TestVolunteerLogPrefillsNeedAndOffersCoVolunteers: a new log to an
+// elder of a two-to-one or many-to-one pairing starts with the elder's
+// first screened need and offers the pairing's other volunteers as
+// co-volunteers; ticking one names them on the log.
+func TestVolunteerLogPrefillsNeedAndOffersCoVolunteers(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleVolunteer)
+	elders, err := x.Env.Store.Elders(x.Env.Ctx(), x.Env.Me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e records.ElderSummary
+	for _, c := range elders {
+		if c.Mode != "one_to_one" && c.Mode != "" && len(c.Needs) > 0 {
+			e = c
+		}
+	}
+	if e.ID == "" {
+		t.Skip("the demo volunteer has no shared pairing")
+	}
+	if err := x.OpenForm(model.FormVolunteerVisit, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	s := x.Visible().(*volunteerVisitScreen)
+	if s.v.Need != e.Needs[0] || s.needSel.Selected != kit.Code("need", e.Needs[0]) {
+		t.Errorf("need %q (shown %q), want the elder's first need %q", s.v.Need, s.needSel.Selected, e.Needs[0])
+	}
+	co, err := model.CoVolunteers(x.Env.Ctx(), x.Env.FormsEnv(), e.PairingID)
+	if err != nil || len(co) == 0 {
+		t.Fatalf("co-volunteers %v %v", co, err)
+	}
+	test.Tap(checkBox(t, x, co[0].Name))
+	if len(s.v.CoVolunteerIDs) != 1 || s.v.CoVolunteerIDs[0] != co[0].ID {
+		t.Errorf("co-volunteers on the log %v, want %s", s.v.CoVolunteerIDs, co[0].ID)
 	}
 }

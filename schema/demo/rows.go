@@ -3,6 +3,7 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
 	"doorstep/schema"
@@ -68,7 +69,13 @@ func (g *gen) rows() []Row {
 			"mode": p.mode, "volunteer_ids": jsonText(vols), "started_on": dateStr(p.started),
 			"ended_on": optDate(p.ended)})
 		for _, v := range p.visits {
-			add("volunteer_visits", v.id, map[string]any{"pairing_id": p.id, "elder_id": p.e.id,
+			// On a two-to-one or many-to-one visit the pairing's other
+			// volunteers come too.
+			var co any
+			if others := slices.DeleteFunc(slices.Clone(vols), func(id string) bool { return id == v.vol.id }); len(others) > 0 {
+				co = jsonText(others)
+			}
+			add("volunteer_visits", v.id, map[string]any{"co_volunteer_ids": co, "pairing_id": p.id, "elder_id": p.e.id,
 				"community_id": p.e.comm.id, "volunteer_id": v.vol.id, "need": v.need,
 				"started_at": instStr(v.start), "ended_at": instStr(v.end), "services": jsonText(v.services),
 				"wellbeing": v.wellbeing, "feedback": v.feedback, "risk_flags": jsonText(v.risks),

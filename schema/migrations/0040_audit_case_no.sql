@@ -16,3 +16,6 @@ CREATE INDEX audit_events_subject_id ON audit_events(subject_id);
 
 -- The 低保 case number (证号), given where a household is approved.
 ALTER TABLE households ADD COLUMN case_no TEXT;
+
+-- Co-volunteers of a two-to-one or many-to-one visit (JSON list of staff ids).
+ALTER TABLE volunteer_visits ADD COLUMN co_volunteer_ids TEXT;
