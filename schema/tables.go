@@ -128,7 +128,7 @@ func tables() []Table {
 			Pairing: ByPairing, PairingColumn: "id",
 			Read: elderReaders, Write: fieldWriters,
 			Columns: cols("elder_id:s", "community_id:s", "mode:s", "volunteer_ids:s",
-				"started_on:s", "ended_on:s")},
+				"started_on:s", "ended_on:s", "end_reason:s", "end_note:s")},
 		{Name: "volunteer_visits", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Pairing: ByPairing, PairingColumn: "pairing_id",
 			Read: elderReaders, Write: volunteerWrite,

@@ -99,3 +99,82 @@ func TestVolunteerLogPrefillsNeedAndOffersCoVolunteers(t *testing.T) {
 		t.Errorf("co-volunteers on the log %v, want %s", s.v.CoVolunteerIDs, co[0].ID)
 	}
 }
+
+// TestPairingFromTheElderScreen: a worker ends an elder's pairing with a
+// reason, then makes a new one whose mode the latest screening's advice
+// pre-sets; a volunteer's elder screen offers neither.
+func TestPairingFromTheElderScreen(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	elders, err := x.Env.Store.Elders(x.Env.Ctx(), x.Env.Me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e records.ElderSummary
+	for _, c := range elders {
+		if c.PairingID != "" {
+			e = c
+			break
+		}
+	}
+	if e.ID == "" {
+		t.Fatal("no paired elder in the demo")
+	}
+	x.OpenElder(e.ID)
+	s := x.Visible().(*elderScreen)
+	test.Tap(button(t, x, "pairing.end"))
+	p := s.pairing
+	p.confirm() // no reason chosen
+	if !p.msg.Visible() || p.msg.Text != tr(model.MsgPairingReason) {
+		t.Fatalf("ending without a reason: %q", p.msg.Text)
+	}
+	p.reason.SetSelected(kit.Code("pairing_end", "re_paired"))
+	p.note.SetText("改为二对一")
+	p.confirm()
+	var ended, reason string
+	if err := x.Env.Store.DB().QueryRow(`SELECT coalesce(ended_on,''), coalesce(end_reason,'') FROM volunteer_pairings WHERE id = ?`,
+		e.PairingID).Scan(&ended, &reason); err != nil {
+		t.Fatal(err)
+	}
+	if ended == "" || reason != "re_paired" {
+		t.Fatalf("pairing after ending: %q %q", ended, reason)
+	}
+	if !onScreen(x, tr("pairing.none")) {
+		t.Fatalf("the elder still shows a pairing: %q", texts(x))
+	}
+
+	test.Tap(button(t, x, "pairing.create"))
+	p = s.pairing
+	if p.advice != "" && p.mode.Selected != kit.Code("pairing_mode", p.advice) {
+		t.Errorf("mode %q, the screening advised %q", p.mode.Selected, p.advice)
+	}
+	p.mode.SetSelected(kit.Code("pairing_mode", "one_to_one"))
+	p.picked = nil
+	p.confirm() // no volunteer
+	if !p.msg.Visible() {
+		t.Error("a pairing without volunteers was made")
+	}
+	p.picked = []string{p.vols[0].ID}
+	p.confirm()
+	var n int
+	if err := x.Env.Store.DB().QueryRow(`SELECT count(*) FROM volunteer_pairings WHERE elder_id = ? AND coalesce(ended_on,'') = ''
+		AND mode = 'one_to_one'`, e.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d running one-to-one pairings of the elder, want 1", n)
+	}
+
+	v := newTestApp(t, "", nil)
+	startDemo(t, v, schema.RoleVolunteer)
+	ves, err := v.Env.Store.Elders(v.Env.Ctx(), v.Env.Me)
+	if err != nil || len(ves) == 0 {
+		t.Fatalf("volunteer's elders %v %v", ves, err)
+	}
+	v.OpenElder(ves[0].ID)
+	for _, key := range []string{"pairing.end", "pairing.create"} {
+		if onScreen(v, tr(key)) {
+			t.Errorf("a volunteer is offered %q", tr(key))
+		}
+	}
+}

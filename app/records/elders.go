@@ -157,7 +157,7 @@ func (s *Store) pairings(ctx context.Context, me Identity) (map[string]pairing, 
 	out := map[string]pairing{}
 	err := s.queryRows(ctx, "pairings", `SELECT id, coalesce(elder_id,''), coalesce(mode,''),
 		coalesce(volunteer_ids,'') FROM volunteer_pairings
-		WHERE deleted = 0 AND (coalesce(ended_on,'') = '' OR ended_on >= ?)
+		WHERE deleted = 0 AND (coalesce(ended_on,'') = '' OR ended_on > ?)
 		ORDER BY started_on, id`, []any{today}, func(r *sql.Rows) error {
 		var id, elder, mode, vols string
 		if err := r.Scan(&id, &elder, &mode, &vols); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"doorstep/schema"
 	"doorstep/schema/rules"
@@ -67,7 +68,7 @@ func (g *gen) rows() []Row {
 		}
 		add("volunteer_pairings", p.id, map[string]any{"elder_id": p.e.id, "community_id": p.e.comm.id,
 			"mode": p.mode, "volunteer_ids": jsonText(vols), "started_on": dateStr(p.started),
-			"ended_on": optDate(p.ended)})
+			"ended_on": optDate(p.ended), "end_reason": endReason(p.ended), "end_note": nil})
 		for _, v := range p.visits {
 			// On a two-to-one or many-to-one visit the pairing's other
 			// volunteers come too.
@@ -297,4 +298,13 @@ func jsonText(v any) string {
 		panic("demo: json: " + err.Error())
 	}
 	return string(b)
+}
+
+// endReason is why a demo pairing ended: the elder declined further
+// visits (the demo's pairings end no other way); nil while it runs.
+func endReason(ended time.Time) any {
+	if ended.IsZero() {
+		return nil
+	}
+	return "elder_declined"
 }

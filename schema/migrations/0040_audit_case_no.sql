@@ -19,3 +19,7 @@ ALTER TABLE households ADD COLUMN case_no TEXT;
 
 -- Co-volunteers of a two-to-one or many-to-one visit (JSON list of staff ids).
 ALTER TABLE volunteer_visits ADD COLUMN co_volunteer_ids TEXT;
+
+-- Why a volunteer pairing ended (forms.PairingEndReasons) and a note.
+ALTER TABLE volunteer_pairings ADD COLUMN end_reason TEXT;
+ALTER TABLE volunteer_pairings ADD COLUMN end_note TEXT;
