@@ -138,7 +138,7 @@ func tables() []Table {
 		{Name: "group_activities", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Read: staffRoles, Write: fieldWriters,
 			Columns: cols("community_id:s", "kind:s", "theme:s", "held_on:s", "venue:s",
-				"headcount:i", "note:s")},
+				"headcount:i", "note:s", "volunteer_ids:s")},
 
 		// Review: append-only decisions, collective approval meetings.
 		{Name: "review_events", Scope: ScopeCommunity, ScopeColumn: "community_id",

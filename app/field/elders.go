@@ -58,7 +58,11 @@ func NewElders(x *kit.Env) kit.Screen {
 			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormScreening, ""))
 		})
 		add.Importance = widget.HighImportance
-		top = container.NewBorder(nil, nil, nil, add, s.filter)
+		activity := widget.NewButtonWithIcon(lang.L("activity.new"), theme.DocumentCreateIcon(), func() {
+			x.Touch()
+			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormGroupActivity, ""))
+		})
+		top = container.NewBorder(nil, nil, nil, container.NewHBox(activity, add), s.filter)
 	}
 	s.root = container.NewBorder(container.NewPadded(container.NewVBox(top, s.filterBar())), nil, nil, nil,
 		container.NewStack(s.list, container.NewCenter(s.empty)))

@@ -1,10 +1,12 @@
 package field
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	model "doorstep/app/forms"
 	"doorstep/app/kit"
@@ -176,5 +178,53 @@ func TestPairingFromTheElderScreen(t *testing.T) {
 		if onScreen(v, tr(key)) {
 			t.Errorf("a volunteer is offered %q", tr(key))
 		}
+	}
+}
+
+// TestGroupActivityForm: from the Elders screen a worker records a 三小
+// activity — type, theme, date, place, volunteers, person-times — and it
+// is stored; a volunteer is not offered the form.
+func TestGroupActivityForm(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	x.Show("elders")
+	test.Tap(button(t, x, "activity.new"))
+	s, ok := x.Visible().(*activityScreen)
+	if !ok {
+		t.Fatalf("visible %T", x.Visible())
+	}
+	test.Tap(button(t, x, "action.submit"))
+	if _, still := x.Visible().(*activityScreen); !still || errorText(s.kit, model.FieldVenue) == "" {
+		t.Fatalf("an empty activity was saved or no message: %q", texts(x))
+	}
+	dismissDialogs(x)
+	find(t, x, func(sel *widget.Select) bool { return slices.Contains(sel.Options, kit.Code("activity_kind", schema.ActivityKinds[0])) }).
+		SetSelected(kit.Code("activity_kind", schema.ActivityKinds[0]))
+	find(t, x, func(sel *widget.Select) bool { return slices.Contains(sel.Options, kit.Code("activity_theme", schema.ActivityThemes[0])) }).
+		SetSelected(kit.Code("activity_theme", schema.ActivityThemes[0]))
+	test.Type(entryWithPlaceholder(t, x, "activity.venue_placeholder"), "社区活动室")
+	if len(s.vols) == 0 {
+		t.Fatal("no volunteers offered")
+	}
+	test.Tap(checkBox(t, x, s.vols[0].Name))
+	pt := find(t, x, func(e *widget.Entry) bool { return e.PlaceHolder == "" && !e.MultiLine && e.Text == "" })
+	test.Type(pt, "60")
+	test.Tap(button(t, x, "action.submit"))
+	if _, still := x.Visible().(*activityScreen); still {
+		t.Fatalf("not saved: %q", texts(x))
+	}
+	var n int
+	if err := x.Env.Store.DB().QueryRow(`SELECT headcount FROM group_activities WHERE id = ?`, s.a.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 60 {
+		t.Errorf("person-times %d, want 60", n)
+	}
+
+	v := newTestApp(t, "", nil)
+	startDemo(t, v, schema.RoleVolunteer)
+	v.Show("elders")
+	if onScreen(v, tr("activity.new")) {
+		t.Error("a volunteer is offered the group activity form")
 	}
 }

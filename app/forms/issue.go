@@ -83,7 +83,7 @@ var MessageKeys = []string{
 	MsgSignatureMissing, MsgNoMembers, MsgNoSelf, MsgIncomeMember, MsgEndBeforeStart,
 	MsgNextBeforeVisit, MsgInFuture, MsgBarthelUnscored, MsgNotPaired, MsgDeadlineRequired,
 	MsgDeadlineInPast, MsgReadOnly, MsgPhone, MsgServicesRequired, MsgInspectorCaseworker,
-	MsgPairingCount, MsgPairingActive, MsgPairingRole, MsgPairingReason,
+	MsgPairingCount, MsgPairingActive, MsgPairingRole, MsgPairingReason, MsgPersonTimes,
 	MsgDiscNotFound, MsgDiscNotLiving, MsgDiscMakeup, MsgDiscMembersChanged, MsgDiscAssets,
 	MsgDiscAssetsChanged, MsgDiscIncome, MsgDiscIncomeStandard, MsgDiscNotPaidFull, MsgDiscFees,
 	MsgDiscPaidDiffers, MsgPairingSevere, MsgPairingAlone, MsgPairingRisk, MsgPairingNone,

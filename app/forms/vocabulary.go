@@ -22,6 +22,8 @@ var labelOverrides = map[string]string{
 	"spot_checks.notes":               "desk.field.note",
 	"elders.address":                  "desk.field.address",
 	"incomes.monthly_fen":             "desk.field.monthly_fen",
+	"group_activities.headcount":      "desk.field.person_times",
+	"group_activities.kind":           "desk.field.activity_kind",
 }
 
 // LabelKey returns the translation key of the label of column in table.
@@ -38,6 +40,7 @@ var formTables = map[string]string{
 	FormSpotCheck:      "spot_checks",
 	FormScreening:      "elder_screenings",
 	FormVolunteerVisit: "volunteer_visits",
+	FormGroupActivity:  "group_activities",
 }
 
 // TableOf returns the table form kind writes, "" for an unknown kind.

@@ -86,7 +86,7 @@ func (g *gen) rows() []Row {
 	for _, a := range g.activities {
 		add("group_activities", a.id, map[string]any{"community_id": a.comm.id, "kind": a.kind,
 			"theme": a.theme, "held_on": dateStr(a.day), "venue": a.venue,
-			"headcount": int64(a.headcount), "note": a.note})
+			"headcount": int64(a.headcount), "note": a.note, "volunteer_ids": nil})
 	}
 	for _, rv := range g.reviewList {
 		v := map[string]any{"record_table": rv.table, "record_id": rv.recordID, "household_id": nil,

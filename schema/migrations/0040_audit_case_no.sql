@@ -23,3 +23,6 @@ ALTER TABLE volunteer_visits ADD COLUMN co_volunteer_ids TEXT;
 -- Why a volunteer pairing ended (forms.PairingEndReasons) and a note.
 ALTER TABLE volunteer_pairings ADD COLUMN end_reason TEXT;
 ALTER TABLE volunteer_pairings ADD COLUMN end_note TEXT;
+
+-- The volunteers who ran a 三小 group activity (JSON list of staff ids).
+ALTER TABLE group_activities ADD COLUMN volunteer_ids TEXT;
