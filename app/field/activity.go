@@ -41,8 +41,12 @@ type activityScreen struct {
 func openActivityForm(x *kit.Env, ref formRef) kit.Screen {
 	env := x.FormsEnv()
 	a, err := loadForm(x, model.FormGroupActivity, "group_activities", ref,
-		func() (*model.GroupActivity, error) { return model.NewGroupActivity(env, ref.RecordID, firstCommunity(x)), nil },
-		func() (*model.GroupActivity, error) { return model.NewGroupActivity(env, ref.RecordID, firstCommunity(x)), nil })
+		func() (*model.GroupActivity, error) {
+			return model.NewGroupActivity(env, ref.RecordID, firstCommunity(x)), nil
+		},
+		func() (*model.GroupActivity, error) {
+			return model.NewGroupActivity(env, ref.RecordID, firstCommunity(x)), nil
+		})
 	if err != nil {
 		return formError(err)
 	}

@@ -198,9 +198,13 @@ func TestGroupActivityForm(t *testing.T) {
 		t.Fatalf("an empty activity was saved or no message: %q", texts(x))
 	}
 	dismissDialogs(x)
-	find(t, x, func(sel *widget.Select) bool { return slices.Contains(sel.Options, kit.Code("activity_kind", schema.ActivityKinds[0])) }).
+	find(t, x, func(sel *widget.Select) bool {
+		return slices.Contains(sel.Options, kit.Code("activity_kind", schema.ActivityKinds[0]))
+	}).
 		SetSelected(kit.Code("activity_kind", schema.ActivityKinds[0]))
-	find(t, x, func(sel *widget.Select) bool { return slices.Contains(sel.Options, kit.Code("activity_theme", schema.ActivityThemes[0])) }).
+	find(t, x, func(sel *widget.Select) bool {
+		return slices.Contains(sel.Options, kit.Code("activity_theme", schema.ActivityThemes[0]))
+	}).
 		SetSelected(kit.Code("activity_theme", schema.ActivityThemes[0]))
 	test.Type(entryWithPlaceholder(t, x, "activity.venue_placeholder"), "社区活动室")
 	if len(s.vols) == 0 {
