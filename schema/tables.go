@@ -69,7 +69,7 @@ func tables() []Table {
 				"hardship_cause:s", "staff_relative:i", "hukou_local:i", "class:s", "status:s",
 				"applied_on:s", "approved_on:s", "cancelled_on:s", "cancel_reason:s",
 				"benefit_fen:i", "covered_members:i", "caseworker_id:s", "last_visit_id:s",
-				"recheck_due:s")},
+				"recheck_due:s", "case_no:s")},
 		{Name: "members", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Read: staffRoles, Write: fieldWriters,
 			Columns: cols("household_id:s", "community_id:s", "name:s", "id_number:s", "sex:s",
@@ -128,17 +128,17 @@ func tables() []Table {
 			Pairing: ByPairing, PairingColumn: "id",
 			Read: elderReaders, Write: fieldWriters,
 			Columns: cols("elder_id:s", "community_id:s", "mode:s", "volunteer_ids:s",
-				"started_on:s", "ended_on:s")},
+				"started_on:s", "ended_on:s", "end_reason:s", "end_note:s")},
 		{Name: "volunteer_visits", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Pairing: ByPairing, PairingColumn: "pairing_id",
 			Read: elderReaders, Write: volunteerWrite,
 			Columns: cols("pairing_id:s", "elder_id:s", "community_id:s", "volunteer_id:s",
 				"need:s", "started_at:s", "ended_at:s", "services:s", "wellbeing:s",
-				"feedback:s", "risk_flags:s", "next_visit:s", "state:s")},
+				"feedback:s", "risk_flags:s", "next_visit:s", "state:s", "co_volunteer_ids:s")},
 		{Name: "group_activities", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			Read: staffRoles, Write: fieldWriters,
 			Columns: cols("community_id:s", "kind:s", "theme:s", "held_on:s", "venue:s",
-				"headcount:i", "note:s")},
+				"headcount:i", "note:s", "volunteer_ids:s")},
 
 		// Review: append-only decisions, collective approval meetings.
 		{Name: "review_events", Scope: ScopeCommunity, ScopeColumn: "community_id",
@@ -183,5 +183,10 @@ func tables() []Table {
 			Read: officeOnly, Write: nil,
 			Columns: cols("record_table:s", "record_id:s", "community_id:s", "household_id:s",
 				"elder_id:s", "status:s", "reasons:s", "entry_id:s", "entry_hash:s", "checked_at:s")},
+		// Audit: each reveal of a masked ID number, append-only (0040).
+		{Name: "audit_events", Scope: ScopeCommunity, ScopeColumn: "community_id",
+			AppendOnly: true, Read: staffRoles, Write: fieldWriters,
+			Columns: cols("community_id:s", "user_id:s", "action:s", "subject_table:s",
+				"subject_id:s", "household_id:s", "at:s")},
 	}
 }

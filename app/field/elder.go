@@ -22,6 +22,8 @@ type elderScreen struct {
 	kit.RecordPage
 	x  *kit.Env
 	id string
+	// pairing is the pairing section (staff only).
+	pairing *pairingPanel
 }
 
 // OpenElder pushes the elder screen.
@@ -94,7 +96,10 @@ func (s *elderScreen) Reload() {
 	}
 	objs := []fyne.CanvasObject{kit.Section("elder.basics", basics)}
 	if !s.x.Me.IsVolunteer() {
-		objs = append(objs, s.screenings(e))
+		// Staff make and end pairings here; volunteers may not.
+		var sec fyne.CanvasObject
+		s.pairing, sec = pairingSection(s.x, e, s.Reload)
+		objs = append(objs, sec, s.screenings(e))
 	}
 	s.Show(append(objs, kit.Section("elder.visits", log))...)
 }

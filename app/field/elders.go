@@ -10,6 +10,7 @@ import (
 
 	model "doorstep/app/forms"
 	"doorstep/app/records"
+	"doorstep/schema/rules"
 )
 
 // eldersScreen lists elders: a volunteer's paired elders, or the elders of a
@@ -19,9 +20,15 @@ type eldersScreen struct {
 	all    []records.ElderSummary
 	shown  []records.ElderSummary
 	filter *widget.Entry
-	list   *kit.ActivityList
-	empty  *widget.Label
-	root   fyne.CanvasObject
+	// by narrows the list: age band, unpaired, community.
+	by       records.ElderFilter
+	band     *widget.Select
+	unpaired *widget.Check
+	comm     *widget.Select
+	commIDs  []string
+	list     *kit.ActivityList
+	empty    *widget.Label
+	root     fyne.CanvasObject
 }
 
 // NewElders returns the Elders screen: the elders of the user's communities
@@ -51,9 +58,13 @@ func NewElders(x *kit.Env) kit.Screen {
 			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormScreening, ""))
 		})
 		add.Importance = widget.HighImportance
-		top = container.NewBorder(nil, nil, nil, add, s.filter)
+		activity := widget.NewButtonWithIcon(lang.L("activity.new"), theme.DocumentCreateIcon(), func() {
+			x.Touch()
+			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormGroupActivity, ""))
+		})
+		top = container.NewBorder(nil, nil, nil, container.NewHBox(activity, add), s.filter)
 	}
-	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil,
+	s.root = container.NewBorder(container.NewPadded(container.NewVBox(top, s.filterBar())), nil, nil, nil,
 		container.NewStack(s.list, container.NewCenter(s.empty)))
 	return s
 }
@@ -70,10 +81,53 @@ func (s *eldersScreen) Reload() {
 	s.apply()
 }
 
-// apply filters the elders by name (also pinyin) or address.
+// filterBar builds the filters: age band, unpaired only, community.
+func (s *eldersScreen) filterBar() fyne.CanvasObject {
+	bands := []string{lang.L("elders.filter.any_age")}
+	for _, b := range records.AgeBands {
+		bands = append(bands, lang.L("elders.filter.age", map[string]any{"Band": b}))
+	}
+	s.band = widget.NewSelect(bands, nil)
+	s.band.SetSelectedIndex(0)
+	comms := []string{lang.L("households.filter.any_community")}
+	s.commIDs = []string{""}
+	if cs, err := s.x.Store.Communities(s.x.Ctx()); err == nil {
+		for _, c := range cs {
+			if s.x.Me.IsVolunteer() || s.x.Me.InCommunity(c.ID) {
+				comms = append(comms, c.Name)
+				s.commIDs = append(s.commIDs, c.ID)
+			}
+		}
+	} else {
+		fyne.LogError("read communities", err)
+	}
+	s.comm = widget.NewSelect(comms, nil)
+	s.comm.SetSelectedIndex(0)
+	s.unpaired = widget.NewCheck(lang.L("elders.filter.unpaired"), nil)
+	changed := func() {
+		s.x.Touch()
+		s.by = records.ElderFilter{Unpaired: s.unpaired.Checked}
+		if i := s.band.SelectedIndex(); i > 0 {
+			s.by.AgeBand = records.AgeBands[i-1]
+		}
+		if i := s.comm.SelectedIndex(); i > 0 {
+			s.by.Community = s.commIDs[i]
+		}
+		s.apply()
+	}
+	s.band.OnChanged = func(string) { changed() }
+	s.comm.OnChanged = func(string) { changed() }
+	s.unpaired.OnChanged = func(bool) { changed() }
+	var width float32
+	return container.New(kit.WidthSpy{Width: &width},
+		container.New(&kit.FlowGrid{MinCell: 180, Width: &width, Inset: 24}, s.band, s.comm, s.unpaired))
+}
+
+// apply filters the elders by name (also pinyin) or address, then by the
+// filter bar.
 func (s *eldersScreen) apply() {
 	s.shown = s.shown[:0]
-	for _, e := range s.all {
+	for _, e := range s.by.Apply(s.all, s.x.Now()) {
 		if kit.MatchesName(s.filter.Text, e.Name, e.Address) {
 			s.shown = append(s.shown, e)
 		}
@@ -89,8 +143,18 @@ func (s *eldersScreen) apply() {
 // setElderRow shows an elder's name and needs, address, pairing mode and
 // next visit in r.
 func setElderRow(r *kit.ListRow, x *kit.Env, e records.ElderSummary) {
-	r.Name.SetText(e.Name + "  " + kit.Codes("need", e.Needs))
-	r.Where.SetText(e.Address + " · " + e.Community + " · " + e.Phone)
+	name := e.Name
+	if age := records.ElderAge(e, x.Now()); age >= 0 {
+		name += "  " + lang.L("elders.age", map[string]any{"Age": age})
+	}
+	if e.LastScreening != "" {
+		name += "  " + lang.L("elders.screened", map[string]any{"Total": e.BarthelTotal,
+			"Grade": rules.Code(e.BarthelGrade).Text(kit.CurrentLanguage()), "Date": e.LastScreening})
+	} else if !x.Me.IsVolunteer() {
+		name += "  " + lang.L("elders.not_screened")
+	}
+	r.Name.SetText(name)
+	r.Where.SetText(e.Address + " · " + e.Community + " · " + e.Phone + " · " + kit.Codes("need", e.Needs))
 	if e.PairingID != "" {
 		r.Tag.SetText(kit.Code("pairing_mode", e.Mode))
 	} else {

@@ -5,7 +5,6 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -63,7 +62,7 @@ var formShots = []struct {
 		openOrFail(t, x, model.FormScreening, pickID(t, x, `SELECT id FROM elders ORDER BY id LIMIT 1`))
 		s := x.Visible().(*screeningScreen)
 		for _, it := range rules.BarthelItems() {
-			s.barthel[it.Key].SetSelected(strconv.Itoa(it.Allowed[len(it.Allowed)/2]))
+			s.barthel[it.Key].SetSelected(barthelOption(it.Key, it.Allowed[len(it.Allowed)/2]))
 		}
 	}, 1},
 	{"volunteervisit", schema.RoleVolunteer, func(t *testing.T, x *testApp) {

@@ -432,6 +432,7 @@ func TestReturnedVisitIsCorrectedAsNewVisit(t *testing.T) {
 // the keys the screens build at run time, are in both translation files.
 func TestFormMessagesTranslated(t *testing.T) {
 	keys := append([]string{}, model.MessageKeys...)
+	keys = append(keys, model.ScoreKeys()...)
 	for _, ch := range []model.RowChange{model.RowAdded, model.RowRemoved, model.RowChanged} {
 		keys = append(keys, "spot.change."+string(ch))
 	}

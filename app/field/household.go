@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	model "doorstep/app/forms"
 	"doorstep/app/records"
 	"doorstep/schema/rules"
 )
@@ -25,6 +26,8 @@ type householdScreen struct {
 	x  *kit.Env
 	id string
 	h  records.Household
+	// ids are the members' masked ID numbers, in member order.
+	ids []*kit.MaskedID
 }
 
 // OpenHousehold pushes the household screen.
@@ -61,7 +64,7 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 	box := container.NewVBox(
 		container.NewHBox(status, widget.NewLabel(lang.L("households.class", map[string]any{"Class": h.Class}))),
 		kit.Facts(
-			kit.Field{Key: "household.ref_code", Value: h.RefCode},
+			kit.Field{Key: "household.case_no", Value: h.CaseNo},
 			kit.Field{Key: "household.address", Value: h.Address},
 			kit.Field{Key: "household.community", Value: h.Community + " · " + urban},
 			kit.Field{Key: "household.hardship", Value: kit.Code("hardship", h.HardshipCause)},
@@ -80,13 +83,24 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 	}
 	if fs := formsFor(subjectHousehold, s.x.Me); len(fs) > 0 {
 		actions := container.NewHBox()
+		own := false
 		for _, f := range fs {
+			if f.kind == model.FormSpotCheck && !model.MaySpotCheck(s.x.Me.UserID, h.CaseworkerID) {
+				own = true // 抽查 is never offered on one's own caseload
+				continue
+			}
 			actions.Add(widget.NewButtonWithIcon(f.label(), theme.DocumentCreateIcon(), func() {
 				s.x.Touch()
 				openForm(s.x, f, formRef{RecordID: newRecordID(), SubjectID: h.ID}, h.HeadName)
 			}))
 		}
 		box.Add(actions)
+		if own {
+			l := widget.NewLabel(lang.L("household.no_spot_check_own"))
+			l.Importance = widget.LowImportance
+			l.Wrapping = fyne.TextWrapWord
+			box.Add(l)
+		}
 	}
 	return kit.Section("household.summary", box)
 }
@@ -103,18 +117,26 @@ func (s *householdScreen) memberName(id string) string {
 
 func (s *householdScreen) members() fyne.CanvasObject {
 	box := container.NewVBox()
+	s.ids = nil
 	for _, m := range s.h.Members {
-		title := m.Name + " · " + kit.Code("relationship", m.Relationship)
+		title := m.Name + " · " + kit.Relationship(m.Relationship, m.Sex)
 		if !m.Counted {
 			title += " · " + lang.L("member.not_counted", map[string]any{"Reason": kit.Code("not_counted", m.NotCountedReason)})
 		}
-		detail := fmt.Sprintf("%s · %s · %s", kit.Code("sex", m.Sex), m.BirthDate, m.IDNumber)
-		more := kit.Code("health", m.Health) + " · " + kit.Code("labour", m.LabourCapacity) + " · " + kit.Code("employment", m.Employment)
+		detail := fmt.Sprintf("%s · %s", kit.Code("sex", m.Sex), m.BirthDate)
+		more := kit.Code("health", m.Health) + " · " + kit.Labour(m.LabourCapacity, m.BirthDate, s.x.Now()) + " · " + kit.Code("employment", m.Employment)
 		if m.DisabilityCategory != "" {
 			more += " · " + lang.L("member.disability", map[string]any{
 				"Category": kit.Code("disability", m.DisabilityCategory), "Grade": m.DisabilityGrade})
 		}
-		box.Add(container.NewVBox(kit.Heading(title), widget.NewLabel(detail), widget.NewLabel(more), widget.NewSeparator()))
+		id := kit.NewMaskedID(s.x, m.IDNumber, func() error {
+			return s.x.Store.RecordReveal(s.x.Ctx(), s.x.Me, records.Reveal{Table: "members", RowID: m.ID,
+				HouseholdID: s.h.ID, CommunityID: s.h.CommunityID}, s.x.Now())
+		})
+		s.ids = append(s.ids, id)
+		box.Add(container.NewVBox(kit.Heading(title),
+			container.NewHBox(widget.NewLabel(detail), widget.NewLabel(lang.L("desk.field.id_number")), id.Content()),
+			widget.NewLabel(more), widget.NewSeparator()))
 	}
 	if len(s.h.Members) == 0 {
 		box.Add(widget.NewLabel(lang.L("household.none")))

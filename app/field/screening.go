@@ -24,6 +24,7 @@ import (
 type screeningScreen struct {
 	x        *kit.Env
 	kit      *kit.FormKit
+	nav      *kit.FormNav
 	env      model.Env
 	s        *model.Screening
 	returned *records.TodayItem
@@ -76,34 +77,36 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 		return s.root
 	}
 	k, m := s.kit, s.s
+	s.nav = kit.NewFormNav(k, model.ScreeningOutline, m.RequiredFields)
+	nav := s.nav
 	var sections []fyne.CanvasObject
-	if b := returnedBanner(s.x, s.returned); b != nil {
+	if b := returnedBanner(s.x, s.returned, nav.JumpTo); b != nil {
 		sections = append(sections, b)
 	}
 	sections = append(sections, s.elderSection(),
-		kit.FormSection("screening.basics",
+		nav.Section("screening.basics",
 			k.Grid(230,
-				k.Field("screening.date", model.FieldScreenedOn, k.DateEntry(func() *string { return &m.ScreenedOn })),
-				k.Field("screening.reason", model.FieldReason, k.CodeSelect("screening_reason", func() *string { return &m.Reason })),
-				k.Field("screening.living", model.FieldLiving, k.CodeSelect("living", func() *string { return &m.LivingArrangement })),
-				k.Field("screening.income_band", model.FieldIncomeBand, k.CodeSelect("income_band", func() *string { return &m.IncomeBand })),
+				k.Col(model.FieldScreenedOn, k.DateEntry(func() *string { return &m.ScreenedOn })),
+				k.Col(model.FieldReason, k.CodeSelect("screening_reason", func() *string { return &m.Reason })),
+				k.Col(model.FieldLiving, k.CodeSelect("living", func() *string { return &m.LivingArrangement })),
+				k.Col(model.FieldIncomeBand, k.CodeSelect("income_band", func() *string { return &m.IncomeBand })),
 			),
 			container.NewHBox(
 				k.Check("screening.single_child", func() *bool { return &m.SingleChild }),
 				k.Check("screening.three_no", func() *bool { return &m.ThreeNo }),
 			),
 			k.Grid(300,
-				k.Field("screening.diagnoses", "", k.Multi(func() *string { return &m.Diagnoses }, 2)),
-				k.Field("screening.medications", "", k.Multi(func() *string { return &m.Medications }, 2)),
+				k.Col("diagnoses", k.Multi(func() *string { return &m.Diagnoses }, 2)),
+				k.Col("medications", k.Multi(func() *string { return &m.Medications }, 2)),
 			),
-			k.Field("screening.risk_events", "", k.CodeChecks("care_risk", func() *[]string { return &m.RiskEvents })),
+			k.Col("risk_events", k.CodeChecks("care_risk", func() *[]string { return &m.RiskEvents })),
 		),
 		s.barthelSection(),
 		s.abilitySection(),
-		kit.FormSection("screening.needs", k.CodeChecks("need", func() *[]string { return &m.Needs }),
+		nav.Section("screening.needs", k.CodeChecks("need", func() *[]string { return &m.Needs }),
 			hint(lang.L("screening.needs_hint"))),
 	)
-	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	form := nav.Form(sections...)
 	s.derived = container.NewVBox()
 	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
@@ -121,6 +124,7 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 	s.compact.Wrapping = fyne.TextWrapWord
 	s.root = k.Page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
 	k.Done()
+	s.nav.Refresh()
 	s.refreshDerived()
 	return s.root
 }
@@ -144,14 +148,14 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 			birth.SetText(e.BirthDate)
 		}
 	}
-	return kit.FormSection("screening.elder",
+	return s.nav.Section("screening.elder",
 		k.Grid(230,
-			k.Field("member.name", model.FieldElderName, k.Entry(func() *string { return &e.Name }, "member.name_placeholder")),
-			k.Field("member.id_number", model.FieldElderIDNo, id),
-			k.Field("member.sex", model.FieldElderSex, sex),
-			k.Field("member.birth_date", model.FieldElderBirth, birth),
-			k.Field("screening.address", model.FieldElderAddress, k.Entry(func() *string { return &e.Address }, "")),
-			k.Field("screening.phone", model.FieldElderPhone, k.Entry(func() *string { return &e.Phone }, "")),
+			k.Col(model.FieldElderName, k.Entry(func() *string { return &e.Name }, "member.name_placeholder")),
+			k.Col(model.FieldElderIDNo, id),
+			k.Col(model.FieldElderSex, sex),
+			k.Col(model.FieldElderBirth, birth),
+			k.Col(model.FieldElderAddress, k.Entry(func() *string { return &e.Address }, "")),
+			k.Col(model.FieldElderPhone, k.Entry(func() *string { return &e.Phone }, "")),
 		),
 	)
 }
@@ -160,23 +164,22 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 // allowed values (rules.BarthelItems), with the running total.
 func (s *screeningScreen) barthelSection() fyne.CanvasObject {
 	k := s.kit
-	lng := kit.CurrentLanguage()
 	var cells []fyne.CanvasObject
 	for _, it := range rules.BarthelItems() {
 		opts := make([]string, len(it.Allowed))
-		for i, v := range it.Allowed {
-			opts[i] = strconv.Itoa(v)
+		for i := range it.Allowed {
+			v := it.Allowed[len(it.Allowed)-1-i] // best first, as the scale is read out
+			opts[i] = barthelOption(it.Key, v)
 		}
 		r := widget.NewRadioGroup(opts, nil)
-		r.Horizontal = true
 		if v, ok := s.s.Barthel[it.Key]; ok {
-			r.Selected = strconv.Itoa(v)
+			r.Selected = barthelOption(it.Key, v)
 		}
 		key := it.Key
 		r.OnChanged = func(opt string) {
 			if opt == "" {
 				s.s.ClearBarthel(key)
-			} else if v, err := strconv.Atoi(opt); err == nil {
+			} else if v, ok := scoreOf(opt); ok {
 				if err := s.s.SetBarthel(key, v); err != nil { // cannot happen: only allowed values are offered
 					fyne.LogError("barthel", err)
 				}
@@ -184,13 +187,29 @@ func (s *screeningScreen) barthelSection() fyne.CanvasObject {
 			k.Changed()
 		}
 		s.barthel[key] = r
-		label := widget.NewLabel(it.Name.Text(lng))
-		label.TextStyle.Bold = true
-		cells = append(cells, container.New(&kit.TightVBox{}, label, r, k.ErrLabel(model.BarthelField(key))))
+		cells = append(cells, k.Col(model.BarthelField(key), r))
 	}
 	s.bTotal = widget.NewLabel("")
 	s.bTotal.TextStyle.Bold = true
-	return kit.FormSection("screening.barthel", k.Grid(260, cells...), s.bTotal, k.ErrLabel(model.FieldBarthel))
+	return s.nav.Section("screening.barthel", k.Grid(260, cells...), s.bTotal, k.ErrLabel(model.FieldBarthel))
+}
+
+// barthelOption is a Barthel item's score with what it means:
+// "5 · 需部分帮助".
+func barthelOption(key string, v int) string {
+	return strconv.Itoa(v) + " · " + lang.L(model.BarthelScoreKey(key, v))
+}
+
+// abilityOption is a GB/T 42195 item's score with what it means.
+func abilityOption(key string, v int) string {
+	return strconv.Itoa(v) + " · " + lang.L(model.AbilityScoreKey(key, v))
+}
+
+// scoreOf reads the score back from an option.
+func scoreOf(opt string) (int, bool) {
+	n, _, _ := strings.Cut(opt, " · ")
+	v, err := strconv.Atoi(n)
+	return v, err == nil
 }
 
 // abilitySection is the optional GB/T 42195 assessment: 26 items by
@@ -214,17 +233,17 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 			domain = it.Domain
 		}
 		opts := make([]string, it.Max+1)
-		for v := range opts {
-			opts[v] = strconv.Itoa(v)
+		for i := range opts {
+			opts[i] = abilityOption(it.Key, it.Max-i)
 		}
 		sel := widget.NewSelect(opts, nil)
 		sel.PlaceHolder = lang.L("forms.choose")
 		if v, ok := m.AbilityScores[it.Key]; ok {
-			sel.Selected = strconv.Itoa(v)
+			sel.Selected = abilityOption(it.Key, v)
 		}
 		key := it.Key
 		sel.OnChanged = func(opt string) {
-			if v, err := strconv.Atoi(opt); err == nil {
+			if v, ok := scoreOf(opt); ok {
 				if err := m.SetAbility(key, v); err != nil {
 					fyne.LogError("ability", err)
 				}
@@ -253,7 +272,7 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 		}
 		onToggle(b)
 	}
-	return kit.FormSection("screening.ability", toggle, s.abilityBx)
+	return s.nav.Section("screening.ability", toggle, s.abilityBx)
 }
 
 // refreshDerived recomputes the results panel and the Barthel total.
@@ -332,7 +351,7 @@ func yesNoText(b bool) string {
 
 // save saves the screening as a draft record or submits it.
 func (s *screeningScreen) save(submit bool) {
-	s.kit.Save(submit, func() error {
+	s.nav.Save(submit, func() error {
 		_, err := s.s.Save(s.x.Ctx(), s.env, submit)
 		return err
 	}, nil, func() string { return lang.L("screening.submitted_text") })

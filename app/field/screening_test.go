@@ -2,7 +2,6 @@ package field
 
 import (
 	"slices"
-	"strconv"
 	"testing"
 
 	model "doorstep/app/forms"
@@ -29,16 +28,16 @@ func TestBarthelItemsOfferOnlyAllowedValues(t *testing.T) {
 	for _, it := range rules.BarthelItems() {
 		r := s.barthel[it.Key]
 		var want []string
-		for _, v := range it.Allowed {
-			want = append(want, strconv.Itoa(v))
+		for i := range it.Allowed { // best first, each with what it means
+			want = append(want, barthelOption(it.Key, it.Allowed[len(it.Allowed)-1-i]))
 		}
 		if !slices.Equal(r.Options, want) {
 			t.Errorf("%s offers %v, want %v", it.Key, r.Options, want)
 		}
 	}
 	// bathing allows 0 and 5 only: forcing 10 changes nothing.
-	s.barthel["bathing"].SetSelected("5")
-	s.barthel["bathing"].SetSelected("10")
+	s.barthel["bathing"].SetSelected(barthelOption("bathing", 5))
+	s.barthel["bathing"].SetSelected(barthelOption("bathing", 10))
 	if v := s.s.Barthel["bathing"]; v != 5 {
 		t.Errorf("bathing is %d after an illegal 10, want 5", v)
 	}
@@ -49,7 +48,7 @@ func TestBarthelItemsOfferOnlyAllowedValues(t *testing.T) {
 	// Score everything at its lowest: severe dependence; living alone too
 	// makes the advice many-to-one.
 	for _, it := range rules.BarthelItems() {
-		s.barthel[it.Key].SetSelected("0")
+		s.barthel[it.Key].SetSelected(barthelOption(it.Key, 0))
 	}
 	s.s.LivingArrangement = "alone"
 	s.kit.Changed()

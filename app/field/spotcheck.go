@@ -25,6 +25,7 @@ import (
 type spotCheckScreen struct {
 	x        *kit.Env
 	kit      *kit.FormKit
+	nav      *kit.FormNav
 	env      model.Env
 	s        *model.SpotCheck
 	base     model.Baseline
@@ -50,6 +51,9 @@ func openSpotCheckForm(x *kit.Env, ref formRef) kit.Screen {
 	s, err := loadSpotCheck(x, env, ref)
 	if errors.Is(err, model.ErrHidden) {
 		return newMessageScreen(lang.L("spot.hidden"))
+	}
+	if errors.Is(err, model.ErrOwnCaseload) {
+		return newMessageScreen(lang.L("household.no_spot_check_own"))
 	}
 	if err != nil {
 		return formError(err)
@@ -82,37 +86,41 @@ func (s *spotCheckScreen) Content() fyne.CanvasObject {
 		return s.root
 	}
 	k, c := s.kit, s.s
+	s.nav = kit.NewFormNav(k, model.SpotCheckOutline, c.RequiredFields)
 	var sections []fyne.CanvasObject
-	if b := returnedBanner(s.x, s.returned); b != nil {
+	if b := returnedBanner(s.x, s.returned, s.nav.JumpTo); b != nil {
 		sections = append(sections, b)
 	}
 	kind := lang.L("spot.announced")
 	if c.Unannounced {
 		kind = lang.L("spot.unannounced")
 	}
+	yn := func(field string, v *string) fyne.CanvasObject {
+		return k.YesNoToggle(func() *string { return v }, model.ProblemAnswers[field]).Content()
+	}
 	sections = append(sections,
-		kit.FormSection("spot.inspection",
+		s.nav.Section("spot.inspection",
 			hint(kind+" · "+lang.L("spot.planned", map[string]any{"Date": c.PlannedOn})),
-			k.Field("spot.inspectors", model.FieldInspectors, s.inspectors()),
+			k.Col(model.FieldInspectors, s.inspectors()),
 			hint(lang.L("spot.inspectors_hint", map[string]any{"Min": s.env.Config.Process.MinSpotCheckInspectors})),
 		),
-		kit.FormSection("spot.checklist",
+		s.nav.Section("spot.checklist",
 			k.Grid(250,
-				k.Field("spot.found", model.FieldFound, k.YesNo(func() *string { return &c.Found })),
-				k.Field("spot.living_there", model.FieldLivingThere, k.YesNo(func() *string { return &c.LivingThere })),
-				k.Field("spot.makeup_matches", model.FieldMakeupMatches, k.YesNo(func() *string { return &c.MakeupMatches })),
-				k.Field("spot.assets_fit", model.FieldAssetsFit, k.YesNo(func() *string { return &c.AssetsFit })),
-				k.Field("spot.benefit_paid_full", model.FieldBenefitPaidFull, k.YesNo(func() *string { return &c.BenefitPaidFull })),
-				k.Field("spot.fees_charged", model.FieldFeesCharged, k.YesNo(func() *string { return &c.FeesCharged })),
+				k.Col(model.FieldFound, yn(model.FieldFound, &c.Found)),
+				k.Col(model.FieldLivingThere, yn(model.FieldLivingThere, &c.LivingThere)),
+				k.Col(model.FieldMakeupMatches, yn(model.FieldMakeupMatches, &c.MakeupMatches)),
+				k.Col(model.FieldAssetsFit, yn(model.FieldAssetsFit, &c.AssetsFit)),
+				k.Col(model.FieldBenefitPaidFull, yn(model.FieldBenefitPaidFull, &c.BenefitPaidFull)),
+				k.Col(model.FieldFeesCharged, yn(model.FieldFeesCharged, &c.FeesCharged)),
 			),
-			k.Field("spot.recomputed_income", model.FieldRecomputedIncome,
+			k.Col(model.FieldRecomputedIncome,
 				k.Entry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
 			hint(lang.L("spot.approved_income", map[string]any{"Amount": kit.Money(s.base.ApprovedPerCapitaFen)})),
-			k.Field("spot.neighbour_interview", "", k.Multi(func() *string { return &c.NeighbourInterview }, 3)),
+			k.Col("neighbour_interview", k.Multi(func() *string { return &c.NeighbourInterview }, 3)),
 		),
 		s.outcomeSection(),
 	)
-	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	form := s.nav.Form(sections...)
 	s.baseBox = container.NewVBox()
 	s.compact = container.NewVBox()
 	s.refreshBaseline()
@@ -129,6 +137,7 @@ func (s *spotCheckScreen) Content() fyne.CanvasObject {
 	side := container.NewVScroll(container.NewPadded(s.baseBox))
 	s.root = k.Page(form, side, s.compact, bar, 420)
 	k.Done()
+	s.nav.Refresh()
 	return s.root
 }
 
@@ -136,12 +145,17 @@ func (s *spotCheckScreen) Reload() { s.Content() }
 
 func (s *spotCheckScreen) Leave() { s.kit.Leave() }
 
-// inspectors ticks the staff who took part.
+// inspectors ticks the staff who took part. The household's own
+// caseworker is not offered (a check is independent of them) unless a
+// stored check already names them, which validation then refuses.
 func (s *spotCheckScreen) inspectors() fyne.CanvasObject {
 	staff, err := model.StaffOf(s.x.Ctx(), s.env.DB, s.s.CommunityID, s.x.Me.UserID)
 	if err != nil {
 		fyne.LogError("read staff", err)
 	}
+	staff = slices.DeleteFunc(staff, func(st model.Staff) bool {
+		return st.ID == s.s.CaseworkerID && !slices.Contains(s.s.InspectorIDs, st.ID)
+	})
 	for _, id := range s.s.InspectorIDs { // inspectors from elsewhere in the district
 		if !slices.ContainsFunc(staff, func(st model.Staff) bool { return st.ID == id }) {
 			staff = append(staff, model.Staff{ID: id, Name: inspectorName(s.x, id)})
@@ -187,13 +201,13 @@ func (s *spotCheckScreen) outcomeSection() fyne.CanvasObject {
 	})
 	s.useHint.Importance = widget.LowImportance
 	s.hintRow = container.NewBorder(nil, nil, nil, s.useHint, s.suggest)
-	return kit.FormSection("spot.outcome",
+	return s.nav.Section("spot.outcome",
 		k.Grid(250,
-			k.Field("spot.outcome_label", model.FieldOutcome, s.outcome),
-			k.Field("spot.deadline", model.FieldDeadline, k.DateEntry(func() *string { return &c.Deadline })),
+			k.Col(model.FieldOutcome, s.outcome),
+			k.Col(model.FieldDeadline, k.DateEntry(func() *string { return &c.Deadline })),
 		),
 		s.hintRow,
-		k.Field("spot.notes", "", k.Multi(func() *string { return &c.Notes }, 2)),
+		k.Col("notes", k.Multi(func() *string { return &c.Notes }, 2)),
 	)
 }
 
@@ -349,6 +363,6 @@ func baseAssetLine(a model.SnapAsset) string {
 
 // save saves the check as a draft record or submits it.
 func (s *spotCheckScreen) save(submit bool) {
-	s.kit.Save(submit, func() error { return s.s.Save(s.x.Ctx(), s.env, submit) },
+	s.nav.Save(submit, func() error { return s.s.Save(s.x.Ctx(), s.env, submit) },
 		nil, func() string { return lang.L("spot.submitted_text") })
 }

@@ -1,6 +1,7 @@
 package field
 
 import (
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -16,12 +17,7 @@ import (
 func TestSpotCheckHighlightsDiscrepancies(t *testing.T) {
 	x := newTestApp(t, "", nil)
 	startDemo(t, x, schema.RoleWorker)
-	var hh string
-	err := x.Env.Store.DB().QueryRow(`SELECT h.id FROM households h JOIN means_visits v ON v.id = h.last_visit_id
-		WHERE h.status = 'active' AND h.community_id = ? ORDER BY h.id LIMIT 1`, x.Env.Me.Communities[0]).Scan(&hh)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hh := householdOf(t, x, false)
 	if err := x.OpenForm(model.FormSpotCheck, hh); err != nil {
 		t.Fatal(err)
 	}
@@ -71,5 +67,67 @@ func TestSpotCheckHighlightsDiscrepancies(t *testing.T) {
 	}
 	if state != model.StateSubmitted || outcome != s.s.Outcome {
 		t.Errorf("saved %s %s", state, outcome)
+	}
+}
+
+// TestOwnHouseholdOffersNoSpotCheck: a worker's own household offers no
+// 抽查 (and opening one anyway is refused with a message); another
+// worker's household offers it, and its inspector list neither
+// pre-selects nor offers that household's caseworker. Ticking the
+// caseworker on a stored check is refused by validation.
+func TestOwnHouseholdOffersNoSpotCheck(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	spot := tr("form." + model.FormSpotCheck)
+	offers := func() bool {
+		for _, b := range all[*widget.Button](x) {
+			if b.Text == spot {
+				return true
+			}
+		}
+		return false
+	}
+
+	own := householdOf(t, x, true)
+	x.OpenHousehold(own)
+	if offers() {
+		t.Error("抽查 offered on the worker's own household")
+	}
+	if !onScreen(x, tr("household.no_spot_check_own")) {
+		t.Errorf("no word on why: %q", texts(x))
+	}
+	if err := x.OpenForm(model.FormSpotCheck, own); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.Visible().(*spotCheckScreen); ok {
+		t.Fatal("a spot check of the worker's own household was opened")
+	}
+
+	other := householdOf(t, x, false)
+	x.OpenHousehold(other)
+	if !offers() {
+		t.Fatalf("抽查 not offered on another worker's household: %q", texts(x))
+	}
+	test.Tap(find(t, x, func(b *widget.Button) bool { return b.Text == spot }))
+	s, ok := x.Visible().(*spotCheckScreen)
+	if !ok {
+		t.Fatalf("visible screen %T", x.Visible())
+	}
+	cw := s.s.CaseworkerID
+	if cw == "" || cw == x.Env.Me.UserID {
+		t.Fatalf("caseworker %q", cw)
+	}
+	name := inspectorName(x.Env, cw)
+	for _, c := range all[*widget.Check](x) {
+		if c.Text == name {
+			t.Errorf("caseworker %s offered as inspector (ticked %v)", name, c.Checked)
+		}
+	}
+	if slices.Contains(s.s.InspectorIDs, cw) {
+		t.Error("caseworker pre-selected as inspector")
+	}
+	s.s.SetInspector(cw, true)
+	if !s.s.Validate(testNow, x.Env.DistrictConfig(), false).Has(model.FieldInspectors) {
+		t.Error("the caseworker as inspector passes validation")
 	}
 }

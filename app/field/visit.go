@@ -27,6 +27,7 @@ import (
 type visitScreen struct {
 	x        *kit.Env
 	kit      *kit.FormKit
+	nav      *kit.FormNav
 	env      model.Env
 	v        *model.Visit
 	returned *records.TodayItem
@@ -96,21 +97,23 @@ func (s *visitScreen) Content() fyne.CanvasObject {
 	s.staffBox = container.NewVBox()
 	s.sigBox = container.NewVBox()
 	s.photoBox = k.Grid(170)
+	s.nav = kit.NewFormNav(k, model.VisitOutline, s.v.RequiredFields)
+	nav := s.nav
 	var sections []fyne.CanvasObject
-	if b := returnedBanner(s.x, s.returned); b != nil {
+	if b := returnedBanner(s.x, s.returned, nav.JumpTo); b != nil {
 		sections = append(sections, b)
 	}
 	sections = append(sections,
 		s.householdSection(),
-		kit.FormSection("visit.members", s.memberBox, k.ErrLabel(model.FieldMembers),
+		nav.Section("visit.members", s.memberBox, k.ErrLabel(model.FieldMembers),
 			widget.NewButtonWithIcon(lang.L("visit.add_member"), theme.ContentAddIcon(), s.addMember)),
-		kit.FormSection("visit.incomes", s.incomeBox,
+		nav.Section("visit.incomes", s.incomeBox,
 			widget.NewButtonWithIcon(lang.L("visit.add_income"), theme.ContentAddIcon(), s.addIncome)),
-		kit.FormSection("visit.assets", s.assetBox, s.assetButtons()),
+		nav.Section("visit.assets", s.assetBox, s.assetButtons()),
 		s.observationSection(),
-		kit.FormSection("visit.staff", s.staffBox, k.ErrLabel(model.FieldStaff)),
-		kit.FormSection("visit.signatures", s.sigBox),
-		kit.FormSection("visit.photos", s.photoBox,
+		nav.Section("visit.staff", s.staffBox, k.ErrLabel(model.FieldStaff)),
+		nav.Section("visit.signatures", s.sigBox),
+		nav.Section("visit.photos", s.photoBox,
 			widget.NewButtonWithIcon(lang.L("visit.add_photo"), theme.FileImageIcon(), s.addPhoto)),
 	)
 	s.buildMembers()
@@ -119,7 +122,7 @@ func (s *visitScreen) Content() fyne.CanvasObject {
 	s.buildStaff()
 	s.buildSignatures()
 	s.buildPhotos()
-	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	form := nav.Form(sections...)
 
 	s.saveDraft = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.submit = widget.NewButtonWithIcon(lang.L("action.submit"), theme.ConfirmIcon(), func() { s.save(true) })
@@ -135,6 +138,7 @@ func (s *visitScreen) Content() fyne.CanvasObject {
 	s.root = k.Page(form, side, s.live.compact, bar, 330)
 	k.Done()
 	s.recompute()
+	nav.Refresh()
 	return s.root
 }
 
@@ -154,12 +158,12 @@ func (s *visitScreen) householdSection() fyne.CanvasObject {
 	} else {
 		comm = s.communitySelect()
 	}
-	return kit.FormSection("visit.household",
+	return s.nav.Section("visit.household",
 		k.Grid(230,
-			k.Field("visit.community", model.FieldCommunity, comm),
-			k.Field("visit.address", model.FieldAddress, k.Entry(func() *string { return &h.Address }, "visit.address_placeholder")),
-			k.Field("visit.hardship", "", k.CodeSelect("hardship", func() *string { return &h.HardshipCause })),
-			k.Field("visit.class", "", k.RadioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
+			k.Col(model.FieldCommunity, comm),
+			k.Col(model.FieldAddress, k.Entry(func() *string { return &h.Address }, "visit.address_placeholder")),
+			k.Col("household.hardship_cause", k.CodeSelect("hardship", func() *string { return &h.HardshipCause })),
+			k.Col("household.class", k.RadioOf([]string{"A", "B", "C"}, func() *string { return &h.Class })),
 		),
 		container.NewHBox(
 			k.Check("visit.urban", func() *bool { return &h.Urban }),
@@ -210,16 +214,16 @@ func (s *visitScreen) communityName(id string) string {
 func (s *visitScreen) observationSection() fyne.CanvasObject {
 	k, v := s.kit, s.v
 	started := widget.NewLabel(kit.Instant(v.StartedAt))
-	return kit.FormSection("visit.record",
+	return s.nav.Section("visit.record",
 		k.Grid(230,
-			k.Field("visit.purpose", model.FieldPurpose, k.CodeSelect("purpose", func() *string { return &v.Purpose })),
-			k.Field("visit.method", model.FieldMethod, k.CodeRadio("method", func() *string { return &v.Method })),
-			k.Field("visit.started", "", started),
-			k.Field("visit.location", "", k.Entry(func() *string { return &v.Location }, "visit.location_placeholder")),
+			k.Col(model.FieldPurpose, k.CodeSelect("purpose", func() *string { return &v.Purpose })),
+			k.Col(model.FieldMethod, k.CodeToggle("method", func() *string { return &v.Method }).Content()),
+			k.Col("started_at", started),
+			k.Col("location", k.Entry(func() *string { return &v.Location }, "visit.location_placeholder")),
 		),
-		k.Field("visit.living_conditions", model.FieldLivingConditions, k.Multi(func() *string { return &v.LivingConditions }, 3)),
-		k.Field("visit.observations", model.FieldObservations, k.Multi(func() *string { return &v.Observations }, 3)),
-		k.Field("visit.neighbour_notes", model.FieldNeighbourNotes, k.Multi(func() *string { return &v.NeighbourNotes }, 3)),
+		k.Col(model.FieldLivingConditions, k.Multi(func() *string { return &v.LivingConditions }, 3)),
+		k.Col(model.FieldObservations, k.Multi(func() *string { return &v.Observations }, 3)),
+		k.Col(model.FieldNeighbourNotes, k.Multi(func() *string { return &v.NeighbourNotes }, 3)),
 	)
 }
 
@@ -334,7 +338,7 @@ func (s *visitScreen) recompute() {
 // save saves the visit as a draft record or submits it. Problems are shown
 // under their fields and nothing typed is lost.
 func (s *visitScreen) save(submit bool) {
-	s.kit.Save(submit, func() error {
+	s.nav.Save(submit, func() error {
 		_, err := s.v.Save(s.x.Ctx(), s.env, submit)
 		return err
 	}, s.openRowsWithIssues, func() string { return lang.L("visit.submitted_text") })

@@ -56,29 +56,29 @@ func (s *visitScreen) assetRow(id, kind string) fyne.CanvasObject {
 	}
 	f := func(name string) string { return model.AssetField(id, name) }
 	cells := []fyne.CanvasObject{
-		k.Field("asset.owner", "", s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
+		k.Col(f("owner_member_id"), s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
 	}
-	value := k.Field("asset.value", f("value"), k.Entry(func() *string { return &get().Value }, "asset.value_placeholder"))
+	value := k.Col(f("value"), k.Entry(func() *string { return &get().Value }, "asset.value_placeholder"))
 	switch kind {
 	case "dwelling":
 		cells = append(cells,
-			k.Field("asset.floor_area", f("floor_area"), k.Entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
-			k.Field("asset.dwelling_type", "", k.CodeSelect("dwelling", func() *string { return &get().DwellingType })),
-			k.Field("asset.renovation", "", k.CodeSelect("renovation", func() *string { return &get().Renovation })),
+			k.Col(f("floor_area"), k.Entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
+			k.Col(f("dwelling_type"), k.CodeSelect("dwelling", func() *string { return &get().DwellingType })),
+			k.Col(f("renovation"), k.CodeSelect("renovation", func() *string { return &get().Renovation })),
 		)
 	case "vehicle":
 		cells = append(cells,
-			k.Field("asset.vehicle_type", "", k.CodeSelect("vehicle", func() *string { return &get().VehicleType })),
+			k.Col(f("vehicle_type"), k.CodeSelect("vehicle", func() *string { return &get().VehicleType })),
 			value,
-			k.Field("asset.disability_vehicle_field", "", k.Check("asset.is_disability_vehicle", func() *bool { return &get().DisabilityVehicle })),
+			k.Col(f("disability_vehicle"), k.Check("asset.is_disability_vehicle", func() *bool { return &get().DisabilityVehicle })),
 		)
 	case "business":
 		cells = append(cells, value,
-			k.Field("asset.employs_others", "", k.Check("asset.does_employ_others", func() *bool { return &get().EmploysOthers })))
+			k.Col(f("employs_others"), k.Check("asset.does_employ_others", func() *bool { return &get().EmploysOthers })))
 	default:
 		cells = append(cells, value)
 	}
-	cells = append(cells, k.Field("asset.description", "", k.Entry(func() *string { return &get().Description }, "")))
+	cells = append(cells, k.Col(f("description"), k.Entry(func() *string { return &get().Description }, "")))
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 		s.v.RemoveAsset(id)
 		k.Forget(model.AssetField(id, ""))

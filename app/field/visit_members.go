@@ -105,18 +105,18 @@ func (s *visitScreen) newMemberRow(id string, open bool) *memberRow {
 
 	r.details = container.NewVBox(
 		k.Grid(210,
-			k.Field("member.name", f(model.FieldName), r.name),
-			k.Field("member.id_number", f(model.FieldIDNumber), r.idNumber),
-			k.Field("member.sex", f(model.FieldSex), r.sex),
-			k.Field("member.birth_date", f(model.FieldBirthDate), r.birth),
-			k.Field("member.relationship", f(model.FieldRelationship), r.relationship),
-			k.Field("member.marital", "", k.CodeSelect("marital", func() *string { return &get().Marital })),
-			k.Field("member.health", "", k.CodeSelect("health", func() *string { return &get().Health })),
-			k.Field("member.disability_kind", "", k.OptionalCodeSelect("disability", func() *string { return &get().DisabilityCategory })),
-			k.Field("member.disability_grade", f(model.FieldDisabilityGrade), r.grade),
-			k.Field("member.labour", "", k.CodeSelect("labour", func() *string { return &get().LabourCapacity })),
-			k.Field("member.employment", "", k.CodeSelect("employment", func() *string { return &get().Employment })),
-			k.Field("member.not_counted_reason", f(model.FieldNotCountedReason),
+			k.Col(f(model.FieldName), r.name),
+			k.Col(f(model.FieldIDNumber), r.idNumber),
+			k.Col(f(model.FieldSex), r.sex),
+			k.Col(f(model.FieldBirthDate), r.birth),
+			k.Col(f(model.FieldRelationship), r.relationship),
+			k.Col(f("marital"), k.CodeSelect("marital", func() *string { return &get().Marital })),
+			k.Col(f("health"), k.CodeSelect("health", func() *string { return &get().Health })),
+			k.Col(f("disability_category"), k.OptionalCodeSelect("disability", func() *string { return &get().DisabilityCategory })),
+			k.Col(f(model.FieldDisabilityGrade), r.grade),
+			k.Col(f("labour_capacity"), k.CodeSelect("labour", func() *string { return &get().LabourCapacity })),
+			k.Col(f("employment"), k.CodeSelect("employment", func() *string { return &get().Employment })),
+			k.Col(f(model.FieldNotCountedReason),
 				k.OptionalCodeSelect("not_counted", func() *string { return &get().NotCountedReason })),
 		),
 		r.counted,
@@ -259,10 +259,10 @@ func (s *visitScreen) buildIncomes() {
 		}
 		s.incomeRows[id] = r
 		row := k.Grid(150,
-			k.Field("income.member", f("member"), r.member),
-			k.Field("income.kind", f("kind"), r.kind),
-			k.Field("income.amount", f("amount"), r.amount),
-			k.Field("income.note", "", k.Entry(func() *string { return &get().Note }, "")),
+			k.Col(f("member"), r.member),
+			k.Col(f("kind"), r.kind),
+			k.Col(f("amount"), r.amount),
+			k.Col(f("note"), k.Entry(func() *string { return &get().Note }, "")),
 		)
 		s.incomeBox.Add(container.NewBorder(nil, nil, nil, remove, row))
 	}

@@ -29,6 +29,7 @@ type volunteerVisitScreen struct {
 
 	elderInfo *fyne.Container
 	needSel   *widget.Select
+	coBox     *fyne.Container
 	submit    *widget.Button
 	draftBtn  *widget.Button
 	root      fyne.CanvasObject
@@ -90,13 +91,14 @@ func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
 	s.elderInfo = container.NewVBox()
 	s.needSel = widget.NewSelect(nil, nil)
 	s.needSel.PlaceHolder = lang.L("forms.choose")
+	s.coBox = container.NewVBox()
 	var sections []fyne.CanvasObject
-	if b := returnedBanner(s.x, s.returned); b != nil {
+	if b := returnedBanner(s.x, s.returned, nil); b != nil {
 		sections = append(sections, b)
 	}
 	sections = append(sections,
 		kit.FormSection("vvisit.elder", s.elderChoice(), k.ErrLabel(model.FieldElder), s.elderInfo,
-			k.Field("vvisit.need", "", s.needSel)),
+			k.Field("vvisit.need", "", s.needSel), k.Field("vvisit.co_volunteers", model.FieldCoVolunteers, s.coBox)),
 		kit.FormSection("vvisit.visit",
 			k.Grid(200,
 				k.Field("vvisit.date", model.FieldDate, k.DateEntry(func() *string { return &v.Date })),
@@ -156,8 +158,7 @@ func (s *volunteerVisitScreen) elderChoice() fyne.CanvasObject {
 			s.x.ShowError("error.read", err)
 			return
 		}
-		s.kit.Subject = e.ID
-		s.v.Need = ""
+		s.kit.Subject = e.ID // SetElder pre-filled the need with the elder's first
 		s.showElder()
 		s.kit.Changed()
 	}
@@ -191,6 +192,43 @@ func (s *volunteerVisitScreen) showElder() {
 		}
 	}
 	s.needSel.Refresh()
+	s.showCoVolunteers()
+}
+
+// showCoVolunteers offers the pairing's other volunteers as co-volunteers
+// of a two-to-one or many-to-one visit.
+func (s *volunteerVisitScreen) showCoVolunteers() {
+	s.coBox.Objects = nil
+	co, err := model.CoVolunteers(s.x.Ctx(), s.env, s.v.PairingID)
+	if err != nil {
+		fyne.LogError("read co-volunteers", err)
+	}
+	if len(co) == 0 {
+		s.coBox.Add(hint(lang.L("vvisit.no_co_volunteers")))
+		s.coBox.Refresh()
+		return
+	}
+	names := make([]string, len(co))
+	var sel []string
+	for i, c := range co {
+		names[i] = c.Name
+		if slices.Contains(s.v.CoVolunteerIDs, c.ID) {
+			sel = append(sel, c.Name)
+		}
+	}
+	s.coBox.Add(s.kit.Checks(names, sel, func(chosen []string) {
+		s.v.CoVolunteerIDs = nil
+		for i, c := range co {
+			if slices.Contains(chosen, names[i]) {
+				s.v.CoVolunteerIDs = append(s.v.CoVolunteerIDs, c.ID)
+			}
+		}
+		s.kit.Changed()
+	}))
+	if s.v.ReadOnly() {
+		kit.Freeze(s.coBox)
+	}
+	s.coBox.Refresh()
 }
 
 // save saves the log as a draft record or submits it.

@@ -69,6 +69,9 @@ const (
 	MsgReadOnly         = "forms.error.read_only"
 	MsgPhone            = "forms.error.phone"
 	MsgServicesRequired = "forms.error.services_required"
+	// MsgInspectorCaseworker: the household's caseworker is among a spot
+	// check's inspectors.
+	MsgInspectorCaseworker = "forms.error.inspector_caseworker"
 )
 
 // MessageKeys lists every translation ID the package's issues,
@@ -79,7 +82,8 @@ var MessageKeys = []string{
 	MsgDuplicateID, MsgDisabilityGrade, MsgNotCountedReason, MsgStaffTooFew, MsgInspectorsTooFew,
 	MsgSignatureMissing, MsgNoMembers, MsgNoSelf, MsgIncomeMember, MsgEndBeforeStart,
 	MsgNextBeforeVisit, MsgInFuture, MsgBarthelUnscored, MsgNotPaired, MsgDeadlineRequired,
-	MsgDeadlineInPast, MsgReadOnly, MsgPhone, MsgServicesRequired,
+	MsgDeadlineInPast, MsgReadOnly, MsgPhone, MsgServicesRequired, MsgInspectorCaseworker,
+	MsgPairingCount, MsgPairingActive, MsgPairingRole, MsgPairingReason, MsgPersonTimes,
 	MsgDiscNotFound, MsgDiscNotLiving, MsgDiscMakeup, MsgDiscMembersChanged, MsgDiscAssets,
 	MsgDiscAssetsChanged, MsgDiscIncome, MsgDiscIncomeStandard, MsgDiscNotPaidFull, MsgDiscFees,
 	MsgDiscPaidDiffers, MsgPairingSevere, MsgPairingAlone, MsgPairingRisk, MsgPairingNone,

@@ -106,6 +106,9 @@ func (s *SpotCheck) Validate(ref time.Time, cfg district.Config, submit bool) Is
 			c.add(FieldDeadline, MsgDeadlineInPast, nil)
 		}
 	}
+	if s.CaseworkerID != "" && slices.Contains(s.InspectorIDs, s.CaseworkerID) {
+		c.add(FieldInspectors, MsgInspectorCaseworker, nil)
+	}
 	if !submit {
 		return c.result()
 	}
@@ -143,13 +146,21 @@ func (s *SpotCheck) Validate(ref time.Time, cfg district.Config, submit bool) Is
 // household's own caseworker before it has happened.
 var ErrHidden = errors.New("unannounced spot check is hidden from the household's caseworker")
 
+// ErrOwnCaseload is returned when a worker starts a spot check of a
+// household of their own caseload: a spot check is done by others.
+var ErrOwnCaseload = errors.New("spot check of one's own caseload")
+
+// MaySpotCheck reports whether user may start a spot check (抽查) of a
+// household whose caseworker is caseworkerID: never of their own caseload.
+func MaySpotCheck(userID, caseworkerID string) bool {
+	return userID == "" || userID != caseworkerID
+}
+
 // NewSpotCheck starts an ad-hoc spot check with id of household householdID,
-// with the signed-in user as the first inspector.
+// with the signed-in user as the first inspector. The household's own
+// caseworker may not start one (ErrOwnCaseload) and is never pre-selected.
 func NewSpotCheck(ctx context.Context, env Env, id, householdID string) (*SpotCheck, error) {
 	s := &SpotCheck{ID: id, HouseholdID: householdID, PlannedOn: env.Today().Format(DateLayout)}
-	if env.UserID != "" {
-		s.InspectorIDs = []string{env.UserID}
-	}
 	err := env.DB.QueryRowContext(ctx, `SELECT coalesce(community_id,''), coalesce(caseworker_id,'')
 		FROM households WHERE id = ? AND deleted = 0`, householdID).Scan(&s.CommunityID, &s.CaseworkerID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -157,6 +168,12 @@ func NewSpotCheck(ctx context.Context, env Env, id, householdID string) (*SpotCh
 	}
 	if err != nil {
 		return nil, fmt.Errorf("new spot check: household %s: %w", householdID, err)
+	}
+	if !MaySpotCheck(env.UserID, s.CaseworkerID) {
+		return nil, fmt.Errorf("new spot check: household %s: %w", householdID, ErrOwnCaseload)
+	}
+	if env.UserID != "" {
+		s.InspectorIDs = []string{env.UserID}
 	}
 	return s, nil
 }

@@ -44,6 +44,7 @@ func TestSpotCheckBaselineAndDiscrepancies(t *testing.T) {
 		t.Errorf("current per capita %d, want 10000 (300 / 3)", b.CurrentPerCapitaFen)
 	}
 
+	env.UserID = "w2" // h1 is w1's own caseload
 	s, err := NewSpotCheck(ctx, env, "sc1", "h1")
 	if err != nil {
 		t.Fatal(err)
@@ -152,5 +153,38 @@ func TestSpotCheckBaselineFromLastVisit(t *testing.T) {
 	ch := b.MemberChanges()
 	if ch["m9"] != RowRemoved || ch["m2"] != RowAdded {
 		t.Errorf("member changes %v", ch)
+	}
+}
+
+// TestSpotCheckIndependence: the household's caseworker (w1) cannot start
+// a spot check of it; another worker can, with only themself pre-selected;
+// the caseworker as an inspector is refused, draft or submission.
+func TestSpotCheckIndependence(t *testing.T) {
+	env := mustEnv(t)
+	if _, err := NewSpotCheck(ctx, env, "sc1", "h1"); !errors.Is(err, ErrOwnCaseload) {
+		t.Fatalf("caseworker's own spot check: err %v, want ErrOwnCaseload", err)
+	}
+	if MaySpotCheck("w1", "w1") || !MaySpotCheck("w2", "w1") {
+		t.Error("MaySpotCheck")
+	}
+	env.UserID = "w2"
+	s, err := NewSpotCheck(ctx, env, "sc2", "h1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CaseworkerID != "w1" || !slices.Equal(s.InspectorIDs, []string{"w2"}) {
+		t.Fatalf("caseworker %q inspectors %v", s.CaseworkerID, s.InspectorIDs)
+	}
+	for _, submit := range []bool{false, true} {
+		if slices.Contains(fields(s.Validate(env.Today(), env.Config, submit)), FieldInspectors) && !submit {
+			t.Error("a single independent inspector refused in a draft")
+		}
+	}
+	s.SetInspector("w1", true)
+	for _, submit := range []bool{false, true} {
+		is := s.Validate(env.Today(), env.Config, submit).For(FieldInspectors)
+		if !slices.ContainsFunc(is, func(i Issue) bool { return i.Key == MsgInspectorCaseworker }) {
+			t.Errorf("submit %v: caseworker as inspector not refused: %v", submit, is)
+		}
 	}
 }

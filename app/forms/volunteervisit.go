@@ -24,9 +24,13 @@ type VolunteerVisit struct {
 	PairingID   string `json:"pairing_id"`
 	CommunityID string `json:"community_id"`
 
-	// Need is the screened need the visit serves (schema.ElderNeeds).
-	Need     string   `json:"need"`
-	Services []string `json:"services"`
+	// Need is the screened need the visit serves (schema.ElderNeeds); a
+	// new log starts with the elder's first screened need.
+	Need string `json:"need"`
+	// CoVolunteerIDs are the other volunteers of the pairing who came too
+	// (二对一, 多对一 visits); the writer is volunteer_id.
+	CoVolunteerIDs []string `json:"co_volunteer_ids,omitempty"`
+	Services       []string `json:"services"`
 	// Date is the visit's date, Start and End its times of day, as typed.
 	Date  string `json:"date"`
 	Start string `json:"start"`
@@ -49,6 +53,8 @@ const (
 	FieldServices  = "services"
 	FieldWellbeing = "wellbeing"
 	FieldNextVisit = "next_visit"
+	// FieldCoVolunteers is the co-volunteers who came too.
+	FieldCoVolunteers = "co_volunteer_ids"
 )
 
 // DefaultNextVisitDays is how far ahead a new log proposes the next visit.
@@ -68,31 +74,69 @@ func NewVolunteerVisit(ctx context.Context, env Env, id, elderID, pairingID stri
 	return v, nil
 }
 
-// SetElder chooses the elder (and their pairing) the visit is to.
+// SetElder chooses the elder (and their pairing) the visit is to: the
+// need served starts as the elder's first screened need, and
+// co-volunteers of another pairing are dropped.
 func (v *VolunteerVisit) SetElder(ctx context.Context, env Env, elderID, pairingID string) error {
-	err := env.DB.QueryRowContext(ctx, `SELECT coalesce(community_id,'') FROM elders WHERE id = ? AND deleted = 0`,
-		elderID).Scan(&v.CommunityID)
+	var needs string
+	err := env.DB.QueryRowContext(ctx, `SELECT coalesce(community_id,''), coalesce(needs,'') FROM elders
+		WHERE id = ? AND deleted = 0`, elderID).Scan(&v.CommunityID, &needs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("elder %s: %w", elderID, ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("elder %s: %w", elderID, err)
 	}
+	if v.PairingID != pairingID {
+		v.CoVolunteerIDs = nil
+	}
 	v.ElderID, v.PairingID = elderID, pairingID
+	if ns := jsonStrings(needs); len(ns) > 0 && (v.Need == "" || !slices.Contains(ns, v.Need)) {
+		v.Need = ns[0]
+	}
 	return nil
+}
+
+// CoVolunteers returns the pairing's volunteers other than the writer, the
+// co-volunteers a log may name.
+func CoVolunteers(ctx context.Context, env Env, pairingID string) ([]Staff, error) {
+	var vols string
+	err := env.DB.QueryRowContext(ctx, `SELECT coalesce(volunteer_ids,'') FROM volunteer_pairings
+		WHERE id = ? AND deleted = 0`, pairingID).Scan(&vols)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("co-volunteers of pairing %s: %w", pairingID, err)
+	}
+	var out []Staff
+	for _, id := range jsonStrings(vols) {
+		if id == env.UserID {
+			continue
+		}
+		st := Staff{ID: id, Name: id, Role: "volunteer"}
+		var name string
+		if err := env.DB.QueryRowContext(ctx, `SELECT coalesce(name,'') FROM staff WHERE id = ?`, id).Scan(&name); err == nil && name != "" {
+			st.Name = name
+		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("co-volunteer %s: %w", id, err)
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
 
 // LoadVolunteerVisit reads stored visit log id.
 func LoadVolunteerVisit(ctx context.Context, env Env, id string) (*VolunteerVisit, error) {
 	v := &VolunteerVisit{ID: id, Stored: true}
-	var started, ended, services, flags string
+	var started, ended, services, flags, coVols string
 	err := env.DB.QueryRowContext(ctx, `SELECT coalesce(elder_id,''), coalesce(pairing_id,''),
 		coalesce(community_id,''), coalesce(need,''), coalesce(started_at,''), coalesce(ended_at,''),
 		coalesce(services,''), coalesce(wellbeing,''), coalesce(feedback,''), coalesce(risk_flags,''),
-		coalesce(next_visit,''), coalesce(state,'')
+		coalesce(next_visit,''), coalesce(state,''), coalesce(co_volunteer_ids,'')
 		FROM volunteer_visits WHERE id = ? AND deleted = 0`, id).Scan(&v.ElderID, &v.PairingID,
 		&v.CommunityID, &v.Need, &started, &ended, &services, &v.Wellbeing, &v.Feedback, &flags,
-		&v.NextVisit, &v.State)
+		&v.NextVisit, &v.State, &coVols)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("load volunteer visit %s: %w", id, ErrNotFound)
 	}
@@ -105,7 +149,7 @@ func LoadVolunteerVisit(ctx context.Context, env Env, id string) (*VolunteerVisi
 	if t, err := time.Parse(time.RFC3339, ended); err == nil {
 		v.End = t.Local().Format(TimeLayout)
 	}
-	v.Services, v.RiskFlags = jsonStrings(services), jsonStrings(flags)
+	v.Services, v.RiskFlags, v.CoVolunteerIDs = jsonStrings(services), jsonStrings(flags), jsonStrings(coVols)
 	return v, nil
 }
 
@@ -214,12 +258,18 @@ func (v *VolunteerVisit) Save(ctx context.Context, env Env, pairings []string, s
 		if errors.Is(err, sql.ErrNoRows) || elder != v.ElderID || !mine {
 			return Issues{{Field: FieldElder, Key: MsgNotPaired}}
 		}
+		for _, co := range v.CoVolunteerIDs {
+			if co == env.UserID || !slices.Contains(jsonStrings(vols), co) {
+				return Issues{{Field: FieldCoVolunteers, Key: MsgNotPaired}}
+			}
+		}
 		err = writeRow(ctx, tx, "volunteer_visits", v.ID, []col{
 			{"pairing_id", v.PairingID}, {"elder_id", v.ElderID}, {"community_id", v.CommunityID},
 			{"volunteer_id", nullIf(env.UserID)}, {"need", nullIf(v.Need)},
 			{"started_at", instant(start, sOK)}, {"ended_at", instant(end, eOK)},
 			{"services", jsonList(v.Services)}, {"wellbeing", nullIf(v.Wellbeing)},
 			{"feedback", v.Feedback}, {"risk_flags", jsonList(v.RiskFlags)}, {"next_visit", next},
+			{"co_volunteer_ids", jsonList(v.CoVolunteerIDs)},
 			{"state", state}, {"deleted", 0},
 		})
 		if err != nil {

@@ -71,3 +71,47 @@ func TestVolunteerVisitOnlyOwnPairing(t *testing.T) {
 		t.Errorf("pairing from identity refused: %v", err)
 	}
 }
+
+// TestVolunteerVisitNeedsAndCoVolunteers: a new log starts with the
+// elder's first screened need; on a two-to-one pairing the other
+// volunteer may be named as a co-volunteer and is stored and read back;
+// someone outside the pairing, or the writer themself, is refused.
+func TestVolunteerVisitNeedsAndCoVolunteers(t *testing.T) {
+	env := mustEnv(t)
+	exec(t, env.DB, `INSERT INTO staff(id, name, role, community_id) VALUES ('v2', '钱多', 'volunteer', 'c1'), ('v3', '孙立', 'volunteer', 'c1')`)
+	exec(t, env.DB, `UPDATE volunteer_pairings SET mode = 'two_to_one', volunteer_ids = '["v1","v2"]' WHERE id = 'p1'`)
+	env.UserID = "v1"
+	v, err := NewVolunteerVisit(ctx, env, "vv2", "e1", "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Need != "emotional_comfort" {
+		t.Errorf("need pre-filled %q, want the elder's emotional_comfort", v.Need)
+	}
+	co, err := CoVolunteers(ctx, env, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(co) != 1 || co[0].ID != "v2" || co[0].Name != "钱多" {
+		t.Fatalf("co-volunteers %+v, want only v2 钱多", co)
+	}
+	v.End, v.Services, v.Wellbeing = "09:00", []string{"chat"}, "good"
+	v.Start = "08:00"
+	for _, bad := range [][]string{{"v3"}, {"v1"}} {
+		v.CoVolunteerIDs = bad
+		if is, ok := AsIssues(v.Save(ctx, env, nil, true)); !ok || !is.Has(FieldCoVolunteers) {
+			t.Errorf("co-volunteers %v accepted", bad)
+		}
+	}
+	v.CoVolunteerIDs = []string{"v2"}
+	if err := v.Save(ctx, env, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadVolunteerVisit(ctx, env, "vv2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.CoVolunteerIDs) != 1 || back.CoVolunteerIDs[0] != "v2" || back.Need != "emotional_comfort" {
+		t.Errorf("read back co-volunteers %v need %q", back.CoVolunteerIDs, back.Need)
+	}
+}

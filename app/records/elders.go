@@ -25,6 +25,12 @@ type ElderSummary struct {
 	Mode        string   // pairing mode: one_to_one, two_to_one, many_to_one
 	LastVisit   string   // date of the latest volunteer visit, "" if none
 	NextVisit   string   // the next visit date the latest visit set, "" if none
+	// LastScreening is the date of the latest submitted needs screening
+	// and BarthelTotal, BarthelGrade its Barthel result; "" when never
+	// screened (and always for volunteers, who do not see screenings).
+	LastScreening string
+	BarthelTotal  int
+	BarthelGrade  string
 }
 
 // VolunteerVisit is one logged volunteer visit.
@@ -106,6 +112,11 @@ func (s *Store) Elders(ctx context.Context, me Identity) ([]ElderSummary, error)
 	if err := s.visitDates(ctx, out); err != nil {
 		return nil, err
 	}
+	if !me.IsVolunteer() {
+		if err := s.lastScreenings(ctx, out); err != nil {
+			return nil, err
+		}
+	}
 	keys := make(map[string]string, len(out))
 	for _, e := range out {
 		keys[e.ID] = pinyinSortKey(e.Name) + sep + e.Name + sep + e.ID
@@ -116,6 +127,28 @@ func (s *Store) Elders(ctx context.Context, me Identity) ([]ElderSummary, error)
 
 type pairing struct{ id, mode string }
 
+// lastScreenings fills each elder's latest submitted screening.
+func (s *Store) lastScreenings(ctx context.Context, es []ElderSummary) error {
+	at := make(map[string]int, len(es))
+	for i, e := range es {
+		at[e.ID] = i
+	}
+	return s.queryRows(ctx, "latest screenings", `SELECT sc.elder_id, coalesce(sc.screened_on,''),
+		coalesce(sc.barthel_total,0), coalesce(sc.barthel_grade,'')
+		FROM elder_screenings sc WHERE sc.deleted = 0 AND sc.state = 'submitted'
+		ORDER BY sc.elder_id, sc.screened_on`, nil, func(r *sql.Rows) error {
+		var elder, on, grade string
+		var total int
+		if err := r.Scan(&elder, &on, &total, &grade); err != nil {
+			return err
+		}
+		if i, ok := at[elder]; ok { // later rows are later screenings
+			es[i].LastScreening, es[i].BarthelTotal, es[i].BarthelGrade = on, total, grade
+		}
+		return nil
+	})
+}
+
 // pairings maps elder id to the active pairing me sees for them: for a
 // volunteer one of their own (from Identity.Pairings or volunteer_ids), for
 // staff any active one.
@@ -124,7 +157,7 @@ func (s *Store) pairings(ctx context.Context, me Identity) (map[string]pairing, 
 	out := map[string]pairing{}
 	err := s.queryRows(ctx, "pairings", `SELECT id, coalesce(elder_id,''), coalesce(mode,''),
 		coalesce(volunteer_ids,'') FROM volunteer_pairings
-		WHERE deleted = 0 AND (coalesce(ended_on,'') = '' OR ended_on >= ?)
+		WHERE deleted = 0 AND (coalesce(ended_on,'') = '' OR ended_on > ?)
 		ORDER BY started_on, id`, []any{today}, func(r *sql.Rows) error {
 		var id, elder, mode, vols string
 		if err := r.Scan(&id, &elder, &mode, &vols); err != nil {

@@ -29,6 +29,8 @@ type HouseholdSummary struct {
 	Class       string // A, B or C
 	RecheckDue  string // date of the next re-check, "" if none
 	Members     int    // members not deleted
+	// CaseNo is the 低保 case number (证号) given at approval, "" before.
+	CaseNo string
 }
 
 // Household is everything the household screen shows. Only staff roles may
@@ -125,11 +127,11 @@ type Visit struct {
 const summaryCols = `h.id, coalesce(h.ref_code,''), coalesce(h.head_name,''), coalesce(h.address,''),
 	coalesce(h.community_id,''), coalesce(c.name,''), coalesce(h.status,''), coalesce(h.class,''),
 	coalesce(h.recheck_due,''),
-	(SELECT count(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0)`
+	(SELECT count(*) FROM members m WHERE m.household_id = h.id AND m.deleted = 0), coalesce(h.case_no,'')`
 
 func scanSummary(r scanner, h *HouseholdSummary, extra ...any) error {
 	return r.Scan(append([]any{&h.ID, &h.RefCode, &h.HeadName, &h.Address, &h.CommunityID,
-		&h.Community, &h.Status, &h.Class, &h.RecheckDue, &h.Members}, extra...)...)
+		&h.Community, &h.Status, &h.Class, &h.RecheckDue, &h.Members, &h.CaseNo}, extra...)...)
 }
 
 // Household returns household id with its members, incomes, assets and

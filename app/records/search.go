@@ -79,7 +79,7 @@ func (s *Store) buildIndex(ctx context.Context, me Identity, ids []string) ([]in
 		e.sortKey = e.Community + sep + pinyinSortKey(e.HeadName) + sep + e.HeadName
 		byID[e.ID] = &e
 		order = append(order, e.ID)
-		keys[e.ID] = slices.Concat(e.head, []string{lower(e.Address), lower(e.Community), lower(e.RefCode)})
+		keys[e.ID] = slices.Concat(e.head, []string{lower(e.Address), lower(e.Community), lower(e.RefCode), lower(e.CaseNo)})
 		return nil
 	})
 	if err != nil {

@@ -207,7 +207,7 @@ func (s *reviewRecordScreen) changeLabel(c review.Change) string {
 		parts = append(parts, deskValue(c.Section, "kind", c.What, nil))
 	}
 	if c.Field != "" {
-		parts = append(parts, kit.FieldLabel(c.Field))
+		parts = append(parts, kit.ColumnLabel(c.Section, c.Field))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -220,7 +220,7 @@ func (s *reviewRecordScreen) fields() fyne.CanvasObject {
 		if isHidden(f.Column) {
 			continue
 		}
-		rows.Add(s.commentRow(f.Column, kit.FieldLabel(f.Column), orDash(deskValue(table, f.Column, f.Value, s.names)),
+		rows.Add(s.commentRow(f.Column, kit.ColumnLabel(table, f.Column), orDash(deskValue(table, f.Column, f.Value, s.names)),
 			widget.MediumImportance))
 	}
 	return kit.Section("desk.review.fields", rows)
@@ -355,18 +355,18 @@ func (s *reviewRecordScreen) keyLabel(key string) string {
 	parts := strings.Split(key, ".")
 	switch {
 	case len(parts) == 2 && parts[0] == "household":
-		return lang.L("desk.section.households") + " · " + kit.FieldLabel(parts[1])
+		return lang.L("desk.section.households") + " · " + kit.ColumnLabel("households", parts[1])
 	case len(parts) >= 2 && (parts[0] == review.SectionMembers || parts[0] == review.SectionIncomes || parts[0] == review.SectionAssets):
 		out := lang.L("desk.section." + parts[0])
 		if n := s.members[parts[1]]; n != "" {
 			out += " · " + n
 		}
 		if len(parts) == 3 {
-			out += " · " + kit.FieldLabel(parts[2])
+			out += " · " + kit.ColumnLabel(parts[0], parts[2])
 		}
 		return out
 	case len(parts) == 1:
-		return kit.FieldLabel(key)
+		return kit.ColumnLabel(s.kind.Table(), key)
 	}
 	return key
 }

@@ -3,6 +3,9 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sort"
+	"time"
 
 	"doorstep/schema"
 	"doorstep/schema/rules"
@@ -32,8 +35,11 @@ func (g *gen) rows() []Row {
 		}
 		add("staff", s.id, v)
 	}
+	caseNos := caseNumbers(g.hhs)
 	for _, h := range g.hhs {
-		add("households", h.id, householdValues(h))
+		v := householdValues(h)
+		v["case_no"] = caseNos[h.id]
+		add("households", h.id, v)
 		for _, m := range h.members {
 			add("members", m.id, memberValues(h, m))
 		}
@@ -62,9 +68,15 @@ func (g *gen) rows() []Row {
 		}
 		add("volunteer_pairings", p.id, map[string]any{"elder_id": p.e.id, "community_id": p.e.comm.id,
 			"mode": p.mode, "volunteer_ids": jsonText(vols), "started_on": dateStr(p.started),
-			"ended_on": optDate(p.ended)})
+			"ended_on": optDate(p.ended), "end_reason": endReason(p.ended), "end_note": nil})
 		for _, v := range p.visits {
-			add("volunteer_visits", v.id, map[string]any{"pairing_id": p.id, "elder_id": p.e.id,
+			// On a two-to-one or many-to-one visit the pairing's other
+			// volunteers come too.
+			var co any
+			if others := slices.DeleteFunc(slices.Clone(vols), func(id string) bool { return id == v.vol.id }); len(others) > 0 {
+				co = jsonText(others)
+			}
+			add("volunteer_visits", v.id, map[string]any{"co_volunteer_ids": co, "pairing_id": p.id, "elder_id": p.e.id,
 				"community_id": p.e.comm.id, "volunteer_id": v.vol.id, "need": v.need,
 				"started_at": instStr(v.start), "ended_at": instStr(v.end), "services": jsonText(v.services),
 				"wellbeing": v.wellbeing, "feedback": v.feedback, "risk_flags": jsonText(v.risks),
@@ -74,7 +86,7 @@ func (g *gen) rows() []Row {
 	for _, a := range g.activities {
 		add("group_activities", a.id, map[string]any{"community_id": a.comm.id, "kind": a.kind,
 			"theme": a.theme, "held_on": dateStr(a.day), "venue": a.venue,
-			"headcount": int64(a.headcount), "note": a.note})
+			"headcount": int64(a.headcount), "note": a.note, "volunteer_ids": nil})
 	}
 	for _, rv := range g.reviewList {
 		v := map[string]any{"record_table": rv.table, "record_id": rv.recordID, "household_id": nil,
@@ -120,6 +132,32 @@ var cancelNames = map[string]string{
 	"income_above_standard": "家庭人均收入超过低保标准", "assets_exceed": "家庭财产不符合条件",
 	"moved_away": "已迁出本辖区", "deceased": "单人户户主死亡", "refused_recheck": "拒不配合复核",
 	"withdrawn": "本人申请退出",
+}
+
+// caseNumbers gives every approved household its case number (证号): the
+// district code, the year of approval and the sequence of approvals that
+// year, in order of approval date (then id).
+func caseNumbers(hhs []*household) map[string]any {
+	approved := make([]*household, 0, len(hhs))
+	for _, h := range hhs {
+		if !h.approved.IsZero() {
+			approved = append(approved, h)
+		}
+	}
+	sort.SliceStable(approved, func(i, j int) bool {
+		if !approved[i].approved.Equal(approved[j].approved) {
+			return approved[i].approved.Before(approved[j].approved)
+		}
+		return approved[i].id < approved[j].id
+	})
+	out := make(map[string]any, len(hhs))
+	seq := map[int]int{}
+	for _, h := range approved {
+		y := h.approved.Year()
+		seq[y]++
+		out[h.id] = schema.CaseNumber(regionCode, y, seq[y])
+	}
+	return out
 }
 
 // householdValues is the households row of h.
@@ -263,4 +301,13 @@ func jsonText(v any) string {
 		panic("demo: json: " + err.Error())
 	}
 	return string(b)
+}
+
+// endReason is why a demo pairing ended: the elder declined further
+// visits (the demo's pairings end no other way); nil while it runs.
+func endReason(ended time.Time) any {
+	if ended.IsZero() {
+		return nil
+	}
+	return "elder_declined"
 }

@@ -41,9 +41,9 @@ var catalog = map[Code]entry{
 	CodeUnknownClass: {"复核规则表中没有家庭类别“%s”", "The re-check table has no household class “%s”"},
 
 	// Barthel index.
-	CodeBarthelValue:              {"Barthel 指数“%s”不能为 %s 分（可选：%s）", "Barthel item “%s” cannot be %s (allowed: %s)"},
+	CodeBarthelValue:              {"巴氏指数项目“%s”不能为 %s 分（可选：%s）", "Barthel item “%s” cannot be %s (allowed: %s)"},
 	CodeBarthelItem:               {"未知的 Barthel 指数项目“%s”", "Unknown Barthel item “%s”"},
-	CodeBarthelVersion:            {"未知的 Barthel 分级版本“%s”", "Unknown Barthel grading version “%s”"},
+	CodeBarthelVersion:            {"未知的巴氏指数分级版本“%s”", "Unknown Barthel grading version “%s”"},
 	"barthel.item.feeding":        {"进食", "Feeding"},
 	"barthel.item.bathing":        {"洗澡", "Bathing"},
 	"barthel.item.grooming":       {"修饰", "Grooming"},

@@ -67,7 +67,7 @@ func TestMessageTermArgs(t *testing.T) {
 	if !ok {
 		t.Fatalf("MessageOf(%v) not ok", err)
 	}
-	if got, want := m.Text("zh-CN"), "Barthel 指数“洗澡”不能为 10 分（可选：0/5）"; got != want {
+	if got, want := m.Text("zh-CN"), "巴氏指数项目“洗澡”不能为 10 分（可选：0/5）"; got != want {
 		t.Errorf("zh: got %q, want %q", got, want)
 	}
 	if got, want := m.Text("en"), "Barthel item “Bathing” cannot be 10 (allowed: 0/5)"; got != want {

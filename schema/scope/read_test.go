@@ -290,6 +290,7 @@ var readMatrix = map[string]string{
 	// visit evidence: entries signed by devices, verdicts written by the server
 	"evidence_entries":  "+++++",
 	"evidence_verdicts": "--+++",
+	"audit_events":      "+-+++",
 }
 
 // TestReadMatrix checks the read rule for every role and every table, a

@@ -44,6 +44,7 @@ var writeMatrix = map[string]string{
 	// visit evidence: entries signed by devices, verdicts written by the server
 	"evidence_entries":  "++++r",
 	"evidence_verdicts": "rrrrr",
+	"audit_events":      "+r++r",
 }
 
 // outcome is the matrix letter of a CheckWrite result.

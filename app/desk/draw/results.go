@@ -131,8 +131,9 @@ func compare(ctx context.Context, o *desk.Office, env forms.Env, r *Result) erro
 func ResultsSheet(rs []Result, loc *time.Location) sheet.Sheet {
 	s := sheet.Sheet{
 		Name: "desk.draw.results_sheet",
-		Columns: []string{"desk.col.community", "desk.col.head", "desk.col.inspectors", "desk.col.risks",
-			"desk.col.done", "desk.col.checked_at", "desk.col.outcome", "desk.col.discrepancies"},
+		Columns: []string{"desk.col.community", "desk.col.head", forms.LabelKey("spot_checks", "inspector_ids"),
+			"desk.col.risks", "desk.col.done", forms.LabelKey("spot_checks", "checked_at"),
+			forms.LabelKey("spot_checks", "outcome"), "desk.col.discrepancies"},
 	}
 	for _, r := range rs {
 		var risks sheet.Msgs

@@ -7,6 +7,7 @@ import (
 
 	"doorstep/app/desk"
 	"doorstep/app/desk/sheet"
+	"doorstep/app/forms"
 )
 
 // Decisions a meeting takes on a case (schema.MeetingDecisions).
@@ -128,7 +129,7 @@ func coveredSQL(col string) string {
 func CasesSheet(cs []Case) sheet.Sheet {
 	s := sheet.Sheet{
 		Name: "desk.meeting.cases_sheet",
-		Columns: []string{"desk.col.community", "desk.col.head", "desk.col.address", "desk.col.purpose",
+		Columns: []string{"desk.col.community", "desk.col.head", "desk.col.address", forms.LabelKey("means_visits", "purpose"),
 			"desk.col.covered", "desk.col.benefit", "desk.col.current_benefit", "desk.col.suggested"},
 	}
 	for _, c := range cs {

@@ -12,6 +12,7 @@ import (
 	"doorstep/app/desk"
 	"doorstep/app/desk/internal/testdb"
 	"doorstep/app/desk/sheet"
+	"doorstep/schema"
 )
 
 var ctx = context.Background()
@@ -218,6 +219,14 @@ func TestNoticeAndApply(t *testing.T) {
 	if got := []any{status, approved, benefit, covered, last, due}; !reflect.DeepEqual(got,
 		[]any{"active", "2025-07-17", int64(30000), int64(2), "v1", "2026-01-17"}) {
 		t.Fatalf("h1 after approval: %v", got)
+	}
+	// The approval gave h1 its case number (证号): district, year, sequence.
+	var caseNo string
+	if err := o.DB.QueryRow(`SELECT coalesce(case_no,'') FROM households WHERE id = 'h1'`).Scan(&caseNo); err != nil {
+		t.Fatal(err)
+	}
+	if want := schema.CaseNumber(o.Rules().Region.Code, 2025, 1); caseNo != want {
+		t.Errorf("h1 case number %q, want %q", caseNo, want)
 	}
 	var cancelled, reason string
 	o.DB.QueryRow(`SELECT status, cancelled_on, cancel_reason FROM households WHERE id = 'h2'`).Scan(&status, &cancelled, &reason)

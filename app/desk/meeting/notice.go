@@ -188,14 +188,14 @@ func Apply(ctx context.Context, o *desk.Office, decisionID, reason string) error
 // approval fills the period an approval starts (kind, amounts, people)
 // and the household's next re-check date.
 func approval(ctx context.Context, o *desk.Office, n Notice, d *history.Decision, extra map[string]any) error {
-	var status, class, snap string
+	var status, class, snap, caseNo string
 	var urban sql.NullInt64
 	var cancelled int
 	err := o.DB.QueryRowContext(ctx, `SELECT coalesce(h.status,''), coalesce(h.class,''), h.urban,
 		coalesce(v.snapshot,''), (SELECT count(*) FROM entitlements e WHERE e.household_id = h.id
-			AND e.deleted = 0 AND e.status = 'cancelled')
+			AND e.deleted = 0 AND e.status = 'cancelled'), coalesce(h.case_no,'')
 		FROM households h LEFT JOIN means_visits v ON v.id = ? WHERE h.id = ?`,
-		n.VisitID, n.HouseholdID).Scan(&status, &class, &urban, &snap, &cancelled)
+		n.VisitID, n.HouseholdID).Scan(&status, &class, &urban, &snap, &cancelled, &caseNo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("apply decision %s: household %s: %w", n.ID, n.HouseholdID, desk.ErrNotFound)
 	}
@@ -217,6 +217,19 @@ func approval(ctx context.Context, o *desk.Office, n Notice, d *history.Decision
 		b = rules.Benefit{}
 	}
 	d.BaseFen, d.TopUpFen = split(n.BenefitFen, b)
+	if caseNo == "" { // the 证号 is given once, at the first approval (desk/caseno.go)
+		// Settle numbers two desks gave out at once while offline first.
+		if _, err := desk.RenumberClashes(ctx, o.DB); err != nil {
+			return fmt.Errorf("apply decision %s: %w", n.ID, err)
+		}
+		district, err := desk.DistrictCodeOf(ctx, o.DB, n.HouseholdID, o.Rules().Region.Code)
+		if err != nil {
+			return fmt.Errorf("apply decision %s: %w", n.ID, err)
+		}
+		if extra["case_no"], err = desk.NextCaseNumber(ctx, o.DB, district, on.Year()); err != nil {
+			return fmt.Errorf("apply decision %s: %w", n.ID, err)
+		}
+	}
 	s, err := review.ParseSnapshot(snap)
 	if err != nil {
 		return fmt.Errorf("apply decision %s: %w", n.ID, err)
