@@ -3,10 +3,13 @@ package server
 import (
 	"fmt"
 	"io"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/common/expfmt"
 
 	"doorstep/sync/client/api"
 )
@@ -16,8 +19,10 @@ import (
 var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
 
 // Metrics counts what the server does and writes it in the Prometheus text
-// exposition format (version 0.0.4). It is safe for concurrent use; the zero
-// value is ready.
+// exposition format through github.com/prometheus/client_golang, with the
+// process's own metrics (CPU, memory, file descriptors) and the Go
+// runtime's, which an operator of several processes compares across
+// them. It is safe for concurrent use; the zero value is ready.
 type Metrics struct {
 	Pushes     atomic.Int64 // acknowledged pushes (replays included)
 	Pulls      atomic.Int64 // pull pages served
@@ -29,13 +34,16 @@ type Metrics struct {
 
 	mu       sync.Mutex
 	rejected map[api.Code]int64
-	latency  map[string]*histogram
+	once     sync.Once
+	latency  *prometheus.HistogramVec
 }
 
-type histogram struct {
-	counts []int64 // one per bucket, not cumulative
-	sum    float64
-	count  int64
+func (m *Metrics) init() {
+	m.once.Do(func() {
+		m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "doorstep_request_duration_seconds", Help: "Request latency by endpoint.", Buckets: latencyBuckets,
+		}, []string{"endpoint"})
+	})
 }
 
 // Reject counts a request refused with code.
@@ -50,25 +58,8 @@ func (m *Metrics) Reject(code api.Code) {
 
 // Observe records how long a request to endpoint took.
 func (m *Metrics) Observe(endpoint string, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.latency == nil {
-		m.latency = map[string]*histogram{}
-	}
-	h := m.latency[endpoint]
-	if h == nil {
-		h = &histogram{counts: make([]int64, len(latencyBuckets))}
-		m.latency[endpoint] = h
-	}
-	s := d.Seconds()
-	for i, le := range latencyBuckets {
-		if s <= le {
-			h.counts[i]++
-			break
-		}
-	}
-	h.sum += s
-	h.count++
+	m.init()
+	m.latency.WithLabelValues(endpoint).Observe(d.Seconds())
 }
 
 // Rejected returns how many requests were refused with code.
@@ -81,60 +72,61 @@ func (m *Metrics) Rejected(code api.Code) int64 {
 // WriteTo writes every metric in the Prometheus text format. gauges are
 // extra values sampled at scrape time (name → value), written as gauges.
 func (m *Metrics) WriteTo(w io.Writer, gauges map[string]float64) error {
-	p := &promWriter{w: w}
-	counter := func(name, help string, v int64) {
-		p.printf("# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+	m.init()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(m.latency, counters{m}, collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for name, v := range gauges {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: "Sampled at scrape time."},
+			func() float64 { return v }))
 	}
-	counter("doorstep_pushes_total", "Pushes acknowledged, replays included.", m.Pushes.Load())
-	counter("doorstep_pulls_total", "Pull pages served.", m.Pulls.Load())
-	counter("doorstep_changes_in_total", "Column changes stored from pushes.", m.ChangesIn.Load())
-	counter("doorstep_changes_out_total", "Column changes sent in pull pages.", m.ChangesOut.Load())
-	counter("doorstep_conflicts_total", "Conflict records created at ingest.", m.Conflicts.Load())
-	counter("doorstep_enrollments_total", "Devices enrolled.", m.Enrolls.Load())
-	counter("doorstep_blob_bytes_total", "Blob bytes received.", m.BlobBytes.Load())
-
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p.printf("# HELP doorstep_rejected_requests_total Requests refused, by error code.\n# TYPE doorstep_rejected_requests_total counter\n")
-	for _, c := range api.Codes() {
-		p.printf("doorstep_rejected_requests_total{code=%q} %d\n", string(c), m.rejected[c])
+	mfs, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
 	}
-	p.printf("# HELP doorstep_request_duration_seconds Request latency by endpoint.\n# TYPE doorstep_request_duration_seconds histogram\n")
-	endpoints := make([]string, 0, len(m.latency))
-	for e := range m.latency {
-		endpoints = append(endpoints, e)
-	}
-	sort.Strings(endpoints)
-	for _, e := range endpoints {
-		h := m.latency[e]
-		var cum int64
-		for i, le := range latencyBuckets {
-			cum += h.counts[i]
-			p.printf("doorstep_request_duration_seconds_bucket{endpoint=%q,le=\"%g\"} %d\n", e, le, cum)
+	enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			return fmt.Errorf("metrics: %w", err)
 		}
-		p.printf("doorstep_request_duration_seconds_bucket{endpoint=%q,le=\"+Inf\"} %d\n", e, h.count)
-		p.printf("doorstep_request_duration_seconds_sum{endpoint=%q} %g\n", e, h.sum)
-		p.printf("doorstep_request_duration_seconds_count{endpoint=%q} %d\n", e, h.count)
 	}
-	names := make([]string, 0, len(gauges))
-	for n := range gauges {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		p.printf("# TYPE %s gauge\n%s %g\n", n, n, gauges[n])
-	}
-	return p.err
+	return nil
 }
 
-// promWriter keeps the first write error so WriteTo stays readable.
-type promWriter struct {
-	w   io.Writer
-	err error
+// counters exports Metrics' counters, read at scrape time.
+type counters struct{ m *Metrics }
+
+var counterDescs = []struct {
+	desc *prometheus.Desc
+	get  func(m *Metrics) int64
+}{
+	{prometheus.NewDesc("doorstep_pushes_total", "Pushes acknowledged, replays included.", nil, nil), func(m *Metrics) int64 { return m.Pushes.Load() }},
+	{prometheus.NewDesc("doorstep_pulls_total", "Pull pages served.", nil, nil), func(m *Metrics) int64 { return m.Pulls.Load() }},
+	{prometheus.NewDesc("doorstep_changes_in_total", "Column changes stored from pushes.", nil, nil), func(m *Metrics) int64 { return m.ChangesIn.Load() }},
+	{prometheus.NewDesc("doorstep_changes_out_total", "Column changes sent in pull pages.", nil, nil), func(m *Metrics) int64 { return m.ChangesOut.Load() }},
+	{prometheus.NewDesc("doorstep_conflicts_total", "Conflict records created at ingest.", nil, nil), func(m *Metrics) int64 { return m.Conflicts.Load() }},
+	{prometheus.NewDesc("doorstep_enrollments_total", "Devices enrolled.", nil, nil), func(m *Metrics) int64 { return m.Enrolls.Load() }},
+	{prometheus.NewDesc("doorstep_blob_bytes_total", "Blob bytes received.", nil, nil), func(m *Metrics) int64 { return m.BlobBytes.Load() }},
 }
 
-func (p *promWriter) printf(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format, args...)
+var rejectedDesc = prometheus.NewDesc("doorstep_rejected_requests_total", "Requests refused, by error code.", []string{"code"}, nil)
+
+// Describe sends the counters' descriptions.
+func (c counters) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range counterDescs {
+		ch <- d.desc
+	}
+	ch <- rejectedDesc
+}
+
+// Collect sends the counters' values.
+func (c counters) Collect(ch chan<- prometheus.Metric) {
+	for _, d := range counterDescs {
+		ch <- prometheus.MustNewConstMetric(d.desc, prometheus.CounterValue, float64(d.get(c.m)))
+	}
+	c.m.mu.Lock()
+	defer c.m.mu.Unlock()
+	for _, code := range api.Codes() {
+		ch <- prometheus.MustNewConstMetric(rejectedDesc, prometheus.CounterValue, float64(c.m.rejected[code]), string(code))
 	}
 }

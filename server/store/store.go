@@ -130,7 +130,10 @@ func (s *Store) rand() io.Reader {
 	return rand.Reader
 }
 
-// DB returns the underlying handle, for tests and read-only tools.
+// DB returns the underlying handle, for tests, tools and the demo
+// district. Its statements take "?" placeholders on either backend (on
+// PostgreSQL the connection rewrites them), and writes to synced tables
+// through it are captured as the server's own.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // writeTx runs fn in a write transaction that holds SQLite's write lock
