@@ -124,7 +124,10 @@ for i in $(seq "$nproc_"); do
   log="$dir/server-$i.log"
   : >"$log"
   # TZ=UTC: the request log's times compare with the window the generator reports.
-  TZ=UTC bin/doorstep-server serve --db "$db" --addr "127.0.0.1:$port" ${LOAD_SERVER_ARGS:-} </dev/null >>"$log" 2>&1 &
+  # Processes on one PostgreSQL database share one blob directory (--blobs).
+  blobs=()
+  [ "$store" = postgres ] && blobs=(--blobs "$dir/blobs")
+  TZ=UTC bin/doorstep-server serve --db "$db" --addr "127.0.0.1:$port" "${blobs[@]}" ${LOAD_SERVER_ARGS:-} </dev/null >>"$log" 2>&1 &
   pids+=("$!")
   pidlist+=("$!")
   wait_healthy "127.0.0.1:$port" "$!" "$log"
