@@ -22,12 +22,12 @@ demo:
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
 test: vet nofyne deps appdeps android
-	$(GO) test -race -count=1 $(NONUI) $(APPLOGIC)
+	$(GO) test -race -count=1 -timeout 45m $(NONUI) $(APPLOGIC)
 	# long convergence cases (the race run above caps a case at 10 steps)
-	$(GO) test -count=1 ./sync/replica/ -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60
+	$(GO) test -count=1 -timeout 45m ./sync/replica/ -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60
 	@if [ -z "$$DOORSTEP_TEST_PG" ]; then echo "PostgreSQL tests skipped: DOORSTEP_TEST_PG is not set (make test-pg runs them on a throwaway cluster)"; \
-	else DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 ./server/...; fi
-	CGO_ENABLED=0 $(GO) test -tags ci -count=1 . $(APPUI) ./assets/...
+	else DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/...; fi
+	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 45m . $(APPUI) ./assets/...
 	.ci/smoke.sh
 
 build: app server
@@ -89,7 +89,7 @@ load:
 
 ## test-pg: the store conformance suite on both backends and the server tests on PostgreSQL, with a throwaway cluster (.ci/postgres.sh)
 test-pg:
-	.ci/postgres.sh run env DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 ./server/...
+	.ci/postgres.sh run env DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/...
 
 ## screenshots: render every screen to docs/screenshots (zh-CN and en, landscape and portrait)
 screenshots:
