@@ -22,11 +22,11 @@ import (
 // Barthel total and grade, home-care eligibility, monetary-care group and
 // the recommended volunteer pairing with its reasons.
 type screeningScreen struct {
-	x        *kit.Env
-	kit      *kit.FormKit
-	nav      *kit.FormNav
+	x   *kit.Env
+	kit *kit.FormKit
+	nav *kit.FormNav
 	// pairing is the pairing dialog opened from the recommendation.
-	pairing *pairingPanel
+	pairing  *pairingPanel
 	env      model.Env
 	s        *model.Screening
 	returned *records.TodayItem
