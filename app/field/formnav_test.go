@@ -206,3 +206,29 @@ func TestHouseholdListHidesCancelledAndFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnBannerCommentsJumpToTheirFields: each field comment of a
+// returned record is a button in the banner that scrolls to its field and
+// focuses it.
+func TestReturnBannerCommentsJumpToTheirFields(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	x.Window().Resize(fyne.NewSize(800, 600))
+	hh := householdOf(t, x, false)
+	it := &records.TodayItem{Kind: records.TodayReturned, RecordTable: "spot_checks", Comment: "请补充",
+		FieldComments: map[string]string{model.FieldRecomputedIncome: "请重新核算收入"}}
+	x.Env.Nav.Push("spot", openSpotCheckForm(x.Env, formRef{RecordID: newRecordID(), SubjectID: hh, Returned: it}))
+	s := x.Visible().(*spotCheckScreen)
+	b := find(t, x, func(b *widget.Button) bool { return strings.Contains(b.Text, "请重新核算收入") })
+	test.Tap(b)
+	if s.nav.Focused != model.FieldRecomputedIncome {
+		t.Fatalf("the comment jumped to %q", s.nav.Focused)
+	}
+	input := fieldBox(t, x, s.kit, model.FieldRecomputedIncome).Objects[1]
+	if f := x.Window().Canvas().Focused(); f == nil || !under(input, f.(fyne.CanvasObject)) {
+		t.Errorf("focus on %T, not the recomputed income", f)
+	}
+	if !strings.Contains(b.Text, kit.ColumnLabel("spot_checks", "recomputed_income_fen")) {
+		t.Errorf("banner line %q does not name the field as the vocabulary does", b.Text)
+	}
+}

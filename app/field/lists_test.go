@@ -232,3 +232,54 @@ func TestGroupActivityForm(t *testing.T) {
 		t.Error("a volunteer is offered the group activity form")
 	}
 }
+
+// TestPairingFromScreeningRecommendation: a screening of an unpaired
+// elder offers to pair as recommended; the dialog opens with the
+// recommended mode chosen and makes the pairing.
+func TestPairingFromScreeningRecommendation(t *testing.T) {
+	x := newTestApp(t, "", nil)
+	startDemo(t, x, schema.RoleWorker)
+	elders, err := x.Env.Store.Elders(x.Env.Ctx(), x.Env.Me)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e records.ElderSummary
+	for _, c := range elders {
+		if c.PairingID == "" {
+			e = c
+			break
+		}
+	}
+	if e.ID == "" {
+		t.Skip("every demo elder is paired")
+	}
+	if err := x.OpenForm(model.FormScreening, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	s := x.Visible().(*screeningScreen)
+	r := s.s.Derive(s.env.Today(), s.env.Config)
+	if r.Pairing == "" {
+		t.Skip("no pairing recommended for this elder")
+	}
+	test.Tap(button(t, x, "screening.pair_now"))
+	p := s.pairing
+	if p.mode.Selected != kit.Code("pairing_mode", r.Pairing) {
+		t.Fatalf("mode %q, recommended %q", p.mode.Selected, r.Pairing)
+	}
+	need := map[string]int{"one_to_one": 1, "two_to_one": 2, "many_to_one": 3}[r.Pairing]
+	if len(p.vols) < need {
+		t.Skipf("%d volunteers in the community, %d needed", len(p.vols), need)
+	}
+	for _, v := range p.vols[:need] {
+		p.picked = append(p.picked, v.ID)
+	}
+	p.confirm()
+	var mode string
+	if err := x.Env.Store.DB().QueryRow(`SELECT mode FROM volunteer_pairings WHERE elder_id = ? AND coalesce(ended_on,'') = ''`,
+		e.ID).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != r.Pairing {
+		t.Errorf("pairing made %q, recommended %q", mode, r.Pairing)
+	}
+}

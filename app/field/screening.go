@@ -22,9 +22,11 @@ import (
 // Barthel total and grade, home-care eligibility, monetary-care group and
 // the recommended volunteer pairing with its reasons.
 type screeningScreen struct {
-	x        *kit.Env
-	kit      *kit.FormKit
-	nav      *kit.FormNav
+	x   *kit.Env
+	kit *kit.FormKit
+	nav *kit.FormNav
+	// pairing is the pairing dialog opened from the recommendation.
+	pairing  *pairingPanel
 	env      model.Env
 	s        *model.Screening
 	returned *records.TodayItem
@@ -275,6 +277,27 @@ func (s *screeningScreen) abilitySection() fyne.CanvasObject {
 	return s.nav.Section("screening.ability", toggle, s.abilityBx)
 }
 
+// pairButton makes the recommended pairing for a stored elder with no
+// running pairing (nil otherwise): the pairing dialog opens with the
+// recommended mode chosen.
+func (s *screeningScreen) pairButton(mode string) fyne.CanvasObject {
+	e := s.s.Elder
+	if mode == "" || e.ID == "" || s.x.Me.IsVolunteer() || !recordExists(s.x, "elders", e.ID) {
+		return nil
+	}
+	var running int
+	if err := s.x.Store.DB().QueryRowContext(s.x.Ctx(), `SELECT count(*) FROM volunteer_pairings
+		WHERE elder_id = ? AND deleted = 0 AND coalesce(ended_on,'') = ''`, e.ID).Scan(&running); err != nil || running > 0 {
+		return nil
+	}
+	var el records.Elder
+	el.ID, el.CommunityID, el.Name = e.ID, e.CommunityID, e.Name
+	return widget.NewButtonWithIcon(lang.L("screening.pair_now"), theme.ContentAddIcon(), func() {
+		s.pairing = &pairingPanel{x: s.x, e: el, advice: mode, done: func() { s.refreshDerived() }}
+		s.pairing.openCreate()
+	})
+}
+
 // refreshDerived recomputes the results panel and the Barthel total.
 func (s *screeningScreen) refreshDerived() {
 	r := s.s.Derive(s.env.Today(), s.env.Config)
@@ -335,6 +358,9 @@ func (s *screeningScreen) refreshDerived() {
 		objs = append(objs, reasonLabel("• "+lang.L(reason), widget.MediumImportance))
 	}
 	objs = append(objs, hint(lang.L("live.advice")))
+	if b := s.pairButton(r.Pairing); b != nil {
+		objs = append(objs, b)
+	}
 	s.derived.Objects = objs
 	s.derived.Refresh()
 	s.compact.SetText(lang.L("screening.compact", map[string]any{"Barthel": barthelValue,

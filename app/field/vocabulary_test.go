@@ -43,14 +43,49 @@ func formLabels(x *testApp, k *kit.FormKit) map[string]string {
 	return out
 }
 
+// checkForm checks that the labelled fields (at least min) of the form
+// on x are labelled as the vocabulary labels their columns in lng.
+func checkForm(t *testing.T, x *testApp, form string, k *kit.FormKit, table string, min int, lng string) {
+	t.Helper()
+	labels := formLabels(x, k)
+	if len(labels) < min {
+		t.Errorf("%s: %d labelled fields found, want at least %d", form, len(labels), min)
+	}
+	for f, got := range labels {
+		tb, col := model.FieldColumn(table, f)
+		key := model.LabelKey(tb, col)
+		want := kit.ColumnLabel(tb, col)
+		if got != want {
+			t.Errorf("%s field %s (%s.%s) labelled %q, the vocabulary says %q", form, f, tb, col, got, want)
+		}
+		if want == key {
+			t.Errorf("%s field %s: label key %s not translated in %s", form, f, key, lng)
+		}
+	}
+}
+
 // TestFormLabelsAreTheVocabulary: every field label on the visit (with a
-// member, an income and each kind of asset), the spot check and the
-// screening is the vocabulary's label of the column the field writes —
+// member, an income and each kind of asset), the spot check, the
+// screening, the group activity and the volunteer log is the vocabulary's label of the column the field writes —
 // the label the review, the return banner and the exports use for that
 // column — and that label is translated in both languages.
 func TestFormLabelsAreTheVocabulary(t *testing.T) {
 	for _, lng := range []string{"zh-CN", "en"} {
 		t.Run(lng, func(t *testing.T) {
+			v := newTestApp(t, "", nil)
+			startDemo(t, v, schema.RoleVolunteer)
+			if err := v.UseLanguage(lng); err != nil {
+				t.Fatal(err)
+			}
+			elders, err := v.Env.Store.Elders(v.Env.Ctx(), v.Env.Me)
+			if err != nil || len(elders) == 0 {
+				t.Fatalf("volunteer's elders %v %v", elders, err)
+			}
+			if err := v.OpenForm(model.FormVolunteerVisit, elders[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			checkForm(t, v, "volunteer log", v.Visible().(*volunteerVisitScreen).kit, "volunteer_visits", 8, lng)
+
 			x := newTestApp(t, "", nil)
 			startDemo(t, x, schema.RoleWorker)
 			if err := x.UseLanguage(lng); err != nil {
@@ -58,21 +93,7 @@ func TestFormLabelsAreTheVocabulary(t *testing.T) {
 			}
 			check := func(form string, k *kit.FormKit, table string, min int) {
 				t.Helper()
-				labels := formLabels(x, k)
-				if len(labels) < min {
-					t.Errorf("%s: %d labelled fields found, want at least %d", form, len(labels), min)
-				}
-				for f, got := range labels {
-					tb, col := model.FieldColumn(table, f)
-					key := model.LabelKey(tb, col)
-					want := kit.ColumnLabel(tb, col)
-					if got != want {
-						t.Errorf("%s field %s (%s.%s) labelled %q, the vocabulary says %q", form, f, tb, col, got, want)
-					}
-					if want == key {
-						t.Errorf("%s field %s: label key %s not translated in %s", form, f, key, lng)
-					}
-				}
+				checkForm(t, x, form, k, table, min, lng)
 			}
 
 			s := openVisit(t, x)
@@ -92,6 +113,11 @@ func TestFormLabelsAreTheVocabulary(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("screening", x.Visible().(*screeningScreen).kit, "elder_screenings", 20)
+
+			if err := x.OpenForm(model.FormGroupActivity, ""); err != nil {
+				t.Fatal(err)
+			}
+			check("group activity", x.Visible().(*activityScreen).kit, "group_activities", 7)
 		})
 	}
 }

@@ -24,6 +24,8 @@ var labelOverrides = map[string]string{
 	"incomes.monthly_fen":             "desk.field.monthly_fen",
 	"group_activities.headcount":      "desk.field.person_times",
 	"group_activities.kind":           "desk.field.activity_kind",
+	// The log's date is the date part of started_at, typed on its own.
+	"volunteer_visits.date": "desk.field.visit_date",
 }
 
 // LabelKey returns the translation key of the label of column in table.
