@@ -31,6 +31,8 @@ var deskDests = func() []kittest.Dest {
 		{Name: "draw", Roles: sup, Make: NewDraw},
 		{Name: "conflicts", Roles: sup, Make: NewConflicts},
 		{Name: "reports", Roles: sup, Make: NewReports},
+		{Name: "payroll", Roles: sup, Make: NewPayroll},
+		{Name: "benefits", Roles: sup, Make: NewBenefits},
 	}
 }()
 
