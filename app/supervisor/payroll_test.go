@@ -82,7 +82,7 @@ func TestPayrollListsAndCloses(t *testing.T) {
 	if tot := s.roll.Totals(); s.roll.Closed || tot.Households != 0 || tot.RecoveryFen != -(30000+subsidy) {
 		t.Fatalf("August after the late suspension: %+v", tot)
 	}
-	if len(s.payees) != 1 || s.payees[0].TotalFen() != -(30000 + subsidy) {
+	if len(s.payees) != 1 || s.payees[0].TotalFen() != -(30000+subsidy) {
 		t.Fatalf("August payees %+v", s.payees)
 	}
 }
