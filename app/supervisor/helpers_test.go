@@ -33,6 +33,7 @@ var deskDests = func() []kittest.Dest {
 		{Name: "reports", Roles: sup, Make: NewReports},
 		{Name: "payroll", Roles: sup, Make: NewPayroll},
 		{Name: "benefits", Roles: sup, Make: NewBenefits},
+		{Name: "medical", Roles: sup, Make: NewMedical},
 	}
 }()
 
