@@ -34,6 +34,7 @@ var deskDests = func() []kittest.Dest {
 		{Name: "payroll", Roles: sup, Make: NewPayroll},
 		{Name: "benefits", Roles: sup, Make: NewBenefits},
 		{Name: "medical", Roles: sup, Make: NewMedical},
+		{Name: "institutions", Roles: sup, Make: NewInstitutions},
 	}
 }()
 
