@@ -113,7 +113,7 @@ func TestMeetingOvertakenAndAgainstAdvice(t *testing.T) {
 		}
 	}
 	if applies != 1 { // h2's approval only
-		t.Errorf("%d Apply buttons, want 1 (h2's)", applies)
+		t.Errorf("%d Apply buttons, want 1 (h2's): %q", applies, texts(x))
 	}
 }
 
