@@ -85,6 +85,15 @@ func NewPayroll(x *kit.Env) kit.Screen {
 			o.(*fyne.Container).Objects[i].(*widget.Label).SetText(v)
 		}
 	})
+	// A row opens the household's benefit history (suspend, resume).
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.Unselect(id)
+		if id >= 0 && id < len(s.payees) {
+			if err := OpenPage(x, PageBenefits, s.payees[id].HouseholdID); err != nil {
+				x.ShowError("desk.err.load", err)
+			}
+		}
+	}
 	export := exportButtons(x, "roll", func() []sheet.Sheet {
 		if s.roll.StreetID == "" {
 			return nil

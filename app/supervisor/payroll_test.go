@@ -66,6 +66,12 @@ func TestPayrollListsAndCloses(t *testing.T) {
 	if !s.roll.Closed || s.closeB.Visible() || !strings.Contains(s.status.Text, "2025-07") {
 		t.Fatalf("after closing: closed %v, close button shown %v, status %q", s.roll.Closed, s.closeB.Visible(), s.status.Text)
 	}
+	// A row opens the household's benefit history.
+	s.list.Select(0)
+	if b, ok := x.Visible().(*benefitsScreen); !ok || b.cur == nil || b.cur.ID != "h1" {
+		t.Fatalf("tapping h1's row shows %T", x.Visible())
+	}
+	s = openDesk(t, x, "nav.payroll").(*payrollScreen)
 	if len(s.months) != 2 || s.months[0].Month.Format(monthLayout) != "2025-08" || !s.months[1].Closed {
 		t.Fatalf("months after closing %+v", s.months)
 	}
