@@ -147,7 +147,6 @@ func (s *benefitsScreen) loadList() {
 	if s.cur != nil {
 		for _, h := range all {
 			if h.ID == s.cur.ID {
-				h := h
 				s.cur = &h
 			}
 		}
@@ -172,7 +171,6 @@ func (s *benefitsScreen) filter() {
 func (s *benefitsScreen) open(id string) bool {
 	for _, h := range s.all {
 		if h.ID == id {
-			h := h
 			s.cur = &h
 			s.showHousehold()
 			return true

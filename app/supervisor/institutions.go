@@ -94,7 +94,6 @@ func (s *institutionsScreen) load() {
 			assets += f.TotalAssetsFen
 			text += " · " + lang.L("desk.inst.assets", map[string]any{"Total": kit.Money(f.TotalAssetsFen), "Net": kit.Money(f.NetAssetsFen)})
 		}
-		in := in
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		s.list.Add(kit.NewTapRow(l, func() { s.x.Push(in.Name, newInstitution(s.x, in)) }))

@@ -253,7 +253,7 @@ func shots(x *app.App, role schema.Role) []shot {
 }
 
 // historyShots are the supervisor's benefit-history and institution pages
-// (issue 11): a suspended household's benefit history, the institution
+// (issue 11): the benefit history of a household once suspended, the institution
 // with the most beds, and its assessment visit. The payout roll, benefits,
 // institutions and medical-assistance screens are top-level screens and
 // are captured with the others.
@@ -264,8 +264,9 @@ func historyShots() []shot {
 	}
 	return []shot{
 		{"benefits-household", func(x *app.App) error {
-			id, err := pick(x, `SELECT h.id FROM households h WHERE h.status = 'suspended' AND h.deleted = 0
-				ORDER BY (SELECT count(*) FROM entitlements e WHERE e.household_id = h.id) DESC, h.id LIMIT 1`)
+			id, err := pick(x, `SELECT e.household_id FROM entitlements e WHERE e.deleted = 0
+				GROUP BY e.household_id ORDER BY max(e.kind = 'suspend') DESC, max(e.kind = 'reapprove') DESC,
+					count(*) DESC, e.household_id LIMIT 1`)
 			if err == nil {
 				err = x.OpenDeskPage(supervisor.PageBenefits, id)
 			}
