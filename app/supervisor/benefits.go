@@ -219,16 +219,21 @@ func (s *benefitsScreen) showHousehold() {
 	s.periods.Refresh()
 }
 
-// periodRow is one entitlement period as listed.
+// periodRow is one entitlement period as listed: what decided it, from
+// when (and until when, when the decision set an end), and — for a paid
+// period — the amounts and people.
 func periodRow(e rules.Entitlement) fyne.CanvasObject {
-	until := lang.L("desk.benefits.open_ended")
-	if !e.Until.IsZero() {
-		until = e.Until.Format(desk.DateLayout)
+	data := map[string]any{"Kind": kit.Code("entitlement_kind", e.Kind), "From": e.From.Format(desk.DateLayout),
+		"Status": kit.Code("status", e.Status), "Base": kit.Money(e.BaseFen), "TopUp": kit.Money(e.TopUpFen),
+		"Subsidy": kit.Money(e.SubsidyFen), "People": strconv.Itoa(e.Covered), "Decided": e.DecidedOn.Format(desk.DateLayout)}
+	key := "desk.benefits.period_plain"
+	if e.Status == rules.EntitlementActive {
+		key = "desk.benefits.period"
 	}
-	text := lang.L("desk.benefits.period", map[string]any{"Kind": kit.Code("entitlement_kind", e.Kind),
-		"From": e.From.Format(desk.DateLayout), "Until": until, "Status": kit.Code("status", e.Status),
-		"Base": kit.Money(e.BaseFen), "TopUp": kit.Money(e.TopUpFen), "Subsidy": kit.Money(e.SubsidyFen),
-		"People": strconv.Itoa(e.Covered), "Decided": e.DecidedOn.Format(desk.DateLayout)})
+	text := lang.L(key, data)
+	if !e.Until.IsZero() {
+		text += " · " + lang.L("desk.benefits.period_until", map[string]any{"Until": e.Until.Format(desk.DateLayout)})
+	}
 	if e.Reason != "" {
 		r := e.Reason
 		if e.Kind == rules.KindSuspend {

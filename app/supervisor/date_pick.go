@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -50,6 +51,7 @@ func newCodeChoice(list string, values []string, changed func(string)) *codeChoi
 			changed(c.value())
 		}
 	})
+	c.PlaceHolder = lang.L("desk.choose")
 	return c
 }
 

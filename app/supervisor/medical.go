@@ -96,8 +96,7 @@ func NewMedical(x *kit.Env) kit.Screen {
 	newCard := kit.Section("desk.medical.new", container.NewVBox(form, s.msg, container.NewHBox(add)))
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), show,
 		container.NewGridWithColumns(2, s.from, s.to))
-	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period),
-		container.NewBorder(nil, nil, nil, export, s.total))
+	top := container.NewVBox(s.places.object(), period, container.NewBorder(nil, nil, nil, export, s.total))
 	register := container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.list))
 	split := container.NewHSplit(register, container.NewVScroll(newCard))
 	split.Offset = 0.58
