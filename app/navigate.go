@@ -102,6 +102,16 @@ func (x *App) OpenToday(kind string) bool {
 	return x.shell != nil && field.OpenToday(x.env, kind)
 }
 
+// OpenDeskPage opens a supervisor desk page on one record
+// (supervisor.PageBenefits, PageInstitution, PageAssessment), as tapping it
+// does. It is for the screenshot tool and tests.
+func (x *App) OpenDeskPage(page, id string) error {
+	if x.shell == nil {
+		return fmt.Errorf("open %s %s: nobody is signed in", page, id)
+	}
+	return supervisor.OpenPage(x.env, page, id)
+}
+
 // OpenReview opens the review of record id of table ("means_visits",
 // "elder_screenings", "spot_checks" or "volunteer_visits") over the
 // current screen, as tapping it in the review queue does. It is for

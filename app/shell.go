@@ -58,6 +58,10 @@ func deskDestinations() []destination {
 		{"nav.meeting", theme.ConfirmIcon(), sup, func(x *App) kit.Screen { return supervisor.NewMeeting(x.env) }},
 		{"nav.draw", theme.SearchIcon(), sup, func(x *App) kit.Screen { return supervisor.NewDraw(x.env) }},
 		{"nav.conflicts", theme.WarningIcon(), sup, func(x *App) kit.Screen { return supervisor.NewConflicts(x.env) }},
+		{"nav.payroll", theme.ListIcon(), sup, func(x *App) kit.Screen { return supervisor.NewPayroll(x.env) }},
+		{"nav.benefits", theme.HistoryIcon(), sup, func(x *App) kit.Screen { return supervisor.NewBenefits(x.env) }},
+		{"nav.institutions", theme.HomeIcon(), sup, func(x *App) kit.Screen { return supervisor.NewInstitutions(x.env) }},
+		{"nav.medical", theme.ContentAddIcon(), sup, func(x *App) kit.Screen { return supervisor.NewMedical(x.env) }},
 		{"nav.reports", theme.GridIcon(), sup, func(x *App) kit.Screen { return supervisor.NewReports(x.env) }},
 	}
 }

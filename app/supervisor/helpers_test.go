@@ -31,6 +31,10 @@ var deskDests = func() []kittest.Dest {
 		{Name: "draw", Roles: sup, Make: NewDraw},
 		{Name: "conflicts", Roles: sup, Make: NewConflicts},
 		{Name: "reports", Roles: sup, Make: NewReports},
+		{Name: "payroll", Roles: sup, Make: NewPayroll},
+		{Name: "benefits", Roles: sup, Make: NewBenefits},
+		{Name: "medical", Roles: sup, Make: NewMedical},
+		{Name: "institutions", Roles: sup, Make: NewInstitutions},
 	}
 }()
 

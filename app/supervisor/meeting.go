@@ -58,6 +58,28 @@ type caseRow struct {
 	include  *widget.Check
 	decision *widget.Select
 	votes    [3]*widget.Entry // for, against, abstain
+	// amount and reason are asked when the meeting approves a household
+	// the means test found ineligible: the monthly amount (pre-filled with
+	// the difference-method amount) and why.
+	amount  *widget.Entry
+	reason  *widget.Entry
+	against *fyne.Container
+}
+
+// approvesAgainst reports whether the row approves a household the means
+// test found ineligible.
+func (r *caseRow) approvesAgainst() bool {
+	return !r.c.Eligible && kit.CodeValue("meeting_decision", r.decision.Selected) == meeting.DecideApprove
+}
+
+// showAgainst shows the amount and reason when the row approves against
+// the means test.
+func (r *caseRow) showAgainst() {
+	if r.approvesAgainst() {
+		r.against.Show()
+	} else {
+		r.against.Hide()
+	}
 }
 
 // NewMeeting returns the review meeting screen: hold a meeting on the
@@ -187,8 +209,15 @@ func (s *meetingScreen) loadCases() {
 		decisions[i] = kit.Code("meeting_decision", d)
 	}
 	for _, c := range cs {
-		r := &caseRow{c: c, include: widget.NewCheck("", nil), decision: widget.NewSelect(decisions, nil)}
+		r := &caseRow{c: c, include: widget.NewCheck("", nil), decision: widget.NewSelect(decisions, nil),
+			amount: widget.NewEntry(), reason: widget.NewEntry()}
+		r.amount.SetText(model.FormatYuan(c.DifferenceFen))
+		r.reason.SetPlaceHolder(lang.L("desk.meeting.against_reason"))
+		r.against = container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.meeting.against_amount")), nil,
+			container.NewGridWithColumns(2, r.amount, r.reason))
+		r.decision.OnChanged = func(string) { r.showAgainst() }
 		r.decision.SetSelected(kit.Code("meeting_decision", c.Suggested))
+		r.showAgainst()
 		for i, key := range []string{"desk.meeting.for", "desk.meeting.against", "desk.meeting.abstain"} {
 			r.votes[i] = widget.NewEntry()
 			r.votes[i].SetPlaceHolder(lang.L(key))
@@ -200,7 +229,7 @@ func (s *meetingScreen) loadCases() {
 		h := r.decision.MinSize().Height
 		right := container.NewHBox(container.NewGridWrap(fyne.NewSize(120, h), r.decision),
 			container.NewGridWrap(fyne.NewSize(240, h), container.NewGridWithColumns(3, r.votes[0], r.votes[1], r.votes[2])))
-		s.caseBox.Add(container.NewBorder(nil, nil, r.include, right, l))
+		s.caseBox.Add(container.NewVBox(container.NewBorder(nil, nil, r.include, right, l), r.against))
 		s.cases = append(s.cases, r)
 	}
 	s.caseBox.Refresh()
@@ -256,6 +285,16 @@ func (s *meetingScreen) meetingInput() (meeting.Meeting, string) {
 			if *p, msg = count(r.votes[i].Text, key); msg != "" {
 				return m, r.c.Head + ": " + msg
 			}
+		}
+		if r.approvesAgainst() {
+			fen, _, err := model.ParseYuan(r.amount.Text)
+			if err != nil || fen <= 0 {
+				return m, r.c.Head + ": " + lang.L("desk.err.amount_required")
+			}
+			if d.Reason = strings.TrimSpace(r.reason.Text); d.Reason == "" {
+				return m, r.c.Head + ": " + lang.L("desk.err.reason_required")
+			}
+			d.AmountFen = fen
 		}
 		m.Decisions = append(m.Decisions, d)
 	}
@@ -318,6 +357,10 @@ func (s *meetingScreen) noticeRow(n meeting.Notice) fyne.CanvasObject {
 	switch {
 	case n.Effective:
 		status = badge(lang.L("desk.meeting.effective"), widget.SuccessImportance)
+	case n.Withdrawn:
+		status = badge(lang.L("code.meeting_decision.withdraw"), widget.LowImportance)
+	case n.Superseded:
+		status = badge(lang.L("desk.meeting.overtaken"), widget.LowImportance)
 	case !n.Ended:
 		status = badge(lang.L("desk.meeting.running"), widget.MediumImportance)
 	default:

@@ -20,7 +20,9 @@ import (
 )
 
 // reportsScreen computes the district report for a period and area: the
-// 低保 figures, elders screened, volunteer visits and "三小" activities,
+// 低保 figures (paid in the period from the payout rolls), elders
+// screened, volunteer visits and paired elders, care institutions,
+// medical assistance and "三小" activities,
 // with bar charts, and exports it.
 type reportsScreen struct {
 	x      *kit.Env
@@ -114,15 +116,37 @@ func (s *reportsScreen) show(r report.Report) {
 		tile("desk.report.per_person", kit.Money(d.PerPersonFen())),
 		tile("desk.report.added_cancelled", fmt.Sprintf("+%d / −%d", d.Added, d.Cancelled)),
 		tile("desk.report.price_subsidy", kit.Money(d.PriceSubsidyFen)),
-		tile("desk.report.paid", kit.Money(d.PaidFen)),
+		tile("desk.report.price_subsidy_monthly", kit.Money(d.PriceSubsidyMonthlyFen)),
+		tile("desk.report.paid_rolls", lang.L("desk.report.paid_months", map[string]any{
+			"Amount": kit.Money(d.PaidFen), "Months": d.Months})),
 		tile("desk.report.elders_screened", strconv.Itoa(e.Screened)),
 		tile("desk.report.monetary_care", strconv.Itoa(e.MonetaryCare)),
 		tile("desk.report.home_care", strconv.Itoa(e.HomeCare)),
+		tile("desk.report.paired_elders", strconv.Itoa(v.Pairings)),
 		tile("desk.report.volunteer_visits", lang.L("desk.report.visits_hours", map[string]any{
 			"Visits": v.Visits, "Hours": fmt.Sprintf("%.1f", v.Hours)})),
 		tile("desk.report.activities", lang.L("desk.report.activities_people", map[string]any{
 			"Count": a.Count, "People": a.PersonTimes})),
 	)
+	in, m := r.Institutions, r.Medical
+	care := container.NewGridWrap(fyne.NewSize(200, 84),
+		tile("desk.report.institutions", lang.L("desk.report.public_private", map[string]any{
+			"Count": in.Count, "Public": in.Public, "Private": in.Private})),
+		tile("desk.report.beds", strconv.Itoa(in.Beds)),
+		tile("desk.report.residents", strconv.Itoa(in.Residents)),
+		tile("desk.report.occupancy", strconv.Itoa(in.OccupancyPct())),
+		tile("desk.report.institution_staff", strconv.Itoa(in.Staff)),
+		tile("desk.report.institution_assets", kit.Money(in.AssetsFen)),
+		tile("desk.report.institutions_assessed", strconv.Itoa(in.Assessed)),
+		tile("desk.report.awards", kit.Money(in.AwardFen)),
+		tile("desk.report.medical_cases", lang.L("desk.report.cases_people", map[string]any{
+			"Cases": m.Cases, "People": m.People})),
+		tile("desk.report.medical_amount", kit.Money(m.AmountFen)),
+	)
+	causes := make([]bar, len(m.ByCause))
+	for i, c := range m.ByCause {
+		causes[i] = bar{kit.Code("medical_cause", c.Code), float64(c.N), strconv.Itoa(c.N)}
+	}
 	places := make([]bar, len(r.Places))
 	for i, p := range r.Places {
 		places[i] = bar{p.Name, float64(p.Households), strconv.Itoa(p.Households)}
@@ -156,8 +180,9 @@ func (s *reportsScreen) show(r report.Report) {
 		chartCard("desk.report.chart.care_groups", groups),
 		chartCard("desk.report.chart.modes", modes),
 		chartCard("desk.report.chart.activities", kinds),
+		chartCard("desk.report.sheet.medical_causes", causes),
 	)
-	s.body.Objects = []fyne.CanvasObject{tiles, charts}
+	s.body.Objects = []fyne.CanvasObject{tiles, kit.Section("desk.report.care_medical", care), charts}
 	s.body.Refresh()
 }
 

@@ -30,6 +30,7 @@ import (
 	"doorstep/app"
 	"doorstep/app/kit"
 	"doorstep/app/records"
+	"doorstep/app/supervisor"
 	"doorstep/schema"
 )
 
@@ -246,8 +247,46 @@ func shots(x *app.App, role schema.Role) []shot {
 			}
 			return err
 		}})
+		out = append(out, historyShots()...)
 	}
 	return out
+}
+
+// historyShots are the supervisor's benefit-history and institution pages
+// (issue 11): the benefit history of a household once suspended, the institution
+// with the most beds, and its assessment visit. The payout roll, benefits,
+// institutions and medical-assistance screens are top-level screens and
+// are captured with the others.
+func historyShots() []shot {
+	institution := func(x *app.App) (string, error) {
+		return pick(x, `SELECT i.id FROM care_institutions i WHERE i.deleted = 0 ORDER BY
+			(SELECT coalesce(max(c.beds),0) FROM institution_counts c WHERE c.institution_id = i.id) DESC, i.id LIMIT 1`)
+	}
+	return []shot{
+		{"benefits-household", func(x *app.App) error {
+			id, err := pick(x, `SELECT e.household_id FROM entitlements e WHERE e.deleted = 0
+				GROUP BY e.household_id ORDER BY max(e.kind = 'suspend') DESC, max(e.kind = 'reapprove') DESC,
+					count(*) DESC, e.household_id LIMIT 1`)
+			if err == nil {
+				err = x.OpenDeskPage(supervisor.PageBenefits, id)
+			}
+			return err
+		}},
+		{"institution", func(x *app.App) error {
+			id, err := institution(x)
+			if err == nil {
+				err = x.OpenDeskPage(supervisor.PageInstitution, id)
+			}
+			return err
+		}},
+		{"assessment", func(x *app.App) error {
+			id, err := institution(x)
+			if err == nil {
+				err = x.OpenDeskPage(supervisor.PageAssessment, id)
+			}
+			return err
+		}},
+	}
 }
 
 // workerID is me for a worker ("" for other roles: no caseload filter).

@@ -1,0 +1,66 @@
+package supervisor
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"doorstep/app/desk"
+	"doorstep/app/desk/report"
+)
+
+// TestMedicalAddShowsInRegisterAndReport: a grant recorded on the screen
+// is listed, counted in the register's total and in the half year's
+// report; a negative amount and a future date are explained and keep
+// what was typed.
+func TestMedicalAddShowsInRegisterAndReport(t *testing.T) {
+	x := newDeskApp(t)
+	s := openDesk(t, x, "nav.medical").(*medicalScreen)
+	if len(s.cases) != 0 {
+		t.Fatalf("the fixture has grants: %+v", s.cases)
+	}
+	s.person.SetText("刘大")
+	s.idNumber.SetText("410802195803020212")
+	s.community.SetSelected("东社区")
+	s.category.set("dibao")
+	s.cause.set("serious_illness")
+	s.hospital.SetText("焦作市人民医院")
+	s.cost.SetText("8000")
+	s.amount.SetText("-100")
+	s.granted.SetText("2025-06-12")
+	test.Tap(button(t, x, "desk.medical.add"))
+	want := trData("desk.err.yuan_field", map[string]any{"Field": tr("desk.field.amount_fen")})
+	if !s.msg.Visible() || s.msg.Text != want || s.amount.Text != "-100" || s.person.Text != "刘大" {
+		t.Fatalf("negative amount: message %q (shown %v), amount now %q", s.msg.Text, s.msg.Visible(), s.amount.Text)
+	}
+	s.amount.SetText("1500.50")
+	s.granted.SetText("2025-07-02") // after today (1 July)
+	test.Tap(button(t, x, "desk.medical.add"))
+	if !s.msg.Visible() || s.msg.Text != tr("desk.err.date") || s.granted.Text != "2025-07-02" || s.amount.Text != "1500.50" {
+		t.Fatalf("future date: message %q (shown %v)", s.msg.Text, s.msg.Visible())
+	}
+	s.granted.SetText("2025-06-12")
+	test.Tap(button(t, x, "desk.medical.add"))
+	if s.msg.Visible() {
+		t.Fatalf("refused: %q", s.msg.Text)
+	}
+	if len(s.cases) != 1 || s.cases[0].Person != "刘大" || s.cases[0].AmountFen != 150050 || s.cases[0].Cause != "serious_illness" {
+		t.Fatalf("register %+v", s.cases)
+	}
+	if s.person.Text != "" || !onScreen(x, "刘大") {
+		t.Fatalf("after adding: form %q, shown %v", s.person.Text, onScreen(x, "刘大"))
+	}
+	r, err := report.Compute(x.Env.Ctx(), office(x.Env), report.Params{Period: desk.Period{
+		From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Medical.Cases != 1 || r.Medical.AmountFen != 150050 {
+		t.Fatalf("report %+v", r.Medical)
+	}
+	rs := openDesk(t, x, "nav.reports").(*reportsScreen)
+	if rs.rep == nil || rs.rep.Medical.Cases != 1 || !onScreen(x, "1,500.50") {
+		t.Fatalf("the reports screen does not show the grant: %q", texts(x))
+	}
+}
