@@ -102,4 +102,3 @@ func TestEvidenceEntryWrite(t *testing.T) {
 		}
 	}
 }
-
