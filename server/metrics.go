@@ -26,6 +26,7 @@ type Metrics struct {
 	Conflicts  atomic.Int64 // conflict records created at ingest
 	Enrolls    atomic.Int64 // devices enrolled
 	BlobBytes  atomic.Int64 // blob bytes received
+	Flagged    atomic.Int64 // evidence verdicts flagged after a push or upload
 
 	mu       sync.Mutex
 	rejected map[api.Code]int64
@@ -92,6 +93,7 @@ func (m *Metrics) WriteTo(w io.Writer, gauges map[string]float64) error {
 	counter("doorstep_conflicts_total", "Conflict records created at ingest.", m.Conflicts.Load())
 	counter("doorstep_enrollments_total", "Devices enrolled.", m.Enrolls.Load())
 	counter("doorstep_blob_bytes_total", "Blob bytes received.", m.BlobBytes.Load())
+	counter("doorstep_evidence_flagged_total", "Evidence verdicts flagged after pushes and uploads.", m.Flagged.Load())
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
