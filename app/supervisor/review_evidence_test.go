@@ -60,3 +60,25 @@ func TestDeskReviewShowsEvidence(t *testing.T) {
 		t.Errorf("timeline: the opening time is not shown: %q", texts(x))
 	}
 }
+
+// TestDeskReviewFlaggedFilter: the queue's "flagged only" box keeps the
+// records the server flagged.
+func TestDeskReviewFlaggedFilter(t *testing.T) {
+	x := newDeskApp(t)
+	if _, err := x.Env.Store.DB().Exec(`INSERT INTO evidence_verdicts (id, record_table, record_id, community_id, status, reasons, deleted)
+		VALUES ('vd-v3', 'means_visits', 'v3', 'c1', 'flagged', '[{"code":"no_evidence"}]', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s := openDesk(t, x, "nav.review").(*reviewScreen)
+	if len(s.items) != 2 {
+		t.Fatalf("queue before the filter: %d items", len(s.items))
+	}
+	s.flagged.SetChecked(true)
+	if len(s.items) != 1 || s.items[0].ID != "v3" {
+		t.Fatalf("flagged only: %+v", s.items)
+	}
+	s.flagged.SetChecked(false)
+	if len(s.items) != 2 {
+		t.Errorf("queue after clearing the filter: %d items", len(s.items))
+	}
+}

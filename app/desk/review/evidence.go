@@ -79,3 +79,26 @@ func LoadEvidence(ctx context.Context, o *desk.Office, k Kind, id string) (Evide
 	}
 	return ev, nil
 }
+
+// FlaggedRecords returns the records whose evidence the server flagged, as
+// "table/id".
+func FlaggedRecords(ctx context.Context, o *desk.Office) (map[string]bool, error) {
+	rows, err := o.DB.QueryContext(ctx, `SELECT record_table, record_id FROM evidence_verdicts
+		WHERE status = ? AND deleted = 0`, string(evidence.Flagged))
+	if err != nil {
+		return nil, fmt.Errorf("flagged records: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var table, id string
+		if err := rows.Scan(&table, &id); err != nil {
+			return nil, fmt.Errorf("flagged records: %w", err)
+		}
+		out[table+"/"+id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("flagged records: %w", err)
+	}
+	return out, nil
+}
