@@ -247,6 +247,10 @@ func shots(x *app.App, role schema.Role) []shot {
 			return err
 		}})
 	}
+	// Evidence on the desk (evidence.go).
+	if role == schema.RoleSupervisor {
+		out = append(out, evidenceShots()...)
+	}
 	return out
 }
 
