@@ -138,4 +138,18 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 	if n != 1 || office.Identity().Role != schema.RoleSupervisor {
 		t.Errorf("the district supervisor's device holds %d copies of the visit", n)
 	}
+	// The submit signed the visit on A (issue 14); the server verified it
+	// as it arrived, signatures included, and the verdict reached the office.
+	var entries int
+	if err := a.store.DB().QueryRow(`SELECT count(*) FROM evidence_entries WHERE record_table = 'means_visits' AND record_id = ?`, visit).Scan(&entries); err != nil {
+		t.Fatal(err)
+	}
+	var verdict, reasons string
+	if err := office.store.DB().QueryRow(`SELECT status, reasons FROM evidence_verdicts WHERE record_table = 'means_visits' AND record_id = ?`, visit).
+		Scan(&verdict, &reasons); err != nil {
+		t.Fatalf("no evidence verdict of the visit on the office device: %v", err)
+	}
+	if entries != 1 || verdict != "verified" {
+		t.Errorf("evidence of the visit: %d entries on A, verdict %q %s", entries, verdict, reasons)
+	}
 }

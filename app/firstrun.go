@@ -219,7 +219,7 @@ func (f *firstRun) doEnroll() {
 	x.goTask(func() {
 		c := client.New(server, "")
 		c.HTTP = x.opts.HTTPClient
-		res, err := c.Enroll(context.Background(), code, deviceName(), x.dev.Site())
+		res, err := c.EnrollDevice(context.Background(), x.dev.DB(), code, deviceName(), x.dev.Site())
 		fyne.Do(func() {
 			if err != nil {
 				f.fail(syncErrorText(err, x.opts.Now()))

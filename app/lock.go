@@ -59,6 +59,11 @@ func (l *lockScreen) unlock() {
 		if wait > 0 {
 			msg = lang.L("lock.wait", map[string]any{"Seconds": int(math.Ceil(wait.Seconds()))})
 		}
+		if wiped, warning := l.x.afterWrongPIN(); wiped {
+			return
+		} else if warning != "" {
+			msg += "\n" + warning
+		}
 		l.msg.SetText(msg)
 		l.msg.Show()
 		return

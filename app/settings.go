@@ -33,6 +33,7 @@ type settingsScreen struct {
 	loading  bool // reload is setting the selects: not a user's choice
 	language *widget.Select
 	idle     *widget.Select
+	pinWipe  *pinWipeSetting
 	server   *widget.Label
 	address  *widget.Entry
 	moveBtn  *widget.Button
@@ -70,6 +71,7 @@ func newSettingsScreen(x *App) *settingsScreen {
 			x.showError("error.save", err)
 		}
 	}
+	s.pinWipe = newPINWipeSetting(x)
 	pinBtn := widget.NewButtonWithIcon(lang.L("settings.change_pin"), theme.VisibilityOffIcon(), s.changePIN)
 	s.server = widget.NewLabel("")
 	s.server.Wrapping = fyne.TextWrapWord
@@ -89,7 +91,7 @@ func newSettingsScreen(x *App) *settingsScreen {
 	body := container.New(&kit.ColumnsLayout{MinColumn: 420},
 		kit.Section("settings.language", s.language),
 		kit.Section("settings.security", container.NewVBox(
-			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn)),
+			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn, s.pinWipe.root)),
 		kit.Section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
 		kit.Section("settings.about", container.NewVBox(s.about, licence)),
 	)
@@ -111,6 +113,7 @@ func (s *settingsScreen) Reload() {
 	if i := slices.Index(idleChoices, idle); i >= 0 {
 		s.idle.SetSelectedIndex(i)
 	}
+	s.pinWipe.reload()
 	if x.me.Mode == records.ModeDemo {
 		s.server.SetText(lang.L("settings.server_demo"))
 		s.address.Hide()

@@ -150,6 +150,9 @@ func (s *syncService) runOnce(ctx context.Context) {
 	s.mu.Unlock()
 	s.update(func(st *syncStatus) { st.State, st.Progress, st.Message = syncRunning, 0, "" })
 	err := s.round(ctx, me)
+	if s.x.wipeIfRevoked(err) {
+		return
+	}
 	if err != nil {
 		fyne.LogError("sync round", err) // the details; the user sees syncErrorText
 	}

@@ -67,6 +67,7 @@ func (s *Server) handleBlobPut(w http.ResponseWriter, r *http.Request, c *call) 
 		return nil
 	}
 	s.metrics.BlobBytes.Add(st.Size - offset)
+	s.verifyAttachment(r.Context(), hash)
 	w.Header().Set(api.HeaderUploadOffset, strconv.FormatInt(st.Size, 10))
 	writeJSON(w, http.StatusCreated, map[string]any{"hash": hash, "size": st.Size})
 	return nil

@@ -37,6 +37,15 @@ type e2eDevice struct {
 
 func newE2EDevice(tb testing.TB, srv *serverProc, name, user string) *e2eDevice {
 	tb.Helper()
+	return newE2EDeviceWith(tb, srv, name, user, func(c *client.Client, code string, d *e2eDevice) error {
+		_, err := c.Enroll(context.Background(), code, name, d.rep.Site())
+		return err
+	})
+}
+
+// newE2EDeviceWith is newE2EDevice enrolling through enroll.
+func newE2EDeviceWith(tb testing.TB, srv *serverProc, name, user string, enroll func(c *client.Client, code string, d *e2eDevice) error) *e2eDevice {
+	tb.Helper()
 	ctx := context.Background()
 	rep, err := replica.Open(ctx, filepath.Join(tb.TempDir(), name+".db"), replica.Options{})
 	if err != nil {
@@ -47,14 +56,15 @@ func newE2EDevice(tb testing.TB, srv *serverProc, name, user string) *e2eDevice 
 		tb.Fatal(err)
 	}
 	c := client.New(srv.url(), "")
-	resp, err := c.Enroll(ctx, enrollCode(tb, srv.db, user), name, rep.Site())
-	if err != nil {
+	d := &e2eDevice{name: name, user: user, rep: rep, client: c}
+	if err := enroll(c, enrollCode(tb, srv.db, user), d); err != nil {
 		tb.Fatalf("enroll %s: %v", name, err)
 	}
-	if resp.User.ID != user || resp.SiteID != rep.Site() {
-		tb.Fatalf("enroll %s: %+v", name, resp)
+	me, err := c.Me(ctx)
+	if err != nil || me.User.ID != user || me.SiteID != rep.Site() {
+		tb.Fatalf("enroll %s: %+v %v", name, me, err)
 	}
-	return &e2eDevice{name: name, user: user, rep: rep, client: c}
+	return d
 }
 
 func (d *e2eDevice) exec(tb testing.TB, q string, args ...any) {

@@ -8,6 +8,7 @@ import (
 
 	"doorstep/schema"
 	"doorstep/sync/client/api"
+	"doorstep/sync/evidence"
 	"doorstep/sync/version"
 )
 
@@ -32,8 +33,16 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, enrollBodyLimit, &req); err != nil {
 		return err
 	}
+	if req.PublicKey != "" {
+		if _, err := evidence.ParsePublicKey(req.PublicKey); err != nil {
+			return api.Errorf(api.CodeBadRequest, "public_key: %v", err)
+		}
+	}
 	e, err := s.store.Enroll(r.Context(), req.Code, req.DeviceName, req.SiteID, s.cfg.TokenTTL)
 	if err != nil {
+		return err
+	}
+	if err := s.registerKey(r.Context(), e.Device.ID, req.PublicKey); err != nil {
 		return err
 	}
 	epoch, err := s.store.Epoch(r.Context())

@@ -31,6 +31,7 @@ type Metrics struct {
 	Conflicts  atomic.Int64 // conflict records created at ingest
 	Enrolls    atomic.Int64 // devices enrolled
 	BlobBytes  atomic.Int64 // blob bytes received
+	Flagged    atomic.Int64 // evidence verdicts flagged after a push or upload
 
 	mu       sync.Mutex
 	rejected map[api.Code]int64
@@ -107,6 +108,7 @@ var counterDescs = []struct {
 	{prometheus.NewDesc("doorstep_conflicts_total", "Conflict records created at ingest.", nil, nil), func(m *Metrics) int64 { return m.Conflicts.Load() }},
 	{prometheus.NewDesc("doorstep_enrollments_total", "Devices enrolled.", nil, nil), func(m *Metrics) int64 { return m.Enrolls.Load() }},
 	{prometheus.NewDesc("doorstep_blob_bytes_total", "Blob bytes received.", nil, nil), func(m *Metrics) int64 { return m.BlobBytes.Load() }},
+	{prometheus.NewDesc("doorstep_evidence_flagged_total", "Evidence verdicts flagged after pushes and uploads.", nil, nil), func(m *Metrics) int64 { return m.Flagged.Load() }},
 }
 
 var rejectedDesc = prometheus.NewDesc("doorstep_rejected_requests_total", "Requests refused, by error code.", []string{"code"}, nil)

@@ -57,6 +57,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, c *call) err
 	} else {
 		s.metrics.ChangesIn.Add(int64(res.Ack.Changes))
 		s.metrics.Conflicts.Add(int64(res.Ack.Conflicts))
+		s.verifyPushed(r.Context(), set)
 	}
 	writeJSON(w, http.StatusOK, res.Ack)
 	return nil

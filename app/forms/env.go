@@ -20,6 +20,8 @@ type Env struct {
 	UserID string
 	// NewID makes record ids; nil means NewID (UUID v7).
 	NewID func() string
+	// Sign signs submitted records (evidence); nil signs nothing.
+	Sign Signer
 }
 
 func (e Env) now() time.Time {

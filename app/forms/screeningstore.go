@@ -198,6 +198,11 @@ func (s *Screening) Save(ctx context.Context, env Env, submit bool) (ScreeningRe
 		if err := writeRow(ctx, tx, "elder_screenings", s.ID, cols); err != nil {
 			return err
 		}
+		if submit {
+			if err := env.signSubmit(ctx, tx, "elder_screenings", s.ID, ""); err != nil {
+				return err
+			}
+		}
 		return deleteDraft(ctx, tx, FormScreening, s.ID)
 	})
 	if err != nil {

@@ -276,6 +276,11 @@ func (s *SpotCheck) Save(ctx context.Context, env Env, submit bool) error {
 		if err := writeRow(ctx, tx, "spot_checks", s.ID, cols); err != nil {
 			return err
 		}
+		if submit {
+			if err := env.signSubmit(ctx, tx, "spot_checks", s.ID, ""); err != nil {
+				return err
+			}
+		}
 		return deleteDraft(ctx, tx, FormSpotCheck, s.ID)
 	})
 	if err != nil {

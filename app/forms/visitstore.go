@@ -221,6 +221,11 @@ func (v *Visit) Save(ctx context.Context, env Env, submit bool) (Live, error) {
 		if err := writeRow(ctx, tx, "means_visits", v.ID, cols); err != nil {
 			return err
 		}
+		if submit {
+			if err := env.signSubmit(ctx, tx, "means_visits", v.ID, v.StartedAt); err != nil {
+				return err
+			}
+		}
 		v.RefCode = refCode
 		return deleteDraft(ctx, tx, FormMeansVisit, v.ID)
 	})

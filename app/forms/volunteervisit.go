@@ -275,6 +275,11 @@ func (v *VolunteerVisit) Save(ctx context.Context, env Env, pairings []string, s
 		if err != nil {
 			return err
 		}
+		if submit {
+			if err := env.signSubmit(ctx, tx, "volunteer_visits", v.ID, ""); err != nil {
+				return err
+			}
+		}
 		if err := deleteDraft(ctx, tx, FormVolunteerVisit, v.ID); err != nil {
 			return err
 		}

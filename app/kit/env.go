@@ -141,5 +141,6 @@ func (x *Env) Blobs() model.Blobs {
 
 // FormsEnv is what the form models (app/forms) need.
 func (x *Env) FormsEnv() model.Env {
-	return model.Env{DB: x.Store.DB(), Now: x.Now, Config: x.DistrictConfig(), UserID: x.Me.UserID}
+	return model.Env{DB: x.Store.DB(), Now: x.Now, Config: x.DistrictConfig(), UserID: x.Me.UserID,
+		Sign: x.Store.SignSubmit(x.Me.UserID)}
 }

@@ -26,12 +26,14 @@ type reviewScreen struct {
 	kind   *widget.Select
 	worker *widget.Select
 	state  *widget.Select
-	places *placeSelects
-	from   *widget.Entry
-	to     *widget.Entry
-	counts *widget.Label
-	msg    *widget.Label
-	list   *kit.ActivityList
+	// flagged keeps only records whose evidence the server flagged.
+	flagged *widget.Check
+	places  *placeSelects
+	from    *widget.Entry
+	to      *widget.Entry
+	counts  *widget.Label
+	msg     *widget.Label
+	list    *kit.ActivityList
 
 	workers []desk.Place
 	items   []review.Item
@@ -57,6 +59,7 @@ func NewReview(x *kit.Env) kit.Screen {
 	}
 	s.state = widget.NewSelect(states, func(string) { s.run() })
 	s.state.SetSelectedIndex(1) // pending: the queue proper
+	s.flagged = widget.NewCheck(lang.L("desk.review.flagged_only"), func(bool) { s.run() })
 	s.from, s.to = dateField(time.Time{}), dateField(time.Time{})
 	s.from.SetPlaceHolder(lang.L("desk.from"))
 	s.to.SetPlaceHolder(lang.L("desk.to"))
@@ -76,7 +79,7 @@ func NewReview(x *kit.Env) kit.Screen {
 	}
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), nil,
 		container.NewGridWithColumns(2, s.from, s.to))
-	filters := container.NewGridWithColumns(3, s.kind, s.state, s.worker)
+	filters := container.NewGridWithColumns(4, s.kind, s.state, s.worker, s.flagged)
 	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period), filters,
 		container.NewBorder(nil, nil, nil, exportButtons(x, "review", s.sheets), s.counts), s.msg)
 	s.root = container.NewBorder(top, nil, nil, nil, s.list)
@@ -130,6 +133,7 @@ func (s *reviewScreen) filter() (review.Filter, bool) {
 	if i := s.worker.SelectedIndex(); i > 0 && i <= len(s.workers) {
 		f.Worker = s.workers[i-1].ID
 	}
+	f.Flagged = s.flagged.Checked
 	var ok1, ok2 bool
 	f.Period.From, ok1 = parseDateField(s.from)
 	f.Period.To, ok2 = parseDateField(s.to)

@@ -80,7 +80,7 @@ func (s *reviewRecordScreen) Reload() {
 			}
 		}
 	}
-	objs := []fyne.CanvasObject{s.summary()}
+	objs := []fyne.CanvasObject{s.summary(), s.evidence()}
 	if rec.Visit != nil {
 		objs = append(objs, s.results(), s.changes(), s.attachments())
 	}

@@ -18,8 +18,13 @@ import (
 //   - Community rows with an empty community are district-level only.
 //   - A row about another row (a conflict record, a review event) also needs
 //     its subject to be readable.
+//   - An evidence entry is read by the office and by the user who signed it
+//     only (a volunteer: their own visit-log entries).
 func CanRead(u *User, t *schema.Table, r Row) bool {
 	if u == nil || !t.CanRead(u.Role) {
+		return false
+	}
+	if t.Name == evidenceEntries && !canReadEntry(u, r) {
 		return false
 	}
 	if u.DistrictLevel() || t.Scope == schema.ScopeDistrict {

@@ -287,8 +287,10 @@ var readMatrix = map[string]string{
 	"institution_finances":    "--+++",
 	"institution_assessments": "--+++",
 	"medical_assistance":      "+-+++",
-	// visit evidence: entries signed by devices, verdicts written by the server
-	"evidence_entries":  "+++++",
+	// visit evidence: entries signed by devices (here signed by someone
+	// else: outside the office only their signer reads them, see
+	// TestEvidenceEntryRead), verdicts written by the server
+	"evidence_entries":  "--+++",
 	"evidence_verdicts": "--+++",
 	"audit_events":      "+-+++",
 }

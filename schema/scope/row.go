@@ -46,6 +46,9 @@ type Row struct {
 	// (nil when it does not exist).
 	SubjectTable, SubjectID string
 	Subject                 *Row
+	// Evidence entries only: the user who signed the entry and the table
+	// of the record it is about.
+	Author, RecordTable string
 }
 
 // AboutTables lists the tables whose rows are about another row (conflict
@@ -92,6 +95,9 @@ func Columns(t *schema.Table) []string {
 	if sc, ok := subjectColumns[t.Name]; ok {
 		out = append(out, sc[0], sc[1])
 	}
+	if t.Name == evidenceEntries {
+		out = append(out, evidenceColumns...)
+	}
 	return out
 }
 
@@ -130,6 +136,9 @@ func NewRow(t *schema.Table, id string, get func(col string) any) Row {
 	}
 	if sc, ok := subjectColumns[t.Name]; ok {
 		r.SubjectTable, r.SubjectID = text(get(sc[0])), text(get(sc[1]))
+	}
+	if t.Name == evidenceEntries {
+		r.Author, r.RecordTable = text(get(colEntryAuthor)), text(get(colEntryRecordTb))
 	}
 	return r
 }

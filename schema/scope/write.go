@@ -45,9 +45,10 @@ func InspectorColumns(table string) []string {
 }
 
 // ColumnRules reports whether who may write a row of t can depend on which
-// columns the write changes (the inspectors' result columns), so the
+// columns the write changes (the inspectors' result columns; an evidence
+// entry resent unchanged is no edit), so the
 // caller must know every changed column, not only the scope columns.
-func ColumnRules(t *schema.Table) bool { return t.Name == spotChecks }
+func ColumnRules(t *schema.Table) bool { return t.Name == spotChecks || t.Name == evidenceEntries }
 
 // CheckWrite returns nil when u may make write w to a row of table t, or a
 // *Refusal: RefuseRole when the user's role never writes the table,
@@ -72,6 +73,9 @@ func ColumnRules(t *schema.Table) bool { return t.Name == spotChecks }
 //     (InspectorColumns) of an existing check that lists them as inspector.
 //   - A row about another row (a conflict record, a review event) also
 //     needs its subject, when it has one, to be readable by the user.
+//   - An evidence entry is written only as a new row, by the user who
+//     signed it, about a record in a table the user's role writes — by
+//     district-level users too (checkEntryWrite).
 func CheckWrite(u *User, t *schema.Table, w Write) error {
 	id := w.After.ID
 	if u == nil || !t.CanWrite(u.Role) {
@@ -80,6 +84,11 @@ func CheckWrite(u *User, t *schema.Table, w Write) error {
 			role = u.Role
 		}
 		return refuse(RefuseRole, "role %q may not write %s", role, t.Name)
+	}
+	if t.Name == evidenceEntries {
+		if err := checkEntryWrite(u, t, w); err != nil {
+			return err
+		}
 	}
 	if u.DistrictLevel() {
 		return nil

@@ -148,7 +148,14 @@ func (c *Client) Me(ctx context.Context) (api.Me, error) {
 // device replica's site UUID ("" lets the server choose, and the device must
 // then adopt the returned SiteID). On success the client keeps the token.
 func (c *Client) Enroll(ctx context.Context, code, deviceName, siteID string) (api.EnrollResponse, error) {
-	body, err := json.Marshal(api.EnrollRequest{Code: code, DeviceName: deviceName, SiteID: siteID})
+	return c.EnrollWith(ctx, api.EnrollRequest{Code: code, DeviceName: deviceName, SiteID: siteID})
+}
+
+// EnrollWith sends an enrollment request as given — with the device's
+// evidence public key (api.EnrollRequest.PublicKey; EnrollDevice fills it
+// in from the device database). On success the client keeps the token.
+func (c *Client) EnrollWith(ctx context.Context, req api.EnrollRequest) (api.EnrollResponse, error) {
+	body, err := json.Marshal(req)
 	if err != nil {
 		return api.EnrollResponse{}, fmt.Errorf("enroll: %w", err)
 	}

@@ -183,7 +183,7 @@ func ApplyPage(ctx context.Context, r *replica.Replica, page Page) (replica.Resu
 // refuses changes written as anyone else). It is Enroll followed by
 // r.SetUser.
 func (c *Client) EnrollReplica(ctx context.Context, r *replica.Replica, code, deviceName string) (api.EnrollResponse, error) {
-	resp, err := c.Enroll(ctx, code, deviceName, r.Site())
+	resp, err := c.EnrollDevice(ctx, r.DB(), code, deviceName, r.Site())
 	if err != nil {
 		return resp, err
 	}

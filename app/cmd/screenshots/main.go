@@ -249,6 +249,10 @@ func shots(x *app.App, role schema.Role) []shot {
 		}})
 		out = append(out, historyShots()...)
 	}
+	// Evidence on the desk (evidence.go).
+	if role == schema.RoleSupervisor {
+		out = append(out, evidenceShots()...)
+	}
 	return out
 }
 

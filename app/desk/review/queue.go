@@ -19,6 +19,9 @@ type Filter struct {
 	Worker string      // staff id of the author (worker or volunteer); "" = anyone
 	Period desk.Period // submission date, in the office's time zone
 	States []State     // empty = every state
+	// Flagged keeps only records whose evidence the server flagged
+	// (docs/EVIDENCE.md).
+	Flagged bool
 }
 
 // Item is one record in the queue.
@@ -39,6 +42,8 @@ type Item struct {
 	Latest *Event
 	// SupersedesID is the record this one corrects (means-test visits).
 	SupersedesID string
+	// Flagged: the server flagged the record's evidence.
+	Flagged bool
 }
 
 // Queue is the result of List: the items in the filter, oldest first, and
@@ -52,6 +57,10 @@ type Queue struct {
 // oldest first, with counts per state.
 func List(ctx context.Context, o *desk.Office, f Filter) (Queue, error) {
 	q := Queue{Counts: map[State]int{}}
+	flagged, err := FlaggedRecords(ctx, o)
+	if err != nil {
+		return Queue{}, err
+	}
 	for _, src := range sources {
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, src.kind) {
 			continue
@@ -63,6 +72,10 @@ func List(ctx context.Context, o *desk.Office, f Filter) (Queue, error) {
 		dated := !f.Period.From.IsZero() || !f.Period.To.IsZero()
 		for _, it := range items {
 			if dated && (it.Submitted.IsZero() || !f.Period.Contains(desk.DateOf(it.Submitted, o.Location()))) {
+				continue
+			}
+			it.Flagged = flagged[src.table+"/"+it.ID]
+			if f.Flagged && !it.Flagged {
 				continue
 			}
 			q.Counts[it.State]++

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -145,16 +144,15 @@ func devicesList(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		keys, err := st.DevicePublicKeys(ctx)
+		if err != nil {
+			return err
+		}
 		if *asJSON {
-			enc := json.NewEncoder(out)
-			enc.SetIndent("", "  ")
-			if ds == nil {
-				ds = []store.Device{}
-			}
-			return enc.Encode(ds)
+			return encodeDevices(out, ds, keys)
 		}
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tUSER\tSITE\tSTATE\tLAST SEEN\tCURSOR\tLAST PUSH SEQ")
+		fmt.Fprintln(tw, "ID\tNAME\tUSER\tSITE\tKEY\tSTATE\tLAST SEEN\tCURSOR\tLAST PUSH SEQ")
 		for _, d := range ds {
 			state := "active"
 			switch {
@@ -163,7 +161,7 @@ func devicesList(ctx context.Context, args []string, out io.Writer) error {
 			case !d.ExpiresAt.IsZero() && time.Now().After(d.ExpiresAt):
 				state = "expired"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", d.ID, d.Name, d.UserID, d.SiteID, state,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", d.ID, d.Name, d.UserID, d.SiteID, dash(keyFingerprint(keys[d.ID])), state,
 				dash(localTime(d.LastSeen)), dash(d.LastCursor), d.LastPushSeq)
 		}
 		return tw.Flush()

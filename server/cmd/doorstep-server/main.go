@@ -32,6 +32,8 @@ Usage:
   doorstep-server enroll-code --user ID [--ttl 72h] [--server URL] [--qr code.png]
   doorstep-server devices list [--json]
   doorstep-server device revoke DEVICE_ID
+  doorstep-server evidence verify [--household ID] [--blobs DIR] [--store]
+                                                     print each submitted record's evidence verdict
   doorstep-server demo [--server URL] [--seed 1] [--ref YYYY-MM-DD]
                                                      load the demo district, a user per demo staff member,
                                                      and print enrollment codes (the last line: a worker's)
@@ -101,6 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return devicesList(ctx, rest, stdout)
 	case cmd == "device" && sub == "revoke":
 		return deviceRevoke(ctx, rest[1:], stdout)
+	case cmd == "evidence" && sub == "verify":
+		return evidenceVerify(ctx, rest[1:], stdout)
 	case cmd == "demo":
 		return demoCmd(ctx, rest, stdout)
 	case cmd == "migrate":

@@ -127,6 +127,10 @@ func Render(reg *schema.Registry) string {
 			p("\nInspectors of a `%s` row (`inspector_ids`) outside their communities write only %s.\n", t.Name, codeList(cols))
 		}
 	}
+	p("\nEvidence entries (`evidence_entries`, [EVIDENCE.md](EVIDENCE.md)) are read by the office and by the user who\n")
+	p("signed them (`user_id`) only, and written only as new rows by that user, about a record in a table\n")
+	p("(`record_table`) their role writes; an entry is never changed. `evidence_verdicts` are written by the\n")
+	p("server alone.\n")
 	p("\n#### Columns\n\n")
 	p("Types: TEXT (UTF-8; dates `2006-01-02`, instants RFC 3339 UTC, lists and small structures JSON),\n")
 	p("INTEGER (64-bit; booleans 0/1; money in fen), REAL (64-bit float, never NaN).\n\n")

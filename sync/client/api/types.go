@@ -68,6 +68,10 @@ type EnrollRequest struct {
 	// SiteID is the device replica's site (a UUID). Empty asks the server
 	// to choose one, which the device must then use for its replica.
 	SiteID string `json:"site_id,omitempty"`
+	// PublicKey is the device's evidence public key (Ed25519, standard
+	// base64; docs/EVIDENCE.md), registered for the device. Empty for an
+	// app from before evidence: the device's entries are then unverifiable.
+	PublicKey string `json:"public_key,omitempty"`
 }
 
 // User is what a device learns about its signed-in user.

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"doorstep/sync/change"
+	"doorstep/sync/evidence"
+)
+
+// Verifier is the evidence verifier over this store: the devices' keys
+// (the devices table), the blob folder and the replica's field clocks.
+func (s *Store) Verifier() evidence.Verifier {
+	return evidence.Verifier{
+		Keys:   s,
+		Blobs:  evidence.BlobDir{Dir: s.blobDir, Sharded: true},
+		Clocks: evidence.ReplicaClocks{Replica: s.rep},
+	}
+}
+
+// VerifyRows verifies the evidence of every record the rows touch (a
+// push's rows: records, their households and members, evidence entries;
+// evidence.RecordsTouched) and stores the verdicts in evidence_verdicts as
+// the server's own writes, so they sync to the office. It runs in its own
+// transaction, after the push committed: a record that fails verification
+// is stored all the same, and flagged. Records that are neither submitted
+// nor named by an entry (drafts) get no verdict. It returns the verdicts
+// it computed.
+func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
+	return s.verify(ctx, func(tx *sql.Tx) ([]evidence.RecordRef, error) {
+		return evidence.RecordsTouched(ctx, tx, rows)
+	})
+}
+
+// VerifyAttachment re-verifies the records whose evidence names the blob
+// hash (an upload that just completed) and stores their verdicts, as
+// VerifyRows does.
+func (s *Store) VerifyAttachment(ctx context.Context, hash string) ([]evidence.Verdict, error) {
+	return s.verify(ctx, func(tx *sql.Tx) ([]evidence.RecordRef, error) {
+		return evidence.RecordsWithAttachment(ctx, tx, hash)
+	})
+}
+
+func (s *Store) verify(ctx context.Context, records func(tx *sql.Tx) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
+	var out []evidence.Verdict
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		refs, err := records(tx)
+		if err != nil {
+			return err
+		}
+		refs, err = needingEvidence(ctx, tx, refs)
+		if err != nil || len(refs) == 0 {
+			return err
+		}
+		vs, err := evidence.VerifyRecords(ctx, tx, s.Verifier(), refs)
+		if err != nil {
+			return err
+		}
+		if _, err := evidence.WriteVerdicts(ctx, tx, vs, s.now()); err != nil {
+			return err
+		}
+		out = vs
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify evidence: %w", err)
+	}
+	return out, nil
+}
+
+// needingEvidence keeps the records that are submitted (their kind's
+// Submitted condition, not deleted) or that an evidence entry names.
+func needingEvidence(ctx context.Context, q *sql.Tx, refs []evidence.RecordRef) ([]evidence.RecordRef, error) {
+	var out []evidence.RecordRef
+	for _, r := range refs {
+		var one int
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM evidence_entries WHERE record_table = ? AND record_id = ? LIMIT 1`, r.Table, r.ID).Scan(&one)
+		if err == nil {
+			out = append(out, r)
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("evidence of %s %s: %w", r.Table, r.ID, err)
+		}
+		k, ok := evidence.KindOf(r.Table)
+		if !ok || k.Submitted == "" {
+			continue
+		}
+		// Names come from the registered kind.
+		err = q.QueryRowContext(ctx, `SELECT 1 FROM `+k.Table+` WHERE id = ? AND deleted = 0 AND (`+k.Submitted+`)`, r.ID).Scan(&one)
+		switch {
+		case err == nil:
+			out = append(out, r)
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("state of %s %s: %w", r.Table, r.ID, err)
+		}
+	}
+	return out, nil
+}
+
+// EvidenceAudit verifies every submitted record of the database, or of one
+// household when household is not empty, as an auditor would
+// (evidence.Audit), without storing anything.
+func (s *Store) EvidenceAudit(ctx context.Context, household string) ([]evidence.Verdict, error) {
+	vs, err := evidence.Audit(ctx, s.db, s.Verifier(), household)
+	if err != nil {
+		return nil, fmt.Errorf("evidence audit: %w", err)
+	}
+	return vs, nil
+}
+
+// StoreVerdicts stores verdicts in evidence_verdicts as the server's own
+// writes (only those that changed), so they sync to the office.
+func (s *Store) StoreVerdicts(ctx context.Context, vs []evidence.Verdict) error {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := evidence.WriteVerdicts(ctx, tx, vs, s.now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store verdicts: %w", err)
+	}
+	return nil
+}
