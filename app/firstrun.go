@@ -27,8 +27,8 @@ import (
 type firstRun struct {
 	x        *App
 	language *widget.Select
-	pin      *widget.Entry
-	pinAgain *widget.Entry
+	pin      *kit.NumericEntry
+	pinAgain *kit.NumericEntry
 	pinMsg   *widget.Label
 	server   *widget.Entry
 	code     *widget.Entry
@@ -62,7 +62,7 @@ func newFirstRun(x *App) *firstRun {
 	})
 	f.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
 
-	f.pin, f.pinAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	f.pin, f.pinAgain = kit.NewNumericPasswordEntry(), kit.NewNumericPasswordEntry()
 	f.pin.SetPlaceHolder(lang.L("firstrun.pin"))
 	f.pinAgain.SetPlaceHolder(lang.L("firstrun.pin_again"))
 	f.pinMsg = widget.NewLabel("")

@@ -69,7 +69,7 @@ type page struct {
 }
 
 // shell is the frame around every screen once signed in: a top bar (back,
-// title, user, lock), the navigation bar (a sidebar in landscape, a bottom
+// title, the sync badge, user, lock), the navigation bar (a sidebar in landscape, a bottom
 // bar in portrait) and the current screen.
 type shell struct {
 	x     *App
@@ -84,7 +84,7 @@ type shell struct {
 	title   *widget.Label
 	back    *widget.Button
 	navBtns map[string]*widget.Button
-	status  *widget.Label
+	badge   *syncBadge
 }
 
 func newShell(x *App) *shell {
@@ -107,18 +107,12 @@ func newShell(x *App) *shell {
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.title.Truncation = fyne.TextTruncateEllipsis
 	s.back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { x.touch(); s.pop() })
-	s.status = widget.NewLabel("")
-	s.status.Importance = widget.LowImportance
-	x.sync.onChange("top bar", func(st syncStatus) {
-		if st.State == syncIdle || st.State == syncDemo {
-			s.status.SetText("")
-			return
-		}
-		s.status.SetText(lang.L("sync.status." + st.State))
-	})
+	s.badge = newSyncBadge(x, func() { s.show("nav.sync") })
+	x.sync.onChange("top bar", s.badge.show)
+	x.env.OnDataChanged = s.badge.recount
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
 	user := widget.NewLabel(x.me.UserName + " · " + kit.RoleName(x.me.Role))
-	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.status, user, lockBtn), s.title)
+	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.badge.btn, user, lockBtn), s.title)
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
@@ -189,6 +183,7 @@ func (s *shell) display(title string, scr kit.Screen) {
 		s.back.Hide()
 	}
 	s.x.watchScrolls(scr.Content())
+	s.badge.recount()
 	s.body.Objects = []fyne.CanvasObject{scr.Content()}
 	s.body.Refresh()
 }

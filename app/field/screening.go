@@ -135,7 +135,7 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 	e := &m.Elder
 	sex := k.CodeSelect("sex", func() *string { return &e.Sex })
 	birth := k.DateEntry(func() *string { return &e.BirthDate })
-	id := k.Entry(func() *string { return &m.IDNumber }, "member.id_placeholder")
+	id := k.IDEntry(func() *string { return &m.IDNumber }, "member.id_placeholder")
 	onID := id.OnChanged
 	id.OnChanged = func(t string) {
 		onID(t)
@@ -151,7 +151,7 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 			k.Field("member.sex", model.FieldElderSex, sex),
 			k.Field("member.birth_date", model.FieldElderBirth, birth),
 			k.Field("screening.address", model.FieldElderAddress, k.Entry(func() *string { return &e.Address }, "")),
-			k.Field("screening.phone", model.FieldElderPhone, k.Entry(func() *string { return &e.Phone }, "")),
+			k.Field("screening.phone", model.FieldElderPhone, k.NumberEntry(func() *string { return &e.Phone }, "")),
 		),
 	)
 }

@@ -106,7 +106,7 @@ func (s *spotCheckScreen) Content() fyne.CanvasObject {
 				k.Field("spot.fees_charged", model.FieldFeesCharged, k.YesNo(func() *string { return &c.FeesCharged })),
 			),
 			k.Field("spot.recomputed_income", model.FieldRecomputedIncome,
-				k.Entry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
+				k.NumberEntry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
 			hint(lang.L("spot.approved_income", map[string]any{"Amount": kit.Money(s.base.ApprovedPerCapitaFen)})),
 			k.Field("spot.neighbour_interview", "", k.Multi(func() *string { return &c.NeighbourInterview }, 3)),
 		),

@@ -58,11 +58,11 @@ func (s *visitScreen) assetRow(id, kind string) fyne.CanvasObject {
 	cells := []fyne.CanvasObject{
 		k.Field("asset.owner", "", s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
 	}
-	value := k.Field("asset.value", f("value"), k.Entry(func() *string { return &get().Value }, "asset.value_placeholder"))
+	value := k.Field("asset.value", f("value"), k.NumberEntry(func() *string { return &get().Value }, "asset.value_placeholder"))
 	switch kind {
 	case "dwelling":
 		cells = append(cells,
-			k.Field("asset.floor_area", f("floor_area"), k.Entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
+			k.Field("asset.floor_area", f("floor_area"), k.NumberEntry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
 			k.Field("asset.dwelling_type", "", k.CodeSelect("dwelling", func() *string { return &get().DwellingType })),
 			k.Field("asset.renovation", "", k.CodeSelect("renovation", func() *string { return &get().Renovation })),
 		)
