@@ -117,11 +117,15 @@ func newFirstRun(x *App) *firstRun {
 	header := container.NewBorder(nil, nil, icon, container.NewVBox(widget.NewLabel(lang.L("settings.language")), f.language),
 		container.NewVBox(title, intro))
 
+	wrapped := func(key string) *widget.Label {
+		l := widget.NewLabel(lang.L(key))
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
 	pinCard := kit.Section("firstrun.pin_title", container.NewVBox(
-		widget.NewLabel(lang.L("firstrun.pin_explain")), f.pin, f.pinAgain, f.pinMsg))
+		wrapped("firstrun.pin_explain"), f.pin, f.pinAgain, f.pinMsg))
 	enrollCard := kit.Section("firstrun.enroll_title", container.NewVBox(
-		widget.NewLabel(lang.L("firstrun.server")), f.server,
-		widget.NewLabel(lang.L("firstrun.code")), f.code, f.enroll))
+		wrapped("firstrun.server"), f.server, wrapped("firstrun.code"), f.code, f.enroll))
 	demoText := widget.NewLabel(lang.L("firstrun.demo_explain"))
 	demoText.Wrapping = fyne.TextWrapWord
 	demoCard := kit.Section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -52,7 +53,7 @@ func NewIDEntry() *NumericEntry {
 			e.SetText(e.Text + "X")
 		}
 	}
-	e.ActionItem = x
+	e.ActionItem = container.New(minWidth{MinTarget}, x)
 	return e
 }
 
@@ -82,4 +83,25 @@ func WithCalendar(e *widget.Entry, now func() time.Time) *widget.Entry {
 		e.SetPlaceHolder(lang.L("forms.date_placeholder"))
 	}
 	return e
+}
+
+// minWidth is a layout that makes its objects at least w wide (a small
+// button's tappable area).
+type minWidth struct{ w float32 }
+
+// Layout gives every object the whole space.
+func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+// MinSize is the objects' largest minimum, at least w wide.
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(m.w, 0)
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
 }

@@ -37,7 +37,7 @@ func TestIDEntryXButton(t *testing.T) {
 	e := NewIDEntry()
 	test.NewTempWindow(t, e)
 	test.Type(e, "41080219750505031")
-	test.Tap(e.ActionItem.(*widget.Button))
+	test.Tap(e.ActionItem.(*fyne.Container).Objects[0].(*widget.Button))
 	if e.Text != "41080219750505031X" {
 		t.Errorf("after X the ID reads %q", e.Text)
 	}

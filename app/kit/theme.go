@@ -113,8 +113,9 @@ func (Theme) Icon(n fyne.ThemeIconName) fyne.Resource {
 }
 
 // standardSizes are the sizes at the standard text size. The inner padding
-// makes a one-line button, entry or select MinTarget tall (a 16-unit line
-// is about 22 tall: 22 + 2×14 ≥ 48), an icon-only button 24 + 28 = 52 wide, and
+// makes a one-line entry 22 + 2×15.5 = 53 tall (a 16-unit line is about 22
+// tall), so the button inside it (calendar, show PIN), inset by the input
+// border, is 49; a button 24 + 31 = 55 tall and an icon-only one as wide;
 // check boxes and radio rows as tall as a button.
 var standardSizes = map[fyne.ThemeSizeName]float32{
 	theme.SizeNameText:               16,
@@ -123,7 +124,7 @@ var standardSizes = map[fyne.ThemeSizeName]float32{
 	theme.SizeNameHeadingText:        26,
 	theme.SizeNameInlineIcon:         24,
 	theme.SizeNamePadding:            5,
-	theme.SizeNameInnerPadding:       14,
+	theme.SizeNameInnerPadding:       15.5,
 	theme.SizeNameLineSpacing:        5,
 	theme.SizeNameScrollBar:          14,
 	theme.SizeNameScrollBarSmall:     5,
