@@ -85,6 +85,7 @@ type shell struct {
 	back    *widget.Button
 	navBtns map[string]*widget.Button
 	badge   *syncBadge
+	top     *fyne.Container // the top bar's row, laid out again when back shows or hides
 }
 
 func newShell(x *App) *shell {
@@ -113,6 +114,7 @@ func newShell(x *App) *shell {
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
 	user := widget.NewLabel(x.me.UserName + " · " + kit.RoleName(x.me.Role))
 	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.badge.btn, user, lockBtn), s.title)
+	s.top = top
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
@@ -177,10 +179,13 @@ func (s *shell) pop() {
 
 func (s *shell) display(title string, scr kit.Screen) {
 	s.title.SetText(title)
-	if len(s.stack) > 0 {
-		s.back.Show()
-	} else {
-		s.back.Hide()
+	if back := len(s.stack) > 0; back != s.back.Visible() {
+		if back {
+			s.back.Show()
+		} else {
+			s.back.Hide()
+		}
+		s.top.Refresh() // a border layout places only what is visible
 	}
 	s.x.watchScrolls(scr.Content())
 	s.badge.recount()
