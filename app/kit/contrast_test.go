@@ -143,6 +143,19 @@ func TestThemeContrast(t *testing.T) {
 	}
 }
 
+// TestChartColoursStandOut: chart bars are at least 3:1 against the
+// background of their theme (graphics, WCAG 1.4.11).
+func TestChartColoursStandOut(t *testing.T) {
+	for dark, cs := range map[bool][]color.Color{false: chartLight, true: chartDark} {
+		bg := Theme{Dark: dark}.Color(theme.ColorNameBackground, theme.VariantLight)
+		for i, c := range cs {
+			if r := contrast(c, bg); r < 3 {
+				t.Errorf("dark=%v: chart colour %d %s on %s: %.2f, want ≥ 3", dark, i, hex(c), hex(bg), r)
+			}
+		}
+	}
+}
+
 // TestThemeSetsEveryColour: the palettes give every colour Fyne asks for,
 // so none falls back to the default theme's low-contrast greys.
 func TestThemeSetsEveryColour(t *testing.T) {

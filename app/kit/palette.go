@@ -95,3 +95,21 @@ func (t Theme) palette() map[fyne.ThemeColorName]color.Color {
 	}
 	return lightPalette
 }
+
+// chartLight and chartDark are the colours of chart bars, each at least
+// 3:1 against its theme's background (graphics, WCAG 1.4.11), distinct
+// from one another: blue, green, orange, purple.
+var (
+	chartLight = []color.Color{rgb(0x0b57d0), rgb(0x13753a), rgb(0xb35900), rgb(0x7b3fb5)}
+	chartDark  = []color.Color{rgb(0x8ab4f8), rgb(0x6fcf8a), rgb(0xf0a050), rgb(0xc59af0)}
+)
+
+// ChartColor is the colour of the i-th series of a chart in the current
+// theme (cycling through four).
+func ChartColor(i int) color.Color {
+	cs := chartLight
+	if t, ok := fyne.CurrentApp().Settings().Theme().(Theme); ok && t.Dark {
+		cs = chartDark
+	}
+	return cs[i%len(cs)]
+}
