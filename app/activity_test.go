@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"doorstep/app/kit/kittest"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
@@ -69,7 +70,7 @@ func TestWrongPINsAreThrottled(t *testing.T) {
 	x := newTestApp(t, "", c)
 	startDemo(t, x, schema.RoleWorker)
 	x.lock()
-	pin := find(t, x, func(e *widget.Entry) bool { return e.Password })
+	pin := kittest.EntryWhere(t, x, func(e *widget.Entry) bool { return e.Password })
 	for i := 0; i < records.PINFreeAttempts-1; i++ {
 		test.Type(pin, "1111")
 		test.Tap(button(t, x, "lock.unlock"))

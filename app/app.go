@@ -59,6 +59,8 @@ type App struct {
 	// env is what the screens see of the app (Nav is appNav).
 	env    *kit.Env
 	locked bool
+	// look is the theme in use: light or dark, and the text size (look.go).
+	look kit.Theme
 	// lastActive is when the user last did something (Unix ns, for the
 	// idle lock); atomic because draft autosaves touch it off the main
 	// goroutine.
@@ -161,6 +163,9 @@ func (x *App) open(dir string) error {
 		code = kit.LangZhCN // the product speaks Chinese first
 	}
 	setLanguage(code)
+	if err := x.loadLook(ctx); err != nil {
+		return err
+	}
 	me, ok, err := x.store.Identity(ctx)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/kit"
+	"doorstep/app/kit/kittest"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
@@ -133,7 +134,7 @@ func TestIdleLockHidesRecords(t *testing.T) {
 	if onScreen(x, tr("nav.households")) || onScreen(x, x.Identity().Communities[0]) {
 		t.Fatal("records visible behind the lock")
 	}
-	pin := find(t, x, func(e *widget.Entry) bool { return e.Password })
+	pin := kittest.EntryWhere(t, x, func(e *widget.Entry) bool { return e.Password })
 	test.Type(pin, "1111")
 	test.Tap(button(t, x, "lock.unlock"))
 	if !x.Locked() || !onScreen(x, tr("lock.wrong_pin")) {

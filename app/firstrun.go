@@ -27,8 +27,8 @@ import (
 type firstRun struct {
 	x        *App
 	language *widget.Select
-	pin      *widget.Entry
-	pinAgain *widget.Entry
+	pin      *kit.NumericEntry
+	pinAgain *kit.NumericEntry
 	pinMsg   *widget.Label
 	server   *widget.Entry
 	code     *widget.Entry
@@ -62,7 +62,7 @@ func newFirstRun(x *App) *firstRun {
 	})
 	f.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
 
-	f.pin, f.pinAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	f.pin, f.pinAgain = kit.NewNumericPasswordEntry(), kit.NewNumericPasswordEntry()
 	f.pin.SetPlaceHolder(lang.L("firstrun.pin"))
 	f.pinAgain.SetPlaceHolder(lang.L("firstrun.pin_again"))
 	f.pinMsg = widget.NewLabel("")
@@ -117,11 +117,15 @@ func newFirstRun(x *App) *firstRun {
 	header := container.NewBorder(nil, nil, icon, container.NewVBox(widget.NewLabel(lang.L("settings.language")), f.language),
 		container.NewVBox(title, intro))
 
+	wrapped := func(key string) *widget.Label {
+		l := widget.NewLabel(lang.L(key))
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
 	pinCard := kit.Section("firstrun.pin_title", container.NewVBox(
-		widget.NewLabel(lang.L("firstrun.pin_explain")), f.pin, f.pinAgain, f.pinMsg))
+		wrapped("firstrun.pin_explain"), f.pin, f.pinAgain, f.pinMsg))
 	enrollCard := kit.Section("firstrun.enroll_title", container.NewVBox(
-		widget.NewLabel(lang.L("firstrun.server")), f.server,
-		widget.NewLabel(lang.L("firstrun.code")), f.code, f.enroll))
+		wrapped("firstrun.server"), f.server, wrapped("firstrun.code"), f.code, f.enroll))
 	demoText := widget.NewLabel(lang.L("firstrun.demo_explain"))
 	demoText.Wrapping = fyne.TextWrapWord
 	demoCard := kit.Section("firstrun.demo_title", container.NewVBox(demoText, f.demoRole, f.demo))

@@ -3,9 +3,9 @@ package app
 import (
 	"testing"
 
+	"doorstep/app/kit"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"doorstep/schema"
 	"doorstep/sync/client"
@@ -33,14 +33,14 @@ func TestFirstRunEnrollsFromTheKeyboard(t *testing.T) {
 	t.Cleanup(x.Close)
 
 	c := x.win.Canvas()
-	pin, ok := c.Focused().(*widget.Entry)
+	pin, ok := c.Focused().(*kit.NumericEntry)
 	if !ok || pin.PlaceHolder != entryWithPlaceholder(t, x, "firstrun.pin").PlaceHolder {
 		t.Fatalf("focused on start: %#v, want the PIN field", c.Focused())
 	}
 	enter := &fyne.KeyEvent{Name: fyne.KeyReturn}
 	test.Type(c.Focused(), "2580")
 	c.Focused().TypedKey(enter)
-	again, ok := c.Focused().(*widget.Entry)
+	again, ok := c.Focused().(*kit.NumericEntry)
 	if !ok || again == pin {
 		t.Fatalf("Enter in the PIN field focused %#v, want the repeat field", c.Focused())
 	}

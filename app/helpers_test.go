@@ -186,7 +186,7 @@ func selectWith(t *testing.T, x *App, option string) *widget.Select {
 func lastEntryWithPlaceholder(t *testing.T, x *App, key string) *widget.Entry {
 	t.Helper()
 	var last *widget.Entry
-	for _, e := range all[*widget.Entry](x) {
+	for _, e := range kittest.Entries(x) {
 		if e.PlaceHolder == tr(key) {
 			last = e
 		}

@@ -18,7 +18,7 @@ import (
 // shell (with any half-filled form, whose draft is saved) is off the canvas.
 type lockScreen struct {
 	x    *App
-	pin  *widget.Entry
+	pin  *kit.NumericEntry
 	msg  *widget.Label
 	root fyne.CanvasObject
 }
@@ -28,7 +28,7 @@ func newLockScreen(x *App) *lockScreen {
 	icon := canvas.NewImageFromResource(assets.Icon())
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(96, 96))
-	l.pin = widget.NewPasswordEntry()
+	l.pin = kit.NewNumericPasswordEntry()
 	l.pin.SetPlaceHolder(lang.L("lock.pin"))
 	l.pin.OnSubmitted = func(string) { l.unlock() }
 	l.msg = widget.NewLabel("")

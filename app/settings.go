@@ -21,17 +21,21 @@ import (
 	"doorstep/assets"
 	"doorstep/schema"
 	"doorstep/sync/client"
+	"doorstep/sync/version"
 )
 
 // idleChoices are the idle-lock times Settings offers; zero is "never".
 var idleChoices = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute,
 	10 * time.Minute, 30 * time.Minute, 0}
 
-// settingsScreen: language, server, idle lock and PIN, about.
+// settingsScreen: language, theme and text size, server, idle lock and PIN,
+// about (the build's version).
 type settingsScreen struct {
 	x        *App
 	loading  bool // reload is setting the selects: not a user's choice
 	language *widget.Select
+	theme    *widget.RadioGroup
+	textSize *widget.RadioGroup
 	idle     *widget.Select
 	pinWipe  *pinWipeSetting
 	server   *widget.Label
@@ -60,6 +64,12 @@ func newSettingsScreen(x *App) *settingsScreen {
 		}
 		x.switchLanguage(code)
 	}
+	s.theme = widget.NewRadioGroup([]string{lang.L("settings.theme.light"), lang.L("settings.theme.dark")}, nil)
+	s.theme.Required = true
+	s.theme.OnChanged = func(string) { s.lookChanged() }
+	s.textSize = widget.NewRadioGroup(textSizeNames(), nil)
+	s.textSize.Required = true
+	s.textSize.OnChanged = func(string) { s.lookChanged() }
 	s.idle = widget.NewSelect(idleNames(), nil)
 	s.idle.OnChanged = func(name string) {
 		if s.loading {
@@ -90,6 +100,9 @@ func newSettingsScreen(x *App) *settingsScreen {
 	s.about = container.NewVBox()
 	body := container.New(&kit.ColumnsLayout{MinColumn: 420},
 		kit.Section("settings.language", s.language),
+		kit.Section("settings.display", container.NewVBox(
+			widget.NewLabel(lang.L("settings.theme")), s.theme,
+			widget.NewLabel(lang.L("settings.text_size")), s.textSize)),
 		kit.Section("settings.security", container.NewVBox(
 			widget.NewLabel(lang.L("settings.idle_lock")), s.idle, pinBtn, s.pinWipe.root)),
 		kit.Section("settings.server", container.NewVBox(s.server, s.address, s.moveBtn, s.moveMsg)),
@@ -106,6 +119,12 @@ func (s *settingsScreen) Reload() {
 	s.loading = true
 	defer func() { s.loading = false }()
 	s.language.SetSelectedIndex(slices.Index(kit.Languages(), kit.CurrentLanguage()))
+	if x.look.Dark {
+		s.theme.SetSelected(s.theme.Options[1])
+	} else {
+		s.theme.SetSelected(s.theme.Options[0])
+	}
+	s.textSize.SetSelected(s.textSize.Options[slices.Index(kit.TextSizes(), x.look.Text)])
 	idle, err := x.store.IdleLock(x.ctx())
 	if err != nil {
 		x.showError("error.read", err)
@@ -122,17 +141,31 @@ func (s *settingsScreen) Reload() {
 		s.server.SetText(lang.L("settings.server_url", map[string]any{"URL": x.me.ServerURL}))
 		s.address.SetText(x.me.ServerURL)
 	}
-	version := x.fyne.Metadata().Version
-	if version == "" {
-		version = "dev"
-	}
 	s.about.Objects = []fyne.CanvasObject{kit.Facts(
-		kit.Field{Key: "settings.version", Value: version},
+		kit.Field{Key: "settings.version", Value: version.String()},
 		kit.Field{Key: "settings.schema_version", Value: strconv.Itoa(schema.Version)},
 		kit.Field{Key: "settings.device_id", Value: x.me.DeviceID},
 		kit.Field{Key: "settings.user", Value: x.me.UserName + " · " + kit.RoleName(x.me.Role)},
 	)}
 	s.about.Refresh()
+}
+
+// lookChanged applies the theme and text size the user chose: stored,
+// and the window rebuilt in them at once.
+func (s *settingsScreen) lookChanged() {
+	if s.loading {
+		return
+	}
+	x := s.x
+	x.touch()
+	t := kit.Theme{Dark: s.theme.Selected == s.theme.Options[1],
+		Text: kit.TextSizes()[max(0, slices.Index(s.textSize.Options, s.textSize.Selected))]}
+	if t == x.look {
+		return
+	}
+	if err := x.SetLook(t); err != nil {
+		x.showError("error.save", err)
+	}
 }
 
 // moveServer points the device at a new address of its server (the office
@@ -199,7 +232,7 @@ func serverAddress(text string) (string, bool) {
 func (s *settingsScreen) changePIN() {
 	x := s.x
 	x.touch()
-	cur, pin, again := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	cur, pin, again := kit.NewNumericPasswordEntry(), kit.NewNumericPasswordEntry(), kit.NewNumericPasswordEntry()
 	msg := widget.NewLabel("")
 	msg.Importance = widget.DangerImportance
 	items := []*widget.FormItem{
@@ -245,6 +278,15 @@ func languageNames() []string {
 	return out
 }
 
+// textSizeNames are the text sizes as Settings lists them.
+func textSizeNames() []string {
+	out := make([]string, len(kit.TextSizes()))
+	for i, t := range kit.TextSizes() {
+		out[i] = lang.L("settings.text_size." + t.Name())
+	}
+	return out
+}
+
 // idleNames are the idle-lock choices as Settings lists them.
 func idleNames() []string {
 	out := make([]string, len(idleChoices))
@@ -262,16 +304,5 @@ func idleNames() []string {
 // (Settings shown again when signed in).
 func (x *App) switchLanguage(code string) {
 	setLanguage(code)
-	x.win.SetTitle(lang.L("app.title"))
-	switch {
-	case x.shell == nil:
-		newFirstRun(x).show()
-	case x.locked:
-		x.buildShell()
-		x.win.SetContent(newLockScreen(x).root)
-	default:
-		x.buildShell()
-		x.shell.show("nav.settings")
-		x.win.SetContent(x.shell.root)
-	}
+	x.rebuild()
 }

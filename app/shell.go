@@ -73,7 +73,7 @@ type page struct {
 }
 
 // shell is the frame around every screen once signed in: a top bar (back,
-// title, user, lock), the navigation bar (a sidebar in landscape, a bottom
+// title, the sync badge, user, lock), the navigation bar (a sidebar in landscape, a bottom
 // bar in portrait) and the current screen.
 type shell struct {
 	x     *App
@@ -88,7 +88,8 @@ type shell struct {
 	title   *widget.Label
 	back    *widget.Button
 	navBtns map[string]*widget.Button
-	status  *widget.Label
+	badge   *syncBadge
+	top     *fyne.Container // the top bar's row, laid out again when back shows or hides
 }
 
 func newShell(x *App) *shell {
@@ -111,18 +112,13 @@ func newShell(x *App) *shell {
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.title.Truncation = fyne.TextTruncateEllipsis
 	s.back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { x.touch(); s.pop() })
-	s.status = widget.NewLabel("")
-	s.status.Importance = widget.LowImportance
-	x.sync.onChange("top bar", func(st syncStatus) {
-		if st.State == syncIdle || st.State == syncDemo {
-			s.status.SetText("")
-			return
-		}
-		s.status.SetText(lang.L("sync.status." + st.State))
-	})
+	s.badge = newSyncBadge(x, func() { s.show("nav.sync") })
+	x.sync.onChange("top bar", s.badge.show)
+	x.env.OnDataChanged = s.badge.recount
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
 	user := widget.NewLabel(x.me.UserName + " · " + kit.RoleName(x.me.Role))
-	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.status, user, lockBtn), s.title)
+	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.badge.btn, user, lockBtn), s.title)
+	s.top = top
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
@@ -187,12 +183,16 @@ func (s *shell) pop() {
 
 func (s *shell) display(title string, scr kit.Screen) {
 	s.title.SetText(title)
-	if len(s.stack) > 0 {
-		s.back.Show()
-	} else {
-		s.back.Hide()
+	if back := len(s.stack) > 0; back != s.back.Visible() {
+		if back {
+			s.back.Show()
+		} else {
+			s.back.Hide()
+		}
+		s.top.Refresh() // a border layout places only what is visible
 	}
 	s.x.watchScrolls(scr.Content())
+	s.badge.recount()
 	s.body.Objects = []fyne.CanvasObject{scr.Content()}
 	s.body.Refresh()
 }

@@ -141,7 +141,7 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 	e := &m.Elder
 	sex := k.CodeSelect("sex", func() *string { return &e.Sex })
 	birth := k.DateEntry(func() *string { return &e.BirthDate })
-	id := k.Entry(func() *string { return &m.IDNumber }, "member.id_placeholder")
+	id := k.IDEntry(func() *string { return &m.IDNumber }, "member.id_placeholder")
 	onID := id.OnChanged
 	id.OnChanged = func(t string) {
 		onID(t)
@@ -157,7 +157,7 @@ func (s *screeningScreen) elderSection() fyne.CanvasObject {
 			k.Col(model.FieldElderSex, sex),
 			k.Col(model.FieldElderBirth, birth),
 			k.Col(model.FieldElderAddress, k.Entry(func() *string { return &e.Address }, "")),
-			k.Col(model.FieldElderPhone, k.Entry(func() *string { return &e.Phone }, "")),
+			k.Col(model.FieldElderPhone, k.NumberEntry(func() *string { return &e.Phone }, "")),
 		),
 	)
 }

@@ -114,7 +114,7 @@ func (s *spotCheckScreen) Content() fyne.CanvasObject {
 				k.Col(model.FieldFeesCharged, yn(model.FieldFeesCharged, &c.FeesCharged)),
 			),
 			k.Col(model.FieldRecomputedIncome,
-				k.Entry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
+				k.NumberEntry(func() *string { return &c.RecomputedIncome }, "spot.income_placeholder")),
 			hint(lang.L("spot.approved_income", map[string]any{"Amount": kit.Money(s.base.ApprovedPerCapitaFen)})),
 			k.Col("neighbour_interview", k.Multi(func() *string { return &c.NeighbourInterview }, 3)),
 		),

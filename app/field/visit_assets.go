@@ -58,11 +58,11 @@ func (s *visitScreen) assetRow(id, kind string) fyne.CanvasObject {
 	cells := []fyne.CanvasObject{
 		k.Col(f("owner_member_id"), s.memberChoice(func() *string { return &get().OwnerMemberID }, true)),
 	}
-	value := k.Col(f("value"), k.Entry(func() *string { return &get().Value }, "asset.value_placeholder"))
+	value := k.Col(f("value"), k.NumberEntry(func() *string { return &get().Value }, "asset.value_placeholder"))
 	switch kind {
 	case "dwelling":
 		cells = append(cells,
-			k.Col(f("floor_area"), k.Entry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
+			k.Col(f("floor_area"), k.NumberEntry(func() *string { return &get().FloorArea }, "asset.area_placeholder")),
 			k.Col(f("dwelling_type"), k.CodeSelect("dwelling", func() *string { return &get().DwellingType })),
 			k.Col(f("renovation"), k.CodeSelect("renovation", func() *string { return &get().Renovation })),
 		)

@@ -25,9 +25,10 @@ type memberRow struct {
 	details *fyne.Container
 	box     fyne.CanvasObject
 
-	name, idNumber, birth, grade *widget.Entry
-	sex, relationship            *widget.Select
-	counted                      *widget.Check
+	name, birth, grade *widget.Entry
+	idNumber           *kit.NumericEntry
+	sex, relationship  *widget.Select
+	counted            *widget.Check
 }
 
 // buildMembers (re)builds the member rows.
@@ -80,7 +81,7 @@ func (s *visitScreen) newMemberRow(id string, open bool) *memberRow {
 	r.title.Truncation = fyne.TextTruncateEllipsis
 
 	r.name = k.Entry(func() *string { return &get().Name }, "member.name_placeholder")
-	r.idNumber = k.Entry(func() *string { return &get().IDNumber }, "member.id_placeholder")
+	r.idNumber = k.IDEntry(func() *string { return &get().IDNumber }, "member.id_placeholder")
 	r.sex = k.CodeSelect("sex", func() *string { return &get().Sex })
 	r.birth = k.DateEntry(func() *string { return &get().BirthDate })
 	r.relationship = k.CodeSelect("relationship", func() *string { return &get().Relationship })
@@ -225,7 +226,7 @@ func (s *visitScreen) memberChoice(get func() *string, optional bool) *widget.Se
 // incomeRow holds the inputs of one income row.
 type incomeRow struct {
 	member, kind *widget.Select
-	amount       *widget.Entry
+	amount       *kit.NumericEntry
 }
 
 // buildIncomes (re)builds the income rows: member, kind, monthly amount.
@@ -255,7 +256,7 @@ func (s *visitScreen) buildIncomes() {
 		r := &incomeRow{
 			member: s.memberChoice(func() *string { return &get().MemberID }, false),
 			kind:   k.CodeSelect("income", func() *string { return &get().Kind }),
-			amount: k.Entry(func() *string { return &get().Amount }, "income.amount_placeholder"),
+			amount: k.NumberEntry(func() *string { return &get().Amount }, "income.amount_placeholder"),
 		}
 		s.incomeRows[id] = r
 		row := k.Grid(150,

@@ -94,6 +94,10 @@ type Env struct {
 	// DataDir is the folder of the device database and attachments.
 	DataDir string
 
+	// OnDataChanged, if set, runs after every DataChanged (the shell
+	// recounts the changes waiting to sync).
+	OnDataChanged func()
+
 	// dataGen counts changes to the device data (DataChanged).
 	dataGen int
 	// fetching are the attachment downloads in progress (attachments.go).
@@ -118,7 +122,12 @@ func (x *Env) ShowError(what string, err error) {
 
 // DataChanged records that the device data changed (a sync, the demo load,
 // a saved form), so cached views rebuild when next shown.
-func (x *Env) DataChanged() { x.dataGen++ }
+func (x *Env) DataChanged() {
+	x.dataGen++
+	if x.OnDataChanged != nil {
+		x.OnDataChanged()
+	}
+}
 
 // DataGen counts the changes to the device data so far; screens that cache
 // derived data compare it.

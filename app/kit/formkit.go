@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -271,21 +270,24 @@ func (k *FormKit) Multi(get func() *string, rows int) *widget.Entry {
 
 // DateEntry is an entry for a date (2006-01-02) with a calendar button.
 func (k *FormKit) DateEntry(get func() *string) *widget.Entry {
-	e := widget.NewEntry()
-	e.ActionItem = widget.NewButtonWithIcon("", theme.CalendarIcon(), func() {
-		var pop *widget.PopUp
-		start := k.x.Now()
-		if t, ok := model.ParseDate(e.Text); ok {
-			start = t
-		}
-		cal := widget.NewCalendar(start, func(t time.Time) {
-			e.SetText(t.Format(model.DateLayout))
-			pop.Hide()
-		})
-		pop = widget.NewPopUp(cal, k.x.Win.Canvas())
-		pop.ShowAtRelativePosition(fyne.NewPos(0, e.MinSize().Height), e)
-	})
+	e := WithCalendar(widget.NewEntry(), k.x.Now)
 	return k.bind(e, get, "forms.date_placeholder")
+}
+
+// NumberEntry is a numeric entry (money, areas, counts) bound to *get():
+// touch devices show their number keyboard.
+func (k *FormKit) NumberEntry(get func() *string, placeholderKey string) *NumericEntry {
+	e := NewNumericEntry()
+	k.bind(&e.Entry, get, placeholderKey)
+	return e
+}
+
+// IDEntry is a resident ID number entry bound to *get(): the number
+// keyboard and an X button (NewIDEntry).
+func (k *FormKit) IDEntry(get func() *string, placeholderKey string) *NumericEntry {
+	e := NewIDEntry()
+	k.bind(&e.Entry, get, placeholderKey)
+	return e
 }
 
 // TimeEntry is an entry for a time of day (15:04) with a "now" button.
@@ -305,6 +307,26 @@ func CodeLabel(list, value string) string {
 	return Code(list, value)
 }
 
+// SideBySide reports whether radio options fit in one row at every text
+// size and in a portrait window: two options, or three of at most four
+// characters each (A/B/C, 是/否/不详). Longer lists go one under the other,
+// where a horizontal radio group, which does not wrap, would run past the
+// screen's edge at a large text size.
+func SideBySide(options []string) bool {
+	if len(options) <= 2 {
+		return true
+	}
+	if len(options) > 3 {
+		return false
+	}
+	for _, o := range options {
+		if len([]rune(o)) > 4 {
+			return false
+		}
+	}
+	return true
+}
+
 // CodeSelect is a drop-down of a code list bound to *get().
 func (k *FormKit) CodeSelect(list string, get func() *string) *widget.Select {
 	s := widget.NewSelect(CodeOptions(list), nil)
@@ -314,10 +336,11 @@ func (k *FormKit) CodeSelect(list string, get func() *string) *widget.Select {
 	return s
 }
 
-// CodeRadio is a horizontal radio group of a (short) code list.
+// CodeRadio is a radio group of a (short) code list, in a row when its
+// options are few and short (SideBySide), else one under the other.
 func (k *FormKit) CodeRadio(list string, get func() *string) *widget.RadioGroup {
 	r := widget.NewRadioGroup(CodeOptions(list), nil)
-	r.Horizontal = true
+	r.Horizontal = SideBySide(r.Options)
 	r.Selected = CodeLabel(list, *get())
 	r.OnChanged = func(opt string) { *get() = CodeValue(list, opt); k.Changed() }
 	return r
@@ -340,11 +363,11 @@ func (k *FormKit) OptionalCodeSelect(list string, get func() *string) *widget.Se
 	return s
 }
 
-// RadioOf is a horizontal radio group of literal options (e.g. the
-// classes A, B, C) bound to *get().
+// RadioOf is a radio group of literal options (e.g. the classes A, B, C)
+// bound to *get(), in a row when they are few and short (SideBySide).
 func (k *FormKit) RadioOf(options []string, get func() *string) *widget.RadioGroup {
 	r := widget.NewRadioGroup(options, nil)
-	r.Horizontal = true
+	r.Horizontal = SideBySide(options)
 	r.Selected = *get()
 	r.OnChanged = func(opt string) { *get() = opt; k.Changed() }
 	return r

@@ -32,8 +32,8 @@ type FlowGrid struct {
 }
 
 // gridInset is the allowance for the padding of the cards and containers
-// around a grid.
-const gridInset = 56
+// around a grid: fourteen paddings of the theme (56 at Fyne's default 4).
+func gridInset() float32 { return 14 * theme.Padding() }
 
 // cols is the number of columns for the visible cells vis: cells are at
 // least minCell wide, and at least as wide as the widest cell needs (a
@@ -49,7 +49,7 @@ func (g *FlowGrid) cols(vis []fyne.CanvasObject) int {
 	pad := theme.Padding()
 	inset := g.Inset
 	if inset == 0 {
-		inset = gridInset
+		inset = gridInset()
 	}
 	n := int((*g.Width - inset + pad) / (cell + pad))
 	return min(max(n, 1), max(len(vis), 1))

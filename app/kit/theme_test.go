@@ -166,8 +166,16 @@ func TestThemeFontStyles(t *testing.T) {
 			t.Errorf("Font(%+v) = %s, want %s", tc.style, got.Name(), tc.want.Name())
 		}
 	}
-	if th.Size(theme.SizeNameText) != theme.DefaultTheme().Size(theme.SizeNameText) {
-		t.Error("Size differs from the default theme")
+	if got := th.Size(theme.SizeNameText); got < 16 {
+		t.Errorf("body text at the standard size is %v, want at least 16", got)
+	}
+	prev := float32(0)
+	for _, s := range TextSizes() {
+		got := Theme{Text: s}.Size(theme.SizeNameText)
+		if got <= prev {
+			t.Errorf("text size %s: body text %v, not larger than the size before (%v)", s.Name(), got, prev)
+		}
+		prev = got
 	}
 }
 

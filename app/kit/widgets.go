@@ -176,8 +176,32 @@ func NewListRow() *ListRow {
 
 // CreateRenderer lays the row out: name and where on the left, tag and date on the right.
 func (r *ListRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, container.NewVBox(r.Tag, r.Date),
-		container.NewVBox(r.Name, r.Where)))
+	return widget.NewSimpleRenderer(container.New(listRowLayout{},
+		container.NewVBox(r.Name, r.Where), container.NewVBox(r.Tag, r.Date)))
+}
+
+// listRowLayout puts the left column beside the right one. A list lays a
+// row out once, with the template's empty texts, and not again when the
+// row is reused for an item: so the right column's width cannot follow its
+// texts' and is two fifths of the row, enough for a status and class or a
+// date at every text size; the left column takes the rest.
+type listRowLayout struct{}
+
+// Layout places the columns.
+func (listRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	right := fyne.Max(objs[1].MinSize().Width, size.Width*2/5)
+	left := fyne.Max(0, size.Width-right-pad)
+	objs[0].Move(fyne.Position{})
+	objs[0].Resize(fyne.NewSize(left, size.Height))
+	objs[1].Move(fyne.NewPos(left+pad, 0))
+	objs[1].Resize(fyne.NewSize(right, size.Height))
+}
+
+// MinSize is both columns side by side.
+func (listRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	l, r := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(l.Width+theme.Padding()+r.Width, fyne.Max(l.Height, r.Height))
 }
 
 // RecordPage is the page of a record screen (a household, an elder): its

@@ -59,6 +59,7 @@ func deskError(x *kit.Env, what string, err error, inline *widget.Label) {
 func dateField(value time.Time) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder(lang.L("desk.date_hint"))
+	kit.WithCalendar(e, time.Now)
 	if !value.IsZero() {
 		e.SetText(value.Format(desk.DateLayout))
 	}

@@ -229,7 +229,7 @@ func (s *meetingScreen) loadCases() {
 		h := r.decision.MinSize().Height
 		right := container.NewHBox(container.NewGridWrap(fyne.NewSize(120, h), r.decision),
 			container.NewGridWrap(fyne.NewSize(240, h), container.NewGridWithColumns(3, r.votes[0], r.votes[1], r.votes[2])))
-		s.caseBox.Add(container.NewVBox(container.NewBorder(nil, nil, r.include, right, l), r.against))
+		s.caseBox.Add(container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(r.include), right, l), r.against))
 		s.cases = append(s.cases, r)
 	}
 	s.caseBox.Refresh()

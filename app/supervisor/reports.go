@@ -243,11 +243,9 @@ func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-// barColor cycles through the theme's primary and a few calm colours.
+// barColor cycles through the theme's chart colours (kit.ChartColor).
 func barColor(i int) color.Color {
-	palette := []color.Color{theme.Color(theme.ColorNamePrimary), color.NRGBA{0x2e, 0x9e, 0x6b, 0xff},
-		color.NRGBA{0xe0, 0x8a, 0x1e, 0xff}, color.NRGBA{0x8e, 0x5c, 0xc9, 0xff}}
-	return palette[i%len(palette)]
+	return kit.ChartColor(i)
 }
 
 type barChartRenderer struct {

@@ -1,11 +1,15 @@
 // Command screenshots renders every screen of the app, with the demo
-// district loaded, to PNG files [<role>-]<screen>-<lang>-<orientation>.png, in
-// zh-CN and en, landscape (1280×800) and portrait (800×1280): each role's
-// top-level screens, the household and elder screens, the four forms (a
-// means-test visit, its correction after a return, a spot check, a
-// screening, a volunteer's visit log) and a supervisor's review of a
-// record. The supervisor's device first receives a real conflict made by
-// two tablets through the sync engine (conflict.go).
+// district loaded, to full-colour PNG files
+// [<role>-]<screen>[-dark]-<lang>-<orientation>.png, in zh-CN and en,
+// landscape (1280×800) and portrait (800×1280): each role's top-level
+// screens, the household and elder screens, the four forms (a means-test
+// visit, its lower half with staff, signatures and photos, its validation
+// problems, its correction after a return, a spot check, a screening, a
+// volunteer's visit log), Today with the drafts they left, a supervisor's
+// draw with its batch and review of a record; then the top-level screens
+// and main forms again in the dark theme. The supervisor's device first
+// receives a real conflict made by two tablets through the sync engine
+// (conflict.go).
 //
 // It runs on Fyne's headless test driver with the app's own theme, so it
 // needs no display: `make screenshots` (CGO_ENABLED=0 go run -tags ci).
@@ -21,11 +25,15 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	fynelang "fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app"
 	"doorstep/app/kit"
@@ -45,6 +53,9 @@ var orientations = []struct {
 	{"landscape", fyne.NewSize(1280, 800)},
 	{"portrait", fyne.NewSize(800, 1280)},
 }
+
+// errSkip is a shot's answer when the demo data has no such state.
+var errSkip = errors.New("not in the demo data")
 
 // shot puts the app into one state; the name is the file's screen part.
 type shot struct {
@@ -137,8 +148,15 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		prefix = string(role) + "-"
 	}
 	n := 0
+	var lock *shot
 	for _, s := range shots(x, role) {
-		if err := s.show(x); err != nil {
+		if s.name == "lock" {
+			lock = &s // last: there is no way back from it here
+			continue
+		}
+		if err := s.show(x); errors.Is(err, errSkip) {
+			continue
+		} else if err != nil {
 			return n, fmt.Errorf("%s: %w", s.name, err)
 		}
 		c, err := capture(x, out, prefix+s.name, lang)
@@ -147,8 +165,43 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		}
 		n += c
 	}
+	// The dark theme: the top-level screens and the main form of the role.
+	if err := x.SetLook(kit.Theme{Dark: true}); err != nil {
+		return n, err
+	}
+	for _, s := range shots(x, role) {
+		if !darkShots[s.name] && !slices.Contains(x.Screens(), s.name) || s.name == "lock" {
+			continue
+		}
+		if err := s.show(x); errors.Is(err, errSkip) {
+			continue
+		} else if err != nil {
+			return n, fmt.Errorf("%s (dark): %w", s.name, err)
+		}
+		c, err := capture(x, out, prefix+s.name, lang)
+		if err != nil {
+			return n, err
+		}
+		n += c
+	}
+	if lock != nil {
+		if err := x.SetLook(kit.Theme{}); err != nil {
+			return n, err
+		}
+		if err := lock.show(x); err != nil {
+			return n, err
+		}
+		c, err := capture(x, out, prefix+lock.name, lang)
+		if err != nil {
+			return n, err
+		}
+		n += c
+	}
 	return n, nil
 }
+
+// darkShots are the detail screens also rendered in the dark theme.
+var darkShots = map[string]bool{"visit": true, "visit-end": true, "visitlog": true, "review-record": true, "draw-batch": true}
 
 // shots lists what to capture for role: every top-level screen, then the
 // detail screens and forms.
@@ -210,6 +263,34 @@ func shots(x *app.App, role schema.Role) []shot {
 				}
 				return err
 			}},
+			shot{"visit-end", func(x *app.App) error {
+				// The lower part of the form: staff, signatures, photos.
+				id, err := household(x)
+				if err == nil {
+					err = formOn(x, "households", "means_visit", id)
+				}
+				scrollToEnd(x)
+				return err
+			}},
+			shot{"visit-errors", func(x *app.App) error {
+				// A new household's visit submitted empty: the problems.
+				if err := formOn(x, "households", "means_visit", ""); err != nil {
+					return err
+				}
+				return tap(x, "action.submit")
+			}},
+			shot{"today-drafts", func(x *app.App) error {
+				// Today once the visits above left drafts behind (last).
+				err := show(x, "today")
+				scrollToEnd(x)
+				return err
+			}},
+			shot{"spotcheck-task", func(x *app.App) error {
+				if !x.OpenToday(records.TodaySpotCheck) {
+					return errSkip // the demo assigns none to this worker
+				}
+				return nil
+			}},
 			shot{"visit-returned", func(x *app.App) error {
 				if !x.OpenToday(records.TodayReturned) {
 					return errors.New("nothing was returned to the demo worker")
@@ -233,6 +314,13 @@ func shots(x *app.App, role schema.Role) []shot {
 			shot{"lock", func(x *app.App) error { x.Lock(); return nil }},
 		)
 	case schema.RoleSupervisor:
+		out = append(out, shot{"draw-batch", func(x *app.App) error {
+			// A spot-check draw's batch, previewed.
+			if err := show(x, "draw"); err != nil {
+				return err
+			}
+			return tap(x, "desk.draw.preview")
+		}})
 		out = append(out, shot{"review-record", func(x *app.App) error {
 			// A re-check visit awaiting a decision: not reviewed yet, else
 			// returned for correction; the newest.
@@ -326,10 +414,19 @@ func pick(x *app.App, q string, args ...any) (string, error) {
 	return id, nil
 }
 
-// capture writes the window in both orientations.
+// capture writes the window in both orientations; the dark theme's files
+// are named <screen>-dark-…, and in portrait only for Today and the visit
+// (full-colour files are several times larger than the light set's were).
 func capture(x *app.App, out, name, lang string) (int, error) {
+	dark := x.Look().Dark
+	if dark {
+		name += "-dark"
+	}
 	n := 0
 	for _, o := range orientations {
+		if dark && o.name == "portrait" && name != "today-dark" && name != "visit-dark" {
+			continue
+		}
 		x.Window().Resize(o.size)
 		img := captureClipped(x.Window().Canvas())
 		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s.png", name, lang, o.name))
@@ -337,8 +434,11 @@ func capture(x *app.App, out, name, lang string) (int, error) {
 		if err != nil {
 			return n, err
 		}
+		// Full colour, as the app draws it: status colours and the
+		// anti-aliasing of text stay exact; best compression keeps the
+		// files small (a screen is mostly flat colour).
 		enc := png.Encoder{CompressionLevel: png.BestCompression}
-		if err := enc.Encode(f, paletted(img)); err != nil {
+		if err := enc.Encode(f, img); err != nil {
 			f.Close()
 			return n, fmt.Errorf("encode %s: %w", path, err)
 		}
@@ -347,5 +447,57 @@ func capture(x *app.App, out, name, lang string) (int, error) {
 		}
 		n++
 	}
+	// Close what the shot left open (a dialog) before the next one.
+	for o := x.Window().Canvas().Overlays().Top(); o != nil; o = x.Window().Canvas().Overlays().Top() {
+		x.Window().Canvas().Overlays().Remove(o)
+	}
 	return n, nil
+}
+
+// tap taps the button labelled with the translation of key on screen.
+func tap(x *app.App, key string) error {
+	text := fynelang.L(key)
+	var found *widget.Button
+	walk(x.Window().Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && b.Text == text {
+			found = b
+		}
+	})
+	if found == nil {
+		return fmt.Errorf("no %q button on screen", text)
+	}
+	test.Tap(found)
+	return nil
+}
+
+// scrollToEnd scrolls the screen's main vertical scroller to its end.
+func scrollToEnd(x *app.App) {
+	var main *container.Scroll
+	walk(x.Window().Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*container.Scroll); ok && s.Direction == container.ScrollVerticalOnly &&
+			(main == nil || s.Size().Width > main.Size().Width) {
+			main = s
+		}
+	})
+	if main != nil {
+		main.ScrollToBottom()
+	}
+}
+
+// walk visits o and everything drawn inside it, widgets' parts too.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	fn(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			walk(child, fn)
+		}
+	case fyne.Widget:
+		for _, child := range test.WidgetRenderer(c).Objects() {
+			walk(child, fn)
+		}
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"doorstep/app/kit"
 )
 
 // Windowed is anything with a window: the shell's App or this package's.
@@ -75,7 +77,36 @@ func Button(t testing.TB, x Windowed, key string) *widget.Button {
 func EntryWithPlaceholder(t testing.TB, x Windowed, key string) *widget.Entry {
 	t.Helper()
 	text := lang.L(key)
-	return Find(t, x, func(e *widget.Entry) bool { return e.PlaceHolder == text })
+	return EntryWhere(t, x, func(e *widget.Entry) bool { return e.PlaceHolder == text })
+}
+
+// Entries returns every entry on screen, in tree order: Fyne's entries and
+// the Entry inside each kit.NumericEntry (typing into it types into the
+// numeric entry).
+func Entries(x Windowed) []*widget.Entry {
+	var out []*widget.Entry
+	for _, o := range All[fyne.CanvasObject](x) {
+		switch e := o.(type) {
+		case *widget.Entry:
+			out = append(out, e)
+		case *kit.NumericEntry:
+			out = append(out, &e.Entry)
+		}
+	}
+	return out
+}
+
+// EntryWhere returns the first entry on screen (Entries) for which ok
+// holds; it fails the test when there is none.
+func EntryWhere(t testing.TB, x Windowed, ok func(*widget.Entry) bool) *widget.Entry {
+	t.Helper()
+	for _, e := range Entries(x) {
+		if ok(e) {
+			return e
+		}
+	}
+	t.Fatalf("no entry matching on screen; texts: %q", Texts(x))
+	return nil
 }
 
 // Texts returns every visible text on the window: labels, buttons,
