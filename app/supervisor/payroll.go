@@ -62,6 +62,7 @@ func NewPayroll(x *kit.Env) kit.Screen {
 	s.month = widget.NewSelect(nil, func(string) { s.load() })
 	s.month.PlaceHolder = lang.L("desk.roll.month")
 	s.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.status.Wrapping = fyne.TextWrapWord
 	s.closeB = widget.NewButton(lang.L("desk.roll.close"), s.askClose)
 	s.closeB.Importance = widget.HighImportance
 	s.msg = widget.NewLabel("")
