@@ -24,10 +24,13 @@ const (
 	RiskRecheckOverdue = "recheck_overdue"
 	// RiskReturnedBefore: a review returned one of its visits.
 	RiskReturnedBefore = "returned_before"
+	// RiskFlaggedEvidence: the server flagged the evidence of one of its
+	// means-test visits (docs/EVIDENCE.md).
+	RiskFlaggedEvidence = "flagged_evidence"
 )
 
 // Risks lists the weighted risk flags in display order.
-var Risks = []string{RiskShortVisit, RiskRecheckOverdue, RiskReturnedBefore}
+var Risks = []string{RiskFlaggedEvidence, RiskShortVisit, RiskRecheckOverdue, RiskReturnedBefore}
 
 // ShortVisitRatio is how much shorter than the author's median a visit
 // must be to count as short.

@@ -22,6 +22,8 @@ func Population(ctx context.Context, o *desk.Office, street string, asOf time.Ti
 	q := `SELECT h.id, coalesce(h.head_name,''), coalesce(h.community_id,''), coalesce(c.name,''),
 		coalesce(h.caseworker_id,''), coalesce(h.staff_relative,0), coalesce(h.recheck_due,''),
 		EXISTS (SELECT 1 FROM review_events e WHERE e.household_id = h.id AND e.action = 'return' AND e.deleted = 0),
+		EXISTS (SELECT 1 FROM evidence_verdicts ev JOIN means_visits fv ON fv.id = ev.record_id
+			WHERE ev.record_table = 'means_visits' AND fv.household_id = h.id AND ev.status = 'flagged' AND ev.deleted = 0),
 		coalesce(v.author_id,''), coalesce(v.started_at,''), coalesce(v.ended_at,''), coalesce(v.staff_ids,'')
 		FROM households h
 		JOIN communities c ON c.id = h.community_id
@@ -38,9 +40,9 @@ func Population(ctx context.Context, o *desk.Office, street string, asOf time.Ti
 		var c Candidate
 		var relative bool
 		var due, author, start, end, staff string
-		var returned bool
+		var returned, flagged bool
 		if err := r.Scan(&c.HouseholdID, &c.Head, &c.CommunityID, &c.Community, &c.CaseworkerID,
-			&relative, &due, &returned, &author, &start, &end, &staff); err != nil {
+			&relative, &due, &returned, &flagged, &author, &start, &end, &staff); err != nil {
 			return err
 		}
 		if relative {
@@ -56,6 +58,9 @@ func Population(ctx context.Context, o *desk.Office, street string, asOf time.Ti
 		}
 		if returned {
 			c.Risks = append(c.Risks, RiskReturnedBefore)
+		}
+		if flagged {
+			c.Risks = append(c.Risks, RiskFlaggedEvidence)
 		}
 		if staff != "" {
 			_ = json.Unmarshal([]byte(staff), &c.LastVisitStaff)

@@ -26,6 +26,8 @@ type Report struct {
 	// medical-assistance parts.
 	Institutions Institutions
 	Medical      Medical
+	// Evidence counts the period's visits by evidence verdict.
+	Evidence Evidence
 }
 
 // Count is a number of something named by a code (a grade, a mode, …).
@@ -58,6 +60,9 @@ func Compute(ctx context.Context, o *desk.Office, p Params) (Report, error) {
 		return Report{}, err
 	}
 	if r.Medical, err = medicalAid(ctx, o, p); err != nil {
+		return Report{}, err
+	}
+	if r.Evidence, err = evidenceCounts(ctx, o, p); err != nil {
 		return Report{}, err
 	}
 	return r, nil

@@ -45,6 +45,10 @@ func (r Report) Sheets() []sheet.Sheet {
 			fig("awards", sheet.Money(r.Institutions.AwardFen)),
 			fig("medical_cases", r.Medical.Cases),
 			fig("medical_amount", sheet.Money(r.Medical.AmountFen)),
+			fig("evidence_visits", r.Evidence.Visits),
+			fig("evidence_verified", r.Evidence.Verified),
+			fig("evidence_flagged", r.Evidence.Flagged),
+			fig("evidence_unchecked", r.Evidence.Pending+r.Evidence.Unchecked),
 		}}
 	places := sheet.Sheet{Name: "desk.report.sheet.places", Columns: []string{"desk.col.place",
 		"desk.col.households", "desk.col.people", "desk.col.payout", "desk.col.added", "desk.col.cancelled"}}
