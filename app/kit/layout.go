@@ -105,3 +105,10 @@ func (l CenteredLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
+
+// TileSize is the size of a figure tile (a label over a large value) at
+// the theme's text size: 224×104 at standard text, growing with it.
+func TileSize() fyne.Size {
+	t := theme.TextSize()
+	return fyne.NewSize(14*t, 6.5*t)
+}

@@ -109,7 +109,7 @@ func (s *reportsScreen) run() {
 // show lays out the figures and charts.
 func (s *reportsScreen) show(r report.Report) {
 	d, e, v, a := r.Dibao, r.Elders, r.Volunteers, r.Activities
-	tiles := container.NewGridWrap(fyne.NewSize(200, 84),
+	tiles := container.NewGridWrap(kit.TileSize(),
 		tile("desk.report.households", strconv.Itoa(d.Households)),
 		tile("desk.report.people", strconv.Itoa(d.People)),
 		tile("desk.report.monthly_payout", kit.Money(d.MonthlyPayoutFen)),
