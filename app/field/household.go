@@ -64,7 +64,7 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 	box := container.NewVBox(
 		container.NewHBox(status, widget.NewLabel(lang.L("households.class", map[string]any{"Class": h.Class}))),
 		kit.Facts(
-			kit.Field{Key: "household.case_no", Value: h.CaseNo},
+			kit.Field{Key: model.LabelKey("households", "case_no"), Value: h.CaseNo},
 			kit.Field{Key: "household.address", Value: h.Address},
 			kit.Field{Key: "household.community", Value: h.Community + " · " + urban},
 			kit.Field{Key: "household.hardship", Value: kit.Code("hardship", h.HardshipCause)},
