@@ -91,7 +91,7 @@ func newAssessment(x *kit.Env, in care.Institution) *assessmentScreen {
 			catMax += it.Max
 			items = append(items, widget.NewFormItem(name(it.NameZh, it.NameEn), e))
 		}
-		title := fmt.Sprintf("%s（%d）", name(c.NameZh, c.NameEn), catMax)
+		title := lang.L("desk.assess.category", map[string]any{"Name": name(c.NameZh, c.NameEn), "Max": catMax})
 		parts = append(parts, widget.NewCard(title, "", widget.NewForm(items...)))
 	}
 	s.root = container.NewBorder(nil, container.NewVBox(s.result, s.msg, container.NewHBox(s.save)), nil, nil,
