@@ -246,6 +246,10 @@ func (r *reviewRow) set(it review.Item) {
 	r.when.SetText(localTime(it.Submitted))
 	r.state.SetText(lang.L("desk.state." + string(it.State)))
 	r.state.Importance = stateImportance(it.State)
+	if it.Flagged { // the server flagged its evidence
+		r.state.SetText(r.state.Text + " · " + lang.L("evidence.status.flagged"))
+		r.state.Importance = widget.DangerImportance
+	}
 	r.state.Refresh()
 	if r.box != nil {
 		r.box.Refresh() // the texts' widths changed: lay the row out again

@@ -73,6 +73,9 @@ func TestDeskReviewFlaggedFilter(t *testing.T) {
 	if len(s.items) != 2 {
 		t.Fatalf("queue before the filter: %d items", len(s.items))
 	}
+	if !onScreen(x, tr("desk.state.pending")+" · "+tr("evidence.status.flagged")) {
+		t.Errorf("the flagged record is not marked in the queue: %q", texts(x))
+	}
 	s.flagged.SetChecked(true)
 	if len(s.items) != 1 || s.items[0].ID != "v3" {
 		t.Fatalf("flagged only: %+v", s.items)
