@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"doorstep/app/kit"
 	"doorstep/app/records"
 	"doorstep/schema"
 )
@@ -155,7 +156,7 @@ func TestWrongPINWipe(t *testing.T) {
 	}
 	wantPending := lang.L("wipe.pending_table", map[string]any{"Table": tr("desk.table.households"), "Rows": households})
 	x.lock()
-	pin := find(t, x, func(e *widget.Entry) bool { return e.Password })
+	pin := find(t, x, func(e *kit.NumericEntry) bool { return e.Password })
 	for try := 1; try <= 3; try++ {
 		test.Type(pin, "1111")
 		test.Tap(button(t, x, "lock.unlock"))
