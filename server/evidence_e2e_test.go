@@ -108,9 +108,10 @@ func hasReason(rs []evidence.Reason, code evidence.Code, column string) bool {
 // in the device database behind the app's back is pushed, stored, and
 // flagged naming the field; an entry signed with another device's key is
 // flagged; `devices list` shows the key's fingerprint and `evidence
-// verify` prints the verdicts.
+// verify` prints the verdicts. With DOORSTEP_TEST_STORE=postgres the
+// server runs on PostgreSQL.
 func TestEvidenceEndToEnd(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "server.db")
+	db := processDB(t, t.TempDir())
 	srv := startServer(t, db, freeAddr(t))
 	worker, office, c1 := uid(), uid(), uid()
 	admin(t, db, "user", "add", "--id", worker, "--name", "社区 王芳", "--role", "worker", "--communities", c1)

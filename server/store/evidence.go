@@ -16,8 +16,26 @@ func (s *Store) Verifier() evidence.Verifier {
 	return evidence.Verifier{
 		Keys:   s,
 		Blobs:  evidence.BlobDir{Dir: s.blobDir, Sharded: true},
-		Clocks: evidence.ReplicaClocks{Replica: s.rep},
+		Clocks: storeClocks{s},
 	}
+}
+
+// storeClocks reads field clocks from the store's engine, on either
+// backend.
+type storeClocks struct{ s *Store }
+
+// FieldClock implements evidence.Clocks.
+func (c storeClocks) FieldClock(ctx context.Context, table, id, column string) (change.Clock, bool, error) {
+	row, ok, err := c.s.eng.rowState(ctx, table, id)
+	if err != nil || !ok {
+		return change.Clock{}, false, err
+	}
+	for _, ch := range row.Changes {
+		if ch.Column == column {
+			return ch.Clock, true, nil
+		}
+	}
+	return change.Clock{}, false, nil
 }
 
 // VerifyRows verifies the evidence of every record the rows touch (a

@@ -57,7 +57,7 @@ var migrateTables = []struct {
 	{"users", "id", "id, name, role, street_id, created_at"},
 	{"user_communities", "user_id, community_id", "user_id, community_id"},
 	{"user_pairings", "user_id, pairing_id", "user_id, pairing_id"},
-	{"devices", "id", "id, user_id, site_id, name, token_hash, created_at, expires_at, revoked_at, last_seen_at, last_cursor, last_push_seq"},
+	{"devices", "id", "id, user_id, site_id, name, token_hash, created_at, expires_at, revoked_at, last_seen_at, last_cursor, last_push_seq, public_key"},
 	{"enroll_codes", "code_hash", "code_hash, user_id, created_at, expires_at, used_at, device_id"},
 	{"server_meta", "key", "key, value"},
 	{"server_epochs", "epoch", "rowid, epoch, start_seq, started_at"},

@@ -71,8 +71,13 @@ func openPG(ctx context.Context, dsn string, opts Options) (*pgEngine, error) {
 	return e, nil
 }
 
-// migrate creates the schema under the write lock, so processes starting
-// together do not race, and records its version.
+// migrate brings the schema up to date under the write lock, so
+// processes starting together do not race: the server-table steps not yet
+// recorded in schema_migrations (pgServerSteps), then, when the synced
+// tables' DDL differs from what the database last ran (its fingerprint in
+// server_meta), that DDL again. Every data statement is idempotent (IF NOT
+// EXISTS, ADD COLUMN IF NOT EXISTS, OR REPLACE), so a registry that gained
+// a table or a column reaches a database created before it.
 func (e *pgEngine) migrate(ctx context.Context) error {
 	tx, err := e.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -82,37 +87,46 @@ func (e *pgEngine) migrate(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
 		return fmt.Errorf("migrate: lock: %w", err)
 	}
+	// schema_migrations is the first statement of step 1; creating it here
+	// first lets a new database be read like any other.
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	var have int
-	err = tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have)
-	if err != nil {
-		// No table yet: a new database. The failed statement aborted the
-		// transaction, so start again.
-		tx.Rollback() //nolint:errcheck // replaced below
-		if tx, err = e.db.BeginTx(ctx, nil); err != nil {
-			return fmt.Errorf("migrate: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	if have > len(pgServerSteps) {
+		return fmt.Errorf("migrate: the database is at schema version %d, newer than this server's %d: run a newer server", have, len(pgServerSteps))
+	}
+	for v := have + 1; v <= len(pgServerSteps); v++ {
+		if _, err := tx.ExecContext(ctx, pgServerSteps[v-1]); err != nil {
+			return fmt.Errorf("migrate: server tables, version %d: %w", v, err)
 		}
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
-			return fmt.Errorf("migrate: lock: %w", err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, formatTime(e.now())); err != nil {
+			return fmt.Errorf("migrate: record version %d: %w", v, err)
 		}
-		have = 0
 	}
-	if have >= pgSchemaVersion {
-		return tx.Commit()
+	ddl := pgDataDDL()
+	want := pgDataFingerprint(ddl)
+	var ran string
+	err = tx.QueryRowContext(ctx, `SELECT value FROM server_meta WHERE key = 'pg_data_ddl'`).Scan(&ran)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("migrate: read data schema fingerprint: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, pgServerDDL); err != nil {
-		return fmt.Errorf("migrate: server tables: %w", err)
-	}
-	for _, q := range pgDataDDL() {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("migrate: %s: %w", firstLine(q), err)
+	if ran != want {
+		for _, q := range ddl {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("migrate: %s: %w", firstLine(q), err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO server_meta (key, value) VALUES ('pg_data_ddl', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, want); err != nil {
+			return fmt.Errorf("migrate: record data schema fingerprint: %w", err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (id, site) VALUES (1, ?) ON CONFLICT DO NOTHING`, uuid.NewString()); err != nil {
 		return fmt.Errorf("migrate: sync state: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-		pgSchemaVersion, formatTime(e.now())); err != nil {
-		return fmt.Errorf("migrate: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -8,10 +10,23 @@ import (
 	"doorstep/schema/scope"
 )
 
-// pgSchemaVersion is the version of the PostgreSQL schema below. Like the
-// SQLite migrations, changes are additive: a new version appends
-// statements (pgSchema keeps every version's) and never rewrites old ones.
-const pgSchemaVersion = 1
+// pgServerSteps are the PostgreSQL server-table migrations: step i brings
+// the database to version i+1 (schema_migrations records each). Like the
+// SQLite migrations, changes are additive: a new version appends a step
+// and never rewrites an old one. The synced tables are not here: they come
+// from the registry (pgDataDDL), re-run whenever it changes.
+var pgServerSteps = []string{
+	// version 1: every server table up to schema/migrations/server/0211.
+	pgServerDDL,
+	// version 2: schema/migrations/server/0230_device_keys.sql.
+	`ALTER TABLE devices ADD COLUMN IF NOT EXISTS public_key TEXT NOT NULL DEFAULT ''`,
+}
+
+// pgDataFingerprint names one version of the synced tables' DDL.
+func pgDataFingerprint(ddl []string) string {
+	h := sha256.Sum256([]byte(strings.Join(ddl, ";\n")))
+	return hex.EncodeToString(h[:])
+}
 
 // pgServerDDL is the PostgreSQL form of schema/migrations/server: the same
 // tables and columns (times as fixed-width text, booleans as integers),
@@ -193,6 +208,10 @@ func pgDataDDL() []string {
 			cols = append(cols, fmt.Sprintf("%s %s", c.Name, def))
 		}
 		out = append(out, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s (%s)", t.Name, strings.Join(cols, ", ")))
+		// A column the registry gained after the table was created.
+		for _, c := range cols[1:] {
+			out = append(out, fmt.Sprintf("ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s", t.Name, c))
+		}
 		indexed := map[string]bool{"id": true}
 		for _, c := range append([]string{t.ScopeColumn, t.PairingColumn}, scope.Columns(t)...) {
 			if c != "" && !indexed[c] {
