@@ -29,7 +29,7 @@ const (
 // Version is the schema version of the synced tables: a changeset names it,
 // and a peer refuses changesets whose version it cannot read. Raise it with
 // every migration that adds a synced table or column (additive only).
-const Version = 3
+const Version = 4
 
 // Migration is one numbered SQL file.
 type Migration struct {

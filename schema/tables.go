@@ -187,6 +187,6 @@ func tables() []Table {
 		{Name: "audit_events", Scope: ScopeCommunity, ScopeColumn: "community_id",
 			AppendOnly: true, Read: staffRoles, Write: fieldWriters,
 			Columns: cols("community_id:s", "user_id:s", "action:s", "subject_table:s",
-				"subject_id:s", "household_id:s", "at:s")},
+				"subject_id:s", "household_id:s", "at:s", "detail:s")},
 	}
 }

@@ -21,8 +21,8 @@ import (
 // medicalScreen is the medical-assistance register (医疗救助): the grants
 // of a period and area (person, cause — sudden accident or serious
 // illness —, date, amount), a form to record a new grant, and export.
-// Grants are events: a wrong one is corrected by recording the right one
-// and noting why, never by editing.
+// A grant typed wrong is corrected, or withdrawn when recorded in error,
+// with a reason, each an audit event (medical_correct.go).
 type medicalScreen struct {
 	x      *kit.Env
 	root   fyne.CanvasObject
@@ -47,6 +47,16 @@ type medicalScreen struct {
 	note      *widget.Entry
 	msg       *widget.Label
 	ready     bool
+	add       *widget.Button
+
+	// Correcting an existing grant (medical_correct.go): its id ("" when
+	// the form records a new grant), the reason, and the buttons.
+	editing    string
+	reason     *widget.Entry
+	reasonItem *widget.FormItem
+	correctBar *fyne.Container
+	form       *widget.Form
+	card       *widget.Card
 }
 
 // NewMedical returns the medical-assistance register screen.
@@ -79,8 +89,8 @@ func NewMedical(x *kit.Env) kit.Screen {
 	s.msg.Importance = widget.DangerImportance
 	s.msg.Wrapping = fyne.TextWrapWord
 	s.msg.Hide()
-	add := widget.NewButton(lang.L("desk.medical.add"), s.add)
-	add.Importance = widget.HighImportance
+	s.add = widget.NewButton(lang.L("desk.medical.add"), s.record)
+	s.add.Importance = widget.HighImportance
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.field.person_name"), s.person),
 		widget.NewFormItem(lang.L("desk.col.id_number"), s.idNumber),
@@ -93,12 +103,14 @@ func NewMedical(x *kit.Env) kit.Screen {
 		widget.NewFormItem(lang.L("desk.field.granted_on"), s.granted),
 		widget.NewFormItem(lang.L("desk.medical.note"), s.note),
 	)
-	newCard := kit.Section("desk.medical.new", container.NewVBox(form, s.msg, container.NewHBox(add)))
+	s.form = form
+	s.correction()
+	s.card = kit.Section("desk.medical.new", container.NewVBox(form, s.msg, container.NewHBox(s.add), s.correctBar))
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), show,
 		container.NewGridWithColumns(2, s.from, s.to))
 	top := container.NewVBox(s.places.object(), period, container.NewBorder(nil, nil, nil, export, s.total))
 	register := container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.list))
-	split := container.NewHSplit(register, container.NewVScroll(newCard))
+	split := container.NewHSplit(register, container.NewVScroll(s.card))
 	split.Offset = 0.58
 	s.root = split
 	return s
@@ -154,7 +166,8 @@ func (s *medicalScreen) load() {
 		}
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
-		s.list.Add(l)
+		fix := widget.NewButton(lang.L("desk.medical.correct"), func() { s.startCorrect(c) })
+		s.list.Add(container.NewBorder(nil, nil, nil, fix, l))
 	}
 	if len(cs) == 0 {
 		s.list.Add(widget.NewLabel(lang.L("desk.medical.none")))
@@ -193,8 +206,8 @@ func (s *medicalScreen) input() (medical.Case, string) {
 	return c, ""
 }
 
-// add records the new grant and clears the form.
-func (s *medicalScreen) add() {
+// record records the new grant and clears the form.
+func (s *medicalScreen) record() {
 	c, msg := s.input()
 	if msg != "" {
 		s.msg.SetText(msg)
@@ -207,10 +220,15 @@ func (s *medicalScreen) add() {
 	}
 	s.msg.Hide()
 	s.x.DataChanged()
+	s.clearForm()
+	s.load()
+}
+
+// clearForm empties the grant's fields.
+func (s *medicalScreen) clearForm() {
 	for _, e := range []*widget.Entry{s.person, s.idNumber, s.hospital, s.cost, s.amount, s.note} {
 		e.SetText("")
 	}
 	s.category.ClearSelected()
 	s.cause.ClearSelected()
-	s.load()
 }

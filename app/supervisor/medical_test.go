@@ -64,3 +64,62 @@ func TestMedicalAddShowsInRegisterAndReport(t *testing.T) {
 		t.Fatalf("the reports screen does not show the grant: %q", texts(x))
 	}
 }
+
+// TestMedicalCorrectAndWithdraw: 更正 loads a grant into the form; without
+// a reason nothing changes and the typing stays; with one the register
+// and the report show the corrected amount; a duplicate is withdrawn and
+// leaves the register and the report.
+func TestMedicalCorrectAndWithdraw(t *testing.T) {
+	x := newDeskApp(t)
+	s := openDesk(t, x, "nav.medical").(*medicalScreen)
+	add := func(person, amount string) {
+		t.Helper()
+		s.person.SetText(person)
+		s.idNumber.SetText("410802195803020212")
+		s.community.SetSelected("东社区")
+		s.category.set("dibao")
+		s.cause.set("sudden_accident")
+		s.amount.SetText(amount)
+		s.granted.SetText("2025-06-12")
+		test.Tap(button(t, x, "desk.medical.add"))
+		if s.msg.Visible() {
+			t.Fatalf("refused: %q", s.msg.Text)
+		}
+	}
+	add("刘大", "150")
+	add("刘大", "150")
+	if len(s.cases) != 2 {
+		t.Fatalf("register %+v", s.cases)
+	}
+	s.startCorrect(s.cases[0])
+	if s.amount.Text != "150.00" || s.person.Text != "刘大" || s.add.Visible() || !s.correctBar.Visible() {
+		t.Fatalf("correcting: amount %q person %q", s.amount.Text, s.person.Text)
+	}
+	s.amount.SetText("1500")
+	test.Tap(button(t, x, "desk.medical.save_correction"))
+	if !s.msg.Visible() || s.msg.Text != tr("desk.err.reason_required") || s.amount.Text != "1500" {
+		t.Fatalf("no reason: message %q (shown %v), amount %q", s.msg.Text, s.msg.Visible(), s.amount.Text)
+	}
+	s.reason.SetText("少录一个零")
+	test.Tap(button(t, x, "desk.medical.save_correction"))
+	if s.msg.Visible() || s.editing != "" || !s.add.Visible() {
+		t.Fatalf("after the correction: message %q, editing %q", s.msg.Text, s.editing)
+	}
+	s.startCorrect(s.cases[1])
+	s.reason.SetText("重复录入")
+	test.Tap(button(t, x, "desk.medical.withdraw"))
+	if s.msg.Visible() {
+		t.Fatalf("withdraw refused: %q", s.msg.Text)
+	}
+	if len(s.cases) != 1 || s.cases[0].AmountFen != 150000 {
+		t.Fatalf("register after the correction and the withdrawal: %+v", s.cases)
+	}
+	r, err := report.Compute(x.Env.Ctx(), office(x.Env), report.Params{Period: desk.Period{
+		From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Medical.Cases != 1 || r.Medical.AmountFen != 150000 {
+		t.Fatalf("report %+v", r.Medical)
+	}
+}
