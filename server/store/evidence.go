@@ -8,6 +8,7 @@ import (
 
 	"doorstep/sync/change"
 	"doorstep/sync/evidence"
+	"doorstep/sync/replica"
 )
 
 // Verifier is the evidence verifier over this store: the devices' keys
@@ -16,26 +17,17 @@ func (s *Store) Verifier() evidence.Verifier {
 	return evidence.Verifier{
 		Keys:   s,
 		Blobs:  evidence.BlobDir{Dir: s.blobDir, Sharded: true},
-		Clocks: storeClocks{s},
+		Clocks: evidence.ReplicaClocks{Replica: storeRows{s}},
 	}
 }
 
-// storeClocks reads field clocks from the store's engine, on either
-// backend.
-type storeClocks struct{ s *Store }
+// storeRows reads rows with their clocks from the store's engine, on
+// either backend.
+type storeRows struct{ s *Store }
 
-// FieldClock implements evidence.Clocks.
-func (c storeClocks) FieldClock(ctx context.Context, table, id, column string) (change.Clock, bool, error) {
-	row, ok, err := c.s.eng.rowState(ctx, table, id)
-	if err != nil || !ok {
-		return change.Clock{}, false, err
-	}
-	for _, ch := range row.Changes {
-		if ch.Column == column {
-			return ch.Clock, true, nil
-		}
-	}
-	return change.Clock{}, false, nil
+// RowState implements evidence.RowStater.
+func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
+	return r.s.eng.rowState(ctx, table, id)
 }
 
 // VerifyRows verifies the evidence of every record the rows touch (a

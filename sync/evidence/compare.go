@@ -72,9 +72,16 @@ type Clocks interface {
 	FieldClock(ctx context.Context, table, id, column string) (clk change.Clock, ok bool, err error)
 }
 
-// ReplicaClocks reads field clocks from a replica's sync metadata.
+// RowStater reads one row's state with its column clocks: a
+// *replica.Replica, or a server store on either backend.
+type RowStater interface {
+	RowState(ctx context.Context, table, id string) (replica.Row, bool, error)
+}
+
+// ReplicaClocks reads field clocks from a replica's (or a store's) sync
+// metadata.
 type ReplicaClocks struct {
-	Replica *replica.Replica
+	Replica RowStater
 }
 
 // FieldClock implements Clocks.
