@@ -2,7 +2,6 @@ package care
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -12,18 +11,8 @@ import (
 
 var ctx = context.Background()
 
-func day(s string) time.Time {
-	t, err := time.Parse(desk.DateLayout, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-func isCode(err error, code string) bool {
-	var ie *desk.InputError
-	return errors.As(err, &ie) && ie.Code == code
-}
+// day and isCode: testdb.Day, testdb.IsCode.
+var day, isCode = testdb.Day, testdb.IsCode
 
 // fullScores scores every item of the standard at its maximum less off
 // points taken from the first items.

@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -14,18 +13,8 @@ import (
 
 var ctx = context.Background()
 
-func day(s string) time.Time {
-	t, err := time.Parse(desk.DateLayout, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-func isCode(err error, code string) bool {
-	var ie *desk.InputError
-	return errors.As(err, &ie) && ie.Code == code
-}
+// day and isCode: testdb.Day, testdb.IsCode.
+var day, isCode = testdb.Day, testdb.IsCode
 
 // row reads the household's projected columns.
 func row(t *testing.T, o *desk.Office, id string) []any {

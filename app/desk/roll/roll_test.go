@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -22,18 +21,8 @@ import (
 
 var ctx = context.Background()
 
-func day(s string) time.Time {
-	t, err := time.Parse(desk.DateLayout, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-func isCode(err error, code string) bool {
-	var ie *desk.InputError
-	return errors.As(err, &ie) && ie.Code == code
-}
+// day and isCode: testdb.Day, testdb.IsCode.
+var day, isCode = testdb.Day, testdb.IsCode
 
 // appendPeriod records a decision in its own transaction.
 func appendPeriod(t *testing.T, o *desk.Office, d history.Decision) {

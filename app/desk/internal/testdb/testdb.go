@@ -5,6 +5,7 @@ package testdb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -105,4 +106,20 @@ func Demo(tb testing.TB, ref time.Time) (*sql.DB, *demo.District) {
 		tb.Fatalf("write demo district: %v", err)
 	}
 	return db, d
+}
+
+// Day parses a date written as 2025-06-30, panicking on anything else (a
+// test's literal).
+func Day(s string) time.Time {
+	t, err := time.Parse(desk.DateLayout, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// IsCode reports whether err is the desk's refusal with code.
+func IsCode(err error, code string) bool {
+	var ie *desk.InputError
+	return errors.As(err, &ie) && ie.Code == code
 }
