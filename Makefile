@@ -25,6 +25,7 @@ test: vet nofyne deps appdeps android
 	$(GO) test -race -count=1 -timeout 45m $(NONUI) $(APPLOGIC)
 	# long convergence cases (the race run above caps a case at 10 steps)
 	$(GO) test -count=1 -timeout 45m ./sync/replica/ -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60
+	$(GO) test -count=1 -timeout 45m ./server/ -run '^TestServerConvergence$$'
 	@if [ -z "$$DOORSTEP_TEST_PG" ]; then echo "PostgreSQL tests skipped: DOORSTEP_TEST_PG is not set (make test-pg runs them on a throwaway cluster)"; \
 	else DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/...; fi
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 45m . $(APPUI) ./assets/...
