@@ -51,13 +51,8 @@ func TestMedicalAddShowsInRegisterAndReport(t *testing.T) {
 	if s.person.Text != "" || !onScreen(x, "刘大") {
 		t.Fatalf("after adding: form %q, shown %v", s.person.Text, onScreen(x, "刘大"))
 	}
-	r, err := report.Compute(x.Env.Ctx(), office(x.Env), report.Params{Period: desk.Period{
-		From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Medical.Cases != 1 || r.Medical.AmountFen != 150050 {
-		t.Fatalf("report %+v", r.Medical)
+	if m := halfYearMedical(t, x); m.Cases != 1 || m.AmountFen != 150050 {
+		t.Fatalf("report %+v", m)
 	}
 	rs := openDesk(t, x, "nav.reports").(*reportsScreen)
 	if rs.rep == nil || rs.rep.Medical.Cases != 1 || !onScreen(x, "1,500.50") {
@@ -114,12 +109,19 @@ func TestMedicalCorrectAndWithdraw(t *testing.T) {
 	if len(s.cases) != 1 || s.cases[0].AmountFen != 150000 {
 		t.Fatalf("register after the correction and the withdrawal: %+v", s.cases)
 	}
+	if m := halfYearMedical(t, x); m.Cases != 1 || m.AmountFen != 150000 {
+		t.Fatalf("report %+v", m)
+	}
+}
+
+// halfYearMedical is the medical-assistance section of the report for the
+// first half of 2025, computed as the reports screen does.
+func halfYearMedical(t *testing.T, x *testApp) report.Medical {
+	t.Helper()
 	r, err := report.Compute(x.Env.Ctx(), office(x.Env), report.Params{Period: desk.Period{
 		From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Medical.Cases != 1 || r.Medical.AmountFen != 150000 {
-		t.Fatalf("report %+v", r.Medical)
-	}
+	return r.Medical
 }

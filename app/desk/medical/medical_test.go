@@ -2,6 +2,7 @@ package medical
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -15,10 +16,7 @@ import (
 
 func TestRecordAndList(t *testing.T) {
 	ctx := context.Background()
-	db := testdb.Open(t)
-	testdb.Org(t, db)
-	o, _ := testdb.Office(db, "sup", time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC))
-	o.Street = "s1"
+	_, o := streetOffice(t)
 	id := rules.MakeID("410802", time.Date(1958, 3, 2, 0, 0, 0, 0, time.UTC), 21)
 	good := Case{CommunityID: "c1", Person: "赵六", IDNumber: id, Category: "dibao", Cause: "serious_illness",
 		Hospital: "焦作市人民医院", MedicalCostFen: 4_000_000, AmountFen: 300_000, GrantedOn: time.Date(2025, 5, 12, 0, 0, 0, 0, time.UTC)}
@@ -68,10 +66,7 @@ func TestRecordAndList(t *testing.T) {
 // may not be corrected is refused without changing anything.
 func TestCorrectAndWithdraw(t *testing.T) {
 	ctx := context.Background()
-	db := testdb.Open(t)
-	testdb.Org(t, db)
-	o, _ := testdb.Office(db, "sup", time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC))
-	o.Street = "s1"
+	db, o := streetOffice(t)
 	half := desk.Period{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
 	id := rules.MakeID("410802", time.Date(1958, 3, 2, 0, 0, 0, 0, time.UTC), 21)
 	g, err := Record(ctx, o, Case{CommunityID: "c1", Person: "赵六", IDNumber: id, Category: "dibao", Cause: "serious_illness",
@@ -179,4 +174,15 @@ func TestCorrectAndWithdraw(t *testing.T) {
 	if n, sum := total(); n != 1 || sum != 300_000 {
 		t.Fatalf("after the refusals: %d grants, %d fen; want 1, 300000", n, sum)
 	}
+}
+
+// streetOffice opens an empty district database with its organisation and
+// the office of supervisor "sup" of street s1 on 30 June 2025.
+func streetOffice(t *testing.T) (*sql.DB, *desk.Office) {
+	t.Helper()
+	db := testdb.Open(t)
+	testdb.Org(t, db)
+	o, _ := testdb.Office(db, "sup", time.Date(2025, 6, 30, 2, 0, 0, 0, time.UTC))
+	o.Street = "s1"
+	return db, o
 }
