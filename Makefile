@@ -42,6 +42,7 @@ server:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/doorstep-server ./server/cmd/doorstep-server
 
 vet:
+	@for t in $$(sed -n 's/^\.PHONY://p' Makefile); do grep -q "^$$t:" Makefile || { echo "Makefile: .PHONY names $$t, which has no rule"; exit 1; }; done
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	CGO_ENABLED=0 $(GO) vet -tags ci ./...
 
@@ -51,6 +52,18 @@ nofyne:
 	@if $(GO) list -deps $(NONUI) $(APPLOGIC) | grep -q '^fyne.io/'; then \
 		echo "nofyne: these packages must not import Fyne:"; \
 		for p in $$($(GO) list $(NONUI) $(APPLOGIC)); do $(GO) list -deps $$p | grep -q '^fyne.io/' && echo "  $$p"; done; exit 1; fi
+
+## android: the app's non-UI core builds for Android tablets (no desktop-only API in it)
+android:
+	CGO_ENABLED=0 GOOS=android GOARCH=arm64 $(GO) build ./schema/... ./sync/... $(APPLOGIC)
+
+## dist: installable packages for every office machine, into dist/ (see README, "Packages")
+dist:
+	.ci/deps.sh dist
+	.ci/dist.sh
+
+version:
+	@echo $(VERSION)
 
 ## deps: the layering holds (schema <- sync <- {server, app}; the app reaches the server only over HTTP)
 deps:
