@@ -53,7 +53,7 @@ func newAssessment(x *kit.Env, in care.Institution) *assessmentScreen {
 	s := &assessmentScreen{x: x, in: in, std: care.Standard(o), scores: map[string]*widget.Entry{}}
 	s.half = widget.NewEntry()
 	s.half.SetText(halfOf(o.Today()))
-	s.on = datePicker(x, o.Today())
+	s.on = dateField(x, o.Today())
 	s.assessors = widget.NewEntry()
 	s.assessors.SetText(x.Me.UserName)
 	s.assessors.SetPlaceHolder(lang.L("desk.assess.assessors_hint"))

@@ -77,7 +77,7 @@ func NewBenefits(x *kit.Env) kit.Screen {
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.periods = container.NewVBox()
-	s.on = datePicker(x, office(x).Today())
+	s.on = dateField(x, office(x).Today())
 	s.reason = newCodeChoice("suspend_reason", schema.SuspendReasons, nil)
 	s.reason.PlaceHolder = lang.L("desk.benefits.reason")
 	s.note = widget.NewEntry()

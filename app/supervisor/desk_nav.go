@@ -55,11 +55,12 @@ func deskError(x *kit.Env, what string, err error, inline *widget.Label) {
 	x.ShowError(what, err)
 }
 
-// dateField is an entry for a date typed as 2025-07-10.
-func dateField(value time.Time) *widget.Entry {
+// dateField is an entry for a date typed as 2025-07-10, with a calendar
+// button that opens on the typed date, else on the office's today.
+func dateField(x *kit.Env, value time.Time) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder(lang.L("desk.date_hint"))
-	kit.WithCalendar(e, time.Now)
+	kit.WithCalendar(e, office(x).Today)
 	if !value.IsZero() {
 		e.SetText(value.Format(desk.DateLayout))
 	}

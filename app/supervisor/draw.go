@@ -67,7 +67,7 @@ func NewDraw(x *kit.Env) kit.Screen {
 	s.inspectors.SetText(strconv.Itoa(cfg.MinSpotCheckInspectors))
 	s.unannounced = widget.NewCheck(lang.L("desk.draw.unannounced"), nil)
 	s.unannounced.SetChecked(true)
-	s.planned = dateField(office(x).Today().AddDate(0, 0, 7))
+	s.planned = dateField(x, office(x).Today().AddDate(0, 0, 7))
 	s.seed = widget.NewEntry()
 	// A fresh seed from the clock's milliseconds; the supervisor may type
 	// one, and it is stored with the batch either way.

@@ -68,7 +68,7 @@ func newInstitution(x *kit.Env, in care.Institution) *institutionScreen {
 	s.address.SetText(in.Address)
 	s.phone = widget.NewEntry()
 	s.phone.SetText(in.Phone)
-	s.opened = datePicker(x, in.OpenedOn)
+	s.opened = dateField(x, in.OpenedOn)
 	s.regMsg = msg()
 	save := widget.NewButton(lang.L("action.save"), s.saveRegister)
 	save.Importance = widget.HighImportance
@@ -84,7 +84,7 @@ func newInstitution(x *kit.Env, in care.Institution) *institutionScreen {
 
 	s.counts = widget.NewLabel("")
 	s.counts.Wrapping = fyne.TextWrapWord
-	s.asOf = datePicker(x, office(x).Today())
+	s.asOf = dateField(x, office(x).Today())
 	s.beds, s.residents, s.staff = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	s.total, s.net = widget.NewEntry(), widget.NewEntry()
 	s.total.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))

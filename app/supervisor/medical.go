@@ -64,8 +64,8 @@ func NewMedical(x *kit.Env) kit.Screen {
 	s := &medicalScreen{x: x, list: container.NewVBox()}
 	s.places = newPlaceSelects(x, s.load)
 	today := office(x).Today()
-	s.from = datePicker(x, time.Date(today.Year(), time.January, 1, 0, 0, 0, 0, time.UTC))
-	s.to = datePicker(x, today)
+	s.from = dateField(x, time.Date(today.Year(), time.January, 1, 0, 0, 0, 0, time.UTC))
+	s.to = dateField(x, today)
 	s.from.OnSubmitted = func(string) { s.load() }
 	s.to.OnSubmitted = func(string) { s.load() }
 	s.total = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -83,7 +83,7 @@ func NewMedical(x *kit.Env) kit.Screen {
 	s.cost.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))
 	s.amount = widget.NewEntry()
 	s.amount.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))
-	s.granted = datePicker(x, today)
+	s.granted = dateField(x, today)
 	s.note = widget.NewEntry()
 	s.msg = widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance

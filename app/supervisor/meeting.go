@@ -88,10 +88,10 @@ func NewMeeting(x *kit.Env) kit.Screen {
 	s := &meetingScreen{x: x}
 	s.street = widget.NewSelect(nil, func(string) { s.loadCases() })
 	s.street.PlaceHolder = lang.L("desk.meeting.street")
-	s.heldOn = dateField(office(x).Today())
+	s.heldOn = dateField(x, office(x).Today())
 	s.noticeDays = widget.NewEntry()
 	s.noticeDays.SetText(strconv.Itoa(x.DistrictConfig().Process.PublicNoticeDays))
-	s.noticeFrom = dateField(time.Time{})
+	s.noticeFrom = dateField(x, time.Time{})
 	s.noticeFrom.SetPlaceHolder(lang.L("desk.meeting.notice_from_hint"))
 	s.note = widget.NewEntry()
 	s.note.SetPlaceHolder(lang.L("desk.meeting.note"))

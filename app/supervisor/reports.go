@@ -42,7 +42,7 @@ func NewReports(x *kit.Env) kit.Screen {
 	s := &reportsScreen{x: x, body: container.NewVBox()}
 	s.places = newPlaceSelects(x, s.run)
 	from, to := lastHalfYear(office(x).Today())
-	s.from, s.to = dateField(from), dateField(to)
+	s.from, s.to = dateField(x, from), dateField(x, to)
 	s.msg = widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance
 	s.msg.Hide()

@@ -60,7 +60,7 @@ func NewReview(x *kit.Env) kit.Screen {
 	s.state = widget.NewSelect(states, func(string) { s.run() })
 	s.state.SetSelectedIndex(1) // pending: the queue proper
 	s.flagged = widget.NewCheck(lang.L("desk.review.flagged_only"), func(bool) { s.run() })
-	s.from, s.to = dateField(time.Time{}), dateField(time.Time{})
+	s.from, s.to = dateField(x, time.Time{}), dateField(x, time.Time{})
 	s.from.SetPlaceHolder(lang.L("desk.from"))
 	s.to.SetPlaceHolder(lang.L("desk.to"))
 	s.from.OnChanged = func(string) { s.run() }

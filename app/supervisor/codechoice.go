@@ -1,36 +1,11 @@
 package supervisor
 
 import (
-	"doorstep/app/kit"
-	"time"
-
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"doorstep/app/desk"
+	"doorstep/app/kit"
 )
-
-// datePicker is a date entry (2025-07-10, as dateField) with a calendar
-// button; the calendar opens on the typed date, else on today.
-func datePicker(x *kit.Env, value time.Time) *widget.Entry {
-	e := dateField(value)
-	e.ActionItem = widget.NewButtonWithIcon("", theme.CalendarIcon(), func() {
-		start := office(x).Today()
-		if t, ok := parseDateField(e); ok && !t.IsZero() {
-			start = t
-		}
-		var pop *widget.PopUp
-		cal := widget.NewCalendar(start, func(t time.Time) {
-			e.SetText(t.Format(desk.DateLayout))
-			pop.Hide()
-		})
-		pop = widget.NewPopUp(cal, x.Win.Canvas())
-		pop.ShowAtRelativePosition(fyne.NewPos(0, e.MinSize().Height), e)
-	})
-	return e
-}
 
 // codeChoice is a select over a list of stored codes shown translated
 // (kit.Code(list, value)); value reads the chosen code back.
