@@ -71,8 +71,12 @@ func evidenceStatusText(ev review.Evidence) string {
 }
 
 // sectionName is a form section's label: its translation when it has one.
+// The field forms name a section by its title key ("spot.checklist").
 func sectionName(name string) string {
 	if t := lang.L("desk.section." + name); t != "desk.section."+name {
+		return t
+	}
+	if t := lang.L(name); t != name {
 		return t
 	}
 	return name
