@@ -203,7 +203,8 @@ func blobsOf(ctx context.Context, db *sql.DB, rows []change.RowRef, hashes map[s
 	return nil
 }
 
-// textColumns returns t's text columns, each as coalesce(col,”).
+// textColumns returns t's text columns, each wrapped in coalesce with the
+// empty string.
 func textColumns(t *schema.Table) []string {
 	var out []string
 	for _, c := range t.Columns {
