@@ -29,7 +29,8 @@ import (
 // the user's scope (replica.Purge): nothing is told to the server, and the
 // server keeps everything. Nothing typed is lost: a case any row of which
 // holds a change not yet acknowledged by the server, or that a form draft
-// on the device is about, is kept whole until a later round.
+// on the device is about, is kept whole until a later round. Retain also
+// drops the form timing of forms opened and left without a draft.
 
 // Retention says which closed cases a device purges.
 type Retention struct {
@@ -103,6 +104,9 @@ func Retain(ctx context.Context, r *replica.Replica, opt Retention) (Retained, e
 			return res, err
 		}
 		groups, kinds = append(groups, g), append(kinds, "pairing")
+	}
+	if err := dropStaleTiming(ctx, db, now()); err != nil {
+		return res, err
 	}
 	if len(groups) == 0 {
 		return res, nil
@@ -275,6 +279,29 @@ func dropTiming(ctx context.Context, db *sql.DB, rows []change.RowRef) error {
 	for _, r := range rows {
 		if _, err := db.ExecContext(ctx, `DELETE FROM form_timing WHERE record_table = ? AND record_id = ?`, r.Table, r.ID); err != nil {
 			return fmt.Errorf("retention: form timing of %s/%s: %w", r.Table, r.ID, err)
+		}
+	}
+	return nil
+}
+
+// dropStaleTiming removes the form timing of forms opened more than a day
+// ago whose record is neither on the device nor in a draft: a form opened
+// and left without a word typed.
+func dropStaleTiming(ctx context.Context, db *sql.DB, now time.Time) error {
+	tables, err := ids(ctx, db, `SELECT DISTINCT record_table FROM form_timing`)
+	if err != nil {
+		return err
+	}
+	before := now.Add(-24 * time.Hour).UTC().Format(time.RFC3339Nano)
+	for _, name := range tables {
+		if _, ok := schema.Reg.Table(name); !ok {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, `DELETE FROM form_timing WHERE record_table = ?1 AND record_id IN (
+			SELECT record_id FROM form_timing WHERE record_table = ?1 GROUP BY record_id HAVING min(opened_at) < ?2)
+			AND record_id NOT IN (SELECT id FROM `+name+`)
+			AND record_id NOT IN (SELECT record_id FROM drafts)`, name, before); err != nil {
+			return fmt.Errorf("retention: form timing of %s: %w", name, err)
 		}
 	}
 	return nil

@@ -105,6 +105,15 @@ func retentionDevice(t *testing.T) (*replica.Replica, string, map[string]string)
 		VALUES ('means_visits', 'v-hOld', 'visit.members', 1, 300, '2025-01-01T00:00:00Z')`); err != nil {
 		t.Fatal(err)
 	}
+	// Forms opened and left empty: two days ago (its timing goes) and an
+	// hour ago (stays); and the draft's own timing (stays).
+	for _, ft := range []struct{ id, at string }{{"v-never", "2026-02-27T09:00:00Z"}, {"v-today", "2026-03-01T08:00:00Z"},
+		{"v-draft", "2026-02-01T09:00:00Z"}} {
+		if _, err := r.DB().Exec(`INSERT INTO form_timing (record_table, record_id, section, ord, seconds, opened_at)
+			VALUES ('means_visits', ?, 'visit.household', 0, 0, ?)`, ft.id, ft.at); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return r, blobs, hash
 }
 
@@ -168,6 +177,12 @@ func TestRetainPurgesClosedCases(t *testing.T) {
 		if n := rowCount(t, db, q); n != 1 {
 			t.Errorf("%s: %d, want 1", q, n)
 		}
+	}
+	if n := rowCount(t, db, `SELECT count(*) FROM form_timing WHERE record_id IN ('v-today', 'v-draft')`); n != 2 {
+		t.Errorf("%d of the timing of a recent form and of a draft left, want 2", n)
+	}
+	if n := rowCount(t, db, `SELECT count(*) FROM form_timing WHERE record_id = 'v-never'`); n != 0 {
+		t.Error("the timing of a form left empty two days ago is still there")
 	}
 	if _, err := os.Stat(filepath.Join(blobs, hash["own"])); !os.IsNotExist(err) {
 		t.Errorf("hOld's own photo is still on the device (%v)", err)
