@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -79,5 +81,45 @@ func TestSectionTimesReachTheEvidence(t *testing.T) {
 	want := []evidence.Section{{Name: "spot.inspection", Seconds: 60 + 30}, {Name: "spot.checklist", Seconds: 120 + 45 + cap}}
 	if !slices.Equal(e.Sections, want) {
 		t.Errorf("sections %+v, want %+v", e.Sections, want)
+	}
+}
+
+// TestVolunteerLogFollowsScrolling: the volunteer's log, a plain scrolling
+// form without an index, counts the section scrolled to: scrolled down to
+// its last section, the time from then on goes there; a read-only log is
+// not timed.
+func TestVolunteerLogFollowsScrolling(t *testing.T) {
+	c := &clock{t: testNow}
+	x := newTestApp(t, "", c)
+	startDemo(t, x, schema.RoleVolunteer)
+	elders, err := x.Env.Store.Elders(x.Env.Ctx(), x.Env.Me)
+	if err != nil || len(elders) == 0 {
+		t.Fatalf("elders %v %v", elders, err)
+	}
+	if err := x.OpenForm(model.FormVolunteerVisit, elders[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	s := x.Visible().(*volunteerVisitScreen)
+	if got := s.kit.TimerSection(); got != "vvisit.elder" {
+		t.Fatalf("timing starts in %q", got)
+	}
+	var sc *container.Scroll
+	walk(s.root, func(o fyne.CanvasObject) {
+		if v, ok := o.(*container.Scroll); ok && sc == nil && v.Direction == container.ScrollVerticalOnly {
+			sc = v
+		}
+	})
+	if sc == nil {
+		t.Fatal("no scrolling form")
+	}
+	c.t = c.t.Add(40 * time.Second)
+	sc.Scrolled(&fyne.ScrollEvent{Scrolled: fyne.NewDelta(0, -100000)}) // to the end
+	if got := s.kit.TimerSection(); got != "vvisit.next" {
+		t.Fatalf("scrolled to the end, timing %q", got)
+	}
+	var secs int
+	if err := x.Env.Store.DB().QueryRow(`SELECT seconds FROM form_timing WHERE record_table = 'volunteer_visits'
+		AND record_id = ? AND section = 'vvisit.elder'`, s.v.ID).Scan(&secs); err != nil || secs != 40 {
+		t.Errorf("time in the elder section %d (%v), want 40", secs, err)
 	}
 }

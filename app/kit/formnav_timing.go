@@ -79,7 +79,9 @@ func (n *FormNav) TimeSections(table string) *SectionTimer {
 
 // Follow makes t follow sc's scrolling: the current section is the last of
 // cards (one per key, nil for a section not on the form) whose top is
-// above the upper third of the visible part.
+// above the upper third of the visible part — or, scrolled to the end,
+// the last whose top is visible at all (a short last section never
+// reaches the upper third).
 func (t *SectionTimer) Follow(sc *container.Scroll, cards []fyne.CanvasObject) {
 	if t == nil || sc == nil {
 		return
@@ -90,6 +92,9 @@ func (t *SectionTimer) Follow(sc *container.Scroll, cards []fyne.CanvasObject) {
 			prev(p)
 		}
 		line := p.Y + sc.Size().Height/3
+		if p.Y >= sc.Content.Size().Height-sc.Size().Height-1 {
+			line = p.Y + sc.Size().Height
+		}
 		at := -1
 		for i, c := range cards {
 			if c == nil {
@@ -190,3 +195,7 @@ func (t *SectionTimer) Current() string {
 // TimerSection returns the section the timer counts now ("" when the form
 // is not timed).
 func (n *FormNav) TimerSection() string { return n.timer.Current() }
+
+// TimerSection returns the section the form's timer counts now ("" when
+// the form is not timed).
+func (k *FormKit) TimerSection() string { return k.timer.Current() }
