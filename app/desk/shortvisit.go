@@ -16,7 +16,8 @@ import (
 //     (ended_at − started_at on the form) less than the district's
 //     process.short_visit_minutes (default 15), or
 //   - its recorded length is under ShortVisitRatio of its author's median
-//     visit in the same area (authors with at least three timed visits).
+//     visit (over the office's area; authors with at least three timed
+//     visits).
 //
 // A length that is not known (no evidence entry yet, no section timing, no
 // times typed) never makes a visit short.
@@ -50,10 +51,29 @@ type VisitTime struct {
 // ShortVisits returns the submitted means-test visits in area (and the
 // office's street) that are unusually short, by visit id, with why (one
 // of the Short… reasons; the first that applies in their order above).
+// The authors' medians are taken over the office's whole area, so a visit
+// is short or not whatever area is asked for.
 func ShortVisits(ctx context.Context, o *Office, area Area) (map[string]string, error) {
-	times, err := visitTimes(ctx, o, area)
+	times, err := visitTimes(ctx, o)
 	if err != nil {
 		return nil, err
+	}
+	var in map[string]bool // nil: the office's whole area
+	if area != (Area{}) {
+		in = map[string]bool{}
+		cond, args := o.Filter("v.community_id", area)
+		err := Query(ctx, o.DB, "visits in area", `SELECT v.id FROM means_visits v
+			WHERE v.deleted = 0 AND v.state = 'submitted'`+cond, args, func(r *sql.Rows) error {
+			var id string
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			in[id] = true
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	limit := o.Rules().Process.ShortVisit()
 	byAuthor := map[string][]time.Duration{}
@@ -73,6 +93,9 @@ func ShortVisits(ctx context.Context, o *Office, area Area) (map[string]string, 
 	}
 	out := map[string]string{}
 	for _, v := range times {
+		if in != nil && !in[v.ID] {
+			continue
+		}
 		switch {
 		case v.Open > 0 && v.Open < limit:
 			out[v.ID] = ShortOpen
@@ -87,8 +110,9 @@ func ShortVisits(ctx context.Context, o *Office, area Area) (map[string]string, 
 	return out, nil
 }
 
-// visitTimes reads the lengths of the submitted means-test visits in area.
-func visitTimes(ctx context.Context, o *Office, area Area) ([]VisitTime, error) {
+// visitTimes reads the lengths of the submitted means-test visits in the
+// office's area.
+func visitTimes(ctx context.Context, o *Office) ([]VisitTime, error) {
 	q := `SELECT v.id, coalesce(v.author_id,''), coalesce(v.started_at,''), coalesce(v.ended_at,''),
 		coalesce(e.opened_at,''), coalesce(e.submitted_at,''), coalesce(e.sections,'')
 		FROM means_visits v
@@ -96,7 +120,7 @@ func visitTimes(ctx context.Context, o *Office, area Area) ([]VisitTime, error) 
 			WHERE x.record_table = 'means_visits' AND x.record_id = v.id AND x.deleted = 0
 			ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1)
 		WHERE v.deleted = 0 AND v.state = 'submitted'`
-	cond, args := o.Filter("v.community_id", area)
+	cond, args := o.Filter("v.community_id", Area{})
 	var out []VisitTime
 	err := Query(ctx, o.DB, "visit lengths", q+cond+` ORDER BY v.id`, args, func(r *sql.Rows) error {
 		var v VisitTime

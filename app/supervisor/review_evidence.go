@@ -58,6 +58,11 @@ func (s *reviewRecordScreen) evidence() fyne.CanvasObject {
 		kit.Field{Key: "desk.evidence.synced", Value: localTime(ev.Checked)},
 		kit.Field{Key: "desk.evidence.key", Value: ev.Fingerprint},
 	))
+	if ev.Short != "" { // desk.ShortVisits
+		l := widget.NewLabel("• " + lang.L("desk.short."+ev.Short))
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
 	return kit.Section("desk.evidence.title", box)
 }
 

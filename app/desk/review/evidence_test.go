@@ -2,6 +2,7 @@ package review
 
 import (
 	"testing"
+	"time"
 
 	"doorstep/app/desk"
 	"doorstep/app/desk/internal/testdb"
@@ -75,5 +76,13 @@ func TestQueueShort(t *testing.T) {
 	}
 	if len(q.Items) != 1 || q.Items[0].ID != "v3" {
 		t.Fatalf("short only: %+v", q.Items)
+	}
+	// The record's page says so too, and shows the timeline.
+	ev, err := LoadEvidence(ctx, o, MeansVisit, "v3")
+	if err != nil || ev.Short != desk.ShortOpen || ev.Submitted.Sub(ev.Opened) != 6*time.Minute {
+		t.Errorf("evidence of v3: %+v, %v", ev, err)
+	}
+	if ev, _ := LoadEvidence(ctx, o, MeansVisit, "v2"); ev.Short != "" {
+		t.Errorf("v2 short: %q", ev.Short)
 	}
 }
