@@ -30,7 +30,9 @@ import (
 // server keeps everything. Nothing typed is lost: a case any row of which
 // holds a change not yet acknowledged by the server, or that a form draft
 // on the device is about, is kept whole until a later round. Retain also
-// drops the form timing of forms opened and left without a draft.
+// drops the form timing of forms opened and left without a draft, and the
+// attachment files no row or draft references any more that the server
+// holds (sweep.go) — those of rows that left the user's scope among them.
 
 // Retention says which closed cases a device purges.
 type Retention struct {
@@ -109,7 +111,7 @@ func Retain(ctx context.Context, r *replica.Replica, opt Retention) (Retained, e
 		return res, err
 	}
 	if len(groups) == 0 {
-		return res, nil
+		return res, sweep(ctx, db, opt, now(), &res)
 	}
 	// The attachments the cases reference, read before their rows go.
 	hashes := map[string]bool{}
@@ -148,7 +150,19 @@ func Retain(ctx context.Context, r *replica.Replica, opt Retention) (Retained, e
 			return res, err
 		}
 	}
-	return res, nil
+	return res, sweep(ctx, db, opt, now(), &res)
+}
+
+// sweep removes the attachment files nothing references any more that the
+// server holds and that were last written over an hour ago
+// (sweepAttachments).
+func sweep(ctx context.Context, db *sql.DB, opt Retention, now time.Time, res *Retained) error {
+	if opt.BlobDir == "" {
+		return nil
+	}
+	n, err := sweepAttachments(ctx, db, opt.BlobDir, now.Add(-time.Hour))
+	res.Files += n
+	return err
 }
 
 // caseRows lists the rows of one case: the case row (table, id), every row

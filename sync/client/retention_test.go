@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,6 +106,31 @@ func retentionDevice(t *testing.T) (*replica.Replica, string, map[string]string)
 		VALUES ('means_visits', 'v-hOld', 'visit.members', 1, 300, '2025-01-01T00:00:00Z')`); err != nil {
 		t.Fatal(err)
 	}
+	// Attachment files no row names: one the server holds, written two
+	// days ago (it goes); one it holds written just now, and one it does not
+	// hold (both stay). The active household's photo, which the server
+	// holds, is named by its visit (stays).
+	long := retentionNow.Add(-48 * time.Hour)
+	for _, f := range []struct {
+		key    string
+		at     time.Time
+		server bool
+	}{{"orphan", long, true}, {"fresh", retentionNow, true}, {"local", long, false}, {"active", long, true}} {
+		if _, ok := hash[f.key]; !ok {
+			hash[f.key] = strings.Repeat(fmt.Sprintf("%02x", len(hash)+0xd0), 32)
+			if err := os.WriteFile(filepath.Join(blobs, hash[f.key]), []byte(f.key), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chtimes(filepath.Join(blobs, hash[f.key]), f.at, f.at); err != nil {
+			t.Fatal(err)
+		}
+		if f.server {
+			if _, err := r.DB().Exec(`INSERT INTO uploaded_blobs (hash, uploaded_at) VALUES (?, ?)`, hash[f.key], f.at.Format(time.RFC3339)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	// Forms opened and left empty: two days ago (its timing goes) and an
 	// hour ago (stays); and the draft's own timing (stays).
 	for _, ft := range []struct{ id, at string }{{"v-never", "2026-02-27T09:00:00Z"}, {"v-today", "2026-03-01T08:00:00Z"},
@@ -146,8 +172,8 @@ func TestRetainPurgesClosedCases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Households != 1 || got.Pairings != 1 || got.Kept != 2 || got.Files != 1 || got.Rows != 7 {
-		t.Errorf("retained %+v, want 1 household, 1 pairing, 2 kept, 1 file, 7 rows", got)
+	if got.Households != 1 || got.Pairings != 1 || got.Kept != 2 || got.Files != 2 || got.Rows != 7 {
+		t.Errorf("retained %+v, want 1 household, 1 pairing, 2 kept, 2 files, 7 rows", got)
 	}
 	for _, q := range []string{
 		`SELECT count(*) FROM households WHERE id = 'hOld'`,
@@ -187,7 +213,10 @@ func TestRetainPurgesClosedCases(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(blobs, hash["own"])); !os.IsNotExist(err) {
 		t.Errorf("hOld's own photo is still on the device (%v)", err)
 	}
-	for _, k := range []string{"shared", "active"} {
+	if _, err := os.Stat(filepath.Join(blobs, hash["orphan"])); !os.IsNotExist(err) {
+		t.Errorf("a photo nothing names, which the server holds, is still on the device (%v)", err)
+	}
+	for _, k := range []string{"shared", "active", "fresh", "local"} {
 		if _, err := os.Stat(filepath.Join(blobs, hash[k])); err != nil {
 			t.Errorf("the %s photo went: %v", k, err)
 		}
