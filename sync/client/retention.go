@@ -55,9 +55,21 @@ type Retained struct {
 	Kept int
 }
 
-// blobHash finds attachment references in text: runs of exactly 64
-// lower-case hex digits.
-var blobHash = regexp.MustCompile(`(^|[^0-9a-f])([0-9a-f]{64})([^0-9a-f]|$)`)
+// hexRun finds runs of lower-case hex digits; those of exactly 64 are
+// attachment references (blobRefs).
+var hexRun = regexp.MustCompile(`[0-9a-f]+`)
+
+// blobRefs returns the attachment hashes text references: its runs of
+// exactly 64 lower-case hex digits.
+func blobRefs(text string) []string {
+	var out []string
+	for _, r := range hexRun.FindAllString(text, -1) {
+		if len(r) == 64 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // Retain purges the closed cases past the retention from device replica r
 // (see Retention).
@@ -214,8 +226,8 @@ func blobsOf(ctx context.Context, db *sql.DB, rows []change.RowRef, hashes map[s
 		if err != nil {
 			return fmt.Errorf("retention: read %s/%s: %w", r.Table, r.ID, err)
 		}
-		for _, m := range blobHash.FindAllStringSubmatch(text.String, -1) {
-			hashes[m[2]] = true
+		for _, h := range blobRefs(text.String) {
+			hashes[h] = true
 		}
 	}
 	return nil

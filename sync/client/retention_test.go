@@ -239,3 +239,14 @@ func TestRetainPurgesClosedCases(t *testing.T) {
 		t.Fatalf("second round: %+v, %v", got, err)
 	}
 }
+
+func TestBlobRefs(t *testing.T) {
+	a, b := strings.Repeat("ab", 32), strings.Repeat("0c", 32)
+	got := blobRefs(`["` + a + `",` + b + ` ` + a + "f " + strings.ToUpper(b) + `]`)
+	if len(got) != 2 || got[0] != a || got[1] != b {
+		t.Errorf("refs %q", got)
+	}
+	if got := blobRefs(a + "," + b); len(got) != 2 {
+		t.Errorf("refs one character apart: %q", got)
+	}
+}

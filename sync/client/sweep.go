@@ -94,8 +94,8 @@ func attachmentRefs(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 			return nil, err
 		}
 		for _, t := range texts {
-			for _, m := range blobHash.FindAllStringSubmatch(t, -1) {
-				used[m[2]] = true
+			for _, h := range blobRefs(t) {
+				used[h] = true
 			}
 		}
 	}
