@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"doorstep/app/records"
+	"doorstep/schema"
 	"doorstep/sync/client"
 	"doorstep/sync/client/api"
 )
@@ -220,9 +221,29 @@ func (s *syncService) round(ctx context.Context, me records.Identity) error {
 		return err
 	}
 	s.update(func(st *syncStatus) { st.Progress = 0.3 })
-	return s.x.dev.exchange(ctx, c, func(p float64) {
+	err = s.x.dev.exchange(ctx, c, func(p float64) {
 		s.update(func(st *syncStatus) { st.Progress = 0.3 + 0.7*p })
 	})
+	if err == nil {
+		s.retain(ctx, me)
+	}
+	return err
+}
+
+// retain purges from a field tablet the closed cases past the district's
+// retention (client.Retain: rows and attachment files; never a case with
+// changes not yet synced or a draft). The office's desk keeps them for its
+// reports and history. A purge that fails is logged: the round itself
+// succeeded, and the next one tries again.
+func (s *syncService) retain(ctx context.Context, me records.Identity) {
+	if me.Role != schema.RoleWorker && me.Role != schema.RoleVolunteer {
+		return
+	}
+	// The screens re-read their data after every round (run).
+	if _, err := client.Retain(ctx, s.x.dev.rep, client.Retention{
+		Days: s.x.env.DistrictConfig().Process.ClosedCaseRetention(), Now: s.x.opts.Now, BlobDir: s.x.env.Blobs().Dir}); err != nil {
+		fyne.LogError("purge closed cases", err)
+	}
 }
 
 // syncErrorText is the user's message for a sync or enrollment error: one

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"doorstep/schema/district"
+	"doorstep/sync/evidence"
 )
 
 // ErrInvalid wraps input a supervisor can correct (a missing comment, a
@@ -57,6 +59,11 @@ type Office struct {
 	Config *district.Config
 	// Loc is the local time zone dates are read in; nil means time.Local.
 	Loc *time.Location
+	// Sign signs a record the supervisor submits from the field (an
+	// institution assessment) with the device's evidence key, inside the
+	// submit's transaction (records.Store.SignSubmit; docs/EVIDENCE.md);
+	// nil signs nothing.
+	Sign func(ctx context.Context, tx *sql.Tx, sub evidence.Submit) error
 }
 
 // Clock returns the current time.

@@ -126,6 +126,7 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 	s.compact.Wrapping = fyne.TextWrapWord
 	s.root = k.Page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
 	k.Done()
+	s.nav.TimeSections("elder_screenings")
 	s.nav.Refresh()
 	s.refreshDerived()
 	return s.root

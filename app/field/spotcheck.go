@@ -137,6 +137,7 @@ func (s *spotCheckScreen) Content() fyne.CanvasObject {
 	side := container.NewVScroll(container.NewPadded(s.baseBox))
 	s.root = k.Page(form, side, s.compact, bar, 420)
 	k.Done()
+	s.nav.TimeSections("spot_checks")
 	s.nav.Refresh()
 	return s.root
 }

@@ -137,6 +137,7 @@ func (s *visitScreen) Content() fyne.CanvasObject {
 	side := container.NewVScroll(container.NewPadded(s.live.box))
 	s.root = k.Page(form, side, s.live.compact, bar, 330)
 	k.Done()
+	nav.TimeSections("means_visits")
 	s.recompute()
 	nav.Refresh()
 	return s.root

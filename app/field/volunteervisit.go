@@ -96,7 +96,7 @@ func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
 	if b := returnedBanner(s.x, s.returned, nil); b != nil {
 		sections = append(sections, b)
 	}
-	sections = append(sections,
+	cards := []fyne.CanvasObject{
 		kit.FormSection("vvisit.elder", s.elderChoice(), k.ErrLabel(model.FieldElder), s.elderInfo,
 			k.Col("need", s.needSel), k.Col(model.FieldCoVolunteers, s.coBox)),
 		kit.FormSection("vvisit.visit",
@@ -115,7 +115,8 @@ func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
 		),
 		kit.FormSection("vvisit.next",
 			k.Grid(200, k.Col(model.FieldNextVisit, k.DateEntry(func() *string { return &v.NextVisit })))),
-	)
+	}
+	sections = append(sections, cards...)
 	s.showElder()
 	form := container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
 	s.draftBtn = widget.NewButtonWithIcon(lang.L("forms.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
@@ -130,8 +131,13 @@ func (s *volunteerVisitScreen) Content() fyne.CanvasObject {
 	}
 	s.root = k.Page(form, nil, nil, bar, 0)
 	k.Done()
+	k.TimeSections("volunteer_visits", volunteerVisitSections).Follow(form, cards)
 	return s.root
 }
+
+// volunteerVisitSections are the log's section title keys, in form order
+// (its time per section goes into the evidence entry).
+var volunteerVisitSections = []string{"vvisit.elder", "vvisit.visit", "vvisit.wellbeing_section", "vvisit.next"}
 
 func (s *volunteerVisitScreen) Reload() { s.Content() }
 

@@ -38,6 +38,8 @@ type FormKit struct {
 	OnChange func()
 
 	saver *model.Autosaver
+	// timer counts the time per section (TimeSections; nil: untimed).
+	timer *SectionTimer
 	mu    sync.Mutex // guards title for the autosave goroutine
 	title string
 	// Building is true while the screen builds its fields: changes then
@@ -108,6 +110,7 @@ func (k *FormKit) Changed() {
 		return
 	}
 	k.x.Touch()
+	k.timer.Tick()
 	data, title := k.serialise()
 	k.mu.Lock()
 	k.title = title
@@ -122,13 +125,18 @@ func (k *FormKit) Changed() {
 // Leave writes a pending draft at once: the screen is no longer shown or
 // the app is stopping.
 func (k *FormKit) Leave() {
+	k.timer.Stop()
 	if err := k.saver.Flush(); err != nil {
 		fyne.LogError("flush draft", err)
 	}
 }
 
 // beforeSave stops autosaving while a save deletes the draft.
-func (k *FormKit) beforeSave() { k.saver.Discard() }
+func (k *FormKit) beforeSave() {
+	k.saver.Discard()
+	k.timer.Tick()
+	k.timer.Flush()
+}
 
 // afterFailedSave saves the draft again: the record was not written.
 func (k *FormKit) afterFailedSave() {

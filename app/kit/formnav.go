@@ -35,6 +35,8 @@ type FormNav struct {
 	base map[*widget.Label]string
 	// Focused is the field the last jump went to.
 	Focused string
+	// timer follows the sections (TimeSections; nil: untimed).
+	timer *SectionTimer
 }
 
 // NewFormNav returns the navigation of k's form laid out as outline;
@@ -271,6 +273,9 @@ func (n *FormNav) JumpTo(field string) {
 	}
 	n.scrollTo(anchor)
 	n.Focused = field
+	if i := n.outline.SectionOf(field); i >= 0 {
+		n.timer.Enter(n.outline[i].Key)
+	}
 	if input == nil {
 		return
 	}
@@ -295,6 +300,7 @@ func (n *FormNav) JumpTo(field string) {
 func (n *FormNav) JumpToSection(key string) {
 	if c := n.cards[key]; c != nil {
 		n.scrollTo(c)
+		n.timer.Enter(key)
 	}
 }
 

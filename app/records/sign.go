@@ -14,7 +14,9 @@ import (
 // transaction (forms.Env.Sign): it appends the record's evidence entry to
 // this device's chain, signed with the device's key (made on first use)
 // as user userID, the device being the replica whose site sync_state holds.
-// The database must be the device replica's (app/device.go).
+// The record's first open time and its time per section come from the
+// form timing (formtiming.go). The database must be the device replica's
+// (app/device.go).
 func (s *Store) SignSubmit(userID string) func(ctx context.Context, tx *sql.Tx, sub evidence.Submit) error {
 	return func(ctx context.Context, tx *sql.Tx, sub evidence.Submit) error {
 		var site string
@@ -22,6 +24,10 @@ func (s *Store) SignSubmit(userID string) func(ctx context.Context, tx *sql.Tx, 
 			return fmt.Errorf("sign %s %s: device site: %w", sub.Table, sub.ID, err)
 		}
 		key, err := evidence.DeviceKey(ctx, tx, nil, s.now())
+		if err != nil {
+			return fmt.Errorf("sign %s %s: %w", sub.Table, sub.ID, err)
+		}
+		sub, err = withFormTiming(ctx, tx, sub)
 		if err != nil {
 			return fmt.Errorf("sign %s %s: %w", sub.Table, sub.ID, err)
 		}

@@ -36,6 +36,9 @@ type assessmentScreen struct {
 	result    *widget.Label
 	msg       *widget.Label
 	save      *widget.Button
+	// opened is when the page was opened: the assessment's evidence
+	// entry carries it.
+	opened time.Time
 }
 
 // halfOf names the half year holding day: "2025H1" or "2025H2".
@@ -50,7 +53,7 @@ func halfOf(day time.Time) string {
 // newAssessment returns the assessment page of institution in.
 func newAssessment(x *kit.Env, in care.Institution) *assessmentScreen {
 	o := office(x)
-	s := &assessmentScreen{x: x, in: in, std: care.Standard(o), scores: map[string]*widget.Entry{}}
+	s := &assessmentScreen{x: x, in: in, std: care.Standard(o), scores: map[string]*widget.Entry{}, opened: x.Now()}
 	s.half = widget.NewEntry()
 	s.half.SetText(halfOf(o.Today()))
 	s.on = dateField(x, o.Today())
@@ -183,7 +186,7 @@ func (s *assessmentScreen) submit() {
 		return
 	}
 	a := care.Assessment{InstitutionID: s.in.ID, CommunityID: s.in.CommunityID, Half: strings.ToUpper(strings.TrimSpace(s.half.Text)),
-		AssessedOn: on, Scores: scores, Note: strings.TrimSpace(s.note.Text),
+		AssessedOn: on, Scores: scores, Note: strings.TrimSpace(s.note.Text), OpenedAt: s.opened,
 		Assessors: strings.FieldsFunc(s.assessors.Text, func(r rune) bool { return r == ',' || r == '，' || r == '、' })}
 	saved, err := care.Assess(s.x.Ctx(), office(s.x), a)
 	if err != nil {

@@ -23,7 +23,8 @@ import (
 // office is the desk's view of the app: database, supervisor, clock, rules.
 func office(x *kit.Env) *desk.Office {
 	cfg := x.DistrictConfig()
-	return &desk.Office{DB: x.Store.DB(), Me: x.Me.UserID, Street: x.Me.Street, Now: x.Now, Config: &cfg}
+	return &desk.Office{DB: x.Store.DB(), Me: x.Me.UserID, Street: x.Me.Street, Now: x.Now, Config: &cfg,
+		Sign: x.Store.SignSubmit(x.Me.UserID)}
 }
 
 // deskText translates a key for exports and lists: schema/rules codes

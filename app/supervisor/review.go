@@ -28,12 +28,14 @@ type reviewScreen struct {
 	state  *widget.Select
 	// flagged keeps only records whose evidence the server flagged.
 	flagged *widget.Check
-	places  *placeSelects
-	from    *widget.Entry
-	to      *widget.Entry
-	counts  *widget.Label
-	msg     *widget.Label
-	list    *kit.ActivityList
+	// short keeps only unusually short means-test visits.
+	short  *widget.Check
+	places *placeSelects
+	from   *widget.Entry
+	to     *widget.Entry
+	counts *widget.Label
+	msg    *widget.Label
+	list   *kit.ActivityList
 
 	workers []desk.Place
 	items   []review.Item
@@ -60,6 +62,7 @@ func NewReview(x *kit.Env) kit.Screen {
 	s.state = widget.NewSelect(states, func(string) { s.run() })
 	s.state.SetSelectedIndex(1) // pending: the queue proper
 	s.flagged = widget.NewCheck(lang.L("desk.review.flagged_only"), func(bool) { s.run() })
+	s.short = widget.NewCheck(lang.L("desk.review.short_only"), func(bool) { s.run() })
 	s.from, s.to = dateField(x, time.Time{}), dateField(x, time.Time{})
 	s.from.SetPlaceHolder(lang.L("desk.from"))
 	s.to.SetPlaceHolder(lang.L("desk.to"))
@@ -79,7 +82,7 @@ func NewReview(x *kit.Env) kit.Screen {
 	}
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), nil,
 		container.NewGridWithColumns(2, s.from, s.to))
-	filters := container.NewGridWithColumns(4, s.kind, s.state, s.worker, s.flagged)
+	filters := container.NewGridWithColumns(5, s.kind, s.state, s.worker, s.flagged, s.short)
 	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period), filters,
 		container.NewBorder(nil, nil, nil, exportButtons(x, "review", s.sheets), s.counts), s.msg)
 	s.root = container.NewBorder(top, nil, nil, nil, s.list)
@@ -134,6 +137,7 @@ func (s *reviewScreen) filter() (review.Filter, bool) {
 		f.Worker = s.workers[i-1].ID
 	}
 	f.Flagged = s.flagged.Checked
+	f.Short = s.short.Checked
 	var ok1, ok2 bool
 	f.Period.From, ok1 = parseDateField(s.from)
 	f.Period.To, ok2 = parseDateField(s.to)
@@ -249,6 +253,12 @@ func (r *reviewRow) set(it review.Item) {
 	if it.Flagged { // the server flagged its evidence
 		r.state.SetText(r.state.Text + " · " + lang.L("evidence.status.flagged"))
 		r.state.Importance = widget.DangerImportance
+	}
+	if it.Short != "" { // unusually short (desk.ShortVisits)
+		r.state.SetText(r.state.Text + " · " + lang.L("desk.short."+it.Short))
+		if r.state.Importance != widget.DangerImportance {
+			r.state.Importance = widget.WarningImportance
+		}
 	}
 	r.state.Refresh()
 	if r.box != nil {

@@ -58,6 +58,11 @@ func (s *reviewRecordScreen) evidence() fyne.CanvasObject {
 		kit.Field{Key: "desk.evidence.synced", Value: localTime(ev.Checked)},
 		kit.Field{Key: "desk.evidence.key", Value: ev.Fingerprint},
 	))
+	if ev.Short != "" { // desk.ShortVisits
+		l := widget.NewLabel("• " + lang.L("desk.short."+ev.Short))
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
 	return kit.Section("desk.evidence.title", box)
 }
 
@@ -71,8 +76,12 @@ func evidenceStatusText(ev review.Evidence) string {
 }
 
 // sectionName is a form section's label: its translation when it has one.
+// The field forms name a section by its title key ("spot.checklist").
 func sectionName(name string) string {
 	if t := lang.L("desk.section." + name); t != "desk.section."+name {
+		return t
+	}
+	if t := lang.L(name); t != name {
 		return t
 	}
 	return name

@@ -85,3 +85,29 @@ func TestDeskReviewFlaggedFilter(t *testing.T) {
 		t.Errorf("queue after clearing the filter: %d items", len(s.items))
 	}
 }
+
+// TestDeskReviewShortFilter: the queue marks a visit the desk finds
+// unusually short (its form was open five minutes) and its "short only"
+// box keeps it alone; the visit's page says why it is short.
+func TestDeskReviewShortFilter(t *testing.T) {
+	x := newDeskApp(t)
+	if _, err := x.Env.Store.DB().Exec(`INSERT INTO evidence_entries (id, record_table, record_id, community_id, opened_at, submitted_at, deleted)
+		VALUES ('en-v3', 'means_visits', 'v3', 'c1', '2025-06-03T09:00:00.000Z', '2025-06-03T09:05:00.000Z', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s := openDesk(t, x, "nav.review").(*reviewScreen)
+	if len(s.items) != 2 {
+		t.Fatalf("queue before the filter: %d items", len(s.items))
+	}
+	if !onScreen(x, tr("desk.state.pending")+" · "+tr("desk.short.open")) {
+		t.Errorf("the short visit is not marked in the queue: %q", texts(x))
+	}
+	s.short.SetChecked(true)
+	if len(s.items) != 1 || s.items[0].ID != "v3" {
+		t.Fatalf("short only: %+v", s.items)
+	}
+	tapReviewItem(t, s, "v3")
+	if !onScreen(x, "• "+tr("desk.short.open")) {
+		t.Errorf("the visit's page does not say it is short: %q", texts(x))
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 )
 
 //go:embed default.json
@@ -232,6 +233,37 @@ type Process struct {
 	StaffRelativeSpotCheckPercent int `json:"staff_relative_spot_check_percent"`
 	// MinSpotCheckInspectors is the least number of inspectors on a spot check.
 	MinSpotCheckInspectors int `json:"min_spot_check_inspectors"`
+	// ShortVisitMinutes: a means-test visit whose form was open, worked
+	// on, or recorded as lasting fewer minutes than this is unusually
+	// short (app/desk ShortVisits); zero means DefaultShortVisitMinutes.
+	ShortVisitMinutes int `json:"short_visit_minutes,omitempty"`
+	// ClosedCaseRetentionDays is how long a device keeps a closed case (a
+	// cancelled household, an ended pairing, …) after it closed, before
+	// purging it (sync/client Retain); zero means
+	// DefaultClosedCaseRetentionDays.
+	ClosedCaseRetentionDays int `json:"closed_case_retention_days,omitempty"`
+}
+
+// Defaults of the optional process settings.
+const (
+	DefaultShortVisitMinutes       = 15
+	DefaultClosedCaseRetentionDays = 365
+)
+
+// ShortVisit returns the visit length under which a visit is short.
+func (p Process) ShortVisit() time.Duration {
+	if p.ShortVisitMinutes <= 0 {
+		return DefaultShortVisitMinutes * time.Minute
+	}
+	return time.Duration(p.ShortVisitMinutes) * time.Minute
+}
+
+// ClosedCaseRetention returns how many days a device keeps a closed case.
+func (p Process) ClosedCaseRetention() int {
+	if p.ClosedCaseRetentionDays <= 0 {
+		return DefaultClosedCaseRetentionDays
+	}
+	return p.ClosedCaseRetentionDays
 }
 
 // Barthel holds the Barthel index grading versions a district accepts.

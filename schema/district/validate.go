@@ -180,6 +180,12 @@ func (c Config) validateProcess(k *checker) {
 	if p.MinSpotCheckInspectors < 1 {
 		k.fail("process.min_spot_check_inspectors", "must be at least 1, got %d", p.MinSpotCheckInspectors)
 	}
+	if p.ShortVisitMinutes < 0 || p.ShortVisitMinutes > 24*60 {
+		k.fail("process.short_visit_minutes", "must be between 0 (the default) and 1440, got %d", p.ShortVisitMinutes)
+	}
+	if p.ClosedCaseRetentionDays < 0 {
+		k.fail("process.closed_case_retention_days", "must be 0 (the default) or more, got %d", p.ClosedCaseRetentionDays)
+	}
 }
 
 func (c Config) validateBarthel(k *checker) {

@@ -11,15 +11,16 @@ import (
 
 // Stats says what one Sync did.
 type Stats struct {
-	Batches      int   // push batches acknowledged
-	Pushed       int   // column changes pushed
-	Pages        int   // pull pages applied
-	Pulled       int   // column changes received
-	Conflicts    int   // conflict records the server created for our pushes
-	BytesPulled  int64 // pull bytes on the wire
-	ResetCursors int   // pulls the server restarted from the beginning
-	Purged       int   // rows dropped because they left the user's scope
-	Held         int   // rows set aside because the server refused their writes
+	Batches      int      // push batches acknowledged
+	Pushed       int      // column changes pushed
+	Pages        int      // pull pages applied
+	Pulled       int      // column changes received
+	Conflicts    int      // conflict records the server created for our pushes
+	BytesPulled  int64    // pull bytes on the wire
+	ResetCursors int      // pulls the server restarted from the beginning
+	Purged       int      // rows dropped because they left the user's scope
+	Held         int      // rows set aside because the server refused their writes
+	Retained     Retained // closed cases purged after the round (SyncOptions.Retention)
 }
 
 // SyncOptions tune Sync. The zero value is fine.
@@ -27,6 +28,9 @@ type SyncOptions struct {
 	// BatchRows is how many changed rows go in one push (the replica's
 	// default when zero).
 	BatchRows int
+	// Retention, when set, purges the closed cases past their retention
+	// after a round whose pull completed (Retain; retention.go).
+	Retention *Retention
 }
 
 // Sync runs one round for a device replica: push every pending change
@@ -55,6 +59,13 @@ func (c *Client) Sync(ctx context.Context, r *replica.Replica, opts SyncOptions)
 	}
 	if err := c.pullAll(ctx, r, &st); err != nil {
 		return st, errors.Join(pushErr, err)
+	}
+	if opts.Retention != nil {
+		ret, err := Retain(ctx, r, *opts.Retention)
+		st.Retained = ret
+		if err != nil {
+			return st, errors.Join(pushErr, err)
+		}
 	}
 	return st, pushErr
 }

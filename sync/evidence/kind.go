@@ -95,6 +95,12 @@ var (
 	// VolunteerVisit is a volunteer's visit log.
 	VolunteerVisit = Kind{Name: "volunteer_visit", Table: "volunteer_visits", Elder: "elder_id",
 		Pairing: "pairing_id", Submitted: "state = 'submitted'"}
+	// InstitutionAssessment is a supervisor's scored assessment visit to
+	// an elderly-care institution (its institution_assessments row: scores,
+	// total, band, award). Such a row is written once, complete: every
+	// live row is a submitted assessment.
+	InstitutionAssessment = Kind{Name: "institution_assessment", Table: "institution_assessments",
+		Submitted: "1 = 1"}
 )
 
 var kinds = struct {
@@ -103,7 +109,7 @@ var kinds = struct {
 }{byTable: map[string]Kind{}}
 
 func init() {
-	for _, k := range []Kind{MeansVisit, SpotCheck, Screening, VolunteerVisit} {
+	for _, k := range []Kind{MeansVisit, SpotCheck, Screening, VolunteerVisit, InstitutionAssessment} {
 		if err := RegisterKind(k); err != nil {
 			panic(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"doorstep/app/desk"
 	"doorstep/schema/district"
+	"doorstep/sync/evidence"
 )
 
 // Assessment is one institution's half-yearly assessment (以奖代补考核):
@@ -32,6 +33,9 @@ type Assessment struct {
 	Band     string // the award band's key, "" below every band
 	AwardFen int64
 	Note     string
+	// OpenedAt is when the assessment form was opened (zero: unknown); it
+	// goes into the assessment's evidence entry.
+	OpenedAt time.Time
 }
 
 // Standard returns the district's assessment standard, for the form.
@@ -98,13 +102,32 @@ func Assess(ctx context.Context, o *desk.Office, a Assessment) (Assessment, erro
 	a.ID, a.CommunityID = o.ID(), in.CommunityID
 	assessors, _ := json.Marshal(a.Assessors)
 	scores, _ := json.Marshal(a.Scores)
-	err = desk.Insert(ctx, o.DB, "institution_assessments", a.ID, map[string]any{
+	tx, err := o.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return Assessment{}, fmt.Errorf("assess %s: %w", in.Name, err)
+	}
+	defer tx.Rollback()
+	err = desk.Insert(ctx, tx, "institution_assessments", a.ID, map[string]any{
 		"institution_id": in.ID, "community_id": in.CommunityID, "half": a.Half,
 		"assessed_on": a.AssessedOn.Format(desk.DateLayout), "assessors": string(assessors),
 		"scores": string(scores), "total": a.Total, "band": a.Band, "award_fen": a.AwardFen,
 		"note": strings.TrimSpace(a.Note), "author_id": o.Me,
 	})
 	if err != nil {
+		return Assessment{}, fmt.Errorf("assess %s: %w", in.Name, err)
+	}
+	// The evidence entry is the submit's last write: it covers the row as
+	// written, and goes if the transaction rolls back.
+	if o.Sign != nil {
+		opened := a.OpenedAt
+		if opened.After(o.Clock()) {
+			opened = time.Time{}
+		}
+		if err := o.Sign(ctx, tx, evidence.Submit{Table: "institution_assessments", ID: a.ID, OpenedAt: opened}); err != nil {
+			return Assessment{}, fmt.Errorf("assess %s: %w", in.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return Assessment{}, fmt.Errorf("assess %s: %w", in.Name, err)
 	}
 	return a, nil

@@ -17,8 +17,8 @@ const (
 const (
 	// RiskStaffRelative: a near relative of staff or cadres; always drawn.
 	RiskStaffRelative = "staff_relative"
-	// RiskShortVisit: the household's last approved visit took less than
-	// ShortVisitRatio of its author's median visit.
+	// RiskShortVisit: the household's last approved visit was unusually
+	// short (desk.ShortVisits: the desk's one rule for short visits).
 	RiskShortVisit = "short_visit"
 	// RiskRecheckOverdue: the household's re-check date has passed.
 	RiskRecheckOverdue = "recheck_overdue"
@@ -31,14 +31,6 @@ const (
 
 // Risks lists the weighted risk flags in display order.
 var Risks = []string{RiskFlaggedEvidence, RiskShortVisit, RiskRecheckOverdue, RiskReturnedBefore}
-
-// ShortVisitRatio is how much shorter than the author's median a visit
-// must be to count as short.
-const ShortVisitRatio = 0.5
-
-// minVisitsForMedian is how many timed visits an author needs before
-// their median means anything.
-const minVisitsForMedian = 3
 
 // Plan is what the supervisor asks for. One batch is drawn per street.
 type Plan struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"doorstep/app/desk"
@@ -15,7 +14,7 @@ import (
 // flags, ordered by id.
 func Population(ctx context.Context, o *desk.Office, street string, asOf time.Time) ([]Candidate, error) {
 	day := asOf.Format(desk.DateLayout)
-	medians, err := visitMedians(ctx, o, street)
+	short, err := desk.ShortVisits(ctx, o, desk.Area{StreetID: street})
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +23,7 @@ func Population(ctx context.Context, o *desk.Office, street string, asOf time.Ti
 		EXISTS (SELECT 1 FROM review_events e WHERE e.household_id = h.id AND e.action = 'return' AND e.deleted = 0),
 		EXISTS (SELECT 1 FROM evidence_verdicts ev JOIN means_visits fv ON fv.id = ev.record_id
 			WHERE ev.record_table = 'means_visits' AND fv.household_id = h.id AND ev.status = 'flagged' AND ev.deleted = 0),
-		coalesce(v.author_id,''), coalesce(v.started_at,''), coalesce(v.ended_at,''), coalesce(v.staff_ids,'')
+		coalesce(v.id,''), coalesce(v.staff_ids,'')
 		FROM households h
 		JOIN communities c ON c.id = h.community_id
 		LEFT JOIN means_visits v ON v.id = h.last_visit_id
@@ -39,19 +38,17 @@ func Population(ctx context.Context, o *desk.Office, street string, asOf time.Ti
 	err = desk.Query(ctx, o.DB, "draw population", q, args, func(r *sql.Rows) error {
 		var c Candidate
 		var relative bool
-		var due, author, start, end, staff string
+		var due, visit, staff string
 		var returned, flagged bool
 		if err := r.Scan(&c.HouseholdID, &c.Head, &c.CommunityID, &c.Community, &c.CaseworkerID,
-			&relative, &due, &returned, &flagged, &author, &start, &end, &staff); err != nil {
+			&relative, &due, &returned, &flagged, &visit, &staff); err != nil {
 			return err
 		}
 		if relative {
 			c.Risks = append(c.Risks, RiskStaffRelative)
 		}
-		if d, ok := duration(start, end); ok {
-			if m, ok := medians[author]; ok && d < ShortVisitRatio*m {
-				c.Risks = append(c.Risks, RiskShortVisit)
-			}
+		if _, ok := short[visit]; ok && visit != "" {
+			c.Risks = append(c.Risks, RiskShortVisit)
 		}
 		if due != "" && due < day {
 			c.Risks = append(c.Risks, RiskRecheckOverdue)
@@ -69,48 +66,6 @@ func Population(ctx context.Context, o *desk.Office, street string, asOf time.Ti
 		return nil
 	})
 	return out, err
-}
-
-// visitMedians returns, per author, the median length in seconds of their
-// submitted means-test visits in the street (authors with enough visits).
-func visitMedians(ctx context.Context, o *desk.Office, street string) (map[string]float64, error) {
-	byAuthor := map[string][]float64{}
-	err := desk.Query(ctx, o.DB, "visit lengths", `SELECT coalesce(v.author_id,''), v.started_at, v.ended_at
-		FROM means_visits v JOIN communities c ON c.id = v.community_id
-		WHERE v.deleted = 0 AND v.state = 'submitted' AND c.street_id = ?
-		AND v.started_at IS NOT NULL AND v.ended_at IS NOT NULL`, []any{street}, func(r *sql.Rows) error {
-		var author, start, end string
-		if err := r.Scan(&author, &start, &end); err != nil {
-			return err
-		}
-		if d, ok := duration(start, end); ok && author != "" {
-			byAuthor[author] = append(byAuthor[author], d)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]float64{}
-	for a, ds := range byAuthor {
-		if len(ds) < minVisitsForMedian {
-			continue
-		}
-		slices.Sort(ds)
-		n := len(ds)
-		out[a] = (ds[(n-1)/2] + ds[n/2]) / 2
-	}
-	return out, nil
-}
-
-// duration returns the seconds between two stored instants.
-func duration(start, end string) (float64, bool) {
-	s, ok1 := desk.ParseInstant(start)
-	e, ok2 := desk.ParseInstant(end)
-	if !ok1 || !ok2 || !e.After(s) {
-		return 0, false
-	}
-	return e.Sub(s).Seconds(), true
 }
 
 // inspectors returns the community workers of a street: who may be sent

@@ -49,6 +49,8 @@ func (r Report) Sheets() []sheet.Sheet {
 			fig("evidence_verified", r.Evidence.Verified),
 			fig("evidence_flagged", r.Evidence.Flagged),
 			fig("evidence_unchecked", r.Evidence.Pending+r.Evidence.Unchecked),
+			fig("evidence_short", r.Evidence.Short),
+			fig("evidence_flagged_or_short", r.Evidence.FlaggedOrShort),
 		}}
 	places := sheet.Sheet{Name: "desk.report.sheet.places", Columns: []string{"desk.col.place",
 		"desk.col.households", "desk.col.people", "desk.col.payout", "desk.col.added", "desk.col.cancelled"}}

@@ -30,6 +30,9 @@ type Evidence struct {
 	Sections          []evidence.Section
 	// Fingerprint is the signing key's fingerprint; Device its site.
 	Fingerprint, Device string
+	// Short says why a means-test visit is unusually short (a desk.Short…
+	// reason, desk.ShortVisits); "" when it is not.
+	Short string
 }
 
 // Flagged reports whether the server flagged the record.
@@ -76,6 +79,13 @@ func LoadEvidence(ctx context.Context, o *desk.Office, k Kind, id string) (Evide
 		if len(e.PublicKey) > 0 {
 			ev.Fingerprint = evidence.Fingerprint(e.PublicKey)
 		}
+	}
+	if k == MeansVisit {
+		short, err := desk.ShortVisits(ctx, o, desk.Area{})
+		if err != nil {
+			return ev, fmt.Errorf("evidence of %s %s: %w", k, id, err)
+		}
+		ev.Short = short[id]
 	}
 	return ev, nil
 }

@@ -22,6 +22,9 @@ type Filter struct {
 	// Flagged keeps only records whose evidence the server flagged
 	// (docs/EVIDENCE.md).
 	Flagged bool
+	// Short keeps only unusually short means-test visits
+	// (desk.ShortVisits).
+	Short bool
 }
 
 // Item is one record in the queue.
@@ -44,6 +47,9 @@ type Item struct {
 	SupersedesID string
 	// Flagged: the server flagged the record's evidence.
 	Flagged bool
+	// Short says why a means-test visit was unusually short (a
+	// desk.Short… reason; "" when it was not).
+	Short string
 }
 
 // Queue is the result of List: the items in the filter, oldest first, and
@@ -61,6 +67,10 @@ func List(ctx context.Context, o *desk.Office, f Filter) (Queue, error) {
 	if err != nil {
 		return Queue{}, err
 	}
+	short, err := desk.ShortVisits(ctx, o, f.Area)
+	if err != nil {
+		return Queue{}, err
+	}
 	for _, src := range sources {
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, src.kind) {
 			continue
@@ -75,7 +85,10 @@ func List(ctx context.Context, o *desk.Office, f Filter) (Queue, error) {
 				continue
 			}
 			it.Flagged = flagged[src.table+"/"+it.ID]
-			if f.Flagged && !it.Flagged {
+			if src.kind == MeansVisit {
+				it.Short = short[it.ID]
+			}
+			if f.Flagged && !it.Flagged || f.Short && it.Short == "" {
 				continue
 			}
 			q.Counts[it.State]++
