@@ -167,7 +167,7 @@ func (s *institutionScreen) Reload() {
 	s.assessments.Objects = nil
 	for i := len(as) - 1; i >= 0; i-- {
 		if a := as[i]; a.InstitutionID == s.in.ID {
-			s.assessments.Add(widget.NewLabel(assessmentLine(a)))
+			s.assessments.Add(kit.WrapLabel(assessmentLine(a)))
 		}
 	}
 	if len(s.assessments.Objects) == 0 {

@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app"
 	model "doorstep/app/forms"
 	"doorstep/app/kit"
+	"doorstep/app/kit/kittest"
+	"doorstep/app/supervisor"
 	"doorstep/schema"
 )
 
@@ -95,8 +98,44 @@ func screensOf(t *testing.T, x *App, role schema.Role) []screenVisit {
 				t.Fatal(err)
 			}
 		}})
+		out = append(out, deskPages(pick)...)
 	}
 	return out
+}
+
+// deskPages are the supervisor's pages under the top-level screens: a
+// household's benefit history, an institution and its assessment visit,
+// and the medical-assistance form correcting a grant (更正 on the
+// register's first row).
+func deskPages(pick func(t *testing.T, x *App, q string, args ...any) string) []screenVisit {
+	institution := func(t *testing.T, x *App) string {
+		return pick(t, x, `SELECT id FROM care_institutions WHERE deleted = 0 ORDER BY id LIMIT 1`)
+	}
+	page := func(name string, id func(*testing.T, *App) string) func(*testing.T, *App) {
+		return func(t *testing.T, x *App) {
+			if err := x.OpenDeskPage(name, id(t, x)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return []screenVisit{
+		{"benefits-household", page(supervisor.PageBenefits, func(t *testing.T, x *App) string {
+			return pick(t, x, `SELECT household_id FROM entitlements WHERE deleted = 0 ORDER BY household_id LIMIT 1`)
+		})},
+		{"institution", page(supervisor.PageInstitution, institution)},
+		{"assessment", page(supervisor.PageAssessment, institution)},
+		{"medical-correct", func(t *testing.T, x *App) {
+			x.Show("medical")
+			text := lang.L("desk.medical.correct")
+			for _, b := range kittest.All[*widget.Button](x) {
+				if b.Text == text {
+					test.Tap(b)
+					return
+				}
+			}
+			t.Fatal("no grant to correct on the medical register")
+		}},
+	}
 }
 
 // placed is an object with its position in the window.
