@@ -44,4 +44,3 @@ func TestDeskNumbersUseTheNumberKeyboard(t *testing.T) {
 		}
 	}
 }
-
