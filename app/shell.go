@@ -135,10 +135,16 @@ func newShell(x *App) *shell {
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	s.root = newActivityArea(x, container.New(kit.ShellLayout{},
+	frame := container.New(kit.ShellLayout{},
 		container.NewStack(bar, container.NewPadded(top)),
 		container.NewStack(navBg, container.NewPadded(nav)),
-		s.body))
+		s.body)
+	s.root = newActivityArea(x, frame)
+	// A longer badge text widens it, and may move it under the title.
+	s.badge.relayout = func() {
+		top.Layout.Layout(top.Objects, top.Size())
+		frame.Layout.Layout(frame.Objects, frame.Size())
+	}
 	return s
 }
 
