@@ -122,3 +122,20 @@ func (x *App) OpenReview(table, id string) error {
 	}
 	return supervisor.OpenReview(x.env, table, id)
 }
+
+// SyncOnce runs one sync round now and waits for it to end, as the Sync
+// screen's button asks the background loop to; the top bar's badge and
+// the Sync screen show its outcome. It is for the screenshot tool and
+// tests, which run without the loop (Options.NoBackground).
+func (x *App) SyncOnce() { x.sync.runOnce(x.stopContext()) }
+
+// OpenMore opens the navigation's More menu (the destinations the bar has
+// no room for), as tapping More does, and reports whether there was one.
+// It is for the screenshot tool.
+func (x *App) OpenMore() bool {
+	if x.shell == nil || !x.shell.more.Visible() {
+		return false
+	}
+	x.shell.showMore()
+	return true
+}

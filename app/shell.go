@@ -88,8 +88,12 @@ type shell struct {
 	title   *widget.Label
 	back    *widget.Button
 	navBtns map[string]*widget.Button
-	badge   *syncBadge
-	top     *fyne.Container // the top bar's row, laid out again when back shows or hides
+	// more opens the destinations that do not fit in the bar, as
+	// navLayout found at its last layout.
+	more      *widget.Button
+	navLayout *kit.NavLayout
+	badge     *syncBadge
+	top       *fyne.Container // the top bar's row, laid out again when back shows or hides
 }
 
 func newShell(x *App) *shell {
@@ -108,6 +112,13 @@ func newShell(x *App) *shell {
 		s.navBtns[d.key] = b
 		nav.Add(b)
 	}
+	// What does not fit in the bar is under More (nav_more.go).
+	s.more = widget.NewButtonWithIcon(lang.L("nav.more"), theme.MoreHorizontalIcon(), func() { x.touch(); s.showMore() })
+	s.more.Alignment = widget.ButtonAlignLeading
+	s.more.Importance = widget.LowImportance
+	nl.More = s.more
+	s.navLayout = nl
+	nav.Add(s.more)
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.title.Truncation = fyne.TextTruncateEllipsis
@@ -117,15 +128,23 @@ func newShell(x *App) *shell {
 	x.env.OnDataChanged = s.badge.recount
 	lockBtn := widget.NewButtonWithIcon(lang.L("lock.button"), theme.VisibilityOffIcon(), func() { x.lock() })
 	user := widget.NewLabel(x.me.UserName + " · " + kit.RoleName(x.me.Role))
-	top := container.NewBorder(nil, nil, s.back, container.NewHBox(s.badge.btn, user, lockBtn), s.title)
-	s.top = top
+	s.top = container.NewBorder(nil, nil, s.back, nil, s.title)
+	// The badge, user and lock go under the title when beside it the
+	// title would have less than 8 characters' room (portrait, large text).
+	top := container.New(&kit.TrailingLayout{MainEms: 8}, s.top, container.NewHBox(s.badge.btn, user, lockBtn))
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.body = container.NewStack()
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	s.root = newActivityArea(x, container.New(&kit.ShellLayout{Nav: nl, NavObj: nav},
+	frame := container.New(kit.ShellLayout{},
 		container.NewStack(bar, container.NewPadded(top)),
 		container.NewStack(navBg, container.NewPadded(nav)),
-		s.body))
+		s.body)
+	s.root = newActivityArea(x, frame)
+	// A longer badge text widens it, and may move it under the title.
+	s.badge.relayout = func() {
+		top.Layout.Layout(top.Objects, top.Size())
+		frame.Layout.Layout(frame.Objects, frame.Size())
+	}
 	return s
 }
 
@@ -151,6 +170,7 @@ func (s *shell) show(key string) {
 		}
 		b.Refresh()
 	}
+	s.markMore()
 	scr.Reload()
 	s.display(lang.L(key), scr)
 }

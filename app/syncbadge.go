@@ -23,6 +23,9 @@ type syncBadge struct {
 	// the device's data, navigation and sync status.
 	pending int
 	status  syncStatus
+	// relayout lays the top bar and the shell out again when the badge's
+	// text changes width (nil until the shell sets it).
+	relayout func()
 }
 
 func newSyncBadge(x *App, open func()) *syncBadge {
@@ -89,8 +92,13 @@ func (b *syncBadge) render() {
 	case b.pending == 0 && !st.LastSync.IsZero():
 		imp, icon = widget.SuccessImportance, theme.ConfirmIcon()
 	}
-	b.btn.Text, b.btn.Icon, b.btn.Importance = b.text(), icon, imp
+	text := b.text()
+	wider := text != b.btn.Text
+	b.btn.Text, b.btn.Icon, b.btn.Importance = text, icon, imp
 	b.btn.Refresh()
+	if wider && b.relayout != nil {
+		b.relayout()
+	}
 }
 
 // shortTime is t as the badge shows it: the time today, else the date too.

@@ -54,7 +54,7 @@ func (s *elderScreen) Reload() {
 		kit.Field{Key: "elder.next_visit", Value: e.NextVisit},
 	))
 	if fs := formsFor(subjectElder, s.x.Me); len(fs) > 0 {
-		actions := container.NewHBox()
+		actions := kit.NewFlow()
 		for _, f := range fs {
 			actions.Add(widget.NewButtonWithIcon(f.label(), theme.DocumentCreateIcon(), func() {
 				s.x.Touch()
@@ -67,12 +67,12 @@ func (s *elderScreen) Reload() {
 	logForm, openLogs := formByTable("volunteer_visits")
 	openLogs = openLogs && slices.Contains(logForm.roles, s.x.Me.Role)
 	for _, v := range e.Visits {
-		row := container.NewVBox(kit.Heading(kit.Instant(v.StartedAt) + " · " + v.Volunteer + " · " + kit.Code("wellbeing", v.Wellbeing)))
+		row := container.NewVBox(kit.WrapHeading(kit.Instant(v.StartedAt) + " · " + v.Volunteer + " · " + kit.Code("wellbeing", v.Wellbeing)))
 		l := widget.NewLabel(lang.L("elder.services", map[string]any{"Services": kit.Codes("service", v.Services)}))
 		l.Wrapping = fyne.TextWrapWord
 		row.Add(l)
 		if len(v.RiskFlags) > 0 {
-			r := widget.NewLabel(lang.L("elder.risks", map[string]any{"Flags": kit.Codes("risk_flag", v.RiskFlags)}))
+			r := kit.WrapLabel(lang.L("elder.risks", map[string]any{"Flags": kit.Codes("risk_flag", v.RiskFlags)}))
 			r.Importance = widget.DangerImportance
 			row.Add(r)
 		}
@@ -116,8 +116,8 @@ func (s *elderScreen) screenings(e records.Elder) fyne.CanvasObject {
 			state = kit.Code("review", sc.ReviewAction)
 		}
 		row := container.NewVBox(
-			kit.Heading(sc.ScreenedOn+" · "+kit.Code("screening_reason", sc.Reason)+" · "+state),
-			widget.NewLabel(lang.L("elder.barthel", map[string]any{"Total": sc.BarthelTotal,
+			kit.WrapHeading(sc.ScreenedOn+" · "+kit.Code("screening_reason", sc.Reason)+" · "+state),
+			kit.WrapLabel(lang.L("elder.barthel", map[string]any{"Total": sc.BarthelTotal,
 				"Grade": rules.Code(sc.BarthelGrade).Text(kit.CurrentLanguage())})+" · "+sc.Author),
 		)
 		if !canOpen {

@@ -42,7 +42,7 @@ func NewElders(x *kit.Env) kit.Screen {
 	s.empty.Hide()
 	s.list = kit.NewActivityList(x,
 		func() int { return len(s.shown) },
-		func() fyne.CanvasObject { return kit.NewListRow() },
+		func() fyne.CanvasObject { return kit.NewListRowWithDetail() },
 		func(id widget.ListItemID, o fyne.CanvasObject) { setElderRow(o.(*kit.ListRow), s.x, s.shown[id]) },
 	)
 	s.list.OnSelected = func(id widget.ListItemID) {
@@ -147,13 +147,15 @@ func setElderRow(r *kit.ListRow, x *kit.Env, e records.ElderSummary) {
 	if age := records.ElderAge(e, x.Now()); age >= 0 {
 		name += "  " + lang.L("elders.age", map[string]any{"Age": age})
 	}
+	detail := ""
 	if e.LastScreening != "" {
-		name += "  " + lang.L("elders.screened", map[string]any{"Total": e.BarthelTotal,
+		detail = lang.L("elders.screened", map[string]any{"Total": e.BarthelTotal,
 			"Grade": rules.Code(e.BarthelGrade).Text(kit.CurrentLanguage()), "Date": e.LastScreening})
 	} else if !x.Me.IsVolunteer() {
-		name += "  " + lang.L("elders.not_screened")
+		detail = lang.L("elders.not_screened")
 	}
 	r.Name.SetText(name)
+	r.Detail.SetText(detail)
 	r.Where.SetText(e.Address + " · " + e.Community + " · " + e.Phone + " · " + kit.Codes("need", e.Needs))
 	if e.PairingID != "" {
 		r.Tag.SetText(kit.Code("pairing_mode", e.Mode))

@@ -62,7 +62,7 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 		recheck = lang.L("household.overdue", map[string]any{"Date": recheck})
 	}
 	box := container.NewVBox(
-		container.NewHBox(status, widget.NewLabel(lang.L("households.class", map[string]any{"Class": h.Class}))),
+		kit.NewFlow(status, widget.NewLabel(lang.L("households.class", map[string]any{"Class": h.Class}))),
 		kit.Facts(
 			kit.Field{Key: model.LabelKey("households", "case_no"), Value: h.CaseNo},
 			kit.Field{Key: "household.address", Value: h.Address},
@@ -82,7 +82,7 @@ func (s *householdScreen) summary() fyne.CanvasObject {
 			kit.Field{Key: "household.cancel_reason", Value: kit.Code("cancel_reason", h.CancelReason)}))
 	}
 	if fs := formsFor(subjectHousehold, s.x.Me); len(fs) > 0 {
-		actions := container.NewHBox()
+		actions := kit.NewFlow()
 		own := false
 		for _, f := range fs {
 			if f.kind == model.FormSpotCheck && !model.MaySpotCheck(s.x.Me.UserID, h.CaseworkerID) {
@@ -134,9 +134,11 @@ func (s *householdScreen) members() fyne.CanvasObject {
 				HouseholdID: s.h.ID, CommunityID: s.h.CommunityID}, s.x.Now())
 		})
 		s.ids = append(s.ids, id)
-		box.Add(container.NewVBox(kit.Heading(title),
-			container.NewHBox(widget.NewLabel(detail), widget.NewLabel(lang.L("desk.field.id_number")), id.Content()),
-			widget.NewLabel(more), widget.NewSeparator()))
+		head := kit.Heading(title)
+		head.Wrapping = fyne.TextWrapWord
+		box.Add(container.NewVBox(head,
+			kit.NewFlow(widget.NewLabel(detail), widget.NewLabel(lang.L("desk.field.id_number")), id.Content()),
+			kit.WrapLabel(more), widget.NewSeparator()))
 	}
 	if len(s.h.Members) == 0 {
 		box.Add(widget.NewLabel(lang.L("household.none")))
@@ -147,8 +149,8 @@ func (s *householdScreen) members() fyne.CanvasObject {
 func (s *householdScreen) income() fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, in := range s.h.Incomes {
-		box.Add(container.NewBorder(nil, nil, nil, widget.NewLabel(kit.Money(in.MonthlyFen)),
-			widget.NewLabel(s.memberName(in.MemberID)+" · "+kit.Code("income", in.Kind))))
+		box.Add(kit.NewTrailing(kit.WrapLabel(s.memberName(in.MemberID)+" · "+kit.Code("income", in.Kind)),
+			widget.NewLabel(kit.Money(in.MonthlyFen))))
 	}
 	if len(s.h.Incomes) == 0 {
 		box.Add(widget.NewLabel(lang.L("household.none")))
@@ -166,7 +168,9 @@ func (s *householdScreen) income() fyne.CanvasObject {
 		kit.Field{Key: "household.income_counted", Value: kit.Money(in.CountedIncomeFen)},
 		kit.Field{Key: "household.income_excluded", Value: kit.Money(in.ExcludedIncomeFen + in.UncountedMembersIncomeFen)},
 	))
-	box.Add(kit.Heading(lang.L("household.per_capita", map[string]any{"Amount": kit.Money(in.PerCapitaFen), "Count": in.CountedMembers})))
+	perCapita := kit.Heading(lang.L("household.per_capita", map[string]any{"Amount": kit.Money(in.PerCapitaFen), "Count": in.CountedMembers}))
+	perCapita.Wrapping = fyne.TextWrapWord
+	box.Add(perCapita)
 	return kit.Section("household.income", box)
 }
 
@@ -217,7 +221,9 @@ func (s *householdScreen) visits() fyne.CanvasObject {
 		detail := kit.Code("method", v.Method) + " · " + v.Author + " · " +
 			lang.L("visit.per_capita", map[string]any{"Amount": kit.Money(v.PerCapitaFen)}) + " · " +
 			lang.L("visit.benefit", map[string]any{"Amount": kit.Money(v.BenefitFen)})
-		row.Add(kit.Heading(title))
+		head := kit.Heading(title)
+		head.Wrapping = fyne.TextWrapWord
+		row.Add(head)
 		d := widget.NewLabel(detail)
 		d.Wrapping = fyne.TextWrapWord
 		row.Add(d)

@@ -57,7 +57,7 @@ func pairingSection(x *kit.Env, e records.Elder, done func()) (*pairingPanel, fy
 		for i, c := range co {
 			names[i] = c.Name
 		}
-		box.Add(widget.NewLabel(lang.L("pairing.since", map[string]any{"Mode": kit.Code("pairing_mode", e.Mode),
+		box.Add(kit.WrapLabel(lang.L("pairing.since", map[string]any{"Mode": kit.Code("pairing_mode", e.Mode),
 			"Volunteers": strings.Join(names, lang.L("list.separator")), "Date": p.startedOn()})))
 		b := widget.NewButtonWithIcon(lang.L("pairing.end"), theme.CancelIcon(), p.openEnd)
 		box.Add(container.NewHBox(b))

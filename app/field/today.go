@@ -172,6 +172,8 @@ func (s *todayScreen) fillRow(it records.TodayItem, o fyne.CanvasObject) {
 	r.kind.Importance = todayImportance[it.Kind]
 	r.kind.Refresh()
 	r.date.SetText(kit.DateOf(it.Date)) // returned items carry the instant of the decision
+	// The list laid the row out for the template's empty texts.
+	r.Refresh()
 }
 
 // openTodayItem opens what a Today item is about: the form for drafts and

@@ -2,6 +2,7 @@ package kit
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -13,14 +14,22 @@ type ColumnsLayout struct {
 	MinColumn float32
 }
 
-func (l ColumnsLayout) twoColumns(width float32) bool {
-	return width >= 2*l.MinColumn+theme.Padding()
+// twoColumns reports whether two columns fit in width: each at least
+// MinColumn and as wide as every object's minimum.
+func (l ColumnsLayout) twoColumns(objs []fyne.CanvasObject, width float32) bool {
+	col := l.MinColumn
+	for _, o := range objs {
+		if o.Visible() {
+			col = fyne.Max(col, o.MinSize().Width)
+		}
+	}
+	return width >= 2*col+theme.Padding()
 }
 
 // Layout places the objects in one or two columns, each at its height for the column width.
 func (l ColumnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
-	if !l.twoColumns(size.Width) {
+	if !l.twoColumns(objs, size.Width) {
 		y := float32(0)
 		for _, o := range objs {
 			if !o.Visible() {
@@ -111,4 +120,55 @@ func (l CenteredLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func TileSize() fyne.Size {
 	t := theme.TextSize()
 	return fyne.NewSize(14*t, 6.5*t)
+}
+
+// SideBySideLayout puts two objects (a list and a form or detail beside
+// it) side by side when the space is wider than tall and both fit at
+// their minimum widths, the first taking Offset of the width; otherwise
+// it stacks them, the first over the second, Offset of the height above.
+// A split the user drags suits a desk in landscape; in portrait a form
+// squeezed beside a list runs past the screen's edge.
+type SideBySideLayout struct {
+	// Offset is the first object's share of the width (or height), 0.5
+	// when zero.
+	Offset float32
+}
+
+// NewSideBySide returns a container laying first and second out side by
+// side or stacked.
+func NewSideBySide(offset float32, first, second fyne.CanvasObject) *fyne.Container {
+	return container.New(SideBySideLayout{Offset: offset}, first, second)
+}
+
+func (l SideBySideLayout) offset() float32 {
+	if l.Offset <= 0 || l.Offset >= 1 {
+		return 0.5
+	}
+	return l.Offset
+}
+
+// Layout places the two objects for the shape of size.
+func (l SideBySideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	a, b := objs[0], objs[1]
+	am, bm := a.MinSize(), b.MinSize()
+	if size.Width >= size.Height && am.Width+pad+bm.Width <= size.Width {
+		w := fyne.Min(fyne.Max((size.Width-pad)*l.offset(), am.Width), size.Width-pad-bm.Width)
+		a.Move(fyne.Position{})
+		a.Resize(fyne.NewSize(w, size.Height))
+		b.Move(fyne.NewPos(w+pad, 0))
+		b.Resize(fyne.NewSize(size.Width-w-pad, size.Height))
+		return
+	}
+	h := fyne.Max((size.Height-pad)*l.offset(), am.Height)
+	a.Move(fyne.Position{})
+	a.Resize(fyne.NewSize(size.Width, h))
+	b.Move(fyne.NewPos(0, h+pad))
+	b.Resize(fyne.NewSize(size.Width, fyne.Max(size.Height-h-pad, bm.Height)))
+}
+
+// MinSize is the stacked arrangement's minimum.
+func (l SideBySideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	am, bm := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(fyne.Max(am.Width, bm.Width), am.Height+theme.Padding()+bm.Height)
 }

@@ -1,6 +1,8 @@
 package kit
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 )
@@ -14,31 +16,29 @@ const navWidth = 210
 // ShellLayout places the shell's three objects — top bar, navigation, body —
 // for the window's orientation: in landscape the navigation is a sidebar on
 // the left and the top bar spans the rest; in portrait the top bar spans the
-// window and the navigation is a bar along the bottom, where thumbs reach it
-// (in as many rows as its buttons need).
-type ShellLayout struct {
-	// Nav is the layout of the navigation buttons, NavObj their container.
-	Nav    *NavLayout
-	NavObj *fyne.Container
-}
+// window and the navigation is a bar along the bottom, where thumbs reach
+// it, in one row (what does not fit is under its More button, NavLayout).
+type ShellLayout struct{}
 
 // Layout places top bar, navigation and body for the orientation of size.
-func (l ShellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (ShellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	top, nav, body := objs[0], objs[1], objs[2]
-	topH := top.MinSize().Height
 	if landscape(size) {
+		// As wide as the widest button's label at the text size.
+		nw := fyne.Max(navWidth, nav.MinSize().Width)
+		// The top bar's height at its width: it may take two rows.
+		topH := heightAt(top, size.Width-nw)
 		nav.Move(fyne.NewPos(0, 0))
-		nav.Resize(fyne.NewSize(navWidth, size.Height))
-		top.Move(fyne.NewPos(navWidth, 0))
-		top.Resize(fyne.NewSize(size.Width-navWidth, topH))
-		body.Move(fyne.NewPos(navWidth, topH))
-		body.Resize(fyne.NewSize(size.Width-navWidth, size.Height-topH))
+		nav.Resize(fyne.NewSize(nw, size.Height))
+		top.Move(fyne.NewPos(nw, 0))
+		top.Resize(fyne.NewSize(size.Width-nw, topH))
+		body.Move(fyne.NewPos(nw, topH))
+		body.Resize(fyne.NewSize(size.Width-nw, size.Height-topH))
 		return
 	}
-	// The bar's padding around the buttons is its minimum height less one
-	// row of buttons.
-	pad := nav.MinSize().Height - l.Nav.rowHeight(l.NavObj.Objects)
-	navH := l.Nav.barHeight(l.NavObj.Objects, size.Width-pad) + pad
+	topH := heightAt(top, size.Width)
+	// One row of buttons, and the bar's padding around it.
+	navH := nav.MinSize().Height
 	top.Move(fyne.NewPos(0, 0))
 	top.Resize(fyne.NewSize(size.Width, topH))
 	body.Move(fyne.NewPos(0, topH))
@@ -54,13 +54,33 @@ func (ShellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // NavLayout stacks the navigation buttons vertically when its space is
-// taller than wide (the landscape sidebar); when wider than tall (the
-// portrait bottom bar) it shares the width equally, wrapping into more rows
-// when the buttons do not fit in one.
-type NavLayout struct{}
+// taller than wide (the landscape sidebar) and shares the width equally
+// in one row when wider than tall (the portrait bottom bar). When not
+// every button fits, the last place goes to the More button and the
+// buttons that do not fit are hidden: Overflow lists them, for More to
+// offer as a menu.
+type NavLayout struct {
+	// More is the More button, the container's last object; nil when
+	// there is none (every button must then fit).
+	More fyne.CanvasObject
+	// overflow holds the indices of the buttons hidden at the last layout.
+	overflow []int
+}
+
+// Overflow returns the indices (among the buttons, More excluded) of the
+// buttons that did not fit at the last layout, in order.
+func (l *NavLayout) Overflow() []int { return slices.Clone(l.overflow) }
+
+// buttons are the objects other than More.
+func (l *NavLayout) buttons(objs []fyne.CanvasObject) []fyne.CanvasObject {
+	if l.More != nil && len(objs) > 0 && objs[len(objs)-1] == l.More {
+		return objs[:len(objs)-1]
+	}
+	return objs
+}
 
 // rowHeight is the height of one row of buttons.
-func (NavLayout) rowHeight(objs []fyne.CanvasObject) float32 {
+func (*NavLayout) rowHeight(objs []fyne.CanvasObject) float32 {
 	var h float32
 	for _, o := range objs {
 		h = fyne.Max(h, o.MinSize().Height)
@@ -68,56 +88,73 @@ func (NavLayout) rowHeight(objs []fyne.CanvasObject) float32 {
 	return h * 1.25
 }
 
-// columns is how many buttons fit side by side in width.
-func (NavLayout) columns(objs []fyne.CanvasObject, width float32) int {
+// buttonWidth is the widest button's minimum width.
+func (*NavLayout) buttonWidth(objs []fyne.CanvasObject) float32 {
 	var w float32
 	for _, o := range objs {
 		w = fyne.Max(w, o.MinSize().Width)
 	}
-	n := int((width + theme.Padding()) / (w + theme.Padding()))
-	return max(1, min(n, len(objs)))
+	return w
 }
 
-// barHeight is the height of the horizontal bar at width.
-func (l NavLayout) barHeight(objs []fyne.CanvasObject, width float32) float32 {
-	if len(objs) == 0 {
-		return 0
-	}
-	cols := l.columns(objs, width)
-	rows := (len(objs) + cols - 1) / cols
-	return float32(rows)*l.rowHeight(objs) + float32(rows-1)*theme.Padding()
-}
-
-// Layout stacks the buttons (sidebar) or lays them in rows (bottom bar).
-func (l NavLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// Layout stacks the buttons (sidebar) or lays them in a row (bottom bar),
+// as many as fit, the More button last when some do not.
+func (l *NavLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
+	btns := l.buttons(objs)
 	rowH := l.rowHeight(objs)
-	if size.Height > size.Width {
-		y := float32(0)
-		for _, o := range objs {
-			o.Move(fyne.NewPos(0, y))
+	vertical := size.Height > size.Width
+	var fits int
+	if vertical {
+		fits = int((size.Height + pad) / (rowH + pad))
+	} else {
+		fits = int((size.Width + pad) / (l.buttonWidth(objs) + pad))
+	}
+	fits = max(1, fits)
+	shown := len(btns)
+	l.overflow = nil
+	if shown > fits && l.More != nil {
+		shown = fits - 1
+		for i := shown; i < len(btns); i++ {
+			l.overflow = append(l.overflow, i)
+		}
+	}
+	place := make([]fyne.CanvasObject, 0, shown+1)
+	for i, b := range btns {
+		if i < shown {
+			b.Show()
+			place = append(place, b)
+		} else {
+			b.Hide()
+		}
+	}
+	if l.More != nil {
+		if len(l.overflow) > 0 {
+			l.More.Show()
+			place = append(place, l.More)
+		} else {
+			l.More.Hide()
+		}
+	}
+	if len(place) == 0 {
+		return
+	}
+	if vertical {
+		for i, o := range place {
+			o.Move(fyne.NewPos(0, float32(i)*(rowH+pad)))
 			o.Resize(fyne.NewSize(size.Width, rowH))
-			y += rowH + pad
 		}
 		return
 	}
-	if len(objs) == 0 {
-		return
-	}
-	cols := l.columns(objs, size.Width)
-	w := (size.Width - pad*float32(cols-1)) / float32(cols)
-	for i, o := range objs {
-		r, c := i/cols, i%cols
-		o.Move(fyne.NewPos(float32(c)*(w+pad), float32(r)*(rowH+pad)))
+	n := float32(len(place))
+	w := (size.Width - pad*(n-1)) / n
+	for i, o := range place {
+		o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
 		o.Resize(fyne.NewSize(w, rowH))
 	}
 }
 
 // MinSize is one button's width and one row's height.
-func (l NavLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var w float32
-	for _, o := range objs {
-		w = fyne.Max(w, o.MinSize().Width)
-	}
-	return fyne.NewSize(w, l.rowHeight(objs))
+func (l *NavLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(l.buttonWidth(objs), l.rowHeight(objs))
 }

@@ -23,7 +23,7 @@ func Heading(text string) *widget.Label {
 
 // Section is a titled card around content.
 func Section(titleKey string, content fyne.CanvasObject) *widget.Card {
-	return widget.NewCard("", "", container.NewBorder(Heading(lang.L(titleKey)), nil, nil, nil, content))
+	return widget.NewCard("", "", container.NewBorder(WrapHeading(lang.L(titleKey)), nil, nil, nil, content))
 }
 
 // Field is one "label: value" pair of a facts grid.
@@ -162,11 +162,15 @@ type ListRow struct {
 	Where *widget.Label // the address or community
 	Tag   *widget.Label // pairing mode or status
 	Date  *widget.Label // next visit or re-check
+	// Detail is a line between name and where (an elder's last
+	// screening), nil on rows made by NewListRow.
+	Detail *widget.Label
 }
 
 // NewListRow returns an empty list row, for a list's CreateItem.
 func NewListRow() *ListRow {
 	r := &ListRow{Name: Heading(""), Where: widget.NewLabel(""), Tag: widget.NewLabel(""), Date: widget.NewLabel("")}
+	r.Name.Truncation = fyne.TextTruncateEllipsis
 	r.Where.Truncation = fyne.TextTruncateEllipsis
 	r.Tag.Alignment = fyne.TextAlignTrailing
 	r.Date.Alignment = fyne.TextAlignTrailing
@@ -174,10 +178,23 @@ func NewListRow() *ListRow {
 	return r
 }
 
-// CreateRenderer lays the row out: name and where on the left, tag and date on the right.
+// NewListRowWithDetail returns an empty list row with a detail line under
+// the name, shortened with an ellipsis when it does not fit.
+func NewListRowWithDetail() *ListRow {
+	r := NewListRow()
+	r.Detail = widget.NewLabel("")
+	r.Detail.Truncation = fyne.TextTruncateEllipsis
+	return r
+}
+
+// CreateRenderer lays the row out: name (detail) and where on the left,
+// tag and date on the right.
 func (r *ListRow) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.New(listRowLayout{},
-		container.NewVBox(r.Name, r.Where), container.NewVBox(r.Tag, r.Date)))
+	left := container.NewVBox(r.Name, r.Where)
+	if r.Detail != nil {
+		left = container.NewVBox(r.Name, r.Detail, r.Where)
+	}
+	return widget.NewSimpleRenderer(container.New(listRowLayout{}, left, container.NewVBox(r.Tag, r.Date)))
 }
 
 // listRowLayout puts the left column beside the right one. A list lays a

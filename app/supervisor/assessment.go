@@ -87,12 +87,13 @@ func newAssessment(x *kit.Env, in care.Institution) *assessmentScreen {
 		var items []*widget.FormItem
 		catMax := 0
 		for _, it := range c.Items {
-			e := widget.NewEntry()
+			n := kit.NewNumericEntry() // a score: the number keyboard
+			e := &n.Entry
 			e.SetPlaceHolder(lang.L("desk.assess.max", map[string]any{"Max": it.Max}))
 			e.OnChanged = func(string) { s.recount() }
 			s.scores[it.Key] = e
 			catMax += it.Max
-			items = append(items, widget.NewFormItem(name(it.NameZh, it.NameEn), e))
+			items = append(items, widget.NewFormItem(name(it.NameZh, it.NameEn), n))
 		}
 		title := lang.L("desk.assess.category", map[string]any{"Name": name(c.NameZh, c.NameEn), "Max": catMax})
 		parts = append(parts, widget.NewCard(title, "", widget.NewForm(items...)))

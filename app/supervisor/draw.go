@@ -28,14 +28,14 @@ type drawScreen struct {
 	streets     *widget.CheckGroup
 	streetList  []desk.Place
 	byCount     *widget.RadioGroup
-	size        *widget.Entry
+	size        *kit.NumericEntry
 	stratify    *widget.Check
 	weighted    *widget.Check
-	weight      *widget.Entry
-	inspectors  *widget.Entry
+	weight      *kit.NumericEntry
+	inspectors  *kit.NumericEntry
 	unannounced *widget.Check
 	planned     *widget.Entry
-	seed        *widget.Entry
+	seed        *kit.NumericEntry
 	note        *widget.Entry
 	msg         *widget.Label
 	preview     *fyne.Container
@@ -56,19 +56,20 @@ func NewDraw(x *kit.Env) kit.Screen {
 	s.byCount = widget.NewRadioGroup([]string{lang.L("desk.draw.rate"), lang.L("desk.draw.count")}, nil)
 	s.byCount.Horizontal = true
 	s.byCount.SetSelected(lang.L("desk.draw.rate"))
-	s.size = widget.NewEntry()
+	s.size = kit.NewNumericEntry()
 	s.size.SetText(strconv.Itoa(cfg.SpotCheckRatePercent))
 	s.stratify = widget.NewCheck(lang.L("desk.draw.stratify"), nil)
 	s.stratify.SetChecked(true)
-	s.weighted = widget.NewCheck(lang.L("desk.draw.weighted"), nil)
-	s.weight = widget.NewEntry()
+	var weighted fyne.CanvasObject
+	s.weighted, weighted = kit.NewWrapCheck(lang.L("desk.draw.weighted"), nil)
+	s.weight = kit.NewNumericEntry()
 	s.weight.SetText("3")
-	s.inspectors = widget.NewEntry()
+	s.inspectors = kit.NewNumericEntry()
 	s.inspectors.SetText(strconv.Itoa(cfg.MinSpotCheckInspectors))
 	s.unannounced = widget.NewCheck(lang.L("desk.draw.unannounced"), nil)
 	s.unannounced.SetChecked(true)
 	s.planned = dateField(x, office(x).Today().AddDate(0, 0, 7))
-	s.seed = widget.NewEntry()
+	s.seed = kit.NewNumericEntry()
 	// A fresh seed from the clock's milliseconds; the supervisor may type
 	// one, and it is stored with the batch either way.
 	s.seed.SetText(strconv.FormatInt(x.Now().UnixMilli()%1_000_000_007, 10))
@@ -85,9 +86,9 @@ func NewDraw(x *kit.Env) kit.Screen {
 	s.save.Disable()
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.draw.streets"), s.streets),
-		widget.NewFormItem(lang.L("desk.draw.size"), container.NewBorder(nil, nil, s.byCount, nil, s.size)),
-		widget.NewFormItem(lang.L("desk.draw.options"), container.NewHBox(s.stratify, s.unannounced)),
-		widget.NewFormItem(lang.L("desk.draw.risk"), container.NewBorder(nil, nil, s.weighted, nil, s.weight)),
+		widget.NewFormItem(lang.L("desk.draw.size"), kit.NewTrailing(s.byCount, s.size)),
+		widget.NewFormItem(lang.L("desk.draw.options"), kit.NewFlow(s.stratify, s.unannounced)),
+		widget.NewFormItem(lang.L("desk.draw.risk"), kit.NewTrailing(weighted, s.weight)),
 		widget.NewFormItem(lang.L("desk.draw.inspectors"), s.inspectors),
 		widget.NewFormItem(lang.L("desk.draw.planned_on"), s.planned),
 		widget.NewFormItem(lang.L("desk.draw.seed"), s.seed),
@@ -144,7 +145,7 @@ func (s *drawScreen) plan() (draw.Plan, string) {
 	}
 	// num reads a whole number of at least low (and at most high when
 	// high > 0) typed in the field labelled by key.
-	num := func(e *widget.Entry, key string, low, high int) (int, string) {
+	num := func(e *kit.NumericEntry, key string, low, high int) (int, string) {
 		n, err := strconv.Atoi(strings.TrimSpace(model.HalfWidth(e.Text)))
 		if err != nil || n < low || high > 0 && n > high {
 			data := map[string]any{"Field": lang.L(key), "Min": low, "Max": high}

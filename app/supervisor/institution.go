@@ -31,16 +31,16 @@ type institutionScreen struct {
 	community *widget.Select
 	comms     []desk.Place
 	address   *widget.Entry
-	phone     *widget.Entry
+	phone     *kit.NumericEntry
 	opened    *widget.Entry
 	regMsg    *widget.Label
 
 	asOf      *widget.Entry
-	beds      *widget.Entry
-	residents *widget.Entry
-	staff     *widget.Entry
-	total     *widget.Entry
-	net       *widget.Entry
+	beds      *kit.NumericEntry
+	residents *kit.NumericEntry
+	staff     *kit.NumericEntry
+	total     *kit.NumericEntry
+	net       *kit.NumericEntry
 	countMsg  *widget.Label
 	counts    *widget.Label
 
@@ -66,7 +66,7 @@ func newInstitution(x *kit.Env, in care.Institution) *institutionScreen {
 	s.community = widget.NewSelect(nil, nil)
 	s.address = widget.NewEntry()
 	s.address.SetText(in.Address)
-	s.phone = widget.NewEntry()
+	s.phone = kit.NewNumericEntry()
 	s.phone.SetText(in.Phone)
 	s.opened = dateField(x, in.OpenedOn)
 	s.regMsg = msg()
@@ -85,8 +85,8 @@ func newInstitution(x *kit.Env, in care.Institution) *institutionScreen {
 	s.counts = widget.NewLabel("")
 	s.counts.Wrapping = fyne.TextWrapWord
 	s.asOf = dateField(x, office(x).Today())
-	s.beds, s.residents, s.staff = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	s.total, s.net = widget.NewEntry(), widget.NewEntry()
+	s.beds, s.residents, s.staff = kit.NewNumericEntry(), kit.NewNumericEntry(), kit.NewNumericEntry()
+	s.total, s.net = kit.NewNumericEntry(), kit.NewNumericEntry()
 	s.total.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))
 	s.net.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))
 	s.countMsg = msg()
@@ -167,7 +167,7 @@ func (s *institutionScreen) Reload() {
 	s.assessments.Objects = nil
 	for i := len(as) - 1; i >= 0; i-- {
 		if a := as[i]; a.InstitutionID == s.in.ID {
-			s.assessments.Add(widget.NewLabel(assessmentLine(a)))
+			s.assessments.Add(kit.WrapLabel(assessmentLine(a)))
 		}
 	}
 	if len(s.assessments.Objects) == 0 {
@@ -228,7 +228,7 @@ func (s *institutionScreen) saveCounts() {
 		return
 	}
 	var n [3]int
-	for i, e := range []*widget.Entry{s.beds, s.residents, s.staff} {
+	for i, e := range []*kit.NumericEntry{s.beds, s.residents, s.staff} {
 		key := []string{"desk.field.beds", "desk.field.residents", "desk.field.staff"}[i]
 		v, err := strconv.Atoi(strings.TrimSpace(model.HalfWidth(e.Text)))
 		if err != nil || v < 0 {
@@ -266,7 +266,7 @@ func (s *institutionScreen) saveCounts() {
 		}
 	}
 	s.countMsg.Hide()
-	for _, e := range []*widget.Entry{s.beds, s.residents, s.staff, s.total, s.net} {
+	for _, e := range []*kit.NumericEntry{s.beds, s.residents, s.staff, s.total, s.net} {
 		e.SetText("")
 	}
 	s.x.DataChanged()

@@ -37,12 +37,12 @@ type medicalScreen struct {
 	community *widget.Select
 	comms     []desk.Place
 	person    *widget.Entry
-	idNumber  *widget.Entry
+	idNumber  *kit.NumericEntry
 	category  *codeChoice
 	cause     *codeChoice
 	hospital  *widget.Entry
-	cost      *widget.Entry
-	amount    *widget.Entry
+	cost      *kit.NumericEntry
+	amount    *kit.NumericEntry
 	granted   *widget.Entry
 	note      *widget.Entry
 	msg       *widget.Label
@@ -69,19 +69,20 @@ func NewMedical(x *kit.Env) kit.Screen {
 	s.from.OnSubmitted = func(string) { s.load() }
 	s.to.OnSubmitted = func(string) { s.load() }
 	s.total = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.total.Wrapping = fyne.TextWrapWord
 	show := widget.NewButton(lang.L("desk.medical.show"), s.load)
 	export := exportButtons(x, "medical-assistance", func() []sheet.Sheet { return []sheet.Sheet{medical.Sheet(s.cases)} })
 
 	s.community = widget.NewSelect(nil, nil)
 	s.community.PlaceHolder = lang.L("desk.medical.community")
 	s.person = widget.NewEntry()
-	s.idNumber = widget.NewEntry()
+	s.idNumber = kit.NewIDEntry()
 	s.category = newCodeChoice("medical_category", schema.MedicalCategories, nil)
 	s.cause = newCodeChoice("medical_cause", schema.MedicalCauses, nil)
 	s.hospital = widget.NewEntry()
-	s.cost = widget.NewEntry()
+	s.cost = kit.NewNumericEntry()
 	s.cost.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))
-	s.amount = widget.NewEntry()
+	s.amount = kit.NewNumericEntry()
 	s.amount.SetPlaceHolder(lang.L("desk.medical.yuan_hint"))
 	s.granted = dateField(x, today)
 	s.note = widget.NewEntry()
@@ -108,11 +109,10 @@ func NewMedical(x *kit.Env) kit.Screen {
 	s.card = kit.Section("desk.medical.new", container.NewVBox(form, s.msg, container.NewHBox(s.add), s.correctBar))
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), show,
 		container.NewGridWithColumns(2, s.from, s.to))
-	top := container.NewVBox(s.places.object(), period, container.NewBorder(nil, nil, nil, export, s.total))
+	top := container.NewVBox(s.places.object(), period, kit.NewTrailing(s.total, export))
 	register := container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.list))
-	split := container.NewHSplit(register, container.NewVScroll(s.card))
-	split.Offset = 0.58
-	s.root = split
+	// Beside the register in landscape, under it in portrait.
+	s.root = kit.NewSideBySide(0.58, register, container.NewVScroll(s.card))
 	return s
 }
 
@@ -192,10 +192,10 @@ func (s *medicalScreen) input() (medical.Case, string) {
 		return fen, ""
 	}
 	var msg string
-	if c.MedicalCostFen, msg = yuan(s.cost, "desk.field.medical_cost_fen"); msg != "" {
+	if c.MedicalCostFen, msg = yuan(&s.cost.Entry, "desk.field.medical_cost_fen"); msg != "" {
 		return c, msg
 	}
-	if c.AmountFen, msg = yuan(s.amount, "desk.field.amount_fen"); msg != "" {
+	if c.AmountFen, msg = yuan(&s.amount.Entry, "desk.field.amount_fen"); msg != "" {
 		return c, msg
 	}
 	d, ok := parseDateField(s.granted)
@@ -226,7 +226,7 @@ func (s *medicalScreen) record() {
 
 // clearForm empties the grant's fields.
 func (s *medicalScreen) clearForm() {
-	for _, e := range []*widget.Entry{s.person, s.idNumber, s.hospital, s.cost, s.amount, s.note} {
+	for _, e := range []*widget.Entry{s.person, &s.idNumber.Entry, s.hospital, &s.cost.Entry, &s.amount.Entry, s.note} {
 		e.SetText("")
 	}
 	s.category.ClearSelected()

@@ -3,11 +3,11 @@ package supervisor
 import (
 	"fmt"
 
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/desk/medical"
+	"doorstep/app/kit"
 )
 
 // The register's corrections: 更正 on a grant loads it into the form,
@@ -26,7 +26,7 @@ func (s *medicalScreen) correction() {
 	withdraw := widget.NewButton(lang.L("desk.medical.withdraw"), s.withdraw)
 	withdraw.Importance = widget.DangerImportance
 	cancel := widget.NewButton(lang.L("desk.medical.cancel_correction"), s.endCorrect)
-	s.correctBar = container.NewHBox(save, withdraw, cancel)
+	s.correctBar = kit.NewFlow(save, withdraw, cancel)
 	s.correctBar.Hide()
 }
 

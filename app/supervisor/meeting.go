@@ -32,7 +32,7 @@ type meetingScreen struct {
 	street     *widget.Select
 	streets    []desk.Place
 	heldOn     *widget.Entry
-	noticeDays *widget.Entry
+	noticeDays *kit.NumericEntry
 	noticeFrom *widget.Entry
 	note       *widget.Entry
 	attendees  *fyne.Container // a check per staff member who may attend
@@ -57,11 +57,11 @@ type caseRow struct {
 	c        meeting.Case
 	include  *widget.Check
 	decision *widget.Select
-	votes    [3]*widget.Entry // for, against, abstain
+	votes    [3]*kit.NumericEntry // for, against, abstain
 	// amount and reason are asked when the meeting approves a household
 	// the means test found ineligible: the monthly amount (pre-filled with
 	// the difference-method amount) and why.
-	amount  *widget.Entry
+	amount  *kit.NumericEntry
 	reason  *widget.Entry
 	against *fyne.Container
 }
@@ -89,7 +89,7 @@ func NewMeeting(x *kit.Env) kit.Screen {
 	s.street = widget.NewSelect(nil, func(string) { s.loadCases() })
 	s.street.PlaceHolder = lang.L("desk.meeting.street")
 	s.heldOn = dateField(x, office(x).Today())
-	s.noticeDays = widget.NewEntry()
+	s.noticeDays = kit.NewNumericEntry()
 	s.noticeDays.SetText(strconv.Itoa(x.DistrictConfig().Process.PublicNoticeDays))
 	s.noticeFrom = dateField(x, time.Time{})
 	s.noticeFrom.SetPlaceHolder(lang.L("desk.meeting.notice_from_hint"))
@@ -129,8 +129,8 @@ func NewMeeting(x *kit.Env) kit.Screen {
 	attendeeGrid.Inset = labels + 4*theme.Padding()
 	newTab := container.New(kit.WidthSpy{Width: &s.width}, container.NewBorder(form,
 		container.NewVBox(s.msg, container.NewHBox(hold)), nil, nil,
-		container.NewVScroll(container.NewVBox(container.NewBorder(nil, nil, nil, export,
-			kit.Heading(lang.L("desk.meeting.cases"))), s.caseBox))))
+		container.NewVScroll(container.NewVBox(kit.NewTrailing(kit.WrapHeading(lang.L("desk.meeting.cases")), export),
+			s.caseBox))))
 
 	s.endedOnly = widget.NewCheck(lang.L("desk.meeting.ended_only"), func(bool) { s.loadNotices() })
 	s.noticeBox = container.NewVBox()
@@ -210,7 +210,7 @@ func (s *meetingScreen) loadCases() {
 	}
 	for _, c := range cs {
 		r := &caseRow{c: c, include: widget.NewCheck("", nil), decision: widget.NewSelect(decisions, nil),
-			amount: widget.NewEntry(), reason: widget.NewEntry()}
+			amount: kit.NewNumericEntry(), reason: widget.NewEntry()}
 		r.amount.SetText(model.FormatYuan(c.DifferenceFen))
 		r.reason.SetPlaceHolder(lang.L("desk.meeting.against_reason"))
 		r.against = container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.meeting.against_amount")), nil,
@@ -219,7 +219,7 @@ func (s *meetingScreen) loadCases() {
 		r.decision.SetSelected(kit.Code("meeting_decision", c.Suggested))
 		r.showAgainst()
 		for i, key := range []string{"desk.meeting.for", "desk.meeting.against", "desk.meeting.abstain"} {
-			r.votes[i] = widget.NewEntry()
+			r.votes[i] = kit.NewNumericEntry()
 			r.votes[i].SetPlaceHolder(lang.L(key))
 		}
 		text := strings.Join([]string{c.Head, c.Community, kit.Code("purpose", c.Purpose),

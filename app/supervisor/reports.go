@@ -109,7 +109,7 @@ func (s *reportsScreen) run() {
 // show lays out the figures and charts.
 func (s *reportsScreen) show(r report.Report) {
 	d, e, v, a := r.Dibao, r.Elders, r.Volunteers, r.Activities
-	tiles := container.NewGridWrap(kit.TileSize(),
+	tiles := tileGrid(kit.TileSize(),
 		tile("desk.report.households", strconv.Itoa(d.Households)),
 		tile("desk.report.people", strconv.Itoa(d.People)),
 		tile("desk.report.monthly_payout", kit.Money(d.MonthlyPayoutFen)),
@@ -129,7 +129,7 @@ func (s *reportsScreen) show(r report.Report) {
 			"Count": a.Count, "People": a.PersonTimes})),
 	)
 	in, m := r.Institutions, r.Medical
-	care := container.NewGridWrap(fyne.NewSize(200, 84),
+	care := tileGrid(fyne.NewSize(200, 84),
 		tile("desk.report.institutions", lang.L("desk.report.public_private", map[string]any{
 			"Count": in.Count, "Public": in.Public, "Private": in.Private})),
 		tile("desk.report.beds", strconv.Itoa(in.Beds)),
@@ -184,6 +184,15 @@ func (s *reportsScreen) show(r report.Report) {
 	)
 	s.body.Objects = []fyne.CanvasObject{tiles, kit.Section("desk.report.care_medical", care), charts}
 	s.body.Refresh()
+}
+
+// tileGrid lays tiles out in rows of cells of size, grown to the largest
+// tile's minimum so that no figure is cut at a large text size.
+func tileGrid(size fyne.Size, tiles ...fyne.CanvasObject) *fyne.Container {
+	for _, t := range tiles {
+		size = size.Max(t.MinSize())
+	}
+	return container.NewGridWrap(size, tiles...)
 }
 
 // tile is one headline figure.

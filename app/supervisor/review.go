@@ -68,7 +68,7 @@ func NewReview(x *kit.Env) kit.Screen {
 	s.to.SetPlaceHolder(lang.L("desk.to"))
 	s.from.OnChanged = func(string) { s.run() }
 	s.to.OnChanged = func(string) { s.run() }
-	s.counts = widget.NewLabel("")
+	s.counts = kit.WrapLabel("")
 	s.msg = widget.NewLabel("")
 	s.msg.Importance = widget.DangerImportance
 	s.msg.Hide()
@@ -82,9 +82,9 @@ func NewReview(x *kit.Env) kit.Screen {
 	}
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), nil,
 		container.NewGridWithColumns(2, s.from, s.to))
-	filters := container.NewGridWithColumns(5, s.kind, s.state, s.worker, s.flagged, s.short)
+	filters := kit.NewGrid(5, s.kind, s.state, s.worker, s.flagged, s.short)
 	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period), filters,
-		container.NewBorder(nil, nil, nil, exportButtons(x, "review", s.sheets), s.counts), s.msg)
+		kit.NewTrailing(s.counts, exportButtons(x, "review", s.sheets)), s.msg)
 	s.root = container.NewBorder(top, nil, nil, nil, s.list)
 	return s
 }

@@ -5,11 +5,15 @@
 // screens, the household and elder screens, the four forms (a means-test
 // visit, its lower half with staff, signatures and photos, its validation
 // problems, its correction after a return, a spot check, a screening, a
-// volunteer's visit log), Today with the drafts they left, a supervisor's
-// draw with its batch and review of a record; then the top-level screens
-// and main forms again in the dark theme. The supervisor's device first
-// receives a real conflict made by two tablets through the sync engine
-// (conflict.go).
+// volunteer's visit log), Today with the drafts they left and with a
+// volunteer's risk alert, a spot check as its inspector sees it, a
+// supervisor's draw with its batch and review of a record; then the
+// top-level screens and main forms again in the dark theme; last what
+// changes the other screens (states.go): a sync that failed, the
+// supervisor's More menu in portrait, the medical-assistance form
+// correcting a grant and a meeting with cases. The supervisor's device
+// first receives a real conflict made by two tablets through the sync
+// engine (conflict.go); the worker's a spot check and a risk flag.
 //
 // It runs on Fyne's headless test driver with the app's own theme, so it
 // needs no display: `make screenshots` (CGO_ENABLED=0 go run -tags ci).
@@ -142,6 +146,11 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 			return 0, err
 		}
 	}
+	if role == schema.RoleWorker {
+		if err := stageWorker(x); err != nil { // states.go
+			return 0, err
+		}
+	}
 	clock = now
 	prefix := ""
 	if role != schema.RoleWorker {
@@ -184,10 +193,29 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		}
 		n += c
 	}
-	if lock != nil {
-		if err := x.SetLook(kit.Theme{}); err != nil {
+	// Back to the light theme for what changes the other screens
+	// (states.go), then the lock screen.
+	if err := x.SetLook(kit.Theme{}); err != nil {
+		return n, err
+	}
+	if role == schema.RoleSupervisor {
+		c, err := captureMore(x, out, prefix+"nav-more", lang)
+		if err != nil {
 			return n, err
 		}
+		n += c
+	}
+	for _, s := range lateShots(role) {
+		if err := s.show(x); err != nil {
+			return n, fmt.Errorf("%s: %w", s.name, err)
+		}
+		c, err := capture(x, out, prefix+s.name, lang)
+		if err != nil {
+			return n, err
+		}
+		n += c
+	}
+	if lock != nil {
 		if err := lock.show(x); err != nil {
 			return n, err
 		}
@@ -286,11 +314,12 @@ func shots(x *app.App, role schema.Role) []shot {
 				return err
 			}},
 			shot{"spotcheck-task", func(x *app.App) error {
-				if !x.OpenToday(records.TodaySpotCheck) {
-					return errSkip // the demo assigns none to this worker
+				if !x.OpenToday(records.TodaySpotCheck) { // staged (states.go)
+					return errors.New("no spot check assigned to the demo worker")
 				}
 				return nil
 			}},
+			shot{"today-risk", todayRisk},
 			shot{"visit-returned", func(x *app.App) error {
 				if !x.OpenToday(records.TodayReturned) {
 					return errors.New("nothing was returned to the demo worker")
@@ -428,30 +457,39 @@ func capture(x *app.App, out, name, lang string) (int, error) {
 			continue
 		}
 		x.Window().Resize(o.size)
-		img := captureClipped(x.Window().Canvas())
-		path := filepath.Join(out, fmt.Sprintf("%s-%s-%s.png", name, lang, o.name))
-		f, err := os.Create(path)
-		if err != nil {
-			return n, err
-		}
-		// Full colour, as the app draws it: status colours and the
-		// anti-aliasing of text stay exact; best compression keeps the
-		// files small (a screen is mostly flat colour).
-		enc := png.Encoder{CompressionLevel: png.BestCompression}
-		if err := enc.Encode(f, img); err != nil {
-			f.Close()
-			return n, fmt.Errorf("encode %s: %w", path, err)
-		}
-		if err := f.Close(); err != nil {
+		if err := writePNG(x, filepath.Join(out, fmt.Sprintf("%s-%s-%s.png", name, lang, o.name))); err != nil {
 			return n, err
 		}
 		n++
 	}
-	// Close what the shot left open (a dialog) before the next one.
+	closeOverlays(x)
+	return n, nil
+}
+
+// writePNG writes the window as it is to path.
+func writePNG(x *app.App, path string) error {
+	img := captureClipped(x.Window().Canvas())
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	// Full colour, as the app draws it: status colours and the
+	// anti-aliasing of text stay exact; best compression keeps the
+	// files small (a screen is mostly flat colour).
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// closeOverlays closes what a shot left open (a dialog, a menu) before
+// the next one.
+func closeOverlays(x *app.App) {
 	for o := x.Window().Canvas().Overlays().Top(); o != nil; o = x.Window().Canvas().Overlays().Top() {
 		x.Window().Canvas().Overlays().Remove(o)
 	}
-	return n, nil
 }
 
 // tap taps the button labelled with the translation of key on screen.

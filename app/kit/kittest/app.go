@@ -185,7 +185,7 @@ func (a *App) SignIn(me records.Identity) {
 	a.title.Truncation = fyne.TextTruncateEllipsis
 	a.back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), a.Back)
 	a.body = container.NewStack()
-	a.Win.SetContent(container.New(&kit.ShellLayout{Nav: nl, NavObj: a.nav},
+	a.Win.SetContent(container.New(kit.ShellLayout{},
 		container.NewPadded(container.NewBorder(nil, nil, a.back, nil, a.title)),
 		container.NewPadded(a.nav), a.body))
 	if ds := a.dests(); len(ds) > 0 {
