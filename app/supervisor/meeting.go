@@ -127,10 +127,12 @@ func NewMeeting(x *kit.Env) kit.Screen {
 		labels = fyne.Max(labels, widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Width)
 	}
 	attendeeGrid.Inset = labels + 4*theme.Padding()
-	newTab := container.New(kit.WidthSpy{Width: &s.width}, container.NewBorder(form,
+	// The form and the cases scroll together: on a landscape tablet the
+	// form alone fills the screen.
+	newTab := container.New(kit.WidthSpy{Width: &s.width}, container.NewBorder(nil,
 		container.NewVBox(s.msg, container.NewHBox(hold)), nil, nil,
-		container.NewVScroll(container.NewVBox(kit.NewTrailing(kit.WrapHeading(lang.L("desk.meeting.cases")), export),
-			s.caseBox))))
+		container.NewVScroll(container.NewVBox(form,
+			kit.NewTrailing(kit.WrapHeading(lang.L("desk.meeting.cases")), export), s.caseBox))))
 
 	s.endedOnly = widget.NewCheck(lang.L("desk.meeting.ended_only"), func(bool) { s.loadNotices() })
 	s.noticeBox = container.NewVBox()
