@@ -34,6 +34,9 @@ func datePicker(x *kit.Env, value time.Time) *widget.Entry {
 
 // codeChoice is a select over a list of stored codes shown translated
 // (kit.Code(list, value)); value reads the chosen code back.
+// Put its Select on screen, not the codeChoice: the Select refreshes its
+// own renderer only, so a codeChoice drawn itself would keep showing the
+// placeholder after set.
 type codeChoice struct {
 	*widget.Select
 	values []string

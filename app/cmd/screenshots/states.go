@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	fynelang "fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,7 +100,25 @@ func lateShots(role schema.Role) []shot {
 				if err := show(x, "medical"); err != nil {
 					return err
 				}
-				return tap(x, "desk.medical.correct")
+				if err := tap(x, "desk.medical.correct"); err != nil {
+					return err
+				}
+				// The form's end, its reason and buttons, in landscape
+				// (captured first): the right-hand scroller.
+				x.Window().Resize(orientations[0].size)
+				var form *container.Scroll
+				var at float32 = -1
+				walk(x.Window().Content(), func(o fyne.CanvasObject) {
+					if sc, ok := o.(*container.Scroll); ok && sc.Direction == container.ScrollVerticalOnly {
+						if p := fyne.CurrentApp().Driver().AbsolutePositionForObject(sc); p.X > at {
+							form, at = sc, p.X
+						}
+					}
+				})
+				if form != nil {
+					form.ScrollToBottom()
+				}
+				return nil
 			}},
 			{"meeting-cases", meetingCases},
 		}
@@ -122,8 +142,19 @@ func syncFailed(x *app.App) error {
 		fmt.Fprint(w, `{"code":"internal","message":"database unavailable"}`)
 	}))
 	defer srv.Close()
+	// The district's server by its name, reached through srv as a proxy:
+	// the Sync screen shows an address like a real one, the same in
+	// every run.
+	tr := http.DefaultTransport.(*http.Transport)
+	proxy, err := url.Parse(srv.URL)
+	if err != nil {
+		return err
+	}
+	was := tr.Proxy
+	tr.Proxy = http.ProxyURL(proxy)
+	defer func() { tr.Proxy = was }()
 	me := demo
-	me.Mode, me.ServerURL, me.Token = records.ModeServer, srv.URL, "shots"
+	me.Mode, me.ServerURL, me.Token = records.ModeServer, "http://sync.jiefang.example", "shots"
 	if err := x.Store().SaveIdentity(ctx, me); err != nil {
 		return err
 	}
