@@ -57,8 +57,10 @@ func (s *shell) showMore() {
 		}
 		rows.Add(b)
 	}
-	pop = widget.NewPopUp(container.NewVScroll(rows), c) // a tap beside it closes it
-	size := rows.MinSize()
+	scroll := container.NewVScroll(rows)
+	pop = widget.NewPopUp(scroll, c) // a tap beside it closes it
+	// The rows' size with the pop-up's padding around them.
+	size := rows.MinSize().Add(pop.MinSize().Subtract(scroll.MinSize()))
 	size.Width = fyne.Max(size.Width, s.more.Size().Width)
 	size.Height = fyne.Min(size.Height, c.Size().Height*3/4)
 	pop.Resize(size)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -77,6 +78,18 @@ func TestNavigationMoreReachesEveryScreen(t *testing.T) {
 		if s.more.Importance == widget.HighImportance {
 			t.Errorf("%s: on Today, More is still marked", ts.Name())
 		}
+	}
+	if !x.Show(strings.TrimPrefix(s.moreKeys()[0], "nav.")) {
+		t.Fatal("cannot show the first destination under More")
+	}
+	// Back to landscape on a screen that was under More: it is in the
+	// sidebar now, and More is no longer marked.
+	x.Window().Resize(fyne.NewSize(1280, 800))
+	if s.more.Visible() && slices.Contains(s.moreKeys(), s.current) {
+		t.Fatalf("landscape: %s still under More", s.current)
+	}
+	if s.more.Importance == widget.HighImportance {
+		t.Errorf("landscape: More marked while %s is in the sidebar", s.current)
 	}
 	// Landscape, standard text, a tall window: every button in the sidebar.
 	if err := x.SetLook(kit.Theme{}); err != nil {

@@ -117,6 +117,7 @@ func newShell(x *App) *shell {
 	s.more.Alignment = widget.ButtonAlignLeading
 	s.more.Importance = widget.LowImportance
 	nl.More = s.more
+	nl.OnOverflow = s.markMore
 	s.navLayout = nl
 	nav.Add(s.more)
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

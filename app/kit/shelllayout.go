@@ -63,6 +63,9 @@ type NavLayout struct {
 	// More is the More button, the container's last object; nil when
 	// there is none (every button must then fit).
 	More fyne.CanvasObject
+	// OnOverflow, when set, is called after a layout that changed which
+	// buttons are under More (the window turned, the text grew).
+	OnOverflow func()
 	// overflow holds the indices of the buttons hidden at the last layout.
 	overflow []int
 }
@@ -112,12 +115,16 @@ func (l *NavLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	fits = max(1, fits)
 	shown := len(btns)
+	was := l.overflow
 	l.overflow = nil
 	if shown > fits && l.More != nil {
 		shown = fits - 1
 		for i := shown; i < len(btns); i++ {
 			l.overflow = append(l.overflow, i)
 		}
+	}
+	if l.OnOverflow != nil && !slices.Equal(was, l.overflow) {
+		defer l.OnOverflow()
 	}
 	place := make([]fyne.CanvasObject, 0, shown+1)
 	for i, b := range btns {

@@ -92,7 +92,7 @@ func NewBenefits(x *kit.Env) kit.Screen {
 	s.msg.Hide()
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.benefits.on"), s.on),
-		widget.NewFormItem(lang.L("desk.benefits.reason"), s.reason),
+		widget.NewFormItem(lang.L("desk.benefits.reason"), s.reason.Select),
 		widget.NewFormItem(lang.L("desk.benefits.note"), s.note),
 	)
 	s.actions = container.NewVBox(form, s.msg, container.NewHBox(s.suspend, s.resume))

@@ -9,6 +9,9 @@ import (
 
 // codeChoice is a select over a list of stored codes shown translated
 // (kit.Code(list, value)); value reads the chosen code back.
+// Put its Select on screen, not the codeChoice: the Select refreshes its
+// own renderer only, so a codeChoice drawn itself would keep showing the
+// placeholder after set.
 type codeChoice struct {
 	*widget.Select
 	values []string

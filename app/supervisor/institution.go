@@ -74,7 +74,7 @@ func newInstitution(x *kit.Env, in care.Institution) *institutionScreen {
 	save.Importance = widget.HighImportance
 	reg := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.inst.name"), s.name),
-		widget.NewFormItem(lang.L("desk.field.ownership"), s.ownership),
+		widget.NewFormItem(lang.L("desk.field.ownership"), s.ownership.Select),
 		widget.NewFormItem(lang.L("desk.medical.community"), s.community),
 		widget.NewFormItem(lang.L("desk.inst.address"), s.address),
 		widget.NewFormItem(lang.L("desk.inst.phone"), s.phone),

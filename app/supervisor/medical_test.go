@@ -4,10 +4,14 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/desk"
 	"doorstep/app/desk/report"
+	"doorstep/app/kit"
+	"doorstep/app/kit/kittest"
 )
 
 // TestMedicalAddShowsInRegisterAndReport: a grant recorded on the screen
@@ -89,6 +93,18 @@ func TestMedicalCorrectAndWithdraw(t *testing.T) {
 	s.startCorrect(s.cases[0])
 	if s.amount.Text != "150.00" || s.person.Text != "刘大" || s.add.Visible() || !s.correctBar.Visible() {
 		t.Fatalf("correcting: amount %q person %q", s.amount.Text, s.person.Text)
+	}
+	// The grant's category and cause show in their selects, as drawn.
+	for _, want := range []string{kit.Code("medical_category", "dibao"), kit.Code("medical_cause", "sudden_accident")} {
+		drawn := false
+		kittest.Walk(s.card, func(o fyne.CanvasObject) {
+			if r, ok := o.(*widget.RichText); ok && r.String() == want {
+				drawn = true
+			}
+		})
+		if !drawn {
+			t.Errorf("correcting: %q not drawn in the form", want)
+		}
 	}
 	s.amount.SetText("1500")
 	test.Tap(button(t, x, "desk.medical.save_correction"))

@@ -127,10 +127,12 @@ func NewMeeting(x *kit.Env) kit.Screen {
 		labels = fyne.Max(labels, widget.NewLabelWithStyle(it.Text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Width)
 	}
 	attendeeGrid.Inset = labels + 4*theme.Padding()
-	newTab := container.New(kit.WidthSpy{Width: &s.width}, container.NewBorder(form,
+	// The form and the cases scroll together: on a landscape tablet the
+	// form alone fills the screen.
+	newTab := container.New(kit.WidthSpy{Width: &s.width}, container.NewBorder(nil,
 		container.NewVBox(s.msg, container.NewHBox(hold)), nil, nil,
-		container.NewVScroll(container.NewVBox(kit.NewTrailing(kit.WrapHeading(lang.L("desk.meeting.cases")), export),
-			s.caseBox))))
+		container.NewVScroll(container.NewVBox(form,
+			kit.NewTrailing(kit.WrapHeading(lang.L("desk.meeting.cases")), export), s.caseBox))))
 
 	s.endedOnly = widget.NewCheck(lang.L("desk.meeting.ended_only"), func(bool) { s.loadNotices() })
 	s.noticeBox = container.NewVBox()
@@ -227,9 +229,13 @@ func (s *meetingScreen) loadCases() {
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		h := r.decision.MinSize().Height
-		right := container.NewHBox(container.NewGridWrap(fyne.NewSize(120, h), r.decision),
-			container.NewGridWrap(fyne.NewSize(240, h), container.NewGridWithColumns(3, r.votes[0], r.votes[1], r.votes[2])))
-		s.caseBox.Add(container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(r.include), right, l), r.against))
+		// Wide enough for the longest decision and vote word at the text
+		// size; under the case's text when the row is too narrow.
+		right := container.NewHBox(container.NewGridWrap(fyne.NewSize(fitText(120, r.decision.Options, 2*theme.IconInlineSize()), h), r.decision),
+			container.NewGridWrap(fyne.NewSize(3*fitText(80, []string{r.votes[0].PlaceHolder, r.votes[1].PlaceHolder,
+				r.votes[2].PlaceHolder}, 0)+2*theme.Padding(), h), container.NewGridWithColumns(3, r.votes[0], r.votes[1], r.votes[2])))
+		s.caseBox.Add(container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(r.include), nil,
+			kit.NewTrailing(l, right)), r.against))
 		s.cases = append(s.cases, r)
 	}
 	s.caseBox.Refresh()
@@ -436,4 +442,14 @@ func (s *meetingScreen) loadMeetings() {
 		s.meetingsBox.Add(widget.NewCard("", "", container.NewBorder(nil, nil, nil, export, l)))
 	}
 	s.meetingsBox.Refresh()
+}
+
+// fitText is the width of a control showing the longest of texts (at
+// least least), with extra room beside the text (an icon).
+func fitText(least float32, texts []string, extra float32) float32 {
+	w := least
+	for _, t := range texts {
+		w = fyne.Max(w, fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width+2*theme.InnerPadding()+extra)
+	}
+	return w
 }

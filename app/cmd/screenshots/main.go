@@ -69,6 +69,7 @@ type shot struct {
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "output directory")
+	only := flag.String("roles", "worker,volunteer,supervisor", "roles to render (comma-separated)")
 	flag.Parse()
 	// The app's language is a device setting; the system locale only needs
 	// to parse (Fyne complains about "C").
@@ -88,6 +89,9 @@ func main() {
 		}
 		n += c
 		for _, role := range []schema.Role{schema.RoleWorker, schema.RoleVolunteer, schema.RoleSupervisor} {
+			if !slices.Contains(strings.Split(*only, ","), string(role)) {
+				continue
+			}
 			c, err := renderRole(*out, lang, role)
 			if err != nil {
 				log.Fatalf("%s %s: %v", lang, role, err)

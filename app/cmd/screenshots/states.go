@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	fynelang "fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,7 +26,7 @@ import (
 // The states the demo district does not reach by itself (issue 12): a
 // spot check assigned to the worker and a risk a volunteer flagged at one
 // of the worker's elders this week, both as a sync would bring them; a
-// sync that fails; a meeting with cases waiting; the supervisor's More
+// sync that fails; a meeting with a case waiting; the supervisor's More
 // menu in portrait; the medical-assistance form correcting a grant.
 
 // stageWorker gives the worker's device what a sync from the desk and a
@@ -98,7 +100,25 @@ func lateShots(role schema.Role) []shot {
 				if err := show(x, "medical"); err != nil {
 					return err
 				}
-				return tap(x, "desk.medical.correct")
+				if err := tap(x, "desk.medical.correct"); err != nil {
+					return err
+				}
+				// The form's end, its reason and buttons, in landscape
+				// (captured first): the right-hand scroller.
+				x.Window().Resize(orientations[0].size)
+				var form *container.Scroll
+				var at float32 = -1
+				walk(x.Window().Content(), func(o fyne.CanvasObject) {
+					if sc, ok := o.(*container.Scroll); ok && sc.Direction == container.ScrollVerticalOnly {
+						if p := fyne.CurrentApp().Driver().AbsolutePositionForObject(sc); p.X > at {
+							form, at = sc, p.X
+						}
+					}
+				})
+				if form != nil {
+					form.ScrollToBottom()
+				}
+				return nil
 			}},
 			{"meeting-cases", meetingCases},
 		}
@@ -122,8 +142,19 @@ func syncFailed(x *app.App) error {
 		fmt.Fprint(w, `{"code":"internal","message":"database unavailable"}`)
 	}))
 	defer srv.Close()
+	// The district's server by its name, reached through srv as a proxy:
+	// the Sync screen shows an address like a real one, the same in
+	// every run.
+	tr := http.DefaultTransport.(*http.Transport)
+	proxy, err := url.Parse(srv.URL)
+	if err != nil {
+		return err
+	}
+	was := tr.Proxy
+	tr.Proxy = http.ProxyURL(proxy)
+	defer func() { tr.Proxy = was }()
 	me := demo
-	me.Mode, me.ServerURL, me.Token = records.ModeServer, srv.URL, "shots"
+	me.Mode, me.ServerURL, me.Token = records.ModeServer, "http://sync.jiefang.example", "shots"
 	if err := x.Store().SaveIdentity(ctx, me); err != nil {
 		return err
 	}
@@ -134,34 +165,30 @@ func syncFailed(x *app.App) error {
 	return show(x, "sync")
 }
 
-// meetingCases approves the newest three means-test visits waiting for
-// review, as the supervisor does on each (批准), and shows the meeting
-// with them as cases.
+// meetingCases stages a re-check that changes a household's benefit and
+// shows the meeting with it as a case: the household's newest re-check,
+// approved by review, is made not yet in effect — the household still
+// receives the benefit from before the district raised its standard, 30
+// yuan less. The demo district has no visit a meeting decides: its
+// re-checks all keep the benefit and are in effect once approved.
 func meetingCases(x *app.App) error {
-	rows, err := x.Store().DB().Query(`SELECT v.id FROM means_visits v
-		WHERE v.state = 'submitted' AND v.deleted = 0
-		AND NOT EXISTS (SELECT 1 FROM review_events e WHERE e.record_id = v.id)
-		ORDER BY v.submitted_at DESC, v.id LIMIT 3`)
+	db := x.Store().DB()
+	var visit, household string
+	err := db.QueryRow(`SELECT v.id, v.household_id FROM means_visits v JOIN households h ON h.id = v.household_id
+		WHERE v.state = 'submitted' AND v.deleted = 0 AND h.status = 'active' AND coalesce(v.eligible,0) = 1
+		AND coalesce(v.benefit_fen,0) > 3000 AND h.last_visit_id = v.id
+		AND (SELECT e.action FROM review_events e WHERE e.record_id = v.id AND e.deleted = 0
+			ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'approve'
+		ORDER BY v.submitted_at DESC, v.id LIMIT 1`).Scan(&visit, &household)
 	if err != nil {
-		return err
+		return fmt.Errorf("meeting cases: an approved re-check: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	for _, id := range ids {
-		if err := x.OpenReview("means_visits", id); err != nil {
-			return err
-		}
-		if err := tap(x, "desk.review.approve"); err != nil {
-			return err
-		}
+	_, err = db.Exec(`UPDATE households SET benefit_fen = (SELECT benefit_fen - 3000 FROM means_visits WHERE id = ?),
+		last_visit_id = coalesce((SELECT p.id FROM means_visits p WHERE p.household_id = ? AND p.id <> ?
+			AND p.state = 'submitted' AND p.deleted = 0 ORDER BY p.submitted_at DESC LIMIT 1), '')
+		WHERE id = ?`, visit, household, visit, household)
+	if err != nil {
+		return fmt.Errorf("meeting cases: %w", err)
 	}
 	if err := show(x, "meeting"); err != nil {
 		return err
@@ -169,9 +196,13 @@ func meetingCases(x *app.App) error {
 	none := fynelang.L("desk.meeting.no_cases")
 	for _, t := range kitTexts(x) {
 		if t == none {
-			return errors.New("the meeting has no cases after approving the newest visits")
+			return errors.New("the meeting has no case after staging a re-check changing the benefit")
 		}
 	}
+	// Under the meeting's form, in landscape (captured first; in portrait
+	// the cases are in sight).
+	x.Window().Resize(orientations[0].size)
+	scrollToEnd(x)
 	return nil
 }
 
