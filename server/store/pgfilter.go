@@ -21,8 +21,8 @@ import (
 // (visibleRows); the filter only spares it the rows it would drop.
 //
 // The PostgreSQL engine reads the filter through indexes on sync_rows
-// (scope, seq) and (pairing, seq). The SQLite engine lists every changed
-// row (sync/replica has no such index) and ignores it.
+// (scope, seq) and (pairing, seq); the SQLite engine through its pull
+// index (pullindex.go).
 
 // rowFilter is a superset of the rows a user may receive. nil means every
 // row (a district-level user).
