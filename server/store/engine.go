@@ -40,8 +40,12 @@ type engine interface {
 	close() error
 }
 
-// sqliteEngine is the embedded backend: sync/replica on a SQLite file.
-type sqliteEngine struct{ rep *replica.Replica }
+// sqliteEngine is the embedded backend: sync/replica on a SQLite file,
+// checkpointed in the background (checkpoint.go) unless ckpt is nil.
+type sqliteEngine struct {
+	rep  *replica.Replica
+	ckpt *checkpointer
+}
 
 func (e sqliteEngine) handle() *sql.DB { return e.rep.DB() }
 func (e sqliteEngine) site() string    { return e.rep.Site() }

@@ -42,6 +42,13 @@ type Options struct {
 	// synchronous=NORMAL (durable against app crashes; an OS crash may lose
 	// the last commits, which are still in the outbox or pulled again).
 	FullSync bool
+	// ManualCheckpoint turns off SQLite's automatic WAL checkpoint (run by
+	// the commit that crosses 1,000 pages of WAL, inside that commit's
+	// call, with synchronous=FULL an fsync of the database file): the
+	// caller runs Checkpoint itself, off the commit path. The server sets
+	// it: a commit there answers a whole group of pushes, and all of them
+	// would wait for the checkpoint.
+	ManualCheckpoint bool
 }
 
 // Replica is one SQLite database whose synced tables are captured and
@@ -101,6 +108,9 @@ func Open(ctx context.Context, path string, opts Options) (*Replica, error) {
 	}
 	dsn := path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + syncMode + ")" +
 		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)"
+	if opts.ManualCheckpoint {
+		dsn += "&_pragma=wal_autocheckpoint(0)"
+	}
 	r.db = sql.OpenDB(connector{drv: drv, dsn: dsn})
 	if err := r.init(ctx, opts); err != nil {
 		r.db.Close()
@@ -184,6 +194,26 @@ func (r *Replica) Close() error {
 		return fmt.Errorf("close replica %s: %w", r.path, err)
 	}
 	return nil
+}
+
+// Checkpoint copies the WAL into the database file, for a replica opened
+// with Options.ManualCheckpoint. A PASSIVE checkpoint (truncate false)
+// copies what it can without waiting for readers or writers. A TRUNCATE
+// checkpoint waits (up to the busy timeout, holding off new writers) until
+// it can copy everything, then empties the WAL file: for when the WAL has
+// grown because readers kept passive checkpoints from finishing. It
+// returns the WAL's size and how much of it is now in the database, in
+// pages, and whether the checkpoint could not finish (busy).
+func (r *Replica) Checkpoint(ctx context.Context, truncate bool) (walPages, copied int, busy bool, err error) {
+	mode := "PASSIVE"
+	if truncate {
+		mode = "TRUNCATE"
+	}
+	var b int
+	if err := r.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&b, &walPages, &copied); err != nil {
+		return 0, 0, false, fmt.Errorf("checkpoint %s (%s): %w", r.path, mode, err)
+	}
+	return walPages, copied, b != 0, nil
 }
 
 // Site returns this replica's site id.
