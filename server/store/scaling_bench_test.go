@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -69,8 +70,12 @@ const scalingPage = 20000
 //     into the row clocks (PostgreSQL writes its clocks in the statement
 //     and has no fold).
 //
-// Reported per scale: seconds of each phase, the ratio to the first
-// scale's seconds of the same run (x1), the changes, the peak Go heap
+// Reported per scale: seconds of each phase and the ratio to the first
+// scale's seconds of the same run (x1); the CPU seconds of this process
+// in the phase and their ratio (cpu-x1: on a shared machine they depend
+// less on other processes' load than wall time does; not reported for
+// PostgreSQL's ingest and pull, whose work is in the database server);
+// the changes; the peak Go heap
 // during each phase (MB, runtime.MemStats.HeapAlloc sampled every 20 ms,
 // after a collection at the start; for ingest it includes the generated
 // district being ingested, one at a time)
@@ -92,10 +97,17 @@ func BenchmarkScaling(b *testing.B) {
 							}
 							b.ReportMetric(s, ph+"-s")
 							b.ReportMetric(res.heap[ph], ph+"-heap-MB")
+							cpu := res.cpu[ph]
+							if !inDatabaseServer(backend, ph) {
+								b.ReportMetric(cpu, ph+"-cpu-s")
+							}
 							if i == 0 {
-								base[ph] = s
+								base[ph], base[ph+"-cpu"] = s, cpu
 							} else if base[ph] > 0 {
 								b.ReportMetric(s/base[ph], ph+"-x1")
+								if !inDatabaseServer(backend, ph) && base[ph+"-cpu"] > 0 {
+									b.ReportMetric(cpu/base[ph+"-cpu"], ph+"-cpu-x1")
+								}
 							}
 						}
 						b.ReportMetric(float64(res.changes), "changes")
@@ -108,16 +120,23 @@ func BenchmarkScaling(b *testing.B) {
 	}
 }
 
-// scalingResult is one scale's measurements: seconds and peak heap (MB)
-// by phase, and the column changes ingested.
+// inDatabaseServer reports whether phase ph of backend runs mostly in the
+// PostgreSQL server, whose CPU time this process does not see (ingest and
+// pull; merge is the device's SQLite, in process).
+func inDatabaseServer(backend, ph string) bool {
+	return backend == "postgres" && (ph == "ingest" || ph == "pull")
+}
+
+// scalingResult is one scale's measurements: seconds, CPU seconds of this
+// process and peak heap (MB) by phase, and the column changes ingested.
 type scalingResult struct {
-	secs, heap map[string]float64
-	changes    int
+	secs, cpu, heap map[string]float64
+	changes         int
 }
 
 func scalingRun(b *testing.B, k int) scalingResult {
 	ctx := context.Background()
-	res := scalingResult{secs: map[string]float64{}, heap: map[string]float64{}}
+	res := scalingResult{secs: map[string]float64{}, cpu: map[string]float64{}, heap: map[string]float64{}}
 	s, err := Open(ctx, testDB(b), Options{Now: time.Now, BlobDir: filepath.Join(b.TempDir(), "blobs")})
 	if err != nil {
 		b.Fatal(err)
@@ -130,21 +149,22 @@ func scalingRun(b *testing.B, k int) scalingResult {
 	// Ingest, district by district (each generated untimed).
 	site := uuid.NewString()
 	clock := hlc.NewClock(time.Now, 0, 0)
-	var ingest time.Duration
+	var ingest, ingestCPU time.Duration
 	runtime.GC()
 	mem := startHeapSampler()
 	for seed := int64(1); seed <= int64(k); seed++ {
 		d := demo.Generate(seed, scalingRef)
 		for _, set := range districtSets(d, site, clock) {
 			res.changes += len(set.Changes)
-			t0 := time.Now()
+			t0, c0 := time.Now(), cpuTime()
 			if _, err := s.eng.apply(ctx, set, nil); err != nil {
 				b.Fatal(err)
 			}
 			ingest += time.Since(t0)
+			ingestCPU += cpuTime() - c0
 		}
 	}
-	res.secs["ingest"], res.heap["ingest"] = ingest.Seconds(), mem.stop()
+	res.secs["ingest"], res.heap["ingest"], res.cpu["ingest"] = ingest.Seconds(), mem.stop(), ingestCPU.Seconds()
 
 	// Pull the whole of it as a district supervisor; merge each page into a
 	// device replica.
@@ -154,26 +174,28 @@ func scalingRun(b *testing.B, k int) scalingResult {
 	}
 	defer dev.Close()
 	sv := &scope.User{ID: "sv", Role: schema.RoleSupervisor}
-	var pull, merge time.Duration
+	var pull, merge, pullCPU, mergeCPU time.Duration
 	var pullHeap, mergeHeap float64
 	pulled := 0
 	runtime.GC()
 	for cursor := ""; ; {
 		mem := startHeapSampler()
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		p, err := s.Pull(ctx, sv, cursor, scalingPage)
 		if err != nil {
 			b.Fatal(err)
 		}
 		pull += time.Since(t0)
+		pullCPU += cpuTime() - c0
 		pullHeap = max(pullHeap, mem.stop())
 		mem = startHeapSampler()
-		t0 = time.Now()
+		t0, c0 = time.Now(), cpuTime()
 		set := &change.Set{Site: s.Site(), Changes: p.Changes}
 		if _, err := dev.Apply(ctx, set, replica.ApplyOptions{PullCursor: p.Cursor.String()}); err != nil {
 			b.Fatal(err)
 		}
 		merge += time.Since(t0)
+		mergeCPU += cpuTime() - c0
 		mergeHeap = max(mergeHeap, mem.stop())
 		pulled += len(p.Changes)
 		cursor = p.Cursor.String()
@@ -184,8 +206,8 @@ func scalingRun(b *testing.B, k int) scalingResult {
 	if pulled < res.changes {
 		b.Fatalf("pulled %d changes of %d", pulled, res.changes)
 	}
-	res.secs["pull"], res.heap["pull"] = pull.Seconds(), pullHeap
-	res.secs["merge"], res.heap["merge"] = merge.Seconds(), mergeHeap
+	res.secs["pull"], res.heap["pull"], res.cpu["pull"] = pull.Seconds(), pullHeap, pullCPU.Seconds()
+	res.secs["merge"], res.heap["merge"], res.cpu["merge"] = merge.Seconds(), mergeHeap, mergeCPU.Seconds()
 	dev.Close()
 	s.Close()
 
@@ -202,11 +224,12 @@ func scalingRun(b *testing.B, k int) scalingResult {
 		}
 		runtime.GC()
 		mem := startHeapSampler()
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		if _, err := rep.Changes(ctx, replica.Cursor{}, 1); err != nil {
 			b.Fatal(err)
 		}
-		res.secs["fold"], res.heap["fold"] = time.Since(t0).Seconds(), mem.stop()
+		res.secs["fold"], res.cpu["fold"] = time.Since(t0).Seconds(), (cpuTime() - c0).Seconds()
+		res.heap["fold"] = mem.stop()
 	}
 	return res
 }
@@ -269,6 +292,15 @@ func (h *heapSampler) stop() float64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return float64(max(h.peak, ms.HeapAlloc)) / (1 << 20)
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // peakRSS returns the process's peak resident set (VmHWM) in MB; 0 where
