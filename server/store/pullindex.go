@@ -15,7 +15,9 @@ import (
 // volunteer's first sync reads its few hundred rows, not the district
 // (pgfilter.go). sync/replica lists changed rows by sequence alone, so the
 // SQLite store keeps pull_index beside it: for every row of every synced
-// table its table number, id, latest sequence, scope value (k: the
+// table that has a clock row (a captured write gets its clock row when the
+// capture log is folded, before any pull reads) its table number, id,
+// latest sequence, scope value (k: the
 // table's ScopeColumn) and pairing value (p: its PairingColumn, the id
 // when that is "id"), with indexes on (t, seq), (k, seq) and (p, seq).
 // A filtered pull reads the rows of its rowFilter through those indexes
@@ -23,10 +25,7 @@ import (
 // values in the same transaction.
 //
 // Triggers keep the index whatever writes the rows (a merged push, an
-// admin command, a purge): the data tables' triggers set a row's scope
-// and pairing values (and its sequence if its clock row is already
-// written), sync_rows' triggers its sequence (if its data row is already
-// written); whichever comes last in a transaction leaves the entry right.
+// admin command, a purge; see pullIndexTriggerSQL).
 // Rows of district tables and of tables every user reads whole carry no k
 // or p and are read through (t, seq).
 
@@ -77,21 +76,33 @@ func pullIndexTables(rep *replica.Replica) ([]pullIndexed, error) {
 }
 
 // pullIndexTriggerSQL returns the index's triggers by name.
+//
+// A row's clock row is written after its data row in every write path (a
+// merge writes the data rows, then the clocks; a captured write is folded
+// into the clocks later), so the entry of a new row is made by the insert
+// of its clock row, reading the data row (one lookup), and a later
+// sequence is set by the clock row's update. The data tables' triggers
+// catch the rest: a change of a row's scope or pairing value, a deleted
+// row, and — should a data row ever come after its clock row — an insert
+// whose clock row already exists (a lookup that finds nothing otherwise).
 func pullIndexTriggerSQL(tables []pullIndexed) map[string]string {
 	out := map[string]string{
-		"pull_index_rows_ai": `CREATE TRIGGER pull_index_rows_ai AFTER INSERT ON sync_rows BEGIN
-  UPDATE pull_index SET seq = new.seq WHERE t = new.t AND id = new.id;
-END`,
 		"pull_index_rows_au": `CREATE TRIGGER pull_index_rows_au AFTER UPDATE OF seq ON sync_rows BEGIN
   UPDATE pull_index SET seq = new.seq WHERE t = new.t AND id = new.id;
 END`,
 	}
 	for _, pi := range tables {
+		name := "pull_index_rows_ai_" + pi.t.Name
+		out[name] = fmt.Sprintf(`CREATE TRIGGER %[1]s AFTER INSERT ON sync_rows WHEN new.t = %[2]d BEGIN
+  INSERT INTO pull_index (t, id, seq, k, p) SELECT %[2]d, new.id, new.seq, %[3]s, %[4]s FROM %[5]s d WHERE d.id = new.id
+    ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, k = excluded.k, p = excluded.p;
+END`, name, pi.num, pi.k("d"), pi.p("d"), pi.t.Name)
 		set := fmt.Sprintf(`INSERT INTO pull_index (t, id, seq, k, p) VALUES (%[1]d, new.id,
     coalesce((SELECT seq FROM sync_rows WHERE t = %[1]d AND id = new.id), 0), %[2]s, %[3]s)
     ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, k = excluded.k, p = excluded.p;`, pi.num, pi.k("new"), pi.p("new"))
-		name := "pull_index_ai_" + pi.t.Name
-		out[name] = fmt.Sprintf("CREATE TRIGGER %s AFTER INSERT ON %s BEGIN\n  %s\nEND", name, pi.t.Name, set)
+		name = "pull_index_ai_" + pi.t.Name
+		out[name] = fmt.Sprintf("CREATE TRIGGER %s AFTER INSERT ON %s WHEN EXISTS (SELECT 1 FROM sync_rows WHERE t = %d AND id = new.id) BEGIN\n  %s\nEND",
+			name, pi.t.Name, pi.num, set)
 		name = "pull_index_ad_" + pi.t.Name
 		out[name] = fmt.Sprintf("CREATE TRIGGER %s AFTER DELETE ON %s BEGIN\n  DELETE FROM pull_index WHERE t = %d AND id = old.id;\nEND", name, pi.t.Name, pi.num)
 		cols := []string{"id"}
@@ -153,7 +164,7 @@ func (s *Store) installPullIndex(ctx context.Context, rep *replica.Replica) erro
 	stmts = append(stmts, `DELETE FROM pull_index`)
 	for _, pi := range tables {
 		stmts = append(stmts, fmt.Sprintf(`INSERT INTO pull_index (t, id, seq, k, p)
-  SELECT %[1]d, d.id, coalesce(r.seq, 0), %[2]s, %[3]s FROM %[4]s d LEFT JOIN sync_rows r ON r.t = %[1]d AND r.id = d.id`,
+  SELECT %[1]d, d.id, r.seq, %[2]s, %[3]s FROM %[4]s d JOIN sync_rows r ON r.t = %[1]d AND r.id = d.id`,
 			pi.num, pi.k("d"), pi.p("d"), pi.t.Name))
 	}
 	err = s.writeTx(ctx, func(tx *sql.Tx) error {

@@ -136,7 +136,9 @@ func testPullReadsOnlyScope(t *testing.T) {
 }
 
 // checkPullIndex fails tb when the SQLite store's pull index differs from
-// what its tables say (see pullindex.go); PostgreSQL keeps no such index.
+// what its tables say: an entry for every data row with a clock row (a
+// captured write not yet folded has none), with its sequence, scope and
+// pairing values (see pullindex.go). PostgreSQL keeps no such index.
 func checkPullIndex(tb testing.TB, s *Store) {
 	tb.Helper()
 	if s.Postgres() {
@@ -148,8 +150,8 @@ func checkPullIndex(tb testing.TB, s *Store) {
 	}
 	var want []string
 	for _, pi := range tables {
-		want = append(want, fmt.Sprintf(`SELECT %[1]d AS t, d.id AS id, coalesce(r.seq, 0) AS seq, %[2]s AS k, %[3]s AS p
-			FROM %[4]s d LEFT JOIN sync_rows r ON r.t = %[1]d AND r.id = d.id`, pi.num, pi.k("d"), pi.p("d"), pi.t.Name))
+		want = append(want, fmt.Sprintf(`SELECT %[1]d AS t, d.id AS id, r.seq AS seq, %[2]s AS k, %[3]s AS p
+			FROM %[4]s d JOIN sync_rows r ON r.t = %[1]d AND r.id = d.id`, pi.num, pi.k("d"), pi.p("d"), pi.t.Name))
 	}
 	q := "SELECT count(*) FROM (SELECT * FROM (SELECT t, id, seq, k, p FROM pull_index EXCEPT SELECT * FROM (" + unionAll(want) +
 		")) UNION ALL SELECT * FROM (SELECT * FROM (" + unionAll(want) + ") EXCEPT SELECT t, id, seq, k, p FROM pull_index))"
