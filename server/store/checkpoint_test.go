@@ -109,3 +109,22 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestCheckpointerStopsOnClose: closing the store stops its background
+// checkpoints (no checkpoint runs on the closed database).
+func TestCheckpointerStopsOnClose(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "server.db"), Options{CheckpointEvery: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.eng.(sqliteEngine)
+	waitFor(t, func() bool { return s.CheckpointStats().Passive > 0 })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after := e.ckpt.stats()
+	time.Sleep(50 * time.Millisecond)
+	if st := e.ckpt.stats(); st != after || st.Errors != 0 {
+		t.Errorf("checkpoints after Close: %+v, then %+v", after, st)
+	}
+}

@@ -74,4 +74,9 @@ func (e sqliteEngine) prepare(ctx context.Context, s *Store) error {
 	}
 	return s.installPullIndex(ctx, e.rep)
 }
-func (e sqliteEngine) close() error { return e.rep.Close() }
+func (e sqliteEngine) close() error {
+	if e.ckpt != nil {
+		e.ckpt.close()
+	}
+	return e.rep.Close()
+}
