@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION := $(shell .ci/version.sh)
 LDFLAGS := -X doorstep/sync/version.stamped=$(VERSION)
 
-.PHONY: demo test build app server vet lint bench screenshots nofyne deps appdeps android smoke dist version clean load test-pg
+.PHONY: demo test build app server vet lint bench bench-scaling screenshots nofyne deps appdeps android smoke dist version clean load test-pg
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -91,9 +91,17 @@ lint: vet
 	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...
 
 ## bench: performance checks, each reported as a ratio or rate measured in the same run
+## (docs/PERFORMANCE.md); the scaling benchmarks run 1× and 10× the demo district
+## (DOORSTEP_BENCH_SCALES), on PostgreSQL too when DOORSTEP_TEST_PG is set
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 $(NONUI) | tee .bench.txt
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 90m $(NONUI) | tee .bench.txt
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -count 1 ./app/... | tee -a .bench.txt
+
+## bench-scaling: BenchmarkScaling and BenchmarkInitialSyncByRole at 1×, 10× and 100× the demo
+## district on SQLite and on a throwaway PostgreSQL cluster (long: an hour or more on 2 cores)
+bench-scaling:
+	DOORSTEP_BENCH_SCALES=$${DOORSTEP_BENCH_SCALES:-1,10,100} .ci/postgres.sh run \
+		$(GO) test -run '^$$' -bench 'Scaling|InitialSyncByRole' -benchtime 1x -count 1 -timeout 6h ./server/ ./server/store/ | tee .bench-scaling.txt
 
 ## load: 1,000 simulated devices push and pull for a minute against a real server (docs/LOAD.md);
 ## STORE=postgres: two server processes on one throwaway PostgreSQL database
@@ -113,4 +121,4 @@ smoke:
 	.ci/smoke.sh
 
 clean:
-	rm -rf bin dist .demo .bench.txt
+	rm -rf bin dist .demo .bench.txt .bench-scaling.txt

@@ -71,3 +71,24 @@ func pairedWith(u *User, t *schema.Table, r Row) bool {
 	}
 	return false
 }
+
+// ScopeBounded reports whether every row of t that u may read has its
+// scope value among u's: its ScopeColumn value one of u.Communities (a
+// community table) or u.Street (a street table). Then a pull can look for
+// u's rows of t by scope value alone, even where CanRead needs more of
+// each row to decide (rows about other rows, evidence entries). It is
+// false for district-level users, district tables, volunteers (who read
+// by pairing) and, for workers, spot checks (an inspector reads checks in
+// other communities).
+func ScopeBounded(u *User, t *schema.Table) bool {
+	if u == nil || u.DistrictLevel() || t.Scope == schema.ScopeDistrict {
+		return false
+	}
+	switch u.Role {
+	case schema.RoleSupervisor:
+		return true
+	case schema.RoleWorker:
+		return t.Scope == schema.ScopeCommunity && t.Name != spotChecks
+	}
+	return false
+}

@@ -40,16 +40,27 @@ type engine interface {
 	close() error
 }
 
-// sqliteEngine is the embedded backend: sync/replica on a SQLite file.
-type sqliteEngine struct{ rep *replica.Replica }
+// sqliteEngine is the embedded backend: sync/replica on a SQLite file,
+// checkpointed in the background (checkpoint.go) unless ckpt is nil.
+type sqliteEngine struct {
+	rep  *replica.Replica
+	ckpt *checkpointer
+}
 
 func (e sqliteEngine) handle() *sql.DB { return e.rep.DB() }
 func (e sqliteEngine) site() string    { return e.rep.Site() }
 func (e sqliteEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql.Tx, res replica.Result) error) (replica.Result, error) {
 	return e.rep.Apply(ctx, set, replica.ApplyOptions{InTx: inTx})
 }
-func (e sqliteEngine) changes(ctx context.Context, from replica.Cursor, limit int, _ *rowFilter) (replica.Page, error) {
-	return e.rep.Changes(ctx, from, limit)
+func (e sqliteEngine) changes(ctx context.Context, from replica.Cursor, limit int, f *rowFilter) (replica.Page, error) {
+	if f == nil {
+		return e.rep.Changes(ctx, from, limit)
+	}
+	q, args, err := pullIndexQuery(e.rep, f, from.After, limit)
+	if err != nil {
+		return replica.Page{}, err
+	}
+	return e.rep.ChangesAmong(ctx, from, limit, q, args...)
 }
 func (e sqliteEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
 	return e.rep.RowState(ctx, table, id)
@@ -57,5 +68,15 @@ func (e sqliteEngine) rowState(ctx context.Context, table, id string) (replica.R
 func (e sqliteEngine) write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error {
 	return e.rep.Write(ctx, user, fn)
 }
-func (e sqliteEngine) prepare(ctx context.Context, s *Store) error { return s.installMoveTriggers(ctx) }
-func (e sqliteEngine) close() error                                { return e.rep.Close() }
+func (e sqliteEngine) prepare(ctx context.Context, s *Store) error {
+	if err := s.installMoveTriggers(ctx); err != nil {
+		return err
+	}
+	return s.installPullIndex(ctx, e.rep)
+}
+func (e sqliteEngine) close() error {
+	if e.ckpt != nil {
+		e.ckpt.close()
+	}
+	return e.rep.Close()
+}

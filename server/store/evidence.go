@@ -39,8 +39,8 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 // nor named by an entry (drafts) get no verdict. It returns the verdicts
 // it computed.
 func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
-	return s.verify(ctx, func(tx *sql.Tx) ([]evidence.RecordRef, error) {
-		return evidence.RecordsTouched(ctx, tx, rows)
+	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
+		return evidence.RecordsTouched(ctx, q, rows)
 	})
 }
 
@@ -48,37 +48,54 @@ func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidenc
 // hash (an upload that just completed) and stores their verdicts, as
 // VerifyRows does.
 func (s *Store) VerifyAttachment(ctx context.Context, hash string) ([]evidence.Verdict, error) {
-	return s.verify(ctx, func(tx *sql.Tx) ([]evidence.RecordRef, error) {
-		return evidence.RecordsWithAttachment(ctx, tx, hash)
+	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
+		return evidence.RecordsWithAttachment(ctx, q, hash)
 	})
 }
 
-func (s *Store) verify(ctx context.Context, records func(tx *sql.Tx) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
-	var out []evidence.Verdict
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
-		out = nil
-		refs, err := records(tx)
+// verify reads and checks the evidence in a read transaction, then stores
+// the verdicts in a short write transaction: signature checks, blob
+// hashing and clock reads do not hold the write lock that pushes wait for.
+// Verifications run one at a time (verifyMu), each reading after the
+// commits that called for it: a later one reads a newer state and writes
+// after any earlier one, so a verdict computed from an older state never
+// outlives one from a newer.
+func (s *Store) verify(ctx context.Context, records func(q evidence.Querier) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
+	s.verifyMu.Lock()
+	defer s.verifyMu.Unlock()
+	vs, err := s.verifyRead(ctx, records)
+	if err != nil || len(vs) == 0 {
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("verify evidence: %w", err)
 		}
-		refs, err = needingEvidence(ctx, tx, refs)
-		if err != nil || len(refs) == 0 {
-			return err
-		}
-		vs, err := evidence.VerifyRecords(ctx, tx, s.Verifier(), refs)
-		if err != nil {
-			return err
-		}
-		if _, err := evidence.WriteVerdicts(ctx, tx, vs, s.now()); err != nil {
-			return err
-		}
-		out = vs
-		return nil
+		return nil, nil
+	}
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := evidence.WriteVerdicts(ctx, tx, vs, s.now())
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify evidence: %w", err)
 	}
-	return out, nil
+	return vs, nil
+}
+
+// verifyRead computes the verdicts of verify in one read-only transaction.
+func (s *Store) verifyRead(ctx context.Context, records func(q evidence.Querier) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	refs, err := records(tx)
+	if err != nil {
+		return nil, err
+	}
+	refs, err = needingEvidence(ctx, tx, refs)
+	if err != nil || len(refs) == 0 {
+		return nil, err
+	}
+	return evidence.VerifyRecords(ctx, tx, s.Verifier(), refs)
 }
 
 // needingEvidence keeps the records that are submitted (their kind's

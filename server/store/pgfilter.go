@@ -14,15 +14,17 @@ import (
 // Pull gives the engine a rowFilter: a superset, computed from the read
 // policy (scope.CanRead), of the changed rows the user may see — every
 // row of the tables where deciding takes more than a row's scope and
-// pairing values (district tables, spot checks, rows about other rows),
-// and elsewhere only rows whose scope or pairing value is the user's —
+// pairing values (district tables, spot checks, rows about other rows)
+// unless the user reads none of them outside their scope
+// (scope.ScopeBounded: a worker's review events), and elsewhere only rows
+// whose scope or pairing value is the user's —
 // plus the rows that moved during the device's round (they may have to be
 // sent as gone). Pull still decides every listed row exactly
 // (visibleRows); the filter only spares it the rows it would drop.
 //
 // The PostgreSQL engine reads the filter through indexes on sync_rows
-// (scope, seq) and (pairing, seq). The SQLite engine lists every changed
-// row (sync/replica has no such index) and ignores it.
+// (scope, seq) and (pairing, seq); the SQLite engine through its pull
+// index (pullindex.go).
 
 // rowFilter is a superset of the rows a user may receive. nil means every
 // row (a district-level user).
@@ -52,8 +54,10 @@ func pullFilter(u *scope.User, mv moves) *rowFilter {
 			continue
 		}
 		if t.Scope == schema.ScopeDistrict || needsRead(t) || slices.Contains(about, t.Name) {
-			f.All = append(f.All, t.Name)
-			continue
+			if !scope.ScopeBounded(u, t) {
+				f.All = append(f.All, t.Name)
+				continue
+			}
 		}
 		switch u.Role {
 		case schema.RoleVolunteer:

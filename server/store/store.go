@@ -31,6 +31,15 @@ type Options struct {
 	// commit, groupcommit.go). Benchmarks compare the two; false is the
 	// right choice everywhere else.
 	SerialPushes bool
+	// CheckpointEvery is how often a SQLite store checkpoints its WAL in
+	// the background, off the commit path (checkpoint.go); 1 s when zero.
+	// Negative: no background checkpoints, SQLite's automatic checkpoint
+	// in the commits instead (benchmarks compare the two).
+	CheckpointEvery time.Duration
+	// WALTruncatePages: when the WAL is still longer than this many pages
+	// after a passive background checkpoint, a truncating one runs; 4,096
+	// (16 MB) when zero.
+	WALTruncatePages int
 }
 
 // Open opens (creating if needed) the server database named by db as a
@@ -56,11 +65,24 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	// FullSync: a push is acknowledged after its commit, so the commit must
 	// survive an operating-system crash or power loss, not only a killed
 	// process.
-	rep, err := replica.Open(ctx, path, replica.Options{Target: schema.Server, Now: opts.Now, MaxDrift: opts.MaxDrift, FullSync: true})
+	manual := opts.CheckpointEvery >= 0
+	rep, err := replica.Open(ctx, path, replica.Options{Target: schema.Server, Now: opts.Now, MaxDrift: opts.MaxDrift, FullSync: true,
+		ManualCheckpoint: manual})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s, err := newStore(ctx, sqliteEngine{rep: rep}, opts)
+	eng := sqliteEngine{rep: rep}
+	if manual {
+		every, pages := opts.CheckpointEvery, opts.WALTruncatePages
+		if every == 0 {
+			every = defaultCheckpointEvery
+		}
+		if pages <= 0 {
+			pages = defaultWALTruncatePages
+		}
+		eng.ckpt = startCheckpointer(rep, every, pages)
+	}
+	s, err := newStore(ctx, eng, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +138,7 @@ type Store struct {
 	blobDir   string
 	blobLocks blobLocks
 	writeMu   sync.Mutex
+	verifyMu  sync.Mutex // evidence verifications, one at a time (evidence.go)
 	commits   committer
 	serial    bool       // Options.SerialPushes
 	serialMu  sync.Mutex // one push at a time when serial

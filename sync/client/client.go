@@ -43,7 +43,10 @@ type Client struct {
 	BaseURL string
 	// Token is the device token from Enroll; empty before enrollment.
 	Token string
-	// HTTP is the transport; http.DefaultClient with a 60 s timeout when nil.
+	// HTTP is the transport; when nil, a shared client with a 60 s timeout
+	// whose transport keeps up to 64 idle connections per server (Go's
+	// default keeps 2: a process holding many clients of one server, the
+	// load generator or a benchmark, would open a connection per request).
 	HTTP *http.Client
 	// UserAgent names the app and version in requests; empty means
 	// version.UserAgent() ("Doorstep/<version> (<os>/<arch>)"), which the
@@ -56,7 +59,17 @@ func New(baseURL, token string) *Client {
 	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token}
 }
 
-var defaultHTTP = &http.Client{Timeout: 60 * time.Second}
+var defaultHTTP = &http.Client{Timeout: 60 * time.Second, Transport: defaultTransport()}
+
+// idleConns is how many idle connections per server the default transport
+// keeps.
+const idleConns = 64
+
+func defaultTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = idleConns, idleConns
+	return t
+}
 
 func (c *Client) http() *http.Client {
 	if c.HTTP != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -121,7 +122,8 @@ func benchCapture(b *testing.B, sh captureShape) {
 	ctx := context.Background()
 	r := mustOpen(b, schema.Device, nil)
 	dsn := filepath.Join(b.TempDir(), "plain.db") + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)"
+		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)" +
+		"&_pragma=cache_size(" + strconv.Itoa(-defaultCacheMiB*1024) + ")"
 	plain := sql.OpenDB(connector{drv: &sqlite.Driver{}, dsn: dsn})
 	defer plain.Close()
 	if err := schema.Migrate(ctx, plain, schema.Device); err != nil {

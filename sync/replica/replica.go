@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,30 @@ type Options struct {
 	// synchronous=NORMAL (durable against app crashes; an OS crash may lose
 	// the last commits, which are still in the outbox or pulled again).
 	FullSync bool
+	// ManualCheckpoint turns off SQLite's automatic WAL checkpoint (run by
+	// the commit that crosses 1,000 pages of WAL, inside that commit's
+	// call, with synchronous=FULL an fsync of the database file): the
+	// caller runs Checkpoint itself, off the commit path. The server sets
+	// it: a commit there answers a whole group of pushes, and all of them
+	// would wait for the checkpoint.
+	ManualCheckpoint bool
+	// CacheMiB is SQLite's page cache per connection, in MiB; 64 when
+	// zero. SQLite's own default (2 MiB) makes merges, folds and pulls of a
+	// database many times that size read most B-tree pages from the
+	// operating system: at 10× the demo district they took 15–25× the time
+	// of 1× (docs/PERFORMANCE.md). The cache fills only with pages read, so
+	// a small database never uses it all.
+	CacheMiB int
+}
+
+// defaultCacheMiB is Options.CacheMiB's default.
+const defaultCacheMiB = 64
+
+func cacheMiB(opts Options) int {
+	if opts.CacheMiB > 0 {
+		return opts.CacheMiB
+	}
+	return defaultCacheMiB
 }
 
 // Replica is one SQLite database whose synced tables are captured and
@@ -100,7 +125,11 @@ func Open(ctx context.Context, path string, opts Options) (*Replica, error) {
 		syncMode = "FULL"
 	}
 	dsn := path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + syncMode + ")" +
-		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)"
+		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)" +
+		"&_pragma=cache_size(" + strconv.Itoa(-cacheMiB(opts)*1024) + ")"
+	if opts.ManualCheckpoint {
+		dsn += "&_pragma=wal_autocheckpoint(0)"
+	}
 	r.db = sql.OpenDB(connector{drv: drv, dsn: dsn})
 	if err := r.init(ctx, opts); err != nil {
 		r.db.Close()
@@ -184,6 +213,26 @@ func (r *Replica) Close() error {
 		return fmt.Errorf("close replica %s: %w", r.path, err)
 	}
 	return nil
+}
+
+// Checkpoint copies the WAL into the database file, for a replica opened
+// with Options.ManualCheckpoint. A PASSIVE checkpoint (truncate false)
+// copies what it can without waiting for readers or writers. A TRUNCATE
+// checkpoint waits (up to the busy timeout, holding off new writers) until
+// it can copy everything, then empties the WAL file: for when the WAL has
+// grown because readers kept passive checkpoints from finishing. It
+// returns the WAL's size and how much of it is now in the database, in
+// pages, and whether the checkpoint could not finish (busy).
+func (r *Replica) Checkpoint(ctx context.Context, truncate bool) (walPages, copied int, busy bool, err error) {
+	mode := "PASSIVE"
+	if truncate {
+		mode = "TRUNCATE"
+	}
+	var b int
+	if err := r.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&b, &walPages, &copied); err != nil {
+		return 0, 0, false, fmt.Errorf("checkpoint %s (%s): %w", r.path, mode, err)
+	}
+	return walPages, copied, b != 0, nil
 }
 
 // Site returns this replica's site id.
