@@ -16,9 +16,10 @@ import (
 // of pushes, each of which waits. So the store opens its replica with
 // automatic checkpoints off and checkpoints on a timer in the background:
 // a PASSIVE checkpoint (copies what no reader still needs, waits for
-// nobody) each tick, and a TRUNCATE checkpoint (waits for readers, holds
-// off writers briefly, empties the WAL file) only when the WAL has grown
-// past a bound because readers kept passive ones from finishing.
+// nobody) each tick, and a TRUNCATE checkpoint (waits up to 200 ms for
+// readers, holding off writers that long, empties the WAL file) only when
+// the WAL has grown past a bound because readers kept passive ones from
+// finishing.
 
 // Checkpoint defaults (Options.CheckpointEvery, Options.WALTruncatePages).
 const (
@@ -28,8 +29,9 @@ const (
 
 // CheckpointStats counts the background checkpoints of a SQLite store.
 type CheckpointStats struct {
-	// Passive and Truncate count checkpoints run of each kind; Busy the
-	// passive ones that could not copy the whole WAL; Errors the failed.
+	// Passive and Truncate count checkpoints completed of each kind; Busy
+	// those that could not finish for readers on the WAL (a passive one
+	// copied part of it, a truncating one gave up); Errors the failed.
 	Passive, Truncate, Busy, Errors int64
 	// WALPages is the WAL's size after the last checkpoint, in pages.
 	WALPages int64
@@ -78,11 +80,19 @@ func (c *checkpointer) once(ctx context.Context) {
 		c.busy.Add(1)
 	}
 	if wal > c.truncatePages {
-		if wal, _, _, err = c.rep.Checkpoint(ctx, true); err != nil {
+		// Readers still on the WAL make it give up quickly (busy): it is
+		// tried again next tick.
+		w, _, busy, err := c.rep.Checkpoint(ctx, true)
+		if err != nil {
 			c.errs.Add(1)
 			return
 		}
-		c.truncate.Add(1)
+		if busy {
+			c.busy.Add(1)
+		} else {
+			wal = w
+			c.truncate.Add(1)
+		}
 	}
 	c.wal.Store(int64(wal))
 }

@@ -125,7 +125,7 @@ func Open(ctx context.Context, path string, opts Options) (*Replica, error) {
 		syncMode = "FULL"
 	}
 	dsn := path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + syncMode + ")" +
-		"&_pragma=busy_timeout(10000)&_pragma=recursive_triggers(0)" +
+		"&_pragma=busy_timeout(" + strconv.FormatInt(busyTimeout.Milliseconds(), 10) + ")&_pragma=recursive_triggers(0)" +
 		"&_pragma=cache_size(" + strconv.Itoa(-cacheMiB(opts)*1024) + ")"
 	if opts.ManualCheckpoint {
 		dsn += "&_pragma=wal_autocheckpoint(0)"
@@ -218,22 +218,46 @@ func (r *Replica) Close() error {
 // Checkpoint copies the WAL into the database file, for a replica opened
 // with Options.ManualCheckpoint. A PASSIVE checkpoint (truncate false)
 // copies what it can without waiting for readers or writers. A TRUNCATE
-// checkpoint waits (up to the busy timeout, holding off new writers) until
-// it can copy everything, then empties the WAL file: for when the WAL has
-// grown because readers kept passive checkpoints from finishing. It
-// returns the WAL's size and how much of it is now in the database, in
-// pages, and whether the checkpoint could not finish (busy).
+// checkpoint waits for readers still using the WAL, holding off writers
+// meanwhile, then copies everything and empties the WAL file: for when
+// the WAL has grown because readers kept passive checkpoints from
+// finishing. It waits at most truncateWait (not the connections' busy
+// timeout), so writers are never held off longer; when readers stay, it
+// gives up and reports busy. It returns the WAL's size and how much of it
+// is now in the database, in pages, and whether the checkpoint could not
+// finish (busy).
 func (r *Replica) Checkpoint(ctx context.Context, truncate bool) (walPages, copied int, busy bool, err error) {
-	mode := "PASSIVE"
-	if truncate {
-		mode = "TRUNCATE"
-	}
 	var b int
-	if err := r.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&b, &walPages, &copied); err != nil {
-		return 0, 0, false, fmt.Errorf("checkpoint %s (%s): %w", r.path, mode, err)
+	if !truncate {
+		if err := r.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&b, &walPages, &copied); err != nil {
+			return 0, 0, false, fmt.Errorf("checkpoint %s: %w", r.path, err)
+		}
+		return walPages, copied, b != 0, nil
+	}
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("checkpoint %s (truncate): %w", r.path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, truncateWait.Milliseconds())); err != nil {
+		return 0, 0, false, fmt.Errorf("checkpoint %s (truncate): %w", r.path, err)
+	}
+	// The connection goes back to the pool with the usual timeout.
+	defer conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds())) //nolint:errcheck // best effort; a failure closes nothing
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&b, &walPages, &copied)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("checkpoint %s (truncate): %w", r.path, err)
 	}
 	return walPages, copied, b != 0, nil
 }
+
+// busyTimeout is how long a statement waits for a lock (the connections'
+// busy_timeout); truncateWait how long a truncating checkpoint waits for
+// readers, holding off writers.
+const (
+	busyTimeout  = 10 * time.Second
+	truncateWait = 200 * time.Millisecond
+)
 
 // Site returns this replica's site id.
 func (r *Replica) Site() string { return r.site }
