@@ -38,9 +38,20 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 // is stored all the same, and flagged. Records that are neither submitted
 // nor named by an entry (drafts) get no verdict. It returns the verdicts
 // it computed.
+//
+// Which records need a verdict is read first, outside the write
+// transaction: most pushes touch none (a draft, an edit of a household
+// with no submitted visit), and then no write lock is taken at all — on
+// PostgreSQL, one taken by every push held every process's merges back.
+// Reading the records outside the lock is safe: a record that comes to
+// need a verdict after this read does so through another write (its
+// submission, an entry naming it, a row moving under it), and the push
+// making that write verifies it. The verdicts themselves are computed
+// under the lock, from the state as it stands then, so a verification
+// never overwrites a newer one.
 func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
-	return s.verify(ctx, func(tx *sql.Tx) ([]evidence.RecordRef, error) {
-		return evidence.RecordsTouched(ctx, tx, rows)
+	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
+		return evidence.RecordsTouched(ctx, q, rows)
 	})
 }
 
@@ -48,20 +59,27 @@ func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidenc
 // hash (an upload that just completed) and stores their verdicts, as
 // VerifyRows does.
 func (s *Store) VerifyAttachment(ctx context.Context, hash string) ([]evidence.Verdict, error) {
-	return s.verify(ctx, func(tx *sql.Tx) ([]evidence.RecordRef, error) {
-		return evidence.RecordsWithAttachment(ctx, tx, hash)
+	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
+		return evidence.RecordsWithAttachment(ctx, q, hash)
 	})
 }
 
-func (s *Store) verify(ctx context.Context, records func(tx *sql.Tx) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
+func (s *Store) verify(ctx context.Context, records func(q evidence.Querier) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
+	touched, err := records(s.db)
+	if err != nil {
+		return nil, fmt.Errorf("verify evidence: %w", err)
+	}
+	touched, err = needingEvidence(ctx, s.db, touched)
+	if err != nil {
+		return nil, fmt.Errorf("verify evidence: %w", err)
+	}
+	if len(touched) == 0 {
+		return nil, nil
+	}
 	var out []evidence.Verdict
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
 		out = nil
-		refs, err := records(tx)
-		if err != nil {
-			return err
-		}
-		refs, err = needingEvidence(ctx, tx, refs)
+		refs, err := needingEvidence(ctx, tx, touched)
 		if err != nil || len(refs) == 0 {
 			return err
 		}
@@ -83,7 +101,7 @@ func (s *Store) verify(ctx context.Context, records func(tx *sql.Tx) ([]evidence
 
 // needingEvidence keeps the records that are submitted (their kind's
 // Submitted condition, not deleted) or that an evidence entry names.
-func needingEvidence(ctx context.Context, q *sql.Tx, refs []evidence.RecordRef) ([]evidence.RecordRef, error) {
+func needingEvidence(ctx context.Context, q querier, refs []evidence.RecordRef) ([]evidence.RecordRef, error) {
 	var out []evidence.RecordRef
 	for _, r := range refs {
 		var one int
