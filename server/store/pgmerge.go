@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,6 +166,7 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 	var resolves []pgResolve
 	var writes []pgWrite
 	at := map[*pgRow]int{} // index in writes
+	run := 0               // runs of changes to one row, counted
 	for i := 0; i < len(set.Changes); {
 		j := i + 1
 		for j < len(set.Changes) && set.Changes[j].Table == set.Changes[i].Table && set.Changes[j].ID == set.Changes[i].ID {
@@ -211,13 +213,18 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 				at[r] = k
 				writes = append(writes, pgWrite{r: r})
 			}
+			writes[k].run = run
 			if !containsString(writes[k].cols, c.Column) {
 				writes[k].cols = append(writes[k].cols, c.Column)
 			}
 			res.Applied++
 		}
 		i = j
+		run++
 	}
+	// A row's sequence number is that of its last run of changes, as when
+	// each run is written in turn (sync/replica).
+	slices.SortStableFunc(writes, func(a, b pgWrite) int { return a.run - b.run })
 	if err := writeAll(ctx, tx, writes); err != nil {
 		return fail(err)
 	}

@@ -14,10 +14,11 @@ import (
 // hundreds of round trips under the lock.
 
 // pgWrite is a row a merge writes: the columns it won, in first-written
-// order.
+// order, and the last run of the changeset's changes that wrote it.
 type pgWrite struct {
 	r    *pgRow
 	cols []string
+	run  int
 }
 
 // pgMaxParams is the most parameters one statement may carry (the
