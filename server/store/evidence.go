@@ -48,7 +48,8 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 // submission, an entry naming it, a row moving under it), and the push
 // making that write verifies it. The verdicts themselves are computed
 // under the lock, from the state as it stands then, so a verification
-// never overwrites a newer one.
+// never overwrites a newer one; verifications that arrive together share
+// one transaction (verifygroup.go).
 func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
 	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
 		return evidence.RecordsTouched(ctx, q, rows)
@@ -76,27 +77,7 @@ func (s *Store) verify(ctx context.Context, records func(q evidence.Querier) ([]
 	if len(touched) == 0 {
 		return nil, nil
 	}
-	var out []evidence.Verdict
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		out = nil
-		refs, err := needingEvidence(ctx, tx, touched)
-		if err != nil || len(refs) == 0 {
-			return err
-		}
-		vs, err := evidence.VerifyRecords(ctx, tx, s.Verifier(), refs)
-		if err != nil {
-			return err
-		}
-		if _, err := evidence.WriteVerdicts(ctx, tx, vs, s.now()); err != nil {
-			return err
-		}
-		out = vs
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("verify evidence: %w", err)
-	}
-	return out, nil
+	return s.verifies.submit(ctx, s, touched)
 }
 
 // needingEvidence keeps the records that are submitted (their kind's

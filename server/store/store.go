@@ -117,6 +117,7 @@ type Store struct {
 	blobLocks blobLocks
 	writeMu   sync.Mutex
 	commits   committer
+	verifies  verifier
 	serial    bool       // Options.SerialPushes
 	serialMu  sync.Mutex // one push at a time when serial
 }
