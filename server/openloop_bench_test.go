@@ -63,8 +63,12 @@ func BenchmarkOpenLoopPush(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// pct returns the p-th quantile of lat in milliseconds.
+// pct returns the p-th quantile of lat in milliseconds (nearest rank; 0
+// for none).
 func pct(lat []time.Duration, p float64) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
 	s := slices.Clone(lat)
 	slices.Sort(s)
 	return float64(s[int(p*float64(len(s)-1))].Microseconds()) / 1000

@@ -38,6 +38,18 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 // is stored all the same, and flagged. Records that are neither submitted
 // nor named by an entry (drafts) get no verdict. It returns the verdicts
 // it computed.
+//
+// Which records need a verdict is read first, outside the write
+// transaction: most pushes touch none (a draft, an edit of a household
+// with no submitted visit), and then no write lock is taken at all — on
+// PostgreSQL, one taken by every push held every process's merges back.
+// Reading the records outside the lock is safe: a record that comes to
+// need a verdict after this read does so through another write (its
+// submission, an entry naming it, a row moving under it), and the push
+// making that write verifies it. The verdicts themselves are computed
+// under the lock, from the state as it stands then, so a verification
+// never overwrites a newer one; verifications that arrive together share
+// one transaction (verifygroup.go).
 func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
 	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
 		return evidence.RecordsTouched(ctx, q, rows)
@@ -53,54 +65,24 @@ func (s *Store) VerifyAttachment(ctx context.Context, hash string) ([]evidence.V
 	})
 }
 
-// verify reads and checks the evidence in a read transaction, then stores
-// the verdicts in a short write transaction: signature checks, blob
-// hashing and clock reads do not hold the write lock that pushes wait for.
-// Verifications run one at a time (verifyMu), each reading after the
-// commits that called for it: a later one reads a newer state and writes
-// after any earlier one, so a verdict computed from an older state never
-// outlives one from a newer.
 func (s *Store) verify(ctx context.Context, records func(q evidence.Querier) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
-	s.verifyMu.Lock()
-	defer s.verifyMu.Unlock()
-	vs, err := s.verifyRead(ctx, records)
-	if err != nil || len(vs) == 0 {
-		if err != nil {
-			return nil, fmt.Errorf("verify evidence: %w", err)
-		}
-		return nil, nil
-	}
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		_, err := evidence.WriteVerdicts(ctx, tx, vs, s.now())
-		return err
-	})
+	touched, err := records(s.db)
 	if err != nil {
 		return nil, fmt.Errorf("verify evidence: %w", err)
 	}
-	return vs, nil
-}
-
-// verifyRead computes the verdicts of verify in one read-only transaction.
-func (s *Store) verifyRead(ctx context.Context, records func(q evidence.Querier) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	touched, err = needingEvidence(ctx, s.db, touched)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("verify evidence: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only
-	refs, err := records(tx)
-	if err != nil {
-		return nil, err
+	if len(touched) == 0 {
+		return nil, nil
 	}
-	refs, err = needingEvidence(ctx, tx, refs)
-	if err != nil || len(refs) == 0 {
-		return nil, err
-	}
-	return evidence.VerifyRecords(ctx, tx, s.Verifier(), refs)
+	return s.verifies.submit(ctx, s, touched)
 }
 
 // needingEvidence keeps the records that are submitted (their kind's
 // Submitted condition, not deleted) or that an evidence entry names.
-func needingEvidence(ctx context.Context, q *sql.Tx, refs []evidence.RecordRef) ([]evidence.RecordRef, error) {
+func needingEvidence(ctx context.Context, q querier, refs []evidence.RecordRef) ([]evidence.RecordRef, error) {
 	var out []evidence.RecordRef
 	for _, r := range refs {
 		var one int

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,13 +164,15 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 	}
 	var conflicts []pgConflict
 	var resolves []pgResolve
+	var writes []pgWrite
+	at := map[*pgRow]int{} // index in writes
+	run := 0               // runs of changes to one row, counted
 	for i := 0; i < len(set.Changes); {
 		j := i + 1
 		for j < len(set.Changes) && set.Changes[j].Table == set.Changes[i].Table && set.Changes[j].ID == set.Changes[i].ID {
 			j++
 		}
 		r := state[set.Changes[i].Table+"\x00"+set.Changes[i].ID]
-		var written []string
 		for _, c := range set.Changes[i:j] {
 			cur, has := r.cells[c.Column]
 			var curClock change.Clock
@@ -204,17 +207,26 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 			}
 			r.cells[c.Column] = pgCell{hlc: int64(c.Clock.HLC), w: ws[writerKey{c.Clock.Site, c.User}]}
 			r.vals[c.Column] = c.Value
-			if !containsString(written, c.Column) {
-				written = append(written, c.Column)
+			k, ok := at[r]
+			if !ok {
+				k = len(writes)
+				at[r] = k
+				writes = append(writes, pgWrite{r: r})
+			}
+			writes[k].run = run
+			if !containsString(writes[k].cols, c.Column) {
+				writes[k].cols = append(writes[k].cols, c.Column)
 			}
 			res.Applied++
 		}
-		if len(written) > 0 {
-			if err := writeMerged(ctx, tx, r, written); err != nil {
-				return fail(err)
-			}
-		}
 		i = j
+		run++
+	}
+	// A row's sequence number is that of its last run of changes, as when
+	// each run is written in turn (sync/replica).
+	slices.SortStableFunc(writes, func(a, b pgWrite) int { return a.run - b.run })
+	if err := writeAll(ctx, tx, writes); err != nil {
+		return fail(err)
 	}
 	for _, c := range set.Changes {
 		if err := e.clock.Update(c.Clock.HLC); err != nil {
@@ -284,21 +296,6 @@ func (e *pgEngine) loadSet(ctx context.Context, tx *sql.Tx, set *change.Set) (ma
 		}
 	}
 	return out, nil
-}
-
-// writeMerged writes a row's winning columns, their clocks and a new
-// sequence number. The data row is written first, so a scope move it
-// causes records the sequence before this change's (moves.go).
-func writeMerged(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string) error {
-	if err := writeData(ctx, tx, r, cols); err != nil {
-		return err
-	}
-	r.exists = true
-	var seq int64
-	if err := tx.QueryRowContext(ctx, `SELECT nextval('sync_seq')`).Scan(&seq); err != nil {
-		return fmt.Errorf("write %s/%s: sequence: %w", r.t.Name, r.id, err)
-	}
-	return writeClocks(ctx, tx, r, cols, seq)
 }
 
 // writeData upserts a row's columns cols.

@@ -138,8 +138,8 @@ type Store struct {
 	blobDir   string
 	blobLocks blobLocks
 	writeMu   sync.Mutex
-	verifyMu  sync.Mutex // evidence verifications, one at a time (evidence.go)
 	commits   committer
+	verifies  verifier
 	serial    bool       // Options.SerialPushes
 	serialMu  sync.Mutex // one push at a time when serial
 }

@@ -1,0 +1,181 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rs/xid"
+
+	"doorstep/schema"
+	"doorstep/server/internal/pgtest"
+	"doorstep/server/store"
+	"doorstep/sync/change"
+	"doorstep/sync/client"
+	"doorstep/sync/hlc"
+)
+
+// BenchmarkPGPush measures pushes to servers on PostgreSQL (DOORSTEP_TEST_PG;
+// skipped without it): two server processes' stores on one database, each
+// behind its own loopback HTTP listener, and devices spread over both, as
+// `make load STORE=postgres` runs them. Each push is a form-sized visit:
+// 10 rows, 56–66 column changes: a submitted means visit (so its evidence
+// is verified, as after every visit doorstep-load saves), a new household
+// and edits of 8 households the device pushed before. One device pushes 30 times in a row (the
+// baseline, same run); then 50 devices push 6 times each, all at once.
+// Reported: pushes/s, p50 and p95 (ms) of each, the 50-device p95 over the
+// 1-device p95, and statements sent to PostgreSQL per push.
+func BenchmarkPGPush(b *testing.B) {
+	if os.Getenv("DOORSTEP_TEST_PG") == "" {
+		b.Skip("DOORSTEP_TEST_PG not set (.ci/postgres.sh start)")
+	}
+	for i := 0; i < b.N; i++ {
+		one := pgPushRun(b, 1, 30)
+		many := pgPushRun(b, 50, 6)
+		b.ReportMetric(one.rate, "push/s-1dev")
+		b.ReportMetric(pct(one.lat, 0.50), "p50-1dev-ms")
+		b.ReportMetric(pct(one.lat, 0.95), "p95-1dev-ms")
+		b.ReportMetric(many.rate, "push/s-50dev")
+		b.ReportMetric(pct(many.lat, 0.50), "p50-50dev-ms")
+		b.ReportMetric(pct(many.lat, 0.95), "p95-50dev-ms")
+		b.ReportMetric(pct(many.lat, 0.95)/pct(one.lat, 0.95), "p95-ratio")
+		b.ReportMetric(many.stmts, "stmts/push")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+type pgPushResult struct {
+	lat   []time.Duration
+	rate  float64
+	stmts float64
+}
+
+// pgPushRun has n devices push pushes visits each, all at once, to two
+// stores on one fresh PostgreSQL schema.
+func pgPushRun(b *testing.B, n, pushes int) pgPushResult {
+	b.Helper()
+	b.StopTimer()
+	ctx := context.Background()
+	dsn := pgtest.FreshSchema(b)
+	var envs []*env
+	for range 2 {
+		st, err := store.Open(ctx, dsn, store.Options{Now: time.Now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.StartEpoch(ctx); err != nil {
+			b.Fatal(err)
+		}
+		srv := New(st, Config{Rate: -1, EnrollRate: -1}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		envs = append(envs, &env{store: st, srv: srv, ts: ts, clock: &testClock{t: time.Now().UTC()}})
+	}
+	u := envs[0].user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
+	type dev struct {
+		c    *client.Client
+		site string
+	}
+	devs := make([]dev, n)
+	for i := range devs {
+		site := uuid.NewString()
+		c, _ := envs[i%2].enroll(b, u.ID, site)
+		devs[i] = dev{c: c, site: site}
+	}
+	lats := make([][]time.Duration, n)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	stmts0 := store.PGStatements()
+	b.StartTimer()
+	t0 := time.Now()
+	for i := range devs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			var mine []string
+			for range pushes {
+				set, id := visitPush(devs[i].site, u.ID, mine)
+				mine = append(mine, id)
+				start := time.Now()
+				if _, err := devs[i].c.Push(ctx, set); err != nil {
+					errs <- fmt.Errorf("device %d: %w", i, err)
+					return
+				}
+				lats[i] = append(lats[i], time.Since(start))
+			}
+		}(i)
+	}
+	wg.Wait()
+	wall := time.Since(t0)
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	var all []time.Duration
+	for _, l := range lats {
+		all = append(all, l...)
+	}
+	g0, p0 := envs[0].store.GroupStats()
+	g1, p1 := envs[1].store.GroupStats()
+	if g0+g1 > 0 {
+		b.Logf("n=%d: %d groups of %.1f pushes on average", n, g0+g1, float64(p0+p1)/float64(g0+g1))
+	}
+	return pgPushResult{lat: all, rate: float64(len(all)) / wall.Seconds(),
+		stmts: float64(store.PGStatements()-stmts0) / float64(len(all))}
+}
+
+// visitPush is a form-sized visit of 10 rows: a submitted means visit (8
+// columns) of a new household (10 columns) and edits of up to 8
+// households the device added before (4 columns; the rest new households
+// of 6), all at one clock. It returns the new household's id.
+func visitPush(site, user string, mine []string) (*change.Set, string) {
+	at := change.Clock{HLC: hlc.New(time.Now().UnixMilli(), 0), Site: site}
+	set := &change.Set{Batch: xid.New().String(), Site: site, Schema: schema.Version}
+	add := func(id, col string, v any) {
+		set.Changes = append(set.Changes, change.Change{Table: "households", ID: id, Column: col, Value: v, Clock: at, User: user})
+	}
+	fresh := uuid.Must(uuid.NewV7()).String()
+	for _, c := range []struct {
+		col string
+		v   any
+	}{{"community_id", "c1"}, {"head_name", "张三"}, {"address", "解放路 1 号"}, {"urban", int64(1)},
+		{"hardship_cause", "疾病"}, {"staff_relative", int64(0)}, {"hukou_local", int64(1)},
+		{"class", "A"}, {"status", "applied"}, {"benefit_fen", int64(120000)}} {
+		add(fresh, c.col, c.v)
+	}
+	// The visit: submitted, so its evidence is verified after the push.
+	visit := uuid.Must(uuid.NewV7()).String()
+	for _, c := range []struct {
+		col string
+		v   any
+	}{{"household_id", fresh}, {"community_id", "c1"}, {"purpose", "application"}, {"method", "home"},
+		{"observations", "家中陈设简陋。"}, {"state", "submitted"}, {"author_id", user}, {"deleted", int64(0)}} {
+		set.Changes = append(set.Changes, change.Change{Table: "means_visits", ID: visit, Column: c.col, Value: c.v, Clock: at, User: user})
+	}
+	for k := range 8 {
+		var id string
+		if k < len(mine) {
+			id = mine[len(mine)-1-k]
+		} else {
+			id = uuid.Must(uuid.NewV7()).String()
+			add(id, "community_id", "c1")
+		}
+		add(id, "head_name", fmt.Sprintf("李四 %d", time.Now().UnixNano()%1000))
+		add(id, "address", "解放路 2 号")
+		add(id, "benefit_fen", int64(100000+k))
+		add(id, "class", "B")
+		if id != "" && k >= len(mine) {
+			add(id, "hardship_cause", "残疾")
+		}
+	}
+	return set, fresh
+}
