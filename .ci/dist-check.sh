@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks what `make dist` produced: every expected file is there, the
-# Windows app is a PE32+ GUI executable with its icon, the Linux bundles
+# Windows app is a PE32+ GUI executable, the Linux bundles
 # hold the binary, .desktop file and icon, the server binaries for this
 # machine run `version` and report the stamped version, and SHA256SUMS
 # verifies. Usage: .ci/dist-check.sh [dist-dir]

@@ -9,8 +9,8 @@
 #           per endpoint in the window (from its request log), stops the server.
 # postgres: the same against two server processes sharing one PostgreSQL
 #           database (a throwaway cluster from .ci/postgres.sh, or the one in
-#           DOORSTEP_TEST_PG). It runs only with a server that has the
-#           PostgreSQL store; until then it says so and stops, with no result.
+#           DOORSTEP_TEST_PG). A server binary without the PostgreSQL store
+#           is refused (exit status 3) before any database is touched.
 #
 # Knobs (environment): LOAD_DEVICES (1000), LOAD_DURATION (1m), LOAD_USERS
 # (32: community workers the devices are spread over, one a community),
