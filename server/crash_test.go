@@ -256,15 +256,21 @@ func TestCrashRecovery(t *testing.T) {
 		}
 	}
 	var rows, distinct, clocks int
-	sdb.QueryRow(`SELECT count(*), count(DISTINCT head_name) FROM households`).Scan(&rows, &distinct)
-	sdb.QueryRow(`SELECT count(*) FROM sync_rows`).Scan(&clocks)
+	if err := sdb.QueryRow(`SELECT count(*), count(DISTINCT head_name) FROM households`).Scan(&rows, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if err := sdb.QueryRow(`SELECT count(*) FROM sync_rows`).Scan(&clocks); err != nil {
+		t.Fatal(err)
+	}
 	if rows != distinct {
 		t.Errorf("%d households but %d distinct names: something was stored twice", rows, distinct)
 	}
 	var dataRows int
 	for _, table := range []string{"households", "conflicts", "staff"} {
 		var n int
-		sdb.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n)
+		if err := sdb.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		dataRows += n
 	}
 	if clocks != dataRows {

@@ -106,7 +106,9 @@ func TestDemoDistrictScopes(t *testing.T) {
 			want int
 		}{{dw, wantW}, {dv, wantV}} {
 			var got int
-			c.d.rep.DB().QueryRow(`SELECT count(*) FROM ` + tb.Name).Scan(&got)
+			if err := c.d.rep.DB().QueryRow(`SELECT count(*) FROM ` + tb.Name).Scan(&got); err != nil {
+				t.Fatalf("%s: %v", tb.Name, err)
+			}
 			if got != c.want && tb.Name != "conflicts" {
 				t.Errorf("%s: %s holds %d rows, want %d", c.d.user, tb.Name, got, c.want)
 			}
