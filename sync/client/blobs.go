@@ -58,7 +58,11 @@ func (c *Client) UploadBlob(ctx context.Context, r io.ReaderAt, size int64) (str
 			offset = 0
 		}
 		n := min(int64(ChunkSize), size-offset)
-		hdr := http.Header{"Content-Type": {"application/octet-stream"}}
+		// Expect: 100-continue: the server refuses a piece it will not take
+		// (too large, not allowed, a wrong offset) before the bytes are
+		// sent, and the device reads that answer instead of a connection
+		// reset half-way through a megabyte it need not have sent.
+		hdr := http.Header{"Content-Type": {"application/octet-stream"}, "Expect": {"100-continue"}}
 		if size > 0 {
 			hdr.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", offset, offset+n-1, size))
 		}
