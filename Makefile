@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION := $(shell .ci/version.sh)
 LDFLAGS := -X doorstep/sync/version.stamped=$(VERSION)
 
-.PHONY: demo test build app server vet lint bench bench-scaling screenshots nofyne deps appdeps android smoke dist version clean load test-pg
+.PHONY: demo test build app server vet lint bench bench-scaling screenshots nofyne deps appdeps android versions smoke dist version clean load test-pg
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -21,7 +21,7 @@ demo:
 	.ci/demo.sh "$(DEMO_DIR)"
 
 ## test: vet and every test (race detector on the non-UI packages, a windowed smoke test under Xvfb)
-test: vet nofyne deps appdeps android
+test: vet nofyne deps appdeps android versions
 	$(GO) test -race -count=1 -timeout 45m $(NONUI) $(APPLOGIC)
 	# long convergence cases (the race run above caps a case at 10 steps)
 	$(GO) test -count=1 -timeout 45m ./sync/replica/ -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60
@@ -64,6 +64,13 @@ dist:
 
 version:
 	@echo $(VERSION)
+
+## versions: a stamped build's version reaches Settings › About, /v1/health and the User-Agent
+versions:
+	DOORSTEP_WANT_VERSION=v9.9.9-stamp $(GO) test -count=1 -ldflags "-X doorstep/sync/version.stamped=v9.9.9-stamp" \
+		-run '^(TestHealthReportsVersion|TestUserAgentCarriesVersion)$$' ./server/ ./sync/client/
+	DOORSTEP_WANT_VERSION=v9.9.9-stamp CGO_ENABLED=0 $(GO) test -tags ci -count=1 -ldflags "-X doorstep/sync/version.stamped=v9.9.9-stamp" \
+		-run '^TestSettingsAboutShowsBuildVersion$$' ./app/
 
 ## deps: the layering holds (schema <- sync <- {server, app}; the app reaches the server only over HTTP)
 deps:

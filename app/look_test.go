@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"os"
 	"slices"
 	"testing"
 
@@ -104,6 +105,9 @@ func TestSettingsAboutShowsBuildVersion(t *testing.T) {
 			}
 		}
 	})
+	if want := os.Getenv("DOORSTEP_WANT_VERSION"); want != "" && version.String() != want {
+		t.Fatalf("version.String() is %q in a test binary stamped %q (make versions)", version.String(), want)
+	}
 	if shown != v {
 		t.Errorf("Settings › About shows version %q, want %q", shown, v)
 	}

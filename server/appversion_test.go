@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,9 @@ func TestHealthReportsVersion(t *testing.T) {
 	h, err := c.Health(context.Background())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := os.Getenv("DOORSTEP_WANT_VERSION"); want != "" && version.String() != want {
+		t.Fatalf("version.String() is %q in a test binary stamped %q (make versions)", version.String(), want)
 	}
 	if h.Version == "" || h.Version != version.String() {
 		t.Fatalf("health version %q, want %q", h.Version, version.String())

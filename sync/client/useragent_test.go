@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"doorstep/sync/client/api"
@@ -24,6 +25,9 @@ func TestUserAgentCarriesVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, ok := version.FromUserAgent(got)
+	if want := os.Getenv("DOORSTEP_WANT_VERSION"); want != "" && version.String() != want {
+		t.Fatalf("version.String() is %q in a test binary stamped %q (make versions)", version.String(), want)
+	}
 	if !ok || v != version.String() {
 		t.Fatalf("User-Agent %q carries version %q (%v), want %q", got, v, ok, version.String())
 	}
