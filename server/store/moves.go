@@ -57,21 +57,8 @@ END`, name, t.Name, strings.Join(when, " OR "), t.Name, strings.Join(obj, ", "))
 // store beside a running server does not disturb it.
 func (s *Store) installMoveTriggers(ctx context.Context) error {
 	want := moveTriggerSQL()
-	have := map[string]string{}
-	rows, err := s.db.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'scope_move_%'`)
+	have, err := s.triggers(ctx, "scope_move_")
 	if err != nil {
-		return fmt.Errorf("install scope move triggers: %w", err)
-	}
-	for rows.Next() {
-		var name, q string
-		if err := rows.Scan(&name, &q); err != nil {
-			rows.Close()
-			return fmt.Errorf("install scope move triggers: %w", err)
-		}
-		have[name] = q
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("install scope move triggers: %w", err)
 	}
 	var stmts []string

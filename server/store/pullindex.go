@@ -130,21 +130,8 @@ func (s *Store) installPullIndex(ctx context.Context, rep *replica.Replica) erro
 		return err
 	}
 	want := pullIndexTriggerSQL(tables)
-	have := map[string]string{}
-	rows, err := s.db.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'pull_index_%'`)
+	have, err := s.triggers(ctx, "pull_index_")
 	if err != nil {
-		return fmt.Errorf("install pull index: %w", err)
-	}
-	for rows.Next() {
-		var name, q string
-		if err := rows.Scan(&name, &q); err != nil {
-			rows.Close()
-			return fmt.Errorf("install pull index: %w", err)
-		}
-		have[name] = q
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("install pull index: %w", err)
 	}
 	same := len(have) == len(want)
