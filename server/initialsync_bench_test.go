@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,17 +19,9 @@ import (
 // benchScales returns the multiples of the demo district the scaling
 // benchmarks run: DOORSTEP_BENCH_SCALES (e.g. "1,10,100"), else 1 and 10.
 func benchScales(tb testing.TB) []int {
-	raw := os.Getenv("DOORSTEP_BENCH_SCALES")
-	if raw == "" {
-		raw = "1,10"
-	}
-	var out []int
-	for _, f := range strings.Split(raw, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			tb.Fatalf("DOORSTEP_BENCH_SCALES=%q: %q is not a positive whole number", raw, f)
-		}
-		out = append(out, n)
+	out, err := demo.Scales(os.Getenv("DOORSTEP_BENCH_SCALES"))
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return out
 }
