@@ -79,12 +79,26 @@ func screensOf(t *testing.T, x *App, role schema.Role) []screenVisit {
 	}
 	out = append(out, screenVisit{"elder", func(t *testing.T, x *App) { x.Show("elders"); x.OpenElder(elder(t, x)) }})
 	if role == schema.RoleVolunteer {
-		out = append(out, screenVisit{"visitlog", form(model.FormVolunteerVisit, elder)})
+		// The log of an elder the volunteer visits with others (二对一,
+		// 多对一): its co-volunteers are offered as check boxes.
+		shared := func(t *testing.T, x *App) string {
+			return pick(t, x, `SELECT elder_id FROM volunteer_pairings
+				WHERE deleted = 0 AND coalesce(ended_on,'') = '' AND mode <> 'one_to_one'
+				AND volunteer_ids LIKE '%"' || ? || '"%' ORDER BY elder_id LIMIT 1`, x.Identity().UserID)
+		}
+		out = append(out,
+			screenVisit{"visitlog", form(model.FormVolunteerVisit, elder)},
+			screenVisit{"visitlog-co", form(model.FormVolunteerVisit, shared)})
 	} else {
 		out = append(out,
 			screenVisit{"household", func(t *testing.T, x *App) { x.Show("households"); x.OpenHousehold(household(t, x)) }},
 			screenVisit{"visit", form(model.FormMeansVisit, household)},
-			screenVisit{"screening", form(model.FormScreening, elder)})
+			screenVisit{"screening", form(model.FormScreening, elder)},
+			screenVisit{"activity", func(t *testing.T, x *App) {
+				x.Show("elders")
+				tap(t, x, "activity.new")
+			}})
+		out = append(out, pairingDialogs(pick)...)
 	}
 	if role == schema.RoleWorker {
 		out = append(out, screenVisit{"spotcheck", form(model.FormSpotCheck, household)})
@@ -101,6 +115,50 @@ func screensOf(t *testing.T, x *App, role schema.Role) []screenVisit {
 		out = append(out, deskPages(pick)...)
 	}
 	return out
+}
+
+// pairingDialogs are staff's pairing management: ending an elder's
+// pairing with a reason and making one, from the elder screen and from a
+// screening's recommendation (the dialogs, over their screens).
+func pairingDialogs(pick func(t *testing.T, x *App, q string, args ...any) string) []screenVisit {
+	paired := func(t *testing.T, x *App) string {
+		return pick(t, x, `SELECT elder_id FROM volunteer_pairings WHERE deleted = 0 AND coalesce(ended_on,'') = ''
+			ORDER BY mode = 'many_to_one' DESC, elder_id LIMIT 1`)
+	}
+	// An unpaired elder whose latest screening recommends a pairing.
+	unpaired := func(t *testing.T, x *App) string {
+		return pick(t, x, `SELECT e.id FROM elders e WHERE e.deleted = 0 AND NOT EXISTS (SELECT 1 FROM volunteer_pairings p
+			WHERE p.elder_id = e.id AND p.deleted = 0 AND coalesce(p.ended_on,'') = '')
+			AND EXISTS (SELECT 1 FROM elder_screenings s WHERE s.elder_id = e.id AND s.deleted = 0
+				AND s.state = 'submitted' AND coalesce(s.pairing_advice,'') <> '')
+			ORDER BY e.id LIMIT 1`)
+	}
+	onElder := func(id func(*testing.T, *App) string, key string) func(*testing.T, *App) {
+		return func(t *testing.T, x *App) {
+			x.Show("elders")
+			x.OpenElder(id(t, x))
+			tap(t, x, key)
+		}
+	}
+	return []screenVisit{
+		{"pairing-end", onElder(paired, "pairing.end")},
+		{"pairing-create", onElder(unpaired, "pairing.create")},
+		{"pairing-from-screening", func(t *testing.T, x *App) {
+			x.Show("elders")
+			if err := x.OpenForm(model.FormScreening, unpaired(t, x)); err != nil {
+				t.Fatal(err)
+			}
+			// The recommendation is beside the form in landscape only.
+			x.Window().Resize(fyne.NewSize(1280, 800))
+			tap(t, x, "screening.pair_now")
+		}},
+	}
+}
+
+// tap taps the button whose text is the translation of key.
+func tap(t *testing.T, x *App, key string) {
+	t.Helper()
+	test.Tap(kittest.Button(t, x, key))
 }
 
 // deskPages are the supervisor's pages under the top-level screens: a
@@ -167,6 +225,9 @@ func layoutTree(x *App) []placed {
 		}
 	}
 	walkAt(x.Window().Content(), fyne.Position{})
+	for _, o := range x.Window().Canvas().Overlays().List() { // dialogs
+		walkAt(o, fyne.Position{})
+	}
 	return out
 }
 
@@ -205,6 +266,14 @@ func targetProblems(x *App, win fyne.Size) []string {
 		}
 	}
 	return out
+}
+
+// closeOverlays closes the dialog a visit opened.
+func closeOverlays(x *App) {
+	c := x.Window().Canvas()
+	for o := c.Overlays().Top(); o != nil; o = c.Overlays().Top() {
+		c.Overlays().Remove(o)
+	}
 }
 
 // objectText is an object's text, to name it in a failure.
@@ -269,6 +338,7 @@ func TestEveryTargetIsLargeEnough(t *testing.T) {
 			for _, sv := range screensOf(t, x, role) {
 				sv.open(t, x)
 				check(t, x, string(role)+" "+sv.name, ts)
+				closeOverlays(x)
 			}
 		}
 		x.Lock()
