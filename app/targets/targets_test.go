@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -198,21 +199,23 @@ func deskPages(pick func(t *testing.T, x *App, q string, args ...any) string) []
 
 // placed is an object with its position in the window.
 type placed struct {
-	o   fyne.CanvasObject
-	pos fyne.Position
+	o      fyne.CanvasObject
+	pos    fyne.Position
+	dialog bool // in an overlay
 }
 
 // layoutTree lists every visible object in the window with its absolute
-// position, widgets' parts included.
+// position, widgets' parts included, then those of the dialogs over it.
 func layoutTree(x *App) []placed {
 	var out []placed
+	dialog := false
 	var walkAt func(o fyne.CanvasObject, at fyne.Position)
 	walkAt = func(o fyne.CanvasObject, at fyne.Position) {
 		if o == nil || !o.Visible() {
 			return
 		}
 		pos := at.Add(o.Position())
-		out = append(out, placed{o, pos})
+		out = append(out, placed{o, pos, dialog})
 		switch c := o.(type) {
 		case *fyne.Container:
 			for _, child := range c.Objects {
@@ -225,7 +228,8 @@ func layoutTree(x *App) []placed {
 		}
 	}
 	walkAt(x.Window().Content(), fyne.Position{})
-	for _, o := range x.Window().Canvas().Overlays().List() { // dialogs
+	dialog = true
+	for _, o := range x.Window().Canvas().Overlays().List() {
 		walkAt(o, fyne.Position{})
 	}
 	return out
@@ -233,8 +237,9 @@ func layoutTree(x *App) []placed {
 
 // targetProblems lists what is too small to tap or clipped on screen:
 // every tappable object must be at least kit.MinTarget in both
-// dimensions, and no label, button or check box may be narrower than its
-// text or run past the window's edge.
+// dimensions, no label, button or check box may be narrower than its
+// text or run past the window's edge, and no vertical scroller in a
+// dialog may be lower than a row while it holds more.
 func targetProblems(x *App, win fyne.Size) []string {
 	var out []string
 	for _, p := range layoutTree(x) {
@@ -256,6 +261,12 @@ func targetProblems(x *App, win fyne.Size) []string {
 			if objectText(w) != "" && (s.Width+0.5 < w.MinSize().Width || p.pos.X+s.Width > win.Width+1) {
 				out = append(out, fmt.Sprintf("%T %q at %v, %.0f wide (needs %.0f): clipped", w, objectText(w), p.pos, s.Width, w.MinSize().Width))
 			}
+		}
+		// A dialog's scroller lower than a row hides what it holds (a
+		// list squeezed by the dialog's other parts).
+		if sc, ok := p.o.(*container.Scroll); ok && p.dialog && sc.Direction == container.ScrollVerticalOnly &&
+			s.Height < kit.MinTarget-0.5 && sc.Content != nil && sc.Content.MinSize().Height > s.Height+0.5 {
+			out = append(out, fmt.Sprintf("scroller at %v is %.0f high (its content %.0f): squeezed", p.pos, s.Height, sc.Content.MinSize().Height))
 		}
 		if l, ok := p.o.(*widget.Label); ok && l.Text != "" {
 			clipped := l.Truncation == fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff &&
