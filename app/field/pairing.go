@@ -93,6 +93,7 @@ func (p *pairingPanel) openCreate() {
 	}
 	p.vols, p.picked = vols, nil
 	p.mode = widget.NewSelect(kit.CodeOptions("pairing_mode"), nil)
+	p.mode.PlaceHolder = lang.L("forms.choose")
 	if p.advice != "" {
 		p.mode.SetSelected(kit.Code("pairing_mode", p.advice))
 	}
@@ -112,8 +113,9 @@ func (p *pairingPanel) openCreate() {
 	p.msg.Importance = widget.DangerImportance
 	p.msg.Wrapping = fyne.TextWrapWord
 	p.msg.Hide()
-	form := container.NewVBox(kit.Heading(lang.L("pairing.mode")), p.mode,
-		kit.Heading(lang.L("pairing.volunteers")), container.NewVScroll(checks), p.msg)
+	// The volunteers fill the dialog's height, scrolling when many.
+	form := container.NewBorder(container.NewVBox(kit.Heading(lang.L("pairing.mode")), p.mode,
+		kit.Heading(lang.L("pairing.volunteers"))), p.msg, nil, nil, container.NewVScroll(checks))
 	var d dialog.Dialog
 	p.confirm = func() {
 		err := model.CreatePairing(p.x.Ctx(), p.x.FormsEnv(), p.x.Me.Role, model.NewPairing{ID: newRecordID(),
@@ -123,13 +125,14 @@ func (p *pairingPanel) openCreate() {
 			d.Hide()
 		}
 	}
-	d = p.dialog(lang.L("pairing.create"), form)
+	d = p.dialog(lang.L("pairing.create"), form, true)
 }
 
 // openEnd asks why the running pairing ends.
 func (p *pairingPanel) openEnd() {
 	p.x.Touch()
 	p.reason = widget.NewSelect(nil, nil)
+	p.reason.PlaceHolder = lang.L("forms.choose")
 	for _, r := range model.PairingEndReasons {
 		p.reason.Options = append(p.reason.Options, kit.Code("pairing_end", r))
 	}
@@ -150,17 +153,23 @@ func (p *pairingPanel) openEnd() {
 			d.Hide()
 		}
 	}
-	d = p.dialog(lang.L("pairing.end"), form)
+	d = p.dialog(lang.L("pairing.end"), form, false)
 }
 
-// dialog shows form with a confirm button running p.confirm.
-func (p *pairingPanel) dialog(title string, form fyne.CanvasObject) dialog.Dialog {
+// dialog shows form with a confirm button running p.confirm; a form with
+// a list is given three quarters of the window's height.
+func (p *pairingPanel) dialog(title string, form fyne.CanvasObject, list bool) dialog.Dialog {
 	ok := widget.NewButtonWithIcon(lang.L("action.save"), theme.ConfirmIcon(), func() { p.confirm() })
 	ok.Importance = widget.HighImportance
 	var d dialog.Dialog
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
 	d = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, container.NewHBox(cancel, ok), nil, nil, form), p.x.Win)
-	d.Resize(fyne.NewSize(520, 480))
+	size := fyne.NewSize(520, 480)
+	if list { // the volunteers keep rows in sight at the largest text size
+		win := p.x.Win.Canvas().Size()
+		size = fyne.NewSize(min(600, win.Width*0.9), max(480, win.Height*0.75))
+	}
+	d.Resize(size)
 	d.Show()
 	return d
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -79,12 +80,26 @@ func screensOf(t *testing.T, x *App, role schema.Role) []screenVisit {
 	}
 	out = append(out, screenVisit{"elder", func(t *testing.T, x *App) { x.Show("elders"); x.OpenElder(elder(t, x)) }})
 	if role == schema.RoleVolunteer {
-		out = append(out, screenVisit{"visitlog", form(model.FormVolunteerVisit, elder)})
+		// The log of an elder the volunteer visits with others (二对一,
+		// 多对一): its co-volunteers are offered as check boxes.
+		shared := func(t *testing.T, x *App) string {
+			return pick(t, x, `SELECT elder_id FROM volunteer_pairings
+				WHERE deleted = 0 AND coalesce(ended_on,'') = '' AND mode <> 'one_to_one'
+				AND volunteer_ids LIKE '%"' || ? || '"%' ORDER BY elder_id LIMIT 1`, x.Identity().UserID)
+		}
+		out = append(out,
+			screenVisit{"visitlog", form(model.FormVolunteerVisit, elder)},
+			screenVisit{"visitlog-co", form(model.FormVolunteerVisit, shared)})
 	} else {
 		out = append(out,
 			screenVisit{"household", func(t *testing.T, x *App) { x.Show("households"); x.OpenHousehold(household(t, x)) }},
 			screenVisit{"visit", form(model.FormMeansVisit, household)},
-			screenVisit{"screening", form(model.FormScreening, elder)})
+			screenVisit{"screening", form(model.FormScreening, elder)},
+			screenVisit{"activity", func(t *testing.T, x *App) {
+				x.Show("elders")
+				tap(t, x, "activity.new")
+			}})
+		out = append(out, pairingDialogs(pick)...)
 	}
 	if role == schema.RoleWorker {
 		out = append(out, screenVisit{"spotcheck", form(model.FormSpotCheck, household)})
@@ -101,6 +116,50 @@ func screensOf(t *testing.T, x *App, role schema.Role) []screenVisit {
 		out = append(out, deskPages(pick)...)
 	}
 	return out
+}
+
+// pairingDialogs are staff's pairing management: ending an elder's
+// pairing with a reason and making one, from the elder screen and from a
+// screening's recommendation (the dialogs, over their screens).
+func pairingDialogs(pick func(t *testing.T, x *App, q string, args ...any) string) []screenVisit {
+	paired := func(t *testing.T, x *App) string {
+		return pick(t, x, `SELECT elder_id FROM volunteer_pairings WHERE deleted = 0 AND coalesce(ended_on,'') = ''
+			ORDER BY mode = 'many_to_one' DESC, elder_id LIMIT 1`)
+	}
+	// An unpaired elder whose latest screening recommends a pairing.
+	unpaired := func(t *testing.T, x *App) string {
+		return pick(t, x, `SELECT e.id FROM elders e WHERE e.deleted = 0 AND NOT EXISTS (SELECT 1 FROM volunteer_pairings p
+			WHERE p.elder_id = e.id AND p.deleted = 0 AND coalesce(p.ended_on,'') = '')
+			AND EXISTS (SELECT 1 FROM elder_screenings s WHERE s.elder_id = e.id AND s.deleted = 0
+				AND s.state = 'submitted' AND coalesce(s.pairing_advice,'') <> '')
+			ORDER BY e.id LIMIT 1`)
+	}
+	onElder := func(id func(*testing.T, *App) string, key string) func(*testing.T, *App) {
+		return func(t *testing.T, x *App) {
+			x.Show("elders")
+			x.OpenElder(id(t, x))
+			tap(t, x, key)
+		}
+	}
+	return []screenVisit{
+		{"pairing-end", onElder(paired, "pairing.end")},
+		{"pairing-create", onElder(unpaired, "pairing.create")},
+		{"pairing-from-screening", func(t *testing.T, x *App) {
+			x.Show("elders")
+			if err := x.OpenForm(model.FormScreening, unpaired(t, x)); err != nil {
+				t.Fatal(err)
+			}
+			// The recommendation is beside the form in landscape only.
+			x.Window().Resize(fyne.NewSize(1280, 800))
+			tap(t, x, "screening.pair_now")
+		}},
+	}
+}
+
+// tap taps the button whose text is the translation of key.
+func tap(t *testing.T, x *App, key string) {
+	t.Helper()
+	test.Tap(kittest.Button(t, x, key))
 }
 
 // deskPages are the supervisor's pages under the top-level screens: a
@@ -140,21 +199,23 @@ func deskPages(pick func(t *testing.T, x *App, q string, args ...any) string) []
 
 // placed is an object with its position in the window.
 type placed struct {
-	o   fyne.CanvasObject
-	pos fyne.Position
+	o      fyne.CanvasObject
+	pos    fyne.Position
+	dialog bool // in an overlay
 }
 
 // layoutTree lists every visible object in the window with its absolute
-// position, widgets' parts included.
+// position, widgets' parts included, then those of the dialogs over it.
 func layoutTree(x *App) []placed {
 	var out []placed
+	dialog := false
 	var walkAt func(o fyne.CanvasObject, at fyne.Position)
 	walkAt = func(o fyne.CanvasObject, at fyne.Position) {
 		if o == nil || !o.Visible() {
 			return
 		}
 		pos := at.Add(o.Position())
-		out = append(out, placed{o, pos})
+		out = append(out, placed{o, pos, dialog})
 		switch c := o.(type) {
 		case *fyne.Container:
 			for _, child := range c.Objects {
@@ -167,13 +228,18 @@ func layoutTree(x *App) []placed {
 		}
 	}
 	walkAt(x.Window().Content(), fyne.Position{})
+	dialog = true
+	for _, o := range x.Window().Canvas().Overlays().List() {
+		walkAt(o, fyne.Position{})
+	}
 	return out
 }
 
 // targetProblems lists what is too small to tap or clipped on screen:
 // every tappable object must be at least kit.MinTarget in both
-// dimensions, and no label, button or check box may be narrower than its
-// text or run past the window's edge.
+// dimensions, no label, button or check box may be narrower than its
+// text or run past the window's edge, and no vertical scroller in a
+// dialog may be lower than a row while it holds more.
 func targetProblems(x *App, win fyne.Size) []string {
 	var out []string
 	for _, p := range layoutTree(x) {
@@ -196,6 +262,12 @@ func targetProblems(x *App, win fyne.Size) []string {
 				out = append(out, fmt.Sprintf("%T %q at %v, %.0f wide (needs %.0f): clipped", w, objectText(w), p.pos, s.Width, w.MinSize().Width))
 			}
 		}
+		// A dialog's scroller lower than a row hides what it holds (a
+		// list squeezed by the dialog's other parts).
+		if sc, ok := p.o.(*container.Scroll); ok && p.dialog && sc.Direction == container.ScrollVerticalOnly &&
+			s.Height < kit.MinTarget-0.5 && sc.Content != nil && sc.Content.MinSize().Height > s.Height+0.5 {
+			out = append(out, fmt.Sprintf("scroller at %v is %.0f high (its content %.0f): squeezed", p.pos, s.Height, sc.Content.MinSize().Height))
+		}
 		if l, ok := p.o.(*widget.Label); ok && l.Text != "" {
 			clipped := l.Truncation == fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff &&
 				s.Width+0.5 < l.MinSize().Width
@@ -205,6 +277,14 @@ func targetProblems(x *App, win fyne.Size) []string {
 		}
 	}
 	return out
+}
+
+// closeOverlays closes the dialog a visit opened.
+func closeOverlays(x *App) {
+	c := x.Window().Canvas()
+	for o := c.Overlays().Top(); o != nil; o = c.Overlays().Top() {
+		c.Overlays().Remove(o)
+	}
 }
 
 // objectText is an object's text, to name it in a failure.
@@ -269,6 +349,7 @@ func TestEveryTargetIsLargeEnough(t *testing.T) {
 			for _, sv := range screensOf(t, x, role) {
 				sv.open(t, x)
 				check(t, x, string(role)+" "+sv.name, ts)
+				closeOverlays(x)
 			}
 		}
 		x.Lock()

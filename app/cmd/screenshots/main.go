@@ -6,8 +6,9 @@
 // visit, its lower half with staff, signatures and photos, its validation
 // problems, its correction after a return, a spot check, a screening, a
 // volunteer's visit log), Today with the drafts they left and with a
-// volunteer's risk alert, a spot check as its inspector sees it, a
-// supervisor's draw with its batch and review of a record; then the
+// volunteer's risk alert, a spot check as its inspector sees it, the 三小
+// group activity form, a pairing being ended and one being made, a
+// volunteer's log with co-volunteers (flows.go), a supervisor's draw with its batch and review of a record; then the
 // top-level screens and main forms again in the dark theme; last what
 // changes the other screens (states.go): a sync that failed, the
 // supervisor's More menu in portrait, the medical-assistance form
@@ -257,13 +258,14 @@ func shots(x *app.App, role schema.Role) []shot {
 		return err
 	}})
 	if role == schema.RoleVolunteer {
-		return append(out, shot{"visitlog", func(x *app.App) error {
+		out = append(out, shot{"visitlog", func(x *app.App) error {
 			id, err := elder(x)
 			if err == nil {
 				err = formOn(x, "elders", "volunteer_visit", id)
 			}
 			return err
 		}})
+		return append(out, flowShots(role)...) // flows.go
 	}
 	// The active household with the most members and visits (for a worker,
 	// of their own caseload), and an elder with a screening.
@@ -346,6 +348,7 @@ func shots(x *app.App, role schema.Role) []shot {
 			}},
 			shot{"lock", func(x *app.App) error { x.Lock(); return nil }},
 		)
+		out = append(out, flowShots(role)...) // flows.go
 	case schema.RoleSupervisor:
 		out = append(out, shot{"draw-batch", func(x *app.App) error {
 			// A spot-check draw's batch, previewed.
