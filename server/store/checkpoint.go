@@ -42,6 +42,7 @@ type checkpointer struct {
 	rep           *replica.Replica
 	truncatePages int
 	stop          chan struct{}
+	stopOnce      sync.Once
 	done          sync.WaitGroup
 
 	passive, truncate, busy, errs, wal atomic.Int64
@@ -97,9 +98,10 @@ func (c *checkpointer) once(ctx context.Context) {
 	c.wal.Store(int64(wal))
 }
 
-// close stops the checkpoints and waits for one under way.
+// close stops the checkpoints and waits for one under way. Closing twice
+// (a Store closed twice) is harmless.
 func (c *checkpointer) close() {
-	close(c.stop)
+	c.stopOnce.Do(func() { close(c.stop) })
 	c.done.Wait()
 }
 

@@ -127,4 +127,7 @@ func TestCheckpointerStopsOnClose(t *testing.T) {
 	if st := e.ckpt.stats(); st != after || st.Errors != 0 {
 		t.Errorf("checkpoints after Close: %+v, then %+v", after, st)
 	}
+	// A second Close (a deferred one after an explicit one, as
+	// BenchmarkScaling did) must not panic on the stopped checkpointer.
+	_ = s.Close()
 }
