@@ -97,12 +97,10 @@ appdeps:
 lint: vet
 	CGO_ENABLED=0 $(GO) run $(STATICCHECK) -tags ci ./...
 
-## bench: performance checks, each reported as a ratio or rate measured in the same run
-## (docs/PERFORMANCE.md); the scaling benchmarks run 1× and 10× the demo district
-## (DOORSTEP_BENCH_SCALES), on PostgreSQL too when DOORSTEP_TEST_PG is set
+## bench: every benchmark once, in one run (PostgreSQL's on a throwaway cluster), into
+## docs/make-bench.txt, and docs/PERFORMANCE.md rewritten from it (about an hour on 2 cores)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 90m $(NONUI) | tee .bench.txt
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -count 1 ./app/... | tee -a .bench.txt
+	.ci/bench.sh
 
 ## bench-scaling: BenchmarkScaling and BenchmarkInitialSyncByRole at 1×, 10× and 100× the demo
 ## district on SQLite and on a throwaway PostgreSQL cluster (long: an hour or more on 2 cores)
