@@ -238,6 +238,7 @@ type userData struct {
 	cursor      string
 	households  []*household
 	pages       []time.Duration
+	changes     int64 // column changes received
 
 	byID    map[string]*household
 	members map[string]string // member id → household id
@@ -256,6 +257,7 @@ func newUserData(u api.User) *userData {
 // add takes in one page of the first sync.
 func (u *userData) add(changes []change.Change, took time.Duration) {
 	u.pages = append(u.pages, took)
+	u.changes += int64(len(changes))
 	for _, ch := range changes {
 		switch {
 		case ch.Table == "households" && ch.Column == "community_id":

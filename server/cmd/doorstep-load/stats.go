@@ -130,6 +130,9 @@ type Summary struct {
 	// FirstSync is the latency of the initial-sync page requests made during
 	// warm-up (one device per user), not part of the measured window.
 	FirstSync Latency `json:"first_sync_pages"`
+	// Flood is the first sync of every device at once (--flood); nil
+	// without it.
+	Flood *Flood `json:"flood,omitempty"`
 
 	Push          Latency `json:"push"`
 	Pull          Latency `json:"pull"`
@@ -207,6 +210,14 @@ func (s Summary) writeText(w io.Writer) error {
 		s.Devices, s.Users, s.URL, s.Duration, s.PushEvery, s.PullEvery, s.BatchRows, s.Seed)
 	fmt.Fprintf(&b, "setup: enrolled in %.1fs, first sync (one device per user) in %.1fs, page p50 %.0f ms p99 %.0f ms over %d pages\n",
 		s.EnrollSecs, s.WarmupSecs, s.FirstSync.P50, s.FirstSync.P99, s.FirstSync.Count)
+	if f := s.Flood; f != nil {
+		fmt.Fprintf(&b, "flood: %d devices' first syncs at once in %.1fs, %d changes; page p50 %.0f ms p95 %.0f ms p99 %.0f ms max %.0f ms over %d pages",
+			f.Devices, f.Secs, f.Changes, f.Pages.P50, f.Pages.P95, f.Pages.P99, f.Pages.Max, f.Pages.Count)
+		for i, mb := range f.ServerPeakRSSMB {
+			fmt.Fprintf(&b, "; server pid %d peak RSS %.0f MB", s.Servers[i].PID, mb)
+		}
+		b.WriteString("\n")
+	}
 	line := func(name string, l Latency, due int64) {
 		fmt.Fprintf(&b, "%-5s %7d ok of %7d due   p50 %8.1f ms   p95 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n",
 			name, l.Count, due, l.P50, l.P95, l.P99, l.Max)
