@@ -28,13 +28,14 @@ type recorder struct {
 	conflicts   int64           // conflict records the server reported in acks
 	saved       int64           // visits the devices saved (each pushed until acknowledged or refused)
 	rateLimited map[string]int64
+	busy        map[string]int64
 	unfinished  map[string]int64 // requests still unanswered when the grace period ended
 	errors      map[string]int64 // "push:code" / "pull:code" → count
 	requests    int64            // every HTTP request sent, 429s and errors included
 }
 
 func newRecorder() *recorder {
-	return &recorder{rateLimited: map[string]int64{}, unfinished: map[string]int64{}, errors: map[string]int64{}}
+	return &recorder{rateLimited: map[string]int64{}, busy: map[string]int64{}, unfinished: map[string]int64{}, errors: map[string]int64{}}
 }
 
 // observe records one answered request of kind "push" or "pull".
@@ -72,8 +73,12 @@ func (r *recorder) fail(kind string, code string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.requests++
-	if code == string(api.CodeRateLimited) {
+	switch code {
+	case string(api.CodeRateLimited):
 		r.rateLimited[kind]++
+		return
+	case string(api.CodeBusy):
+		r.busy[kind]++
 		return
 	}
 	r.errors[kind+":"+code]++
@@ -148,6 +153,9 @@ type Summary struct {
 	// is what was refused or still unanswered when the run ended.
 	Saved       int64            `json:"visits_saved"`
 	RateLimited map[string]int64 `json:"rate_limited_retried"`
+	// Busy counts 503 busy answers (the server's pulls at their limit),
+	// each retried after its Retry-After like a rate_limited one.
+	Busy map[string]int64 `json:"busy_retried"`
 	// Unfinished counts requests still unanswered when the grace period
 	// after the window ended; they are in no latency figure.
 	Unfinished map[string]int64 `json:"unfinished"`
@@ -177,7 +185,7 @@ func (r *recorder) summary(d time.Duration) Summary {
 		Duration: secs, Push: latency(r.push), Pull: latency(r.pull),
 		ChangesPushed: r.pushed, ChangesPulled: r.pulled, Requests: r.requests,
 		Conflicts: r.conflicts, Saved: r.saved,
-		RateLimited: map[string]int64{}, Unfinished: map[string]int64{}, Errors: map[string]int64{},
+		RateLimited: map[string]int64{}, Busy: map[string]int64{}, Unfinished: map[string]int64{}, Errors: map[string]int64{},
 	}
 	for k, v := range r.unfinished {
 		s.Unfinished[k] = v
@@ -189,6 +197,9 @@ func (r *recorder) summary(d time.Duration) Summary {
 	}
 	for k, v := range r.rateLimited {
 		s.RateLimited[k] = v
+	}
+	for k, v := range r.busy {
+		s.Busy[k] = v
 	}
 	for k, v := range r.errors {
 		s.Errors[k] = v
@@ -229,6 +240,7 @@ func (s Summary) writeText(w io.Writer) error {
 		s.ChangesPushed, s.PushChangesPS, s.ChangesPulled, s.PullChangesPS, s.Conflicts)
 	fmt.Fprintf(&b, "requests: %d (%.0f/s)\n", s.Requests, s.RequestsPS)
 	fmt.Fprintf(&b, "rate_limited (retried after Retry-After): push %d, pull %d\n", s.RateLimited["push"], s.RateLimited["pull"])
+	fmt.Fprintf(&b, "busy (503, retried after Retry-After): pull %d\n", s.Busy["pull"])
 	fmt.Fprintf(&b, "unfinished (no answer when the run ended, in no figure above): push %d, pull %d\n", s.Unfinished["push"], s.Unfinished["pull"])
 	fmt.Fprintf(&b, "cpu: generator %.1f s (%.2f cores), RSS %.0f MB", s.Generator.CPU, s.Generator.Cores, s.Generator.RSSMB)
 	for _, p := range s.Servers {
