@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION := $(shell .ci/version.sh)
 LDFLAGS := -X doorstep/sync/version.stamped=$(VERSION)
 
-.PHONY: demo test build app server vet lint bench bench-scaling screenshots nofyne deps appdeps android versions smoke dist version clean load test-pg
+.PHONY: demo test build app server vet lint bench bench-scaling screenshots nofyne deps appdeps android versions smoke dist version clean load load-flood test-pg
 
 ## demo: install what is missing, build, create the demo district, start the server, open the app
 demo:
@@ -113,6 +113,10 @@ bench-scaling:
 STORE ?= sqlite
 load:
 	.ci/load.sh $(STORE)
+
+## load-flood: 1,000 devices do their first sync at the same moment, from nothing; the server's peak memory during it (docs/LOAD.md)
+load-flood:
+	LOAD_ARGS="--flood $${LOAD_ARGS:-}" LOAD_DURATION=$${LOAD_DURATION:-10s} .ci/load.sh $(STORE)
 
 ## test-pg: the store conformance suite on both backends and the server tests on PostgreSQL, with a throwaway cluster (.ci/postgres.sh)
 test-pg:

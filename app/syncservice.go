@@ -265,8 +265,8 @@ func syncErrorText(err error, now time.Time) string {
 		}
 		return lang.L("sync.error.clock_ahead", map[string]any{"ServerTime": server,
 			"DeviceTime": now.Local().Format("2006-01-02 15:04")})
-	case api.CodeRateLimited:
-		return lang.L("sync.error.rate_limited", map[string]any{"Seconds": int(e.RetryAfter.Seconds())})
+	case api.CodeRateLimited, api.CodeBusy:
+		return lang.L("sync.error."+string(e.Code), map[string]any{"Seconds": int(e.RetryAfter.Seconds())})
 	}
 	if knownCode(e.Code) {
 		return lang.L("sync.error." + string(e.Code))

@@ -30,7 +30,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	s.metrics.Reject(e.Code)
-	if e.Code == api.CodeRateLimited && e.RetryAfter > 0 {
+	if (e.Code == api.CodeRateLimited || e.Code == api.CodeBusy) && e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
 	}
 	if e.Code == api.CodeBadOffset && e.Offset != nil {

@@ -16,6 +16,11 @@ import (
 // left the user's scope as its gone rows), with the next cursor, whether
 // more wait and why the cursor was not accepted in headers.
 func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, c *call) error {
+	release, err := s.pulls.enter(r.Context(), s.cfg.PullWait)
+	if err != nil {
+		return err
+	}
+	defer release()
 	cursor := r.URL.Query().Get("cursor")
 	page, err := s.store.Pull(r.Context(), c.access, cursor, s.cfg.PageSize)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,14 @@ type Config struct {
 	// field (e.g. "v0.2.0"); a device whose User-Agent names an older one
 	// is logged, once per device and version. "" logs nothing.
 	MinAppVersion string
+	// MaxPulls is how many pulls the server reads and encodes at once;
+	// more wait up to PullWait for a slot and are then answered 503 busy
+	// with a Retry-After, so that a thousand tablets syncing at the same
+	// moment queue instead of each holding a page in memory and sharing
+	// the CPU until every one times out. Default 2 per CPU (at least 4);
+	// negative: no limit. PullWait defaults to 10s.
+	MaxPulls int
+	PullWait time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -95,6 +104,12 @@ func (c Config) withDefaults() Config {
 	if c.BodyGrace <= 0 {
 		c.BodyGrace = 10 * time.Second
 	}
+	if c.MaxPulls == 0 {
+		c.MaxPulls = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	if c.PullWait <= 0 {
+		c.PullWait = 10 * time.Second
+	}
 	if c.SeenFlush <= 0 {
 		c.SeenFlush = 5 * time.Second
 	}
@@ -112,6 +127,7 @@ type Server struct {
 
 	limiter       *RateLimiter
 	enrollLimiter *RateLimiter
+	pulls         *gate // nil: no limit
 
 	seenMu sync.Mutex
 	seen   map[string]store.Seen
@@ -132,6 +148,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger, now func() time.Time) *S
 		limiter:       NewRateLimiter(cfg.Rate, float64(cfg.Burst), now),
 		enrollLimiter: NewRateLimiter(cfg.EnrollRate, float64(cfg.EnrollBurst), now),
 		seen:          map[string]store.Seen{},
+		pulls:         newGate(cfg.MaxPulls),
 	}
 }
 

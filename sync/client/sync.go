@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"doorstep/sync/client/api"
 	"doorstep/sync/replica"
@@ -128,6 +129,11 @@ func HoldRefused(ctx context.Context, r *replica.Replica, batch string, err erro
 // applied: the server prepares page n+1 while the device writes page n.
 // Pages are applied strictly in order, each with its cursor, so stopping
 // anywhere loses nothing.
+//
+// A page the server answers busy (it is serving as many pulls as it
+// serves at once: a morning when every tablet syncs) is asked for again
+// after the Retry-After it sent, up to busyRetries times, so a crowd of
+// first syncs queues instead of failing.
 func (c *Client) pullAll(ctx context.Context, r *replica.Replica, st *Stats) error {
 	cursor, err := r.PullCursor(ctx)
 	if err != nil {
@@ -143,7 +149,7 @@ func (c *Client) pullAll(ctx context.Context, r *replica.Replica, st *Stats) err
 	go func() {
 		defer close(pages)
 		for next := cursor; ; {
-			page, err := c.Pull(ctx, next)
+			page, err := c.pullPatiently(ctx, next)
 			select {
 			case pages <- fetched{page, err}:
 			case <-ctx.Done():
@@ -202,4 +208,27 @@ func (c *Client) EnrollReplica(ctx context.Context, r *replica.Replica, code, de
 		return resp, fmt.Errorf("enroll: %w", err)
 	}
 	return resp, nil
+}
+
+// busyRetries is how many times one page is asked for again after busy
+// answers before the round gives up (and the app's next round goes on from
+// the last page applied).
+const busyRetries = 5
+
+// pullPatiently is Pull, waiting out busy answers.
+func (c *Client) pullPatiently(ctx context.Context, cursor string) (Page, error) {
+	for try := 0; ; try++ {
+		page, err := c.Pull(ctx, cursor)
+		var e *api.Error
+		if err == nil || try == busyRetries || !errors.As(err, &e) || e.Code != api.CodeBusy {
+			return page, err
+		}
+		t := time.NewTimer(max(e.RetryAfter, time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return Page{}, ctx.Err()
+		case <-t.C:
+		}
+	}
 }

@@ -69,20 +69,21 @@ func spreadAddr(n int) net.Addr {
 	return &net.TCPAddr{IP: net.IPv4(127, 1, byte(a/250), byte(a%250+1))}
 }
 
-// retry runs req until it is not refused rate_limited, waiting the
-// Retry-After the server sent (at least a second) between attempts, and
-// counts each refusal. It gives up when ctx ends.
+// retry runs req until it is not refused rate_limited or busy (as the
+// app's sync client does), waiting the Retry-After the server sent (at
+// least a second) between attempts, and counts each refusal. It gives up
+// when ctx ends.
 func retry[T any](ctx context.Context, rec *recorder, kind string, req func() (T, error)) (T, time.Duration, error) {
 	for {
 		start := time.Now()
 		v, err := req()
 		took := time.Since(start)
 		var e *api.Error
-		if err == nil || !errors.As(err, &e) || e.Code != api.CodeRateLimited {
+		if err == nil || !errors.As(err, &e) || (e.Code != api.CodeRateLimited && e.Code != api.CodeBusy) {
 			return v, took, err
 		}
 		if rec != nil {
-			rec.fail(kind, string(api.CodeRateLimited))
+			rec.fail(kind, string(e.Code))
 		}
 		wait := max(e.RetryAfter, time.Second)
 		select {
@@ -238,6 +239,7 @@ type userData struct {
 	cursor      string
 	households  []*household
 	pages       []time.Duration
+	changes     int64 // column changes received
 
 	byID    map[string]*household
 	members map[string]string // member id → household id
@@ -256,6 +258,7 @@ func newUserData(u api.User) *userData {
 // add takes in one page of the first sync.
 func (u *userData) add(changes []change.Change, took time.Duration) {
 	u.pages = append(u.pages, took)
+	u.changes += int64(len(changes))
 	for _, ch := range changes {
 		switch {
 		case ch.Table == "households" && ch.Column == "community_id":

@@ -476,3 +476,44 @@ func TestApplicationFirst(t *testing.T) {
 		t.Errorf("%d households and %d visits of them in c-new after %d pushes; want 1 and %d", households, visits, sum.Push.Count, sum.Push.Count-1)
 	}
 }
+
+// TestFloodFirstSync runs every device's first sync at once (--flood)
+// against a real server: each device receives its whole community from
+// nothing (so the flood's changes are the devices' shares added up, not one
+// per user), the server's memory is sampled (the server runs in this test's
+// process), and the measured window still runs after it with the devices'
+// households shared out.
+func TestFloodFirstSync(t *testing.T) {
+	s := newTestServer(t, server.Config{Rate: -1})
+	plain := runLoad(t, "--url", s.url, "--codes", s.codes(t, 2), "--devices", "2", "--duration", "1s",
+		"--push-every", "300ms", "--pull-every", "300ms", "--spread-loopback=false")
+	if plain.Flood != nil {
+		t.Error("a run without --flood reports a flood")
+	}
+	flood := func(devices int) *Flood {
+		sum := runLoad(t, "--url", s.url, "--codes", s.codes(t, devices), "--devices", fmt.Sprint(devices), "--duration", "1s",
+			"--push-every", "300ms", "--pull-every", "300ms", "--spread-loopback=false", "--flood",
+			"--server-pid", fmt.Sprint(os.Getpid()))
+		if sum.Flood == nil {
+			t.Fatal("no flood in the summary")
+		}
+		if sum.Push.Count < sum.Devices || len(sum.Errors) != 0 {
+			t.Errorf("after the flood: %d pushes from %d devices, errors %v", sum.Push.Count, sum.Devices, sum.Errors)
+		}
+		return sum.Flood
+	}
+	// Two devices, one a worker: each worker's scope once. Six devices,
+	// alternating between the two workers: each scope three times, from
+	// nothing (plus the visits pushed in between).
+	two, six := flood(2), flood(6)
+	if two.Devices != 2 || six.Devices != 6 || two.Changes == 0 || six.Secs <= 0 {
+		t.Fatalf("floods %+v and %+v", two, six)
+	}
+	if six.Changes < 3*two.Changes || six.Pages.Count < 3*two.Pages.Count {
+		t.Errorf("six devices received %d changes in %d pages; two received %d in %d: every device must sync from nothing",
+			six.Changes, six.Pages.Count, two.Changes, two.Pages.Count)
+	}
+	if len(six.ServerPeakRSSMB) != 1 || six.ServerPeakRSSMB[0] <= 0 {
+		t.Errorf("server peak RSS %v, want one positive figure", six.ServerPeakRSSMB)
+	}
+}

@@ -62,6 +62,7 @@ type config struct {
 	warmup     int
 	grace      time.Duration
 	spread     bool
+	flood      bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -85,6 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.users, "users", 0, "with --server-bin: spread the devices over this many community workers, one a community first (0: every worker); each user's first sync runs before the window")
 	fs.IntVar(&c.warmup, "warmup-parallel", 2, "first syncs run at once before the measured window")
 	fs.DurationVar(&c.grace, "grace", 2*time.Minute, "how long requests in flight when the window ends may take to finish")
+	fs.BoolVar(&c.flood, "flood", false, "every device does its first sync at once, from nothing (instead of one device per user, --warmup-parallel at a time); reports the flood's page latencies and the servers' peak memory during it")
 	fs.BoolVar(&c.spread, "spread-loopback", true, "against a loopback server, connect from 127.1.x.y (8 devices an address) as devices on a network come from many addresses")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -169,7 +171,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sum.EnrollSecs = took.Seconds()
 	logf("enrolled %d devices in %.1fs", len(devs), took.Seconds())
 
-	users, took, err := firstSync(ctx, cfg, devs)
+	var users map[string]*userData
+	var flood *Flood
+	if cfg.flood {
+		var fl Flood
+		users, fl, err = floodSync(ctx, cfg, devs)
+		took, flood = time.Duration(fl.Secs*float64(time.Second)), &fl
+		if err == nil {
+			logf("first sync flood: %d devices at once in %.1fs, %d changes, page p50 %.0f ms p99 %.0f ms, server peak RSS %v MB",
+				fl.Devices, fl.Secs, fl.Changes, fl.Pages.P50, fl.Pages.P99, fl.ServerPeakRSSMB)
+		}
+	} else {
+		users, took, err = firstSync(ctx, cfg, devs)
+	}
 	if err != nil {
 		return err
 	}
@@ -208,7 +222,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			RSSMB: float64(after.rssKB) / 1024, PeakRSSMB: float64(after.peakRSSKB) / 1024})
 	}
 	s.URL, s.Devices, s.Users, s.PushEvery, s.PullEvery, s.BatchRows, s.Seed = sum.URL, sum.Devices, sum.Users, sum.PushEvery, sum.PullEvery, sum.BatchRows, sum.Seed
-	s.EnrollSecs, s.WarmupSecs, s.FirstSync = sum.EnrollSecs, sum.WarmupSecs, sum.FirstSync
+	s.EnrollSecs, s.WarmupSecs, s.FirstSync, s.Flood = sum.EnrollSecs, sum.WarmupSecs, sum.FirstSync, flood
 	s.PushesDue, s.PullsDue = due.push.Load(), due.pull.Load()
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", ctx.Err())
@@ -347,6 +361,13 @@ func firstSync(ctx context.Context, cfg config, devs []*device) (map[string]*use
 	if err := firstOf(errs); err != nil {
 		return nil, 0, fmt.Errorf("first sync: %w", err)
 	}
+	shareOut(cfg, devs, users)
+	return users, time.Since(start), nil
+}
+
+// shareOut gives each device its share of its user's households, and the
+// cursor the user's first sync reached.
+func shareOut(cfg config, devs []*device, users map[string]*userData) {
 	siblings, rank := map[string]int{}, make([]int, len(devs))
 	for i, d := range devs {
 		rank[i] = siblings[d.user.ID]
@@ -355,5 +376,4 @@ func firstSync(ctx context.Context, cfg config, devs []*device) (map[string]*use
 	for i, d := range devs {
 		d.adopt(users[d.user.ID], cfg.households, rank[i], siblings[d.user.ID])
 	}
-	return users, time.Since(start), nil
 }

@@ -28,13 +28,14 @@ type recorder struct {
 	conflicts   int64           // conflict records the server reported in acks
 	saved       int64           // visits the devices saved (each pushed until acknowledged or refused)
 	rateLimited map[string]int64
+	busy        map[string]int64
 	unfinished  map[string]int64 // requests still unanswered when the grace period ended
 	errors      map[string]int64 // "push:code" / "pull:code" → count
 	requests    int64            // every HTTP request sent, 429s and errors included
 }
 
 func newRecorder() *recorder {
-	return &recorder{rateLimited: map[string]int64{}, unfinished: map[string]int64{}, errors: map[string]int64{}}
+	return &recorder{rateLimited: map[string]int64{}, busy: map[string]int64{}, unfinished: map[string]int64{}, errors: map[string]int64{}}
 }
 
 // observe records one answered request of kind "push" or "pull".
@@ -72,8 +73,12 @@ func (r *recorder) fail(kind string, code string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.requests++
-	if code == string(api.CodeRateLimited) {
+	switch code {
+	case string(api.CodeRateLimited):
 		r.rateLimited[kind]++
+		return
+	case string(api.CodeBusy):
+		r.busy[kind]++
 		return
 	}
 	r.errors[kind+":"+code]++
@@ -130,6 +135,9 @@ type Summary struct {
 	// FirstSync is the latency of the initial-sync page requests made during
 	// warm-up (one device per user), not part of the measured window.
 	FirstSync Latency `json:"first_sync_pages"`
+	// Flood is the first sync of every device at once (--flood); nil
+	// without it.
+	Flood *Flood `json:"flood,omitempty"`
 
 	Push          Latency `json:"push"`
 	Pull          Latency `json:"pull"`
@@ -145,6 +153,9 @@ type Summary struct {
 	// is what was refused or still unanswered when the run ended.
 	Saved       int64            `json:"visits_saved"`
 	RateLimited map[string]int64 `json:"rate_limited_retried"`
+	// Busy counts 503 busy answers (the server's pulls at their limit),
+	// each retried after its Retry-After like a rate_limited one.
+	Busy map[string]int64 `json:"busy_retried"`
 	// Unfinished counts requests still unanswered when the grace period
 	// after the window ended; they are in no latency figure.
 	Unfinished map[string]int64 `json:"unfinished"`
@@ -174,7 +185,7 @@ func (r *recorder) summary(d time.Duration) Summary {
 		Duration: secs, Push: latency(r.push), Pull: latency(r.pull),
 		ChangesPushed: r.pushed, ChangesPulled: r.pulled, Requests: r.requests,
 		Conflicts: r.conflicts, Saved: r.saved,
-		RateLimited: map[string]int64{}, Unfinished: map[string]int64{}, Errors: map[string]int64{},
+		RateLimited: map[string]int64{}, Busy: map[string]int64{}, Unfinished: map[string]int64{}, Errors: map[string]int64{},
 	}
 	for k, v := range r.unfinished {
 		s.Unfinished[k] = v
@@ -186,6 +197,9 @@ func (r *recorder) summary(d time.Duration) Summary {
 	}
 	for k, v := range r.rateLimited {
 		s.RateLimited[k] = v
+	}
+	for k, v := range r.busy {
+		s.Busy[k] = v
 	}
 	for k, v := range r.errors {
 		s.Errors[k] = v
@@ -207,6 +221,14 @@ func (s Summary) writeText(w io.Writer) error {
 		s.Devices, s.Users, s.URL, s.Duration, s.PushEvery, s.PullEvery, s.BatchRows, s.Seed)
 	fmt.Fprintf(&b, "setup: enrolled in %.1fs, first sync (one device per user) in %.1fs, page p50 %.0f ms p99 %.0f ms over %d pages\n",
 		s.EnrollSecs, s.WarmupSecs, s.FirstSync.P50, s.FirstSync.P99, s.FirstSync.Count)
+	if f := s.Flood; f != nil {
+		fmt.Fprintf(&b, "flood: %d devices' first syncs at once in %.1fs, %d changes; page p50 %.0f ms p95 %.0f ms p99 %.0f ms max %.0f ms over %d pages",
+			f.Devices, f.Secs, f.Changes, f.Pages.P50, f.Pages.P95, f.Pages.P99, f.Pages.Max, f.Pages.Count)
+		for i, mb := range f.ServerPeakRSSMB {
+			fmt.Fprintf(&b, "; server pid %d peak RSS %.0f MB", s.Servers[i].PID, mb)
+		}
+		b.WriteString("\n")
+	}
 	line := func(name string, l Latency, due int64) {
 		fmt.Fprintf(&b, "%-5s %7d ok of %7d due   p50 %8.1f ms   p95 %8.1f ms   p99 %8.1f ms   max %8.1f ms\n",
 			name, l.Count, due, l.P50, l.P95, l.P99, l.Max)
@@ -218,6 +240,7 @@ func (s Summary) writeText(w io.Writer) error {
 		s.ChangesPushed, s.PushChangesPS, s.ChangesPulled, s.PullChangesPS, s.Conflicts)
 	fmt.Fprintf(&b, "requests: %d (%.0f/s)\n", s.Requests, s.RequestsPS)
 	fmt.Fprintf(&b, "rate_limited (retried after Retry-After): push %d, pull %d\n", s.RateLimited["push"], s.RateLimited["pull"])
+	fmt.Fprintf(&b, "busy (503, retried after Retry-After): pull %d\n", s.Busy["pull"])
 	fmt.Fprintf(&b, "unfinished (no answer when the run ended, in no figure above): push %d, pull %d\n", s.Unfinished["push"], s.Unfinished["pull"])
 	fmt.Fprintf(&b, "cpu: generator %.1f s (%.2f cores), RSS %.0f MB", s.Generator.CPU, s.Generator.Cores, s.Generator.RSSMB)
 	for _, p := range s.Servers {

@@ -41,6 +41,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	tokenTTL := fs.Duration("token-ttl", envDuration("DOORSTEP_TOKEN_TTL", 365*24*time.Hour), "device token lifetime, negative = never expires (env DOORSTEP_TOKEN_TTL)")
 	metricsToken := fs.String("metrics-token", env("DOORSTEP_METRICS_TOKEN", ""), "bearer token for /metrics; /metrics is off when empty (env DOORSTEP_METRICS_TOKEN)")
 	minApp := fs.String("min-app-version", env("DOORSTEP_MIN_APP_VERSION", ""), "log devices whose app is older than this release, e.g. v0.2.0 (env DOORSTEP_MIN_APP_VERSION)")
+	maxPulls := fs.Int("max-pulls", int(envFloat("DOORSTEP_MAX_PULLS", 0)), "pulls served at once; more wait up to --pull-wait, then get 503 busy with Retry-After; 0 = 2 per CPU (at least 4), negative = no limit (env DOORSTEP_MAX_PULLS)")
+	pullWait := fs.Duration("pull-wait", envDuration("DOORSTEP_PULL_WAIT", 10*time.Second), "how long a pull waits for one of --max-pulls before it is answered busy (env DOORSTEP_PULL_WAIT)")
 	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -91,6 +93,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		EnrollRate: *enrollRate, EnrollBurst: *enrollBurst,
 		MinBodyRate: float64(minRate), BodyGrace: *bodyGrace,
 		TokenTTL: *tokenTTL, MetricsToken: *metricsToken, MinAppVersion: *minApp,
+		MaxPulls: *maxPulls, PullWait: *pullWait,
 	}, log, time.Now)
 	log.Info("doorstep-server starting", "version", version.String(), "addr", *addr, "min_app_version", *minApp)
 

@@ -29,6 +29,7 @@ const (
 	CodeSchemaTooNew   Code = "schema_too_new"     // the device speaks a newer schema than the server: update the server
 	CodeTooLarge       Code = "too_large"          // body or blob over the configured limit
 	CodeRateLimited    Code = "rate_limited"       // too many requests; see Retry-After
+	CodeBusy           Code = "busy"               // the server has as many pulls in hand as it serves at once; see Retry-After
 	CodeSiteMismatch   Code = "site_mismatch"      // a changeset or change naming another device's site
 	CodeNotFound       Code = "not_found"          // no such endpoint, blob or device
 	CodeHashMismatch   Code = "hash_mismatch"      // uploaded bytes do not hash to the blob's name
@@ -61,6 +62,7 @@ var statuses = map[Code]int{
 	CodeMethod:         http.StatusMethodNotAllowed,
 	CodeBatchReused:    http.StatusConflict,
 	CodeInternal:       http.StatusInternalServerError,
+	CodeBusy:           http.StatusServiceUnavailable,
 }
 
 // Codes returns every defined code, for documentation and metrics.
@@ -69,7 +71,7 @@ func Codes() []Code {
 		CodeForbiddenScope, CodeForbiddenRole, CodeAppendOnly, CodeUnknownTable,
 		CodeUnknownColumn, CodeBadValue, CodeClockAhead, CodeSchemaTooOld,
 		CodeSchemaTooNew, CodeTooLarge, CodeRateLimited, CodeSiteMismatch,
-		CodeNotFound, CodeHashMismatch, CodeBadOffset, CodeMethod, CodeBatchReused, CodeInternal}
+		CodeNotFound, CodeHashMismatch, CodeBadOffset, CodeMethod, CodeBatchReused, CodeInternal, CodeBusy}
 }
 
 // Status returns the HTTP status for a code; unknown codes are 500.
@@ -95,8 +97,8 @@ type Error struct {
 	// every row of the batch the user may not write, so the device can set
 	// those rows' writes aside and push the rest.
 	Rows []RowRef `json:"rows,omitempty"`
-	// RetryAfter is set with CodeRateLimited (from the Retry-After header on
-	// the client side, also in the body); zero otherwise.
+	// RetryAfter is set with CodeRateLimited and CodeBusy (from the
+	// Retry-After header on the client side); zero otherwise.
 	RetryAfter time.Duration `json:"-"`
 }
 
