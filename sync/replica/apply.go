@@ -260,22 +260,24 @@ func (m *merger) preloadValues(changes []change.Change) error {
 	ids := map[*tableMeta][]string{}
 	var order []*tableMeta
 	var meta *tableMeta
-	for _, c := range changes {
-		if meta == nil || c.Table != meta.table.Name {
-			meta = r.byName[c.Table]
+	var d *dataRow
+	var st *rowState
+	for i, c := range changes {
+		if i == 0 || c.ID != changes[i-1].ID || c.Table != changes[i-1].Table {
+			if meta == nil || c.Table != meta.table.Name {
+				meta = r.byName[c.Table]
+			}
+			k := rowKey{meta.t, c.ID}
+			d, st = m.data[k], m.s.rows[k]
 		}
-		k := rowKey{meta.t, c.ID}
-		d := m.data[k]
 		if !d.exists || d.loaded || d.want {
 			continue
 		}
-		st := m.s.rows[k]
-		bit := meta.byCol[c.Column]
-		i := st.clk.find(bit)
-		if i < 0 {
+		gi := st.clk.find(meta.byCol[c.Column])
+		if gi < 0 {
 			continue
 		}
-		g := &st.clk[i]
+		g := &st.clk[gi]
 		cur := change.Clock{HLC: hlc.Timestamp(g.hlc), Site: r.writers.get(g.w).site}
 		cmp := c.Clock.Compare(cur)
 		switch {
