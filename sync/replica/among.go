@@ -1,8 +1,8 @@
 package replica
 
 import (
+	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 )
@@ -39,51 +39,16 @@ func (r *Replica) ChangesAmong(ctx context.Context, from Cursor, limit int, amon
 	}
 	defer unlock()
 	defer s.rollback()
-	rows, err := s.tx.QueryContext(ctx, `SELECT r.t, r.id, r.seq, r.clk FROM (`+among+`) AS a
+	hits, n, err := s.changedRows(from, `SELECT r.t, r.id, r.seq, r.clk FROM (`+among+`) AS a
 		LEFT JOIN sync_rows r ON r.t = a.t AND r.id = a.id`, args...)
 	if err != nil {
-		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+		return Page{}, err
 	}
-	type hit struct {
-		t   int64
-		id  string
-		seq int64
-		clk []byte
-	}
-	var hits []hit
-	n := 0
-	for rows.Next() {
-		var h hit
-		var t, seq sql.NullInt64
-		var id sql.NullString
-		if err := rows.Scan(&t, &id, &seq, &h.clk); err != nil {
-			rows.Close()
-			return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
-		}
-		n++ // counted even when unknown: among's limit is on its own rows
-		if seq.Valid && seq.Int64 > from.After {
-			h.t, h.id, h.seq = t.Int64, id.String, seq.Int64
-			hits = append(hits, h)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
-	}
-	slices.SortFunc(hits, func(a, b hit) int { return int(a.seq - b.seq) })
-	page := Page{Next: Cursor{Since: from.Since, After: from.After}}
-	for _, h := range hits {
-		rc, err := decodeRowClock(h.clk)
-		if err != nil {
-			return Page{}, fmt.Errorf("list changes: row %d/%s: %w", h.t, h.id, err)
-		}
-		row, err := s.listRow(h.t, h.id, rc, from.Since)
-		if err != nil {
-			return Page{}, err
-		}
-		row.Seq = h.seq
-		page.Rows = append(page.Rows, row)
-		page.Next.After = h.seq
+	// among's own order need not be the sequence's.
+	slices.SortFunc(hits, func(a, b changedRow) int { return cmp.Compare(a.seq, b.seq) })
+	page, err := s.pageOf(from, hits)
+	if err != nil {
+		return Page{}, err
 	}
 	if n < limit {
 		page.Done = true

@@ -247,6 +247,60 @@ func (m *merger) preload(changes []change.Change) error {
 			return err
 		}
 	}
+	return m.preloadValues(changes)
+}
+
+// preloadValues reads, one query per table, the stored values of the rows
+// whose changes will need them (see value): a server comparing a
+// concurrent edit, a device keeping its own overwritten write. It looks at
+// the clocks as stored; a row it misses is read alone when needed, a row
+// it reads in vain costs nothing else.
+func (m *merger) preloadValues(changes []change.Change) error {
+	r := m.s.r
+	ids := map[*tableMeta][]string{}
+	var order []*tableMeta
+	var meta *tableMeta
+	var d *dataRow
+	var st *rowState
+	for i, c := range changes {
+		if i == 0 || c.ID != changes[i-1].ID || c.Table != changes[i-1].Table {
+			if meta == nil || c.Table != meta.table.Name {
+				meta = r.byName[c.Table]
+			}
+			k := rowKey{meta.t, c.ID}
+			d, st = m.data[k], m.s.rows[k]
+		}
+		if !d.exists || d.loaded || d.want {
+			continue
+		}
+		gi := st.clk.find(meta.byCol[c.Column])
+		if gi < 0 {
+			continue
+		}
+		g := &st.clk[gi]
+		cur := change.Clock{HLC: hlc.Timestamp(g.hlc), Site: r.writers.get(g.w).site}
+		cmp := c.Clock.Compare(cur)
+		switch {
+		case cmp == 0:
+			continue
+		case m.detect:
+			if c.Base == cur || c.Clock.Site == cur.Site || !detectable(meta.table) {
+				continue
+			}
+		case cmp < 0 || !r.pending(st, g):
+			continue
+		}
+		d.want = true
+		if _, ok := ids[meta]; !ok {
+			order = append(order, meta)
+		}
+		ids[meta] = append(ids[meta], c.ID)
+	}
+	for _, meta := range order {
+		if err := m.s.loadValues(meta, ids[meta], m.data); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -300,7 +354,7 @@ func (m *merger) mergeRow(changes []change.Change, res *Result) error {
 			m.resolves = append(m.resolves, resolve{meta: meta, id: id, col: c.Column, winner: curClock, by: c.User})
 		}
 		if has && !m.detect {
-			if err := m.keepLost(st, bit, func() (any, error) { return m.value(meta, id, d, ci) }); err != nil {
+			if err := m.keepLost(st, bit, meta, d, ci); err != nil {
 				return err
 			}
 		}
@@ -357,15 +411,19 @@ func (m *merger) value(meta *tableMeta, id string, d *dataRow, ci int) (any, err
 	return d.vals[ci], nil
 }
 
-// keepLost saves our own unacknowledged write of column bit before a
-// remote change overwrites it, so it is still pushed (device replicas).
-func (m *merger) keepLost(st *rowState, bit int, current func() (any, error)) error {
+// keepLost saves our own unacknowledged write of column bit (index ci of
+// data row d) before a remote change overwrites it, so it is still pushed
+// (device replicas).
+func (m *merger) keepLost(st *rowState, bit int, meta *tableMeta, d *dataRow, ci int) error {
+	if st.pend == 0 {
+		return nil
+	}
 	i := st.clk.find(bit)
 	g := &st.clk[i]
 	if !m.s.r.pending(st, g) {
 		return nil
 	}
-	value, err := current()
+	value, err := m.value(meta, st.key.id, d, ci)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,14 +22,47 @@ const writeChunk = 128
 
 // idList encodes ids as a JSON array for json_each.
 func idList(ids []string) (string, error) {
-	b, err := json.Marshal(ids)
-	return string(b), err
+	n := 2
+	for _, id := range ids {
+		n += len(id) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if !plainJSON(id) {
+			q, err := json.Marshal(id)
+			if err != nil {
+				return "", err
+			}
+			b = append(b, q...)
+			continue
+		}
+		b = append(b, '"')
+		b = append(b, id...)
+		b = append(b, '"')
+	}
+	b = append(b, ']')
+	return string(b), nil
 }
 
-// loadRows reads, for the rows ids of table m, the row clocks into the
-// session cache (rows already cached, e.g. by the fold, keep theirs) and
-// whether the data row exists into cache (its values are read later, if
-// needed), with one query.
+// plainJSON reports whether s is printable ASCII needing no JSON escape
+// (row ids are UUIDs).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// loadRows reads, for the rows ids of table m (each once), the row clocks
+// into the session cache (rows already cached, e.g. by the fold, keep
+// theirs) and whether the data row exists into cache (its values are read
+// later, if needed), with one query.
 func (s *session) loadRows(m *tableMeta, ids []string, cache map[rowKey]*dataRow) error {
 	arg, err := idList(ids)
 	if err != nil {
@@ -39,27 +73,82 @@ func (s *session) loadRows(m *tableMeta, ids []string, cache map[rowKey]*dataRow
 		return fmt.Errorf("read %s: %w", m.table.Name, err)
 	}
 	defer rows.Close()
-	var id string
-	var seq, pend sql.NullInt64
+	// One allocation each for the batch's data rows and row states.
+	data := make([]dataRow, len(ids))
+	states := make([]rowState, 0, len(ids))
+	var i int
+	var seq, pend, rowid sql.NullInt64
 	var clk []byte
-	var exists bool
-	var rowid sql.NullInt64
 	for rows.Next() {
-		if err := rows.Scan(&id, &seq, &pend, &clk, &exists, &rowid); err != nil {
+		if err := rows.Scan(&i, &seq, &pend, &clk, &rowid); err != nil {
 			return fmt.Errorf("read %s: %w", m.table.Name, err)
 		}
-		k := rowKey{m.t, id}
+		if i < 0 || i >= len(ids) {
+			return fmt.Errorf("read %s: index %d of %d ids", m.table.Name, i, len(ids))
+		}
+		k := rowKey{m.t, ids[i]}
 		if _, ok := s.rows[k]; !ok {
-			st := &rowState{key: k}
+			states = append(states, rowState{key: k})
+			st := &states[len(states)-1]
 			if seq.Valid {
 				st.seq, st.pend, st.stored = seq.Int64, pend.Int64, true
 				if st.clk, err = decodeRowClock(clk); err != nil {
-					return fmt.Errorf("row clock %d/%s: %w", m.t, id, err)
+					return fmt.Errorf("row clock %d/%s: %w", m.t, k.id, err)
 				}
 			}
 			s.rows[k] = st
 		}
-		cache[k] = &dataRow{exists: exists, rowid: rowid.Int64} // vals made on first use
+		d := &data[i]
+		d.exists, d.rowid = rowid.Valid, rowid.Int64 // vals made on first use
+		cache[k] = d
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", m.table.Name, err)
+	}
+	return nil
+}
+
+// loadValues reads the stored values of the rows ids of table m (each once,
+// none merged yet) into their cached data rows, with one query; rows it
+// finds are marked loaded.
+func (s *session) loadValues(m *tableMeta, ids []string, cache map[rowKey]*dataRow) error {
+	arg, err := idList(ids)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", m.table.Name, err)
+	}
+	rows, err := s.tx.QueryContext(s.ctx, m.loadVals, arg)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", m.table.Name, err)
+	}
+	defer rows.Close()
+	n := len(m.table.Columns)
+	vals := make([]any, len(ids)*n) // one allocation for the batch
+	ptrs := make([]any, n+1)
+	var i int
+	ptrs[0] = &i
+	for rows.Next() {
+		if len(vals) < n {
+			return fmt.Errorf("read %s: more rows than ids", m.table.Name)
+		}
+		row := vals[:n:n]
+		vals = vals[n:]
+		for c := range row {
+			ptrs[c+1] = &row[c]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("read %s: %w", m.table.Name, err)
+		}
+		if i < 0 || i >= len(ids) {
+			return fmt.Errorf("read %s: index %d of %d ids", m.table.Name, i, len(ids))
+		}
+		d := cache[rowKey{m.t, ids[i]}]
+		if d.write != 0 {
+			return fmt.Errorf("read %s/%s: values read after a merge", m.table.Name, ids[i])
+		}
+		for c, v := range row {
+			row[c] = normalize(v)
+		}
+		d.vals, d.loaded = row, true
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", m.table.Name, err)
@@ -96,13 +185,14 @@ func (s *session) writeRows(ws []rowWrite) error {
 		}
 		groups[k] = append(groups[k], w)
 	}
+	var args []any // reused: the driver copies what it binds
 	for _, k := range order {
 		rows := groups[k]
 		cols := columns(k.mask)
 		for len(rows) > 0 {
 			part := rows[:min(writeChunk, len(rows))]
 			rows = rows[len(part):]
-			args := make([]any, 0, len(part)*(len(cols)+1))
+			args = slices.Grow(args[:0], len(part)*(len(cols)+1))
 			byRowid := !k.insert && k.meta.rowid
 			for _, w := range part {
 				if byRowid {

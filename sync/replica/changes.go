@@ -2,6 +2,7 @@ package replica
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -84,29 +85,63 @@ func (r *Replica) Changes(ctx context.Context, from Cursor, limit int) (Page, er
 	}
 	defer unlock()
 	defer s.rollback()
-	rows, err := s.tx.QueryContext(ctx, `SELECT t, id, seq, clk FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
+	hits, _, err := s.changedRows(from, `SELECT t, id, seq, clk FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
 	if err != nil {
+		return Page{}, err
+	}
+	page, err := s.pageOf(from, hits)
+	if err != nil {
+		return Page{}, err
+	}
+	if len(hits) < limit {
+		page.Done = true
+		page.Next.Since = page.Next.After
+	}
+	if err := s.commit(); err != nil {
 		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 	}
-	type hit struct {
-		t   int64
-		id  string
-		seq int64
-		clk []byte
+	return page, nil
+}
+
+// changedRow is a row as its sync_rows row names it, the clock not yet
+// decoded.
+type changedRow struct {
+	t   int64
+	id  string
+	seq int64
+	clk []byte
+}
+
+// changedRows runs q, a SELECT of (t, id, seq, clk) — all NULL for a row
+// without a clock — and returns the rows changed after from.After, in the
+// order read; n counts every row q yielded, listed or not.
+func (s *session) changedRows(from Cursor, q string, args ...any) (hits []changedRow, n int, err error) {
+	rows, err := s.tx.QueryContext(s.ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list changes after %s: %w", from, err)
 	}
-	var hits []hit
+	defer rows.Close()
 	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.t, &h.id, &h.seq, &h.clk); err != nil {
-			rows.Close()
-			return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+		var t, seq sql.NullInt64
+		var id sql.NullString
+		var clk []byte
+		if err := rows.Scan(&t, &id, &seq, &clk); err != nil {
+			return nil, 0, fmt.Errorf("list changes after %s: %w", from, err)
 		}
-		hits = append(hits, h)
+		n++
+		if seq.Valid && seq.Int64 > from.After {
+			hits = append(hits, changedRow{t: t.Int64, id: id.String, seq: seq.Int64, clk: clk})
+		}
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+		return nil, 0, fmt.Errorf("list changes after %s: %w", from, err)
 	}
+	return hits, n, nil
+}
+
+// pageOf lists hits, in their order, as a page after from: each row with
+// its columns changed after from.Since, Next.After at the last one.
+func (s *session) pageOf(from Cursor, hits []changedRow) (Page, error) {
 	page := Page{Next: Cursor{Since: from.Since, After: from.After}}
 	for _, h := range hits {
 		rc, err := decodeRowClock(h.clk)
@@ -120,13 +155,6 @@ func (r *Replica) Changes(ctx context.Context, from Cursor, limit int) (Page, er
 		row.Seq = h.seq
 		page.Rows = append(page.Rows, row)
 		page.Next.After = h.seq
-	}
-	if len(hits) < limit {
-		page.Done = true
-		page.Next.Since = page.Next.After
-	}
-	if err := s.commit(); err != nil {
-		return Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 	}
 	return page, nil
 }

@@ -14,6 +14,7 @@ type dataRow struct {
 	write  uint64 // batched merge: columns (indexes in vals) to write
 	loaded bool   // batched merge: vals holds the stored values too
 	rowid  int64  // batched merge: the row's rowid when known (exists)
+	want   bool   // batched merge: its values are to be read before merging
 }
 
 // selectSQL returns the query reading every synced column of a row.
@@ -22,16 +23,24 @@ func selectSQL(m *tableMeta) string {
 }
 
 // loadManySQL returns the query reading, for each id of a JSON array
-// (argument 2) of the table numbered by argument 1, its row clock (NULLs
-// when none), whether the data row exists and its rowid (NULL for a table
-// without one).
+// (argument 2) of the table numbered by argument 1: its index in the
+// array, its row clock (NULLs when none), and the data row's rowid (NULL
+// when the row does not exist; for a table without rowids 1 when it does).
 func loadManySQL(m *tableMeta) string {
-	rowid := "NULL"
+	rowid := "CASE WHEN d.id IS NULL THEN NULL ELSE 1 END"
 	if m.rowid {
 		rowid = "d.rowid"
 	}
-	return fmt.Sprintf(`SELECT j.value, r.seq, r.pend, r.clk, d.id IS NOT NULL, %s FROM json_each(?2) AS j
+	return fmt.Sprintf(`SELECT j.key, r.seq, r.pend, r.clk, %s FROM json_each(?2) AS j
 		LEFT JOIN sync_rows AS r ON r.t = ?1 AND r.id = j.value LEFT JOIN %s AS d ON d.id = j.value`, rowid, m.table.Name)
+}
+
+// loadValsSQL returns the query reading, for each id of a JSON array
+// (argument 1), its index in the array and every synced column of its
+// row; ids without a row are left out.
+func loadValsSQL(m *tableMeta) string {
+	return fmt.Sprintf(`SELECT j.key, d.%s FROM json_each(?1) AS j JOIN %s AS d ON d.id = j.value`,
+		strings.Join(m.table.ColumnNames(), ", d."), m.table.Name)
 }
 
 // readRow reads row id of table m (all columns).

@@ -139,16 +139,27 @@ func (s *session) touch(st *rowState) {
 // upsert (measured faster here than an UPDATE per row or an UPDATE joined
 // to a VALUES list).
 func (s *session) flush() error {
+	var args []any
+	var clk []byte
 	for len(s.dirt) > 0 {
 		part := s.dirt[:min(writeChunk, len(s.dirt))]
 		s.dirt = s.dirt[len(part):]
-		args := make([]any, 0, 5*len(part))
+		if args == nil {
+			args = make([]any, 0, 5*len(part))
+		}
+		args = args[:0]
+		// The chunk's clocks share one buffer: the driver copies each
+		// argument, so a buffer outgrown stays valid for the slices
+		// already taken from it.
+		clk = clk[:0]
 		for _, st := range part {
 			var pend any
 			if st.pend != 0 {
 				pend = st.pend
 			}
-			args = append(args, st.key.t, st.key.id, st.seq, pend, st.clk.encode(nil))
+			from := len(clk)
+			clk = st.clk.encode(clk)
+			args = append(args, st.key.t, st.key.id, st.seq, pend, clk[from:len(clk):len(clk)])
 		}
 		q := `INSERT INTO sync_rows (t, id, seq, pend, clk) VALUES ` +
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", len(part)), ", ") +

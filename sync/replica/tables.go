@@ -20,6 +20,8 @@ type tableMeta struct {
 	sel   string         // SELECT of every column by id
 	// loadMany reads row clocks, existence and rowids for a JSON id array.
 	loadMany string
+	// loadVals reads the values of the rows of a JSON id array.
+	loadVals string
 	// rowid: the table has rowids (not WITHOUT ROWID), so the batched merge
 	// updates rows by rowid, skipping the lookup by id.
 	rowid bool
@@ -106,6 +108,7 @@ func (r *Replica) loadTables(ctx context.Context) error {
 		}
 		m.sel = selectSQL(m)
 		m.loadMany = loadManySQL(m)
+		m.loadVals = loadValsSQL(m)
 		for int64(len(r.tables)) <= t {
 			r.tables = append(r.tables, nil)
 		}

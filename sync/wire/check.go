@@ -50,6 +50,20 @@ func Validate(set *change.Set, reg *schema.Registry) error {
 	if len(set.Changes) > MaxChanges {
 		return errorf(ErrTooLarge, -1, "more than %d changes", MaxChanges)
 	}
+	// A row's changes come together and most share a site: a string equal
+	// to the last one found canonical is not scanned again.
+	var uuidOK string
+	canonical := func(s string) bool {
+		if s == uuidOK && s != "" {
+			return true
+		}
+		if !validUUID(s) {
+			return false
+		}
+		uuidOK = s
+		return true
+	}
+	var idOK string
 	for i, c := range set.Changes {
 		t, ok := reg.Table(c.Table)
 		if !ok {
@@ -59,8 +73,11 @@ func Validate(set *change.Set, reg *schema.Registry) error {
 		if !ok {
 			return errorf(ErrUnknownColumn, -1, "change %d: table %s has no synced column %q", i, t.Name, c.Column)
 		}
-		if !validUUID(c.ID) {
-			return errorf(ErrBadValue, -1, "change %d: row id %q is not a canonical UUID", i, c.ID)
+		if c.ID != idOK || c.ID == "" {
+			if !validUUID(c.ID) {
+				return errorf(ErrBadValue, -1, "change %d: row id %q is not a canonical UUID", i, c.ID)
+			}
+			idOK = c.ID
 		}
 		if !change.ValidValue(c.Value) {
 			return errorf(ErrBadValue, -1, "change %d: value of type %T", i, c.Value)
@@ -68,10 +85,10 @@ func Validate(set *change.Set, reg *schema.Registry) error {
 		if err := checkType(t, col, c.Value); err != nil {
 			return errorf(ErrBadValue, -1, "change %d: %v", i, err)
 		}
-		if c.Clock.HLC == 0 || !validUUID(c.Clock.Site) {
+		if c.Clock.HLC == 0 || !canonical(c.Clock.Site) {
 			return errorf(ErrBadValue, -1, "change %d: bad clock %s", i, c.Clock)
 		}
-		if !c.Base.IsZero() && (c.Base.HLC == 0 || !validUUID(c.Base.Site)) {
+		if !c.Base.IsZero() && (c.Base.HLC == 0 || !canonical(c.Base.Site)) {
 			return errorf(ErrBadValue, -1, "change %d: bad base clock %s", i, c.Base)
 		}
 		if len(c.User) > MaxUser {
