@@ -26,8 +26,8 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
-	if ok, wait := s.enrollLimiter.Allow(clientAddr(r)); !ok {
-		return &api.Error{Code: api.CodeRateLimited, RetryAfter: wait, Message: "too many enrollment attempts from this address"}
+	if err := rateLimit(r.Context(), s.enrollLimiter, clientAddr(r), "too many enrollment attempts from this address"); err != nil {
+		return err
 	}
 	var req api.EnrollRequest
 	if err := decodeJSON(r, enrollBodyLimit, &req); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,14 +18,15 @@ import (
 )
 
 // startServers starts n doorstep-server processes on one PostgreSQL
-// database and blob directory, at once (so their schema set-up races).
-func startServers(t *testing.T, n int, dsn, blobs string) []*serverProc {
+// database and blob directory, at once (so their schema set-up races),
+// each with the extra arguments.
+func startServers(t *testing.T, n int, dsn, blobs string, extra ...string) []*serverProc {
 	t.Helper()
 	procs := make([]*serverProc, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range procs {
-		procs[i] = &serverProc{tb: t, db: dsn, addr: freeAddr(t), args: []string{"--blobs", blobs}}
+		procs[i] = &serverProc{tb: t, db: dsn, addr: freeAddr(t), args: append([]string{"--blobs", blobs}, extra...)}
 		p := procs[i]
 		t.Cleanup(func() { p.stop(syscall.SIGKILL) })
 		wg.Add(1)
@@ -253,6 +255,54 @@ func TestSeveralProcessesOnePostgres(t *testing.T) {
 		t.Errorf("%d conflict records, acknowledgements reported %d", records, conflicts)
 	}
 	t.Logf("%d households, %d conflict records, through %d processes", len(onServer), records, len(procs))
+}
+
+// TestRateLimitsAcrossProcesses: two server processes on one PostgreSQL
+// database share every rate limit bucket. With a burst of B (and a refill
+// of one token per 100 s), a device's requests spread over both processes
+// get B through in all, not B per process, and so do one address's
+// enrollment attempts; every refusal is a 429 with the JSON error code
+// rate_limited and a Retry-After.
+func TestRateLimitsAcrossProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	const burst = 5
+	dsn := pgtest.FreshDatabase(t)
+	procs := startServers(t, 2, dsn, t.TempDir(), "--rate", "0.01", "--burst", fmt.Sprint(burst),
+		"--enroll-rate", "0.01", "--enroll-burst", fmt.Sprint(burst))
+	raw := []*rawServer{{procs[0]}, {procs[1]}}
+	u := uid()
+	admin(t, dsn, "user", "add", "--id", u, "--name", "社区工作者", "--role", "worker", "--communities", uid())
+	// One enrollment attempt and one request (its check with /v1/me).
+	d := newE2EDevice(t, procs[0], "worker", u)
+
+	count := func(what string, ask func(i int) rawAnswer, okStatus int) (allowed int) {
+		t.Helper()
+		for i := 0; i < 2*burst; i++ {
+			ans := ask(i)
+			switch {
+			case ans.status == okStatus:
+				allowed++
+			case ans.status == http.StatusTooManyRequests && ans.code == "rate_limited" && ans.header.Get("Retry-After") != "":
+			default:
+				t.Fatalf("%s %d through process %d: %s (Retry-After %q)", what, i, i%2, ans, ans.header.Get("Retry-After"))
+			}
+		}
+		return allowed
+	}
+	me := count("request", func(i int) rawAnswer {
+		return raw[i%2].do(t, http.MethodGet, "/v1/me", d.client.Token, nil, nil)
+	}, http.StatusOK)
+	if me != burst-1 {
+		t.Errorf("device: %d of %d requests over two processes allowed after its first, want %d (burst %d in all)", me, 2*burst, burst-1, burst)
+	}
+	enroll := count("enrollment attempt", func(i int) rawAnswer {
+		return raw[i%2].enrollAnswer(t, "WRONG-CODE-0000", "")
+	}, http.StatusUnauthorized)
+	if enroll != burst-1 {
+		t.Errorf("enrollment: %d of %d attempts over two processes allowed after the device's, want %d (burst %d in all)", enroll, 2*burst, burst-1, burst)
+	}
 }
 
 func equalDumps(a, b map[string]string) bool {

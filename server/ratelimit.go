@@ -1,70 +1,35 @@
 package server
 
 import (
-	"sync"
-	"time"
+	"context"
 
-	"golang.org/x/time/rate"
+	"doorstep/server/store"
+	"doorstep/sync/client/api"
 )
 
-// RateLimiter is a token bucket per key (a device id, or a client address
-// for enrollment): Rate requests per second on average, bursts of Burst,
-// each bucket a golang.org/x/time/rate.Limiter read against Now (so tests
-// drive time). It is safe for concurrent use. Buckets live in the
-// process's memory: with several server processes each limits what
-// reaches it (docs/PROTOCOL.md says why that is enough).
-type RateLimiter struct {
-	Rate  float64
-	Burst float64
-	Now   func() time.Time
+// The server's two rate limits, each a token bucket per key from the
+// store (store.Store.Limiter): per device on every authenticated request,
+// per client address on enrollment attempts. On SQLite the buckets are in
+// this process's memory (one process serves the database); on PostgreSQL
+// they are rows every process shares, so a device gets the same limit
+// whichever process it reaches (docs/PROTOCOL.md, "Rate limits").
 
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-}
+// Limiter kinds: the names of the buckets in the store.
+const (
+	limitDevice = "device"
+	limitEnroll = "enroll"
+)
 
-// maxBuckets bounds memory: past it, buckets that have refilled are dropped.
-const maxBuckets = 10000
-
-// NewRateLimiter returns a limiter; rate <= 0 disables limiting.
-func NewRateLimiter(r, burst float64, now func() time.Time) *RateLimiter {
-	if burst < 1 {
-		burst = 1
+// rateLimit takes a token of key from l; with none left it returns the
+// rate_limited error whose Retry-After says when one will be. A limiter
+// that fails (the database is unreachable) fails the request.
+func rateLimit(ctx context.Context, l store.Limiter, key, message string) error {
+	ok, wait, err := l.Allow(ctx, key)
+	if err != nil {
+		return err
 	}
-	return &RateLimiter{Rate: r, Burst: burst, Now: now, buckets: map[string]*rate.Limiter{}}
-}
-
-// Allow takes one token from key's bucket. When none is left it returns
-// false and how long until one will be.
-func (l *RateLimiter) Allow(key string) (bool, time.Duration) {
-	if l == nil || l.Rate <= 0 {
-		return true, 0
+	if !ok {
+		return &api.Error{Code: api.CodeRateLimited, RetryAfter: wait, Message: message}
 	}
-	now := l.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= maxBuckets {
-			l.prune(now)
-		}
-		b = rate.NewLimiter(rate.Limit(l.Rate), int(l.Burst))
-		l.buckets[key] = b
-	}
-	r := b.ReserveN(now, 1)
-	if !r.OK() {
-		return false, time.Duration(float64(time.Second) / l.Rate)
-	}
-	if wait := r.DelayFrom(now); wait > 0 {
-		r.CancelAt(now)
-		return false, wait
-	}
-	return true, 0
-}
-
-func (l *RateLimiter) prune(now time.Time) {
-	for k, b := range l.buckets {
-		if b.TokensAt(now) >= l.Burst {
-			delete(l.buckets, k)
-		}
-	}
+	return nil
 }

@@ -125,9 +125,9 @@ type Server struct {
 	metrics *Metrics
 	now     func() time.Time
 
-	limiter       *RateLimiter
-	enrollLimiter *RateLimiter
-	pulls         *gate // nil: no limit
+	limiter       store.Limiter // per device (ratelimit.go)
+	enrollLimiter store.Limiter // per client address
+	pulls         *gate         // nil: no limit (gate.go)
 
 	seenMu sync.Mutex
 	seen   map[string]store.Seen
@@ -145,8 +145,8 @@ func New(st *store.Store, cfg Config, log *slog.Logger, now func() time.Time) *S
 		log:           log,
 		metrics:       &Metrics{},
 		now:           now,
-		limiter:       NewRateLimiter(cfg.Rate, float64(cfg.Burst), now),
-		enrollLimiter: NewRateLimiter(cfg.EnrollRate, float64(cfg.EnrollBurst), now),
+		limiter:       st.Limiter(limitDevice, cfg.Rate, cfg.Burst, now),
+		enrollLimiter: st.Limiter(limitEnroll, cfg.EnrollRate, cfg.EnrollBurst, now),
 		seen:          map[string]store.Seen{},
 		pulls:         newGate(cfg.MaxPulls),
 	}
@@ -203,9 +203,9 @@ func (s *Server) authed(name string, h authedFunc) http.Handler {
 		if err != nil {
 			return "", err
 		}
-		if ok, wait := s.limiter.Allow(c.device.ID); !ok {
-			return c.device.ID, &api.Error{Code: api.CodeRateLimited, RetryAfter: wait,
-				Message: "too many requests from this device; retry after the time in Retry-After"}
+		if err := rateLimit(r.Context(), s.limiter, c.device.ID,
+			"too many requests from this device; retry after the time in Retry-After"); err != nil {
+			return c.device.ID, err
 		}
 		s.markSeen(c.device.ID, "")
 		return c.device.ID, h(w, r, c)

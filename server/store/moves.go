@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -52,41 +51,10 @@ END`, name, t.Name, strings.Join(when, " OR "), t.Name, strings.Join(obj, ", "))
 	return out
 }
 
-// installMoveTriggers creates the scope move triggers that are missing or
-// differ from the registry's; unchanged ones are left alone, so opening the
-// store beside a running server does not disturb it.
+// installMoveTriggers installs the registry's scope move triggers (see
+// installTriggers: nothing is written when they are as wanted).
 func (s *Store) installMoveTriggers(ctx context.Context) error {
-	want := moveTriggerSQL()
-	have, err := s.triggers(ctx, "scope_move_")
-	if err != nil {
-		return fmt.Errorf("install scope move triggers: %w", err)
-	}
-	var stmts []string
-	for name, q := range want {
-		if have[name] != q {
-			stmts = append(stmts, `DROP TRIGGER IF EXISTS `+name, q)
-		}
-	}
-	for name := range have {
-		if _, ok := want[name]; !ok {
-			stmts = append(stmts, `DROP TRIGGER IF EXISTS `+name)
-		}
-	}
-	if len(stmts) == 0 {
-		return nil
-	}
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", firstLine(q), err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("install scope move triggers: %w", err)
-	}
-	return nil
+	return s.installTriggers(ctx, "scope move triggers", "scope_move_", moveTriggerSQL(), nil, nil)
 }
 
 func firstLine(s string) string {

@@ -20,6 +20,12 @@ var pgServerSteps = []string{
 	pgServerDDL,
 	// version 2: schema/migrations/server/0230_device_keys.sql.
 	`ALTER TABLE devices ADD COLUMN IF NOT EXISTS public_key TEXT NOT NULL DEFAULT ''`,
+	// version 3: rate limit buckets shared by every process (ratelimit.go).
+	// UNLOGGED: no WAL for a write per request; after a crash PostgreSQL
+	// empties the table, so every bucket starts full again.
+	`CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
+    kind TEXT NOT NULL, key TEXT NOT NULL, tokens DOUBLE PRECISION NOT NULL, at BIGINT NOT NULL,
+    granted BOOLEAN NOT NULL, PRIMARY KEY (kind, key))`,
 }
 
 // pgDataFingerprint names one version of the synced tables' DDL.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -129,43 +128,13 @@ func (s *Store) installPullIndex(ctx context.Context, rep *replica.Replica) erro
 	if err != nil {
 		return err
 	}
-	want := pullIndexTriggerSQL(tables)
-	have, err := s.triggers(ctx, "pull_index_")
-	if err != nil {
-		return fmt.Errorf("install pull index: %w", err)
-	}
-	same := len(have) == len(want)
-	for name, q := range want {
-		same = same && have[name] == q
-	}
-	if same {
-		return nil
-	}
-	stmts := append([]string{}, pullIndexSchema...)
-	for name := range have {
-		stmts = append(stmts, `DROP TRIGGER IF EXISTS `+name)
-	}
-	for _, q := range want {
-		stmts = append(stmts, q)
-	}
-	stmts = append(stmts, `DELETE FROM pull_index`)
+	fill := []string{`DELETE FROM pull_index`}
 	for _, pi := range tables {
-		stmts = append(stmts, fmt.Sprintf(`INSERT INTO pull_index (t, id, seq, k, p)
+		fill = append(fill, fmt.Sprintf(`INSERT INTO pull_index (t, id, seq, k, p)
   SELECT %[1]d, d.id, r.seq, %[2]s, %[3]s FROM %[4]s d JOIN sync_rows r ON r.t = %[1]d AND r.id = d.id`,
 			pi.num, pi.k("d"), pi.p("d"), pi.t.Name))
 	}
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", firstLine(q), err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("install pull index: %w", err)
-	}
-	return nil
+	return s.installTriggers(ctx, "pull index", "pull_index_", pullIndexTriggerSQL(tables), pullIndexSchema, fill)
 }
 
 // pullIndexQuery builds the SELECT of (t, id) that ChangesAmong runs for a

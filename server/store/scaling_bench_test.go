@@ -65,8 +65,10 @@ const scalingPage = 20000
 // Reported per scale: seconds of each phase and the ratio to the first
 // scale's seconds of the same run (x1); the CPU seconds of this process
 // in the phase and their ratio (cpu-x1: on a shared machine they depend
-// less on other processes' load than wall time does; not reported for
-// PostgreSQL's ingest and pull, whose work is in the database server);
+// less on other processes' load than wall time does; for PostgreSQL's
+// ingest and pull, whose work is in the database server, the cluster's
+// CPU seconds are added when it runs on this machine (dbcpu_test.go),
+// else not reported);
 // the changes; the peak Go heap
 // during each phase (MB, runtime.MemStats.HeapAlloc sampled every 20 ms,
 // after a collection at the start; for ingest it includes the generated
@@ -82,6 +84,7 @@ func BenchmarkScaling(b *testing.B) {
 				b.Run(fmt.Sprintf("%dx", k), func(b *testing.B) {
 					for range b.N {
 						res := scalingRun(b, k)
+						dbCPU := res.dbCPU
 						for _, ph := range []string{"ingest", "pull", "merge", "fold"} {
 							s, ok := res.secs[ph]
 							if !ok {
@@ -90,14 +93,14 @@ func BenchmarkScaling(b *testing.B) {
 							b.ReportMetric(s, ph+"-s")
 							b.ReportMetric(res.heap[ph], ph+"-heap-MB")
 							cpu := res.cpu[ph]
-							if !inDatabaseServer(backend, ph) {
+							if !inDatabaseServer(backend, ph) || dbCPU {
 								b.ReportMetric(cpu, ph+"-cpu-s")
 							}
 							if i == 0 {
 								base[ph], base[ph+"-cpu"] = s, cpu
 							} else if base[ph] > 0 {
 								b.ReportMetric(s/base[ph], ph+"-x1")
-								if !inDatabaseServer(backend, ph) && base[ph+"-cpu"] > 0 {
+								if (!inDatabaseServer(backend, ph) || dbCPU) && base[ph+"-cpu"] > 0 {
 									b.ReportMetric(cpu/base[ph+"-cpu"], ph+"-cpu-x1")
 								}
 							}
@@ -113,17 +116,20 @@ func BenchmarkScaling(b *testing.B) {
 }
 
 // inDatabaseServer reports whether phase ph of backend runs mostly in the
-// PostgreSQL server, whose CPU time this process does not see (ingest and
-// pull; merge is the device's SQLite, in process).
+// PostgreSQL server (ingest and pull; merge is the device's SQLite, in
+// process): its CPU time is reported only when the cluster runs on this
+// machine, where dbCPU adds it to this process's.
 func inDatabaseServer(backend, ph string) bool {
 	return backend == "postgres" && (ph == "ingest" || ph == "pull")
 }
 
-// scalingResult is one scale's measurements: seconds, CPU seconds of this
-// process and peak heap (MB) by phase, and the column changes ingested.
+// scalingResult is one scale's measurements: seconds, CPU seconds (of
+// this process, plus the database cluster's when dbCPU) and peak heap (MB)
+// by phase, and the column changes ingested.
 type scalingResult struct {
 	secs, cpu, heap map[string]float64
 	changes         int
+	dbCPU           bool
 }
 
 func scalingRun(b *testing.B, k int) scalingResult {
@@ -138,6 +144,9 @@ func scalingRun(b *testing.B, k int) scalingResult {
 		b.Fatal(err)
 	}
 
+	db := newDBCPU(b, s)
+	res.dbCPU = db.ok()
+
 	// Ingest, district by district (each generated untimed).
 	site := uuid.NewString()
 	clock := hlc.NewClock(time.Now, 0, 0)
@@ -148,12 +157,12 @@ func scalingRun(b *testing.B, k int) scalingResult {
 		d := demo.Generate(seed, scalingRef)
 		for _, set := range districtSets(d, site, clock) {
 			res.changes += len(set.Changes)
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0, d0 := time.Now(), cpuTime(), db.sample()
 			if _, err := s.eng.apply(ctx, set, nil); err != nil {
 				b.Fatal(err)
 			}
 			ingest += time.Since(t0)
-			ingestCPU += cpuTime() - c0
+			ingestCPU += cpuTime() - c0 + db.since(d0)
 		}
 	}
 	res.secs["ingest"], res.heap["ingest"], res.cpu["ingest"] = ingest.Seconds(), mem.stop(), ingestCPU.Seconds()
@@ -172,13 +181,13 @@ func scalingRun(b *testing.B, k int) scalingResult {
 	runtime.GC()
 	for cursor := ""; ; {
 		mem := startHeapSampler()
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0, d0 := time.Now(), cpuTime(), db.sample()
 		p, err := s.Pull(ctx, sv, cursor, scalingPage)
 		if err != nil {
 			b.Fatal(err)
 		}
 		pull += time.Since(t0)
-		pullCPU += cpuTime() - c0
+		pullCPU += cpuTime() - c0 + db.since(d0)
 		pullHeap = max(pullHeap, mem.stop())
 		mem = startHeapSampler()
 		t0, c0 = time.Now(), cpuTime()

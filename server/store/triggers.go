@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // triggers returns the SQL of the SQLite store's triggers whose names
@@ -26,4 +29,46 @@ func (s *Store) triggers(ctx context.Context, prefix string) (map[string]string,
 		return nil, fmt.Errorf("triggers %s*: %w", prefix, err)
 	}
 	return have, nil
+}
+
+// installTriggers brings the SQLite store's triggers whose names begin with
+// prefix to want (name → CREATE TRIGGER statement). When every one is as
+// wanted, nothing is written, so opening the store beside a running server
+// does not disturb it. Otherwise one write transaction runs the statements
+// of before, drops every trigger of the prefix, creates every wanted one
+// (in name order) and runs the statements of after: no write slips between
+// them (the pull index creates its table before and refills it after).
+// what names the triggers in errors.
+func (s *Store) installTriggers(ctx context.Context, what, prefix string, want map[string]string, before, after []string) error {
+	have, err := s.triggers(ctx, prefix)
+	if err != nil {
+		return fmt.Errorf("install %s: %w", what, err)
+	}
+	same := len(have) == len(want)
+	for name, q := range want {
+		same = same && have[name] == q
+	}
+	if same {
+		return nil
+	}
+	stmts := append([]string{}, before...)
+	for _, name := range slices.Sorted(maps.Keys(have)) {
+		stmts = append(stmts, `DROP TRIGGER IF EXISTS `+name)
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		stmts = append(stmts, want[name])
+	}
+	stmts = append(stmts, after...)
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", firstLine(q), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("install %s: %w", what, err)
+	}
+	return nil
 }

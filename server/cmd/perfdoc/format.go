@@ -26,6 +26,15 @@ func funcs(r *Results) template.FuncMap {
 		"backend": func(s string) string {
 			return map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[s]
 		},
+		// cpuNote gives a scaling phase's CPU ratio to 1× as ", CPU N×",
+		// or nothing where the run has none.
+		"cpuNote": func(bench, phase string) string {
+			x, err := r.Value(bench, phase+"-cpu-x1")
+			if err != nil {
+				return ""
+			}
+			return ", CPU " + Sig(x) + "×"
+		},
 		// scale prints a benchmark's scale ("10x") as the text does: 10×.
 		"scale": func(s string) string { return strings.ReplaceAll(s, "x", "×") },
 		"raw":   func() string { return strings.TrimRight(r.Raw, "\n") },
