@@ -143,12 +143,16 @@ func (s *session) changedRows(from Cursor, q string, args ...any) (hits []change
 // its columns changed after from.Since, Next.After at the last one.
 func (s *session) pageOf(from Cursor, hits []changedRow) (Page, error) {
 	page := Page{Next: Cursor{Since: from.Since, After: from.After}}
+	data, err := s.readRows(hits)
+	if err != nil {
+		return Page{}, err
+	}
 	for _, h := range hits {
 		rc, err := decodeRowClock(h.clk)
 		if err != nil {
 			return Page{}, fmt.Errorf("list changes: row %d/%s: %w", h.t, h.id, err)
 		}
-		row, err := s.listRow(h.t, h.id, rc, from.Since)
+		row, err := s.rowOf(s.r.meta(h.t), h.id, data[rowKey{h.t, h.id}], rc, from.Since)
 		if err != nil {
 			return Page{}, err
 		}
@@ -188,6 +192,38 @@ func (r *Replica) RowState(ctx context.Context, table, id string) (row Row, ok b
 	return row, true, s.commit()
 }
 
+// readRowsChunk is how many ids one query of readRows reads.
+const readRowsChunk = 500
+
+// readRows reads the data rows of hits with one query per table and
+// readRowsChunk ids (a page of a pull lists thousands of rows; one query
+// a row was most of a pull's cost). A row the database does not hold
+// (deleted under the clock, or never written here) has no values.
+func (s *session) readRows(hits []changedRow) (map[rowKey]*dataRow, error) {
+	data := make(map[rowKey]*dataRow, len(hits))
+	byTable := map[int64][]string{}
+	for _, h := range hits {
+		k := rowKey{h.t, h.id}
+		if _, ok := data[k]; ok {
+			continue
+		}
+		if s.r.meta(h.t) == nil {
+			return nil, fmt.Errorf("list changes: unknown table number %d", h.t)
+		}
+		data[k] = &dataRow{}
+		byTable[h.t] = append(byTable[h.t], h.id)
+	}
+	for t, ids := range byTable {
+		m := s.r.meta(t)
+		for start := 0; start < len(ids); start += readRowsChunk {
+			if err := s.loadValues(m, ids[start:min(start+readRowsChunk, len(ids))], data); err != nil {
+				return nil, fmt.Errorf("list changes: %w", err)
+			}
+		}
+	}
+	return data, nil
+}
+
 // listRow builds a Row from a row clock: the columns changed after since.
 func (s *session) listRow(t int64, id string, rc rowClock, since int64) (Row, error) {
 	m := s.r.meta(t)
@@ -197,6 +233,15 @@ func (s *session) listRow(t int64, id string, rc rowClock, since int64) (Row, er
 	d, err := s.readRow(m, id)
 	if err != nil {
 		return Row{}, err
+	}
+	return s.rowOf(m, id, d, rc, since)
+}
+
+// rowOf builds the Row of data row d (read by readRow or readRows) with
+// the columns its clock rc changed after since.
+func (s *session) rowOf(m *tableMeta, id string, d *dataRow, rc rowClock, since int64) (Row, error) {
+	if d == nil || !d.loaded {
+		d = &dataRow{vals: make([]any, len(m.table.Columns))}
 	}
 	row := Row{Table: m.table.Name, ID: id}
 	if m.table.Scope != schema.ScopeDistrict {
