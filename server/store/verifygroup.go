@@ -50,7 +50,15 @@ type verifier struct {
 	// afterSnapshot, when set (tests), runs between a verification's
 	// snapshot and its turn under the lock.
 	afterSnapshot func()
+	// underLock: verify under the lock, no snapshot (SetVerifyUnderLock).
+	underLock bool
 }
+
+// SetVerifyUnderLock makes the store verify evidence as it did before
+// snapshots: which records need a verdict read without the lock, their
+// verdicts computed under it. Benchmarks compare the two in one run; the
+// default (false) is the right choice everywhere else. Set it before use.
+func (s *Store) SetVerifyUnderLock(on bool) { s.verifies.underLock = on }
 
 // VerifyStats counts evidence verifications by how their verdicts were
 // written.
