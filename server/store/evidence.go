@@ -82,7 +82,9 @@ func (s *Store) verify(ctx context.Context, records func(q evidence.Querier) ([]
 		return out, err
 	}
 	for try := 1; ; try++ {
+		release := s.verifies.slot()
 		refs, snap, err := s.snapshotVerify(ctx, records)
+		release()
 		if err != nil || snap == nil {
 			return nil, err
 		}

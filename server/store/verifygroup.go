@@ -52,6 +52,23 @@ type verifier struct {
 	afterSnapshot func()
 	// underLock: verify under the lock, no snapshot (SetVerifyUnderLock).
 	underLock bool
+	// slots bounds the snapshots taken at once (verifySlots).
+	slotsOnce sync.Once
+	slots     chan struct{}
+}
+
+// verifySlots is how many verifications read their snapshots at once. More
+// would not finish sooner on a few cores, and each holds a connection
+// while its verifier may ask the pool for another (a field's clock): on
+// PostgreSQL, unbounded, they could take every connection of the pool and
+// wait for one another.
+const verifySlots = 4
+
+// slot waits for a snapshot slot and returns its release.
+func (v *verifier) slot() func() {
+	v.slotsOnce.Do(func() { v.slots = make(chan struct{}, verifySlots) })
+	v.slots <- struct{}{}
+	return func() { <-v.slots }
 }
 
 // SetVerifyUnderLock makes the store verify evidence as it did before

@@ -392,11 +392,7 @@ func (s *Store) staleSnapshots(ctx context.Context, tx *sql.Tx, snaps []*verifyS
 		seqOf[k] = max(seqOf[k], c.seq)
 	}
 	// Changed rows that now match a snapshot's query.
-	type cond struct {
-		snap int
-		read depRead
-	}
-	conds := map[string][]cond{}
+	conds := map[string][]snapRead{}
 	var tables []string
 	for i, sn := range snaps {
 		if sn == nil || stale[i] {
@@ -409,51 +405,25 @@ func (s *Store) staleSnapshots(ctx context.Context, tx *sql.Tx, snaps []*verifyS
 			if _, ok := conds[r.table]; !ok {
 				tables = append(tables, r.table)
 			}
-			conds[r.table] = append(conds[r.table], cond{i, r})
+			conds[r.table] = append(conds[r.table], snapRead{i, r})
 		}
 	}
 	sort.Strings(tables)
 	for _, t := range tables {
-		ids := changedIDs[t]
 		cs := conds[t]
 		for start := 0; start < len(cs); start += readsPerStatement {
 			part := cs[start:min(start+readsPerStatement, len(cs))]
-			cols := make([]string, len(part))
-			var args []any
-			for i, c := range part {
-				cols[i] = "CASE WHEN (" + c.read.where + ") THEN 1 ELSE 0 END"
-				args = append(args, c.read.args...)
-			}
-			for _, id := range ids {
-				args = append(args, id)
-			}
-			// Table names come from the registry; conditions from the
-			// verifier's own queries.
-			rows, err := tx.QueryContext(ctx, `SELECT id, `+strings.Join(cols, ", ")+` FROM `+t+` WHERE id IN (`+placeholders(len(ids))+`)`, args...)
-			if err != nil {
-				return nil, fmt.Errorf("changed rows of %s: %w", t, err)
-			}
-			for rows.Next() {
-				var id string
-				hits := make([]int64, len(part))
-				ptrs := []any{&id}
-				for i := range hits {
-					ptrs = append(ptrs, &hits[i])
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("changed rows of %s: %w", t, err)
-				}
-				for i, h := range hits {
-					if h != 0 && seqOf[t+"\x00"+id] > snaps[part[i].snap].mark {
+			ids := changedIDs[t]
+			for len(ids) > 0 {
+				chunk := ids[:min(idsPerStatement, len(ids))]
+				ids = ids[len(chunk):]
+				if err := matchChanged(ctx, tx, t, part, chunk, func(i int, id string) {
+					if seqOf[t+"\x00"+id] > snaps[part[i].snap].mark {
 						stale[part[i].snap] = true
 					}
+				}); err != nil {
+					return nil, err
 				}
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("changed rows of %s: %w", t, err)
 			}
 		}
 	}
@@ -491,4 +461,54 @@ func (s *Store) staleSnapshots(ctx context.Context, tx *sql.Tx, snaps []*verifyS
 		}
 	}
 	return stale, nil
+}
+
+// snapRead is a query recorded by the snapshot numbered snap.
+type snapRead struct {
+	snap int
+	read depRead
+}
+
+// idsPerStatement bounds the row ids one statement lists.
+const idsPerStatement = 500
+
+// matchChanged calls hit(i, id) for each row of table among ids that now
+// matches the query reads[i], in one statement.
+func matchChanged(ctx context.Context, q querier, table string, reads []snapRead, ids []string, hit func(i int, id string)) error {
+	cols := make([]string, len(reads))
+	var args []any
+	for i, r := range reads {
+		cols[i] = "CASE WHEN (" + r.read.where + ") THEN 1 ELSE 0 END"
+		args = append(args, r.read.args...)
+	}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	// The table name comes from the registry; conditions from the
+	// verifier's own queries.
+	rows, err := q.QueryContext(ctx, `SELECT id, `+strings.Join(cols, ", ")+` FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("changed rows of %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		hits := make([]int64, len(reads))
+		ptrs := []any{&id}
+		for i := range hits {
+			ptrs = append(ptrs, &hits[i])
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fmt.Errorf("changed rows of %s: %w", table, err)
+		}
+		for i, h := range hits {
+			if h != 0 {
+				hit(i, id)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("changed rows of %s: %w", table, err)
+	}
+	return nil
 }
