@@ -48,6 +48,7 @@ func BenchmarkPGPush(b *testing.B) {
 		b.ReportMetric(pct(many.lat, 0.95)/pct(one.lat, 0.95), "p95-ratio")
 		b.ReportMetric(many.stmts, "stmts/push")
 		b.ReportMetric(locked.rate, "push/s-50dev-lockverify")
+		b.ReportMetric(locked.stmts, "stmts/push-lockverify")
 		b.ReportMetric(pct(locked.lat, 0.95), "p95-50dev-lockverify-ms")
 		b.ReportMetric(many.rate/locked.rate, "push/s-ratio-snapshot")
 		b.ReportMetric(pct(locked.lat, 0.95)/pct(many.lat, 0.95), "p95-lockverify-over-snapshot")
