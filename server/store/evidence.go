@@ -41,9 +41,9 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 //
 // The verdicts are computed from a snapshot, without the write lock, and
 // written under it only if nothing they rest on changed meanwhile — else
-// they are computed again there, from the state as it stands then — so a
-// verification never writes a verdict older than the state it writes it
-// in (verifysnap.go). When no record needs a verdict (a draft, an edit of
+// from a new snapshot, the third time under the lock from the state as it
+// stands then — so a verification never writes a verdict older than the
+// state it writes it in (verifysnap.go). When no record needs a verdict (a draft, an edit of
 // a household with no submitted visit: most pushes), no lock is taken at
 // all. That is safe: a record that comes to need a verdict after the
 // snapshot does so through another write (its submission, an entry naming

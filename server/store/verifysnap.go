@@ -34,8 +34,10 @@ import (
 //     stand unless one of those rows was read (changed, deleted or moved
 //     out of a query) or now matches a query (a row that appeared or
 //     moved in), or a device's keys or an attachment's presence differ.
-//     Otherwise — anything the verdicts rest on moved — the records are
-//     verified again, under the lock, from the state as it stands then.
+//     Otherwise — anything the verdicts rest on moved — nothing is written
+//     and the verification starts again from a new snapshot; the third
+//     time, it computes its verdicts under the lock, from the state as it
+//     stands then (verifyLocked).
 //
 // Why it is exact: sequence numbers are handed out under the write lock in
 // commit order (pgengine.go; SQLite has one writer), so every change
