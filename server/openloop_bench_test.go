@@ -2,23 +2,14 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
-	"net/http/httptest"
 	"path/filepath"
-	"slices"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/change"
-	"doorstep/sync/client"
 )
 
 // Open-loop push schedule: each device pushes a form-sized batch (5 new
@@ -63,17 +54,6 @@ func BenchmarkOpenLoopPush(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// pct returns the p-th quantile of lat in milliseconds (nearest rank; 0
-// for none).
-func pct(lat []time.Duration, p float64) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(lat)
-	slices.Sort(s)
-	return float64(s[int(p*float64(len(s)-1))].Microseconds()) / 1000
-}
-
 // openLoopLatencies runs n devices pushing pushes each on the open-loop
 // schedule against a fresh SQLite server checkpointing every ckpt (see
 // store.Options.CheckpointEvery) and returns every push's latency.
@@ -86,69 +66,30 @@ func openLoopLatencies(b *testing.B, ckpt time.Duration, n, pushes int, every ti
 		b.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.StartEpoch(ctx); err != nil {
-		b.Fatal(err)
-	}
-	srv := New(st, Config{Rate: -1, EnrollRate: -1}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-	e := &env{store: st, srv: srv, ts: ts, clock: &testClock{t: time.Now().UTC()}}
+	e, stop := benchServer(b, st)
+	defer stop()
 	u := e.user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
-	type dev struct {
-		c    *client.Client
-		sets []*change.Set
-		at   []time.Duration // scheduled times from the start
-	}
-	devs := make([]dev, n)
-	for i := range devs {
-		site := uuid.NewString()
-		c, _ := e.enroll(b, u.ID, site)
+	devs := enrollBench(b, []*env{e}, u.ID, n)
+	at := make([][]time.Duration, n) // scheduled times from the start
+	for i, d := range devs {
 		// One push first, untimed: the connection and the statements.
-		if _, err := c.Push(ctx, formPush(site, u.ID, 5)); err != nil {
+		if _, err := d.c.Push(ctx, formPush(d.site, u.ID, 5)); err != nil {
 			b.Fatal(err)
 		}
 		r := rand.New(rand.NewPCG(uint64(n), uint64(i)))
 		t := time.Duration(r.Float64() * float64(every))
-		devs[i].c = c
 		for range pushes {
-			devs[i].sets = append(devs[i].sets, formPush(site, u.ID, 5))
-			devs[i].at = append(devs[i].at, t)
+			at[i] = append(at[i], t)
 			t += time.Duration(r.ExpFloat64() * float64(every))
 		}
 	}
-	var mu sync.Mutex
-	var lats []time.Duration
-	var wg sync.WaitGroup
-	errs := make(chan error, n*pushes)
-	b.StartTimer()
-	start := time.Now()
-	for i := range devs {
-		for k, set := range devs[i].sets {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				due := start.Add(devs[i].at[k])
-				time.Sleep(time.Until(due))
-				if _, err := devs[i].c.Push(ctx, set); err != nil {
-					errs <- fmt.Errorf("device %d push %d: %w", i, k, err)
-					return
-				}
-				l := time.Since(due)
-				mu.Lock()
-				lats = append(lats, l)
-				mu.Unlock()
-			}()
-		}
-	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
+	lats, wall := pushRun{devs: devs, pushes: pushes,
+		set: func(i, _ int) *change.Set { return formPush(devs[i].site, u.ID, 5) },
+		at:  func(i, k int) time.Duration { return at[i][k] },
+	}.latencies(b)
 	if g, p := st.GroupStats(); g > 0 {
 		b.Logf("checkpoint=%v n=%d: %d pushes in %s, %d groups of %.1f pushes on average; %+v",
-			ckpt, n, len(lats), time.Since(start).Round(time.Millisecond), g, float64(p)/float64(g), st.CheckpointStats())
+			ckpt, n, len(lats), wall.Round(time.Millisecond), g, float64(p)/float64(g), st.CheckpointStats())
 	}
 	return lats
 }

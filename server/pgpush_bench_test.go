@@ -3,11 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +14,6 @@ import (
 	"doorstep/server/internal/pgtest"
 	"doorstep/server/store"
 	"doorstep/sync/change"
-	"doorstep/sync/client"
 	"doorstep/sync/hlc"
 )
 
@@ -29,16 +24,21 @@ import (
 // 10 rows, 56–66 column changes: a submitted means visit (so its evidence
 // is verified, as after every visit doorstep-load saves), a new household
 // and edits of 8 households the device pushed before. One device pushes 30 times in a row (the
-// baseline, same run); then 50 devices push 6 times each, all at once.
-// Reported: pushes/s, p50 and p95 (ms) of each, the 50-device p95 over the
-// 1-device p95, and statements sent to PostgreSQL per push.
+// baseline, same run); then 50 devices push 6 times each, all at once;
+// then the same 50 devices' run against stores verifying evidence under the
+// write lock (store.SetVerifyUnderLock: the baseline of verification from
+// a snapshot, same run). Reported: pushes/s, p50 and p95 (ms) of each, the
+// 50-device p95 over the 1-device p95, statements sent to PostgreSQL per
+// push, and the 50-device pushes/s and p95 with verification under the
+// lock, with their ratios to the run verifying from snapshots.
 func BenchmarkPGPush(b *testing.B) {
 	if os.Getenv("DOORSTEP_TEST_PG") == "" {
 		b.Skip("DOORSTEP_TEST_PG not set (.ci/postgres.sh start)")
 	}
 	for i := 0; i < b.N; i++ {
-		one := pgPushRun(b, 1, 30)
-		many := pgPushRun(b, 50, 6)
+		one := pgPushRun(b, 1, 30, false)
+		many := pgPushRun(b, 50, 6, false)
+		locked := pgPushRun(b, 50, 6, true)
 		b.ReportMetric(one.rate, "push/s-1dev")
 		b.ReportMetric(pct(one.lat, 0.50), "p50-1dev-ms")
 		b.ReportMetric(pct(one.lat, 0.95), "p95-1dev-ms")
@@ -47,6 +47,11 @@ func BenchmarkPGPush(b *testing.B) {
 		b.ReportMetric(pct(many.lat, 0.95), "p95-50dev-ms")
 		b.ReportMetric(pct(many.lat, 0.95)/pct(one.lat, 0.95), "p95-ratio")
 		b.ReportMetric(many.stmts, "stmts/push")
+		b.ReportMetric(locked.rate, "push/s-50dev-lockverify")
+		b.ReportMetric(locked.stmts, "stmts/push-lockverify")
+		b.ReportMetric(pct(locked.lat, 0.95), "p95-50dev-lockverify-ms")
+		b.ReportMetric(many.rate/locked.rate, "push/s-ratio-snapshot")
+		b.ReportMetric(pct(locked.lat, 0.95)/pct(many.lat, 0.95), "p95-lockverify-over-snapshot")
 	}
 	b.ReportMetric(0, "ns/op")
 }
@@ -58,76 +63,45 @@ type pgPushResult struct {
 }
 
 // pgPushRun has n devices push pushes visits each, all at once, to two
-// stores on one fresh PostgreSQL schema.
-func pgPushRun(b *testing.B, n, pushes int) pgPushResult {
+// stores on one fresh PostgreSQL schema, verifying evidence under the write
+// lock when underLock.
+func pgPushRun(b *testing.B, n, pushes int, underLock bool) pgPushResult {
 	b.Helper()
 	b.StopTimer()
-	ctx := context.Background()
 	dsn := pgtest.FreshSchema(b)
-	var envs []*env
+	var servers []*env
 	for range 2 {
-		st, err := store.Open(ctx, dsn, store.Options{Now: time.Now})
+		st, err := store.Open(context.Background(), dsn, store.Options{Now: time.Now})
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		if _, err := st.StartEpoch(ctx); err != nil {
-			b.Fatal(err)
-		}
-		srv := New(st, Config{Rate: -1, EnrollRate: -1}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-		ts := httptest.NewServer(srv.Handler())
-		defer ts.Close()
-		envs = append(envs, &env{store: st, srv: srv, ts: ts, clock: &testClock{t: time.Now().UTC()}})
+		st.SetVerifyUnderLock(underLock)
+		e, stop := benchServer(b, st)
+		defer stop()
+		servers = append(servers, e)
 	}
-	u := envs[0].user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
-	type dev struct {
-		c    *client.Client
-		site string
-	}
-	devs := make([]dev, n)
-	for i := range devs {
-		site := uuid.NewString()
-		c, _ := envs[i%2].enroll(b, u.ID, site)
-		devs[i] = dev{c: c, site: site}
-	}
-	lats := make([][]time.Duration, n)
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
+	u := servers[0].user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
+	devs := enrollBench(b, servers, u.ID, n)
+	mine := make([][]string, n) // the households each device added
 	stmts0 := store.PGStatements()
-	b.StartTimer()
-	t0 := time.Now()
-	for i := range devs {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			var mine []string
-			for range pushes {
-				set, id := visitPush(devs[i].site, u.ID, mine)
-				mine = append(mine, id)
-				start := time.Now()
-				if _, err := devs[i].c.Push(ctx, set); err != nil {
-					errs <- fmt.Errorf("device %d: %w", i, err)
-					return
-				}
-				lats[i] = append(lats[i], time.Since(start))
-			}
-		}(i)
+	all, wall := pushRun{devs: devs, pushes: pushes, set: func(i, _ int) *change.Set {
+		set, id := visitPush(devs[i].site, u.ID, mine[i])
+		mine[i] = append(mine[i], id)
+		return set
+	}}.latencies(b)
+	var g, p int64
+	var vs store.VerifyStats
+	for _, e := range servers {
+		gi, pi := e.store.GroupStats()
+		g, p = g+gi, p+pi
+		v := e.store.VerifyStats()
+		vs.FirstSnapshot += v.FirstSnapshot
+		vs.Retried += v.Retried
+		vs.UnderLock += v.UnderLock
 	}
-	wg.Wait()
-	wall := time.Since(t0)
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
-	var all []time.Duration
-	for _, l := range lats {
-		all = append(all, l...)
-	}
-	g0, p0 := envs[0].store.GroupStats()
-	g1, p1 := envs[1].store.GroupStats()
-	if g0+g1 > 0 {
-		b.Logf("n=%d: %d groups of %.1f pushes on average", n, g0+g1, float64(p0+p1)/float64(g0+g1))
+	if g > 0 {
+		b.Logf("n=%d underLock=%v: %d groups of %.1f pushes on average; evidence verifications %+v", n, underLock, g, float64(p)/float64(g), vs)
 	}
 	return pgPushResult{lat: all, rate: float64(len(all)) / wall.Seconds(),
 		stmts: float64(store.PGStatements()-stmts0) / float64(len(all))}

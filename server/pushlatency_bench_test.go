@@ -2,13 +2,7 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +12,6 @@ import (
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/change"
-	"doorstep/sync/client"
 	"doorstep/sync/hlc"
 )
 
@@ -36,17 +29,12 @@ func BenchmarkConcurrentPush(b *testing.B) {
 		one := pushLatencies(b, false, 1, 40)
 		many := pushLatencies(b, false, 50, 4)
 		serialMany := pushLatencies(b, true, 50, 4)
-		b.ReportMetric(p95(one), "p95-1dev-ms")
-		b.ReportMetric(p95(many), "p95-50dev-ms")
-		b.ReportMetric(p95(many)/p95(one), "p95-ratio-group")
-		b.ReportMetric(p95(serialMany)/p95(one), "p95-ratio-serial")
+		b.ReportMetric(pct(one, 0.95), "p95-1dev-ms")
+		b.ReportMetric(pct(many, 0.95), "p95-50dev-ms")
+		b.ReportMetric(pct(many, 0.95)/pct(one, 0.95), "p95-ratio-group")
+		b.ReportMetric(pct(serialMany, 0.95)/pct(one, 0.95), "p95-ratio-serial")
 	}
 	b.ReportMetric(0, "ns/op")
-}
-
-func p95(lat []time.Duration) float64 {
-	slices.Sort(lat)
-	return float64(lat[int(0.95*float64(len(lat)-1))].Microseconds()) / 1000
 }
 
 // pushLatencies runs n devices each pushing pushes form-sized batches at
@@ -54,68 +42,22 @@ func p95(lat []time.Duration) float64 {
 func pushLatencies(b *testing.B, serial bool, n, pushes int) []time.Duration {
 	b.Helper()
 	b.StopTimer()
-	ctx := context.Background()
-	clock := &testClock{t: time.Now().UTC()}
-	dir := b.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "server.db"), store.Options{Now: time.Now, SerialPushes: serial})
+	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "server.db"), store.Options{Now: time.Now, SerialPushes: serial})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.StartEpoch(ctx); err != nil {
-		b.Fatal(err)
-	}
-	srv := New(st, Config{Rate: -1, EnrollRate: -1}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-	e := &env{store: st, srv: srv, ts: ts, clock: clock}
+	e, stop := benchServer(b, st)
+	defer stop()
 	u := e.user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
-	type dev struct {
-		c    *client.Client
-		site string
-		sets []*change.Set
-	}
-	devs := make([]dev, n)
-	for i := range devs {
-		site := uuid.NewString()
-		c, _ := e.enroll(b, u.ID, site)
-		devs[i] = dev{c: c, site: site}
-		for range pushes {
-			devs[i].sets = append(devs[i].sets, formPush(site, u.ID, 5))
-		}
-	}
-	lats := make([][]time.Duration, n)
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	b.StartTimer()
-	for i := range devs {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			for _, set := range devs[i].sets {
-				t0 := time.Now()
-				if _, err := devs[i].c.Push(ctx, set); err != nil {
-					errs <- fmt.Errorf("device %d: %w", i, err)
-					return
-				}
-				lats[i] = append(lats[i], time.Since(t0))
-			}
-		}(i)
-	}
-	wg.Wait()
-	b.StopTimer()
-	close(errs)
-	for err := range errs {
-		b.Fatal(err)
-	}
+	devs := enrollBench(b, []*env{e}, u.ID, n)
+	lats, _ := pushRun{devs: devs, pushes: pushes, set: func(i, _ int) *change.Set {
+		return formPush(devs[i].site, u.ID, 5)
+	}}.latencies(b)
 	if g, p := st.GroupStats(); g > 0 {
 		b.Logf("serial=%v n=%d: %d groups of %.1f pushes on average", serial, n, g, float64(p)/float64(g))
 	}
-	var all []time.Duration
-	for _, l := range lats {
-		all = append(all, l...)
-	}
-	return all
+	return lats
 }
 
 // formPush is a push of rows new households of c1, 10 columns each.

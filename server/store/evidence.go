@@ -39,17 +39,17 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 // nor named by an entry (drafts) get no verdict. It returns the verdicts
 // it computed.
 //
-// Which records need a verdict is read first, outside the write
-// transaction: most pushes touch none (a draft, an edit of a household
-// with no submitted visit), and then no write lock is taken at all — on
-// PostgreSQL, one taken by every push held every process's merges back.
-// Reading the records outside the lock is safe: a record that comes to
-// need a verdict after this read does so through another write (its
-// submission, an entry naming it, a row moving under it), and the push
-// making that write verifies it. The verdicts themselves are computed
-// under the lock, from the state as it stands then, so a verification
-// never overwrites a newer one; verifications that arrive together share
-// one transaction (verifygroup.go).
+// The verdicts are computed from a snapshot, without the write lock, and
+// written under it only if nothing they rest on changed meanwhile — else
+// from a new snapshot, the third time under the lock from the state as it
+// stands then — so a verification never writes a verdict older than the
+// state it writes it in (verifysnap.go). When no record needs a verdict (a draft, an edit of
+// a household with no submitted visit: most pushes), no lock is taken at
+// all. That is safe: a record that comes to need a verdict after the
+// snapshot does so through another write (its submission, an entry naming
+// it, a row moving under it), and the push making that write verifies it.
+// Verifications that arrive together write in one transaction
+// (verifygroup.go).
 func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
 	return s.verify(ctx, func(q evidence.Querier) ([]evidence.RecordRef, error) {
 		return evidence.RecordsTouched(ctx, q, rows)
@@ -66,19 +66,47 @@ func (s *Store) VerifyAttachment(ctx context.Context, hash string) ([]evidence.V
 }
 
 func (s *Store) verify(ctx context.Context, records func(q evidence.Querier) ([]evidence.RecordRef, error)) ([]evidence.Verdict, error) {
-	touched, err := records(s.db)
-	if err != nil {
-		return nil, fmt.Errorf("verify evidence: %w", err)
+	if s.verifies.underLock {
+		refs, err := records(s.db)
+		if err != nil {
+			return nil, fmt.Errorf("verify evidence: %w", err)
+		}
+		if need, err := needingEvidence(ctx, s.db, refs); err != nil || len(need) == 0 {
+			return nil, err
+		}
+		r := &verifyReq{refs: refs}
+		out, err := s.verifies.submit(ctx, s, r)
+		if err == nil {
+			s.verifies.count(0, true)
+		}
+		return out, err
 	}
-	touched, err = needingEvidence(ctx, s.db, touched)
-	if err != nil {
-		return nil, fmt.Errorf("verify evidence: %w", err)
+	for try := 1; ; try++ {
+		release := s.verifies.slot()
+		refs, snap, err := s.snapshotVerify(ctx, records)
+		release()
+		if err != nil || snap == nil {
+			return nil, err
+		}
+		if f := s.verifies.afterSnapshot; f != nil {
+			f()
+		}
+		r := &verifyReq{refs: refs, snap: snap, last: try >= snapshotTries}
+		out, err := s.verifies.submit(ctx, s, r)
+		if err != nil || !r.stale {
+			if err == nil {
+				s.verifies.count(try, r.locked)
+			}
+			return out, err
+		}
 	}
-	if len(touched) == 0 {
-		return nil, nil
-	}
-	return s.verifies.submit(ctx, s, touched)
 }
+
+// snapshotTries is how many snapshots a verification takes before it
+// computes its verdicts under the write lock: each try that finds its
+// snapshot stale (something it read changed meanwhile) costs the lock a
+// few statements, a verification under it tens a record.
+const snapshotTries = 3
 
 // needingEvidence keeps the records that are submitted (their kind's
 // Submitted condition, not deleted) or that an evidence entry names.
