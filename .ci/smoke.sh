@@ -6,13 +6,26 @@
 # 2. The test checks the server's /v1/health, types a PIN twice into the
 #    window and presses Enter (which enrolls), waits for the device's first
 #    sync to reach the server's newest change, and checks the window again.
+#    What the window shows is read with tesseract (chi_sim+eng): the first-run
+#    screen must show its enrollment texts with the demo server filled in, the
+#    synced app the Today screen, its tabs and households of the demo district.
 # 3. Closing the app must stop the server and end `make demo`.
 # 4. A second `make demo` (enrolled now) is stopped with Ctrl-C (SIGINT to
 #    its process group, as a terminal does): the server must stop too.
-# Every wait is bounded; a hang fails the test. Screenshots: bin/smoke-*.png.
+# Every wait is bounded; a hang fails the test. Screenshots: bin/smoke-*.png,
+# and what OCR read of them: bin/smoke-*.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bin
+
+# Without OCR the test cannot tell a synced app from a blank window: fail, and
+# say so, rather than pass without looking.
+langs=$(tesseract --list-langs 2>/dev/null || true)
+if ! grep -qx chi_sim <<<"$langs" || ! grep -qx eng <<<"$langs"; then
+  echo "smoke: FAIL: tesseract with Chinese and English data is not installed, so the test cannot read the window."
+  echo "smoke: install it: apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng (.ci/deps.sh test does)"
+  exit 1
+fi
 root=$(pwd)
 limit=${SMOKE_BUILD_SECONDS:-900} # a cold cgo build of the app takes ~4 minutes on 2 cores
 
@@ -75,6 +88,43 @@ wait_gone() { # $1: seconds for make demo to end (generous: a loaded 2-core CI m
   fi
   [ ! -f "$work/demo/server.pid" ] || fail "server.pid left behind"
 }
+ocr() { # $1: name; screenshot of the app's window to bin/smoke-$1.png, its text (no spaces) to bin/smoke-$1.txt
+  x import -window "$wid" "bin/smoke-$1.png" || fail "cannot capture the app's window"
+  # Tesseract reads Fyne's 14-16 px text far better at 3x. Its layout analysis
+  # drops lines of a whole window (an entry's text), so read each half as a
+  # page, and the whole sparsely for lone words (tabs, buttons).
+  convert "bin/smoke-$1.png" -resize 300% "$work/ocr.png"
+  convert "$work/ocr.png" -crop 2x1@ +repage "$work/ocr-half-%d.png"
+  { timeout 60 tesseract "$work/ocr.png" - -l chi_sim+eng --psm 11 2>/dev/null || true
+    for half in "$work"/ocr-half-*.png; do
+      timeout 60 tesseract "$half" - -l chi_sim+eng --psm 3 2>/dev/null || true
+    done
+  } | tr -d ' \t' | grep -v '^$' >"bin/smoke-$1.txt" || true
+}
+expect_text() { # $1: name, $2: what the window should be, rest: strings OCR must find (a|b: either)
+  local name=$1 what=$2 tries=0 missing w alt alts found
+  shift 2
+  while :; do
+    ocr "$name"
+    missing=()
+    for w in "$@"; do
+      found=""
+      IFS='|' read -r -a alts <<<"$w"
+      for alt in "${alts[@]}"; do
+        if grep -qF -- "$alt" "bin/smoke-$name.txt"; then found=1; fi
+      done
+      [ -n "$found" ] || missing+=("$w")
+    done
+    [ ${#missing[@]} -gt 0 ] || break
+    tries=$((tries + 1))
+    if [ $tries -ge 5 ]; then
+      echo "--- OCR of the window (bin/smoke-$name.txt)"; cat "bin/smoke-$name.txt"
+      fail "the window does not show $what: OCR did not find ${missing[*]} in 5 tries (bin/smoke-$name.png)"
+    fi
+    sleep 2
+  done
+  echo "smoke: the window shows $what (OCR found $*)"
+}
 health() {
   local h
   h=$(curl -fsS -m 5 "http://$addr/v1/health") || fail "/v1/health does not answer"
@@ -90,6 +140,9 @@ echo "smoke: window up"
 health
 grep -q 'Ctrl-C' "$work/demo.log" || fail "make demo did not tell the user how to stop it"
 sleep 2
+# The first-run screen, in Chinese, with the demo server's address filled in.
+expect_text firstrun "the first-run screen with the demo enrollment filled in" \
+  欢迎使用入户通 设置PIN码 登记本设备 服务器地址 "127.0.0.1:$port"
 # The first-run screen focuses the PIN field; Enter in the second PIN field
 # enrolls with the server and code that make demo filled in.
 x xdotool type --delay 60 2580
@@ -114,8 +167,12 @@ done
 echo "smoke: first sync done (cursor $cursor)"
 sleep 2
 wait_window 5
-x import -window root bin/smoke-synced.png
-echo "smoke: screenshot of the synced app in bin/smoke-synced.png"
+# The synced worker's Today screen: its title and tabs (OCR reads 住户 beside
+# its icon poorly, so either tab name will do), the sync badge saying all is
+# synced, and households of the demo district (their addresses), which only
+# the first sync brings.
+expect_text synced "the synced Today screen with the demo district's households" \
+  今日 "老年人|住户" 设置 已全部同步 焦作市解放区
 health
 
 pid=$(x xdotool getwindowpid "$wid" 2>/dev/null || pgrep -f "^$root/bin/doorstep\$|^bin/doorstep\$" | head -n 1)

@@ -68,25 +68,15 @@ func (l *FlowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // MinSize is as wide as the widest object and as tall as the rows at the
 // width last laid out (one row before the first layout).
 func (l *FlowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var w, one float32
-	n := 0
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		w = fyne.Max(w, m.Width)
-		one += m.Width
-		n++
-	}
-	if n == 0 {
+	m := measure(objs)
+	if m.n == 0 {
 		return fyne.Size{}
 	}
 	width := l.width
 	if width <= 0 {
-		width = one + theme.Padding()*float32(n-1)
+		width = m.width + m.gaps()
 	}
-	return fyne.NewSize(w, l.rows(objs, fyne.Max(width, w), nil))
+	return fyne.NewSize(m.widest, l.rows(objs, fyne.Max(width, m.widest), nil))
 }
 
 // TrailingLayout puts a trailing object (a button, an amount, a status)

@@ -151,13 +151,8 @@ func (TightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // MinSize is the widest object and the heights added up.
 func (TightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var w, h float32
-	for _, o := range visibleObjects(objs) {
-		m := o.MinSize()
-		w = fyne.Max(w, m.Width)
-		h += m.Height
-	}
-	return fyne.NewSize(w, h)
+	m := measure(objs)
+	return fyne.NewSize(m.widest, m.height)
 }
 
 // formPage lays out a form screen: the scrolling form, an optional side

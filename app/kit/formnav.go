@@ -29,6 +29,7 @@ type FormNav struct {
 	index    *fyne.Container
 	btns     []*widget.Button
 	problems *fyne.Container
+	form     *fyne.Container // the index and problems over the sections
 	probBox  *fyne.Container
 	probHead *widget.Label
 	// base holds each field label's text without the required mark.
@@ -69,7 +70,7 @@ func (n *FormNav) Card(titleKey string, c *widget.Card) *widget.Card {
 }
 
 // Form lays out the form: the index and the problem list above the
-// scrolling sections. Register the sections (Section, Card) before.
+// scrolling sections, taking at most HeaderShare of the height. Register the sections (Section, Card) before.
 func (n *FormNav) Form(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	n.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))
 	var btns []fyne.CanvasObject
@@ -94,12 +95,28 @@ func (n *FormNav) Form(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	n.probBox = container.NewVBox()
 	probScroll := container.NewVScroll(n.probBox)
 	probScroll.SetMinSize(fyne.NewSize(0, 150))
-	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { n.problems.Hide() })
+	closeBtn := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { n.setProblemsShown(false) })
 	n.problems = container.NewBorder(container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), closeBtn, n.probHead),
 		nil, nil, nil, probScroll)
 	n.problems.Hide()
-	top := container.NewVBox(n.index, n.problems)
-	return container.NewBorder(top, nil, nil, nil, n.scroll)
+	n.form = NewHeaderOver(container.NewVBox(n.index, n.problems), n.scroll)
+	return n.form
+}
+
+// setProblemsShown shows or hides the problem list and lays the form out
+// again: the header above the sections changes height.
+func (n *FormNav) setProblemsShown(show bool) {
+	if show == n.problems.Visible() {
+		return
+	}
+	if show {
+		n.problems.Show()
+	} else {
+		n.problems.Hide()
+	}
+	if n.form != nil {
+		n.form.Refresh()
+	}
 }
 
 // Refresh redraws the index's progress, the required marks and, while it
@@ -178,7 +195,7 @@ func (n *FormNav) showProblems(is model.Issues) {
 	}
 	n.probBox.Objects = nil
 	if len(shown) == 0 {
-		n.problems.Hide()
+		n.setProblemsShown(false)
 		return
 	}
 	n.probHead.SetText(lang.L("forms.nav.problems", map[string]any{"Count": len(shown)}))
@@ -190,7 +207,7 @@ func (n *FormNav) showProblems(is model.Issues) {
 		n.probBox.Add(b)
 	}
 	n.probBox.Refresh()
-	n.problems.Show()
+	n.setProblemsShown(true)
 }
 
 // Problems returns the problem list's buttons in order (for tests and
@@ -368,7 +385,7 @@ func (n *FormNav) Save(submit bool, write func() error, onIssues func(), submitt
 		k.x.ShowError("forms.save_failed", err)
 		return
 	}
-	n.problems.Hide()
+	n.setProblemsShown(false)
 	k.x.DataChanged()
 	if submit {
 		k.x.Back()

@@ -17,12 +17,7 @@ type ColumnsLayout struct {
 // twoColumns reports whether two columns fit in width: each at least
 // MinColumn and as wide as every object's minimum.
 func (l ColumnsLayout) twoColumns(objs []fyne.CanvasObject, width float32) bool {
-	col := l.MinColumn
-	for _, o := range objs {
-		if o.Visible() {
-			col = fyne.Max(col, o.MinSize().Width)
-		}
-	}
+	col := fyne.Max(l.MinColumn, measure(objs).widest)
 	return width >= 2*col+theme.Padding()
 }
 
@@ -63,21 +58,40 @@ func (l ColumnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // asks for it before the width is known, and a two-column layout never
 // needs more.
 func (l ColumnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var w, h float32
-	n := 0
+	m := measure(objs)
+	return fyne.NewSize(m.widest, m.height+m.gaps())
+}
+
+// measured is what the layouts need of their visible objects' minimum
+// sizes.
+type measured struct {
+	widest        float32 // the widest object's width
+	width, height float32 // the widths and the heights added up
+	n             int     // how many objects are visible
+}
+
+// measure adds up the minimum sizes of the visible objects.
+func measure(objs []fyne.CanvasObject) measured {
+	var m measured
 	for _, o := range objs {
 		if !o.Visible() {
 			continue
 		}
-		m := o.MinSize()
-		w = fyne.Max(w, m.Width)
-		h += m.Height
-		n++
+		s := o.MinSize()
+		m.widest = fyne.Max(m.widest, s.Width)
+		m.width += s.Width
+		m.height += s.Height
+		m.n++
 	}
-	if n > 1 {
-		h += theme.Padding() * float32(n-1)
+	return m
+}
+
+// gaps is the padding between the visible objects in a row or column.
+func (m measured) gaps() float32 {
+	if m.n < 2 {
+		return 0
 	}
-	return fyne.NewSize(w, h)
+	return theme.Padding() * float32(m.n-1)
 }
 
 // heightAt returns o's minimum height when it is w wide. Wrapped text
@@ -171,4 +185,67 @@ func (l SideBySideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (l SideBySideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	am, bm := objs[0].MinSize(), objs[1].MinSize()
 	return fyne.NewSize(fyne.Max(am.Width, bm.Width), am.Height+theme.Padding()+bm.Height)
+}
+
+// HeaderShare is the most of the height a header over a scrolling body
+// takes (NewHeaderOver): at the largest text size in portrait a form's
+// section index, or a register's filters and totals, is taller than the
+// screen, and the body must keep the rest.
+const HeaderShare = 0.4
+
+// NewHeaderOver returns header over body, as a border layout would put
+// them, except that the header gets at most HeaderShare of the height and
+// scrolls when it needs more: the body (a form's sections, a list) is
+// never squeezed to nothing.
+func NewHeaderOver(header, body fyne.CanvasObject) *fyne.Container {
+	return container.New(headerLayout{}, container.NewVScroll(header), body)
+}
+
+// headerLayout lays out [scroller around the header, body].
+type headerLayout struct{}
+
+// Layout gives the header its height, at most HeaderShare, and the body
+// what is left.
+func (headerLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	header, body := objs[0], objs[1]
+	h := fyne.Min(headerHeight(header), size.Height*HeaderShare)
+	header.Move(fyne.Position{})
+	header.Resize(fyne.NewSize(size.Width, h))
+	if s, ok := header.(*container.Scroll); ok {
+		// A scroller keeping its size does not lay its content out
+		// again: the header's new height (a problem list shown) would
+		// be drawn in the old one.
+		s.Refresh()
+	}
+	y := h
+	if h > 0 {
+		y += theme.Padding()
+	}
+	body.Move(fyne.NewPos(0, y))
+	body.Resize(fyne.NewSize(size.Width, fyne.Max(size.Height-y, 0)))
+}
+
+// headerHeight is the height of the header inside its scroller (zero when
+// it shows nothing).
+func headerHeight(header fyne.CanvasObject) float32 {
+	if s, ok := header.(*container.Scroll); ok && s.Content != nil {
+		if !s.Content.Visible() {
+			return 0
+		}
+		return s.Content.MinSize().Height
+	}
+	return header.MinSize().Height
+}
+
+// MinSize is the header at its full height over the body's minimum, so
+// that a change in the header's height (a problem list shown or hidden)
+// lays the two out again. A screen holding it in a fixed space (a form
+// page, the shell) lets it have less, and the header scrolls.
+func (headerLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	h := headerHeight(objs[0])
+	if h > 0 {
+		h += theme.Padding()
+	}
+	return fyne.NewSize(fyne.Max(a.Width, b.Width), h+b.Height)
 }

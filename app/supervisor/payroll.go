@@ -109,12 +109,15 @@ func NewPayroll(x *kit.Env) kit.Screen {
 	}
 	top := container.NewVBox(
 		container.NewGridWithColumns(2, s.street, s.month),
-		container.NewBorder(nil, nil, s.status, container.NewHBox(export, s.closeB)),
+		// The status beside the buttons keeps a readable width (a border
+		// layout squeezed it to a column one character wide in portrait),
+		// or goes over them when they do not fit beside it.
+		kit.NewTrailing(s.status, container.NewHBox(export, s.closeB)),
 		s.msg,
 		kit.Section("desk.roll.totals", s.totals),
 		header,
 	)
-	s.root = container.NewBorder(top, nil, nil, nil, s.list)
+	s.root = kit.NewHeaderOver(top, s.list)
 	return s
 }
 

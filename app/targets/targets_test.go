@@ -197,11 +197,16 @@ func deskPages(pick func(t *testing.T, x *App, q string, args ...any) string) []
 	}
 }
 
+// minScrollRows is the fewest rows (tap targets high) a scroller on a
+// screen shows of what it holds.
+const minScrollRows = 3
+
 // placed is an object with its position in the window.
 type placed struct {
 	o      fyne.CanvasObject
 	pos    fyne.Position
 	dialog bool // in an overlay
+	entry  bool // a part of an entry (its own scroller)
 }
 
 // layoutTree lists every visible object in the window with its absolute
@@ -209,28 +214,29 @@ type placed struct {
 func layoutTree(x *App) []placed {
 	var out []placed
 	dialog := false
-	var walkAt func(o fyne.CanvasObject, at fyne.Position)
-	walkAt = func(o fyne.CanvasObject, at fyne.Position) {
+	var walkAt func(o fyne.CanvasObject, at fyne.Position, entry bool)
+	walkAt = func(o fyne.CanvasObject, at fyne.Position, entry bool) {
 		if o == nil || !o.Visible() {
 			return
 		}
 		pos := at.Add(o.Position())
-		out = append(out, placed{o, pos, dialog})
+		out = append(out, placed{o, pos, dialog, entry})
 		switch c := o.(type) {
 		case *fyne.Container:
 			for _, child := range c.Objects {
-				walkAt(child, pos)
+				walkAt(child, pos, entry)
 			}
 		case fyne.Widget:
+			_, isEntry := c.(interface{ SetPlaceHolder(string) }) // an entry, or one embedding it
 			for _, child := range test.WidgetRenderer(c).Objects() {
-				walkAt(child, pos)
+				walkAt(child, pos, entry || isEntry)
 			}
 		}
 	}
-	walkAt(x.Window().Content(), fyne.Position{})
+	walkAt(x.Window().Content(), fyne.Position{}, false)
 	dialog = true
 	for _, o := range x.Window().Canvas().Overlays().List() {
-		walkAt(o, fyne.Position{})
+		walkAt(o, fyne.Position{}, false)
 	}
 	return out
 }
@@ -262,11 +268,18 @@ func targetProblems(x *App, win fyne.Size) []string {
 				out = append(out, fmt.Sprintf("%T %q at %v, %.0f wide (needs %.0f): clipped", w, objectText(w), p.pos, s.Width, w.MinSize().Width))
 			}
 		}
-		// A dialog's scroller lower than a row hides what it holds (a
-		// list squeezed by the dialog's other parts).
-		if sc, ok := p.o.(*container.Scroll); ok && p.dialog && sc.Direction == container.ScrollVerticalOnly &&
-			s.Height < kit.MinTarget-0.5 && sc.Content != nil && sc.Content.MinSize().Height > s.Height+0.5 {
-			out = append(out, fmt.Sprintf("scroller at %v is %.0f high (its content %.0f): squeezed", p.pos, s.Height, sc.Content.MinSize().Height))
+		// A scroller lower than a few rows hides what it holds (a form or
+		// list squeezed by the parts around it); in a dialog, a row is
+		// the least. A multi-line entry scrolls its own text: not counted.
+		if sc, ok := p.o.(*container.Scroll); ok && !p.entry && sc.Direction != container.ScrollHorizontalOnly &&
+			sc.Content != nil && sc.Content.MinSize().Height > s.Height+0.5 {
+			least := float32(minScrollRows) * kit.MinTarget
+			if p.dialog {
+				least = kit.MinTarget
+			}
+			if s.Height < least-0.5 {
+				out = append(out, fmt.Sprintf("scroller at %v is %.0f high (its content %.0f): squeezed", p.pos, s.Height, sc.Content.MinSize().Height))
+			}
 		}
 		if l, ok := p.o.(*widget.Label); ok && l.Text != "" {
 			clipped := l.Truncation == fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff &&

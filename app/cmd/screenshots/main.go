@@ -8,11 +8,13 @@
 // volunteer's visit log), Today with the drafts they left and with a
 // volunteer's risk alert, a spot check as its inspector sees it, the 三小
 // group activity form, a pairing being ended and one being made, a
-// volunteer's log with co-volunteers (flows.go), a supervisor's draw with its batch and review of a record; then the
-// top-level screens and main forms again in the dark theme; last what
-// changes the other screens (states.go): a sync that failed, the
-// supervisor's More menu in portrait, the medical-assistance form
-// correcting a grant and a meeting with cases. The supervisor's device
+// volunteer's log with co-volunteers (flows.go), a supervisor's draw with
+// its batch and review of a record; then every one of them again in the
+// dark theme in portrait (the top-level screens and main forms in
+// landscape too); last what changes the other screens (states.go): a sync
+// that failed, the supervisor's More menu in portrait, the
+// medical-assistance form correcting a grant and a meeting with cases,
+// each also dark in portrait, as are first run and the lock screen. The supervisor's device
 // first receives a real conflict made by two tablets through the sync
 // engine (conflict.go); the worker's a spot check and a risk flag.
 //
@@ -129,7 +131,12 @@ func renderFirstRun(out, lang string) (int, error) {
 		return 0, err
 	}
 	defer done()
-	return capture(x, out, "firstrun", lang)
+	n, err := capture(x, out, "firstrun", lang)
+	if err != nil {
+		return n, err
+	}
+	c, err := captureDark(x, out, "firstrun", lang, nil)
+	return n + c, err
 }
 
 func renderRole(out, lang string, role schema.Role) (int, error) {
@@ -179,12 +186,13 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		}
 		n += c
 	}
-	// The dark theme: the top-level screens and the main form of the role.
+	// The dark theme: every screen in portrait, the top-level screens and
+	// the main forms of the role in landscape too.
 	if err := x.SetLook(kit.Theme{Dark: true}); err != nil {
 		return n, err
 	}
 	for _, s := range shots(x, role) {
-		if !darkShots[s.name] && !slices.Contains(x.Screens(), s.name) || s.name == "lock" {
+		if s.name == "lock" {
 			continue
 		}
 		if err := s.show(x); errors.Is(err, errSkip) {
@@ -192,7 +200,11 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		} else if err != nil {
 			return n, fmt.Errorf("%s (dark): %w", s.name, err)
 		}
-		c, err := capture(x, out, prefix+s.name, lang)
+		name := prefix + s.name
+		if !darkShots[s.name] && !slices.Contains(x.Screens(), s.name) {
+			name += portraitOnly
+		}
+		c, err := capture(x, out, name, lang)
 		if err != nil {
 			return n, err
 		}
@@ -203,18 +215,32 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 	if err := x.SetLook(kit.Theme{}); err != nil {
 		return n, err
 	}
+	// Each in the light theme, then in the dark one in portrait.
 	if role == schema.RoleSupervisor {
-		c, err := captureMore(x, out, prefix+"nav-more", lang)
-		if err != nil {
+		for _, dark := range []bool{false, true} {
+			if err := x.SetLook(kit.Theme{Dark: dark}); err != nil {
+				return n, err
+			}
+			c, err := captureMore(x, out, prefix+"nav-more", lang)
+			if err != nil {
+				return n, err
+			}
+			n += c
+		}
+		if err := x.SetLook(kit.Theme{}); err != nil {
 			return n, err
 		}
-		n += c
 	}
 	for _, s := range lateShots(role) {
 		if err := s.show(x); err != nil {
 			return n, fmt.Errorf("%s: %w", s.name, err)
 		}
 		c, err := capture(x, out, prefix+s.name, lang)
+		if err != nil {
+			return n, err
+		}
+		n += c
+		c, err = captureDark(x, out, prefix+s.name, lang, s.show)
 		if err != nil {
 			return n, err
 		}
@@ -229,8 +255,35 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 			return n, err
 		}
 		n += c
+		c, err = captureDark(x, out, prefix+lock.name, lang, nil) // the lock screen is rebuilt in the dark theme
+		if err != nil {
+			return n, err
+		}
+		n += c
 	}
 	return n, nil
+}
+
+// portraitOnly ends the name of a shot captured in portrait only.
+const portraitOnly = "\x00portrait-only"
+
+// captureDark captures the screen again in the dark theme, in portrait:
+// the theme is switched (which rebuilds the window), show (when not nil)
+// puts the screen back, and the theme is switched back.
+func captureDark(x *app.App, out, name, lang string, show func(*app.App) error) (int, error) {
+	if err := x.SetLook(kit.Theme{Dark: true}); err != nil {
+		return 0, err
+	}
+	if show != nil {
+		if err := show(x); err != nil {
+			return 0, fmt.Errorf("%s (dark): %w", name, err)
+		}
+	}
+	n, err := capture(x, out, name+portraitOnly, lang)
+	if err != nil {
+		return n, err
+	}
+	return n, x.SetLook(kit.Theme{})
 }
 
 // darkShots are the detail screens also rendered in the dark theme.
@@ -450,20 +503,28 @@ func pick(x *app.App, q string, args ...any) (string, error) {
 	return id, nil
 }
 
-// capture writes the window in both orientations; the dark theme's files
-// are named <screen>-dark-…, and in portrait only for Today and the visit
-// (full-colour files are several times larger than the light set's were).
+// capture writes the window in both orientations, or in portrait only
+// when name ends in portraitOnly; the dark theme's files are named
+// <screen>-dark-….
 func capture(x *app.App, out, name, lang string) (int, error) {
-	dark := x.Look().Dark
-	if dark {
+	name, portrait := strings.CutSuffix(name, portraitOnly)
+	if x.Look().Dark {
 		name += "-dark"
 	}
 	n := 0
 	for _, o := range orientations {
-		if dark && o.name == "portrait" && name != "today-dark" && name != "visit-dark" {
+		if portrait && o.name != "portrait" {
 			continue
 		}
 		x.Window().Resize(o.size)
+		// Layouts whose height follows their width (a grid of filters
+		// that wraps) learn the new width in the first pass; a real
+		// window lays out again when their minimum changes, the test
+		// driver does not: lay out once more.
+		x.Window().Content().Refresh()
+		for _, ov := range x.Window().Canvas().Overlays().List() {
+			ov.Refresh()
+		}
 		if err := writePNG(x, filepath.Join(out, fmt.Sprintf("%s-%s-%s.png", name, lang, o.name))); err != nil {
 			return n, err
 		}
@@ -519,8 +580,11 @@ func tap(x *app.App, key string) error {
 func scrollToEnd(x *app.App) {
 	var main *container.Scroll
 	walk(x.Window().Content(), func(o fyne.CanvasObject) {
+		// The widest; of as wide ones (a form's header over its
+		// sections), the one holding the most.
 		if s, ok := o.(*container.Scroll); ok && s.Direction == container.ScrollVerticalOnly &&
-			(main == nil || s.Size().Width > main.Size().Width) {
+			(main == nil || s.Size().Width > main.Size().Width ||
+				s.Size().Width == main.Size().Width && s.Content.MinSize().Height > main.Content.MinSize().Height) {
 			main = s
 		}
 	})

@@ -225,6 +225,9 @@ func captureMore(x *app.App, out, name, lang string) (int, error) {
 	if !x.OpenMore() {
 		return 0, errors.New("no More button in portrait")
 	}
+	if x.Look().Dark {
+		name += "-dark"
+	}
 	err := writePNG(x, filepath.Join(out, fmt.Sprintf("%s-%s-%s.png", name, lang, orientations[1].name)))
 	closeOverlays(x)
 	if err != nil {
