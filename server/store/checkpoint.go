@@ -37,6 +37,10 @@ type CheckpointStats struct {
 	WALPages int64
 }
 
+// truncateRest is how many ticks a truncating checkpoint that gave up
+// waits before it is tried again.
+const truncateRest = 10
+
 // checkpointer runs a SQLite store's checkpoints until closed.
 type checkpointer struct {
 	rep           *replica.Replica
@@ -44,6 +48,12 @@ type checkpointer struct {
 	stop          chan struct{}
 	stopOnce      sync.Once
 	done          sync.WaitGroup
+	// rest is how many ticks to wait before the next truncating
+	// checkpoint after one gave up (a reader held the WAL): each attempt
+	// holds writers off for up to 200 ms, so retrying at every tick while
+	// a long pull reads would starve pushes. Only the ticker's goroutine
+	// uses it.
+	rest int
 
 	passive, truncate, busy, errs, wal atomic.Int64
 }
@@ -80,7 +90,9 @@ func (c *checkpointer) once(ctx context.Context) {
 	if busy || copied < wal {
 		c.busy.Add(1)
 	}
-	if wal > c.truncatePages {
+	if c.rest > 0 {
+		c.rest--
+	} else if wal > c.truncatePages {
 		// Readers still on the WAL make it give up quickly (busy): it is
 		// tried again next tick.
 		w, _, busy, err := c.rep.Checkpoint(ctx, true)
@@ -90,6 +102,7 @@ func (c *checkpointer) once(ctx context.Context) {
 		}
 		if busy {
 			c.busy.Add(1)
+			c.rest = truncateRest
 		} else {
 			wal = w
 			c.truncate.Add(1)
