@@ -66,8 +66,12 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	// survive an operating-system crash or power loss, not only a killed
 	// process.
 	manual := opts.CheckpointEvery >= 0
+	// serverIdleConns: pulls (MaxPulls at once), the verification
+	// snapshots, the group commit and every request's authentication each
+	// hold a connection; keeping them open keeps their prepared statements.
+	const serverIdleConns = 12
 	rep, err := replica.Open(ctx, path, replica.Options{Target: schema.Server, Now: opts.Now, MaxDrift: opts.MaxDrift, FullSync: true,
-		ManualCheckpoint: manual})
+		ManualCheckpoint: manual, IdleConns: serverIdleConns})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
