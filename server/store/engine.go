@@ -31,6 +31,9 @@ type engine interface {
 	changes(ctx context.Context, from replica.Cursor, limit int, f *rowFilter) (replica.Page, error)
 	// rowState returns every column of one row (see replica.RowState).
 	rowState(ctx context.Context, table, id string) (replica.Row, bool, error)
+	// rowStates is rowState for many rows in one read (see
+	// replica.RowStates); rows the store does not hold are absent.
+	rowStates(ctx context.Context, refs []change.RowRef) (map[change.RowRef]replica.Row, error)
 	// write runs fn in a write transaction whose writes to synced tables
 	// are captured as the server's own changes by user.
 	write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error
@@ -64,6 +67,9 @@ func (e sqliteEngine) changes(ctx context.Context, from replica.Cursor, limit in
 }
 func (e sqliteEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
 	return e.rep.RowState(ctx, table, id)
+}
+func (e sqliteEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[change.RowRef]replica.Row, error) {
+	return e.rep.RowStates(ctx, refs)
 }
 func (e sqliteEngine) write(ctx context.Context, user string, fn func(tx *sql.Tx) error) error {
 	return e.rep.Write(ctx, user, fn)

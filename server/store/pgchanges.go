@@ -98,6 +98,54 @@ func (e *pgEngine) rowState(ctx context.Context, table, id string) (replica.Row,
 	return r[0], true, nil
 }
 
+// rowStates returns every column of each held row of refs with its clock,
+// in one read-only transaction: a query per table for the sequence numbers
+// and fillRows for the rest.
+func (e *pgEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[change.RowRef]replica.Row, error) {
+	out := make(map[change.RowRef]replica.Row, len(refs))
+	if len(refs) == 0 {
+		return out, nil
+	}
+	ids := map[string][]string{}
+	for _, ref := range refs {
+		if _, ok := schema.Reg.Table(ref.Table); !ok {
+			return nil, fmt.Errorf("row states %s/%s: table not synced", ref.Table, ref.ID)
+		}
+		ids[ref.Table] = append(ids[ref.Table], ref.ID)
+	}
+	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("row states: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var rows []replica.Row
+	for name, list := range ids {
+		rs, err := tx.QueryContext(ctx, `SELECT id, seq FROM sync_rows WHERE t = ? AND id = ANY(?)`, name, list)
+		if err != nil {
+			return nil, fmt.Errorf("row states of %s: %w", name, err)
+		}
+		for rs.Next() {
+			r := replica.Row{Table: name}
+			if err := rs.Scan(&r.ID, &r.Seq); err != nil {
+				rs.Close()
+				return nil, fmt.Errorf("row states of %s: %w", name, err)
+			}
+			rows = append(rows, r)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, fmt.Errorf("row states of %s: %w", name, err)
+		}
+	}
+	if err := e.fillRows(ctx, tx, rows, 0); err != nil {
+		return nil, fmt.Errorf("row states: %w", err)
+	}
+	for _, r := range rows {
+		out[change.RowRef{Table: r.Table, ID: r.ID}] = r
+	}
+	return out, nil
+}
+
 // fillRows fills in listed rows: scope and pairing values and the columns
 // changed after since, in registry column order, each with its current
 // value, clock and user. Reads go one table at a time.

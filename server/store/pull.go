@@ -93,6 +93,18 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 		if err != nil {
 			return PullPage{}, err
 		}
+		// Rows whose scope changed may have just entered the user's
+		// scope: they are sent whole, read together.
+		var wholeRefs []change.RowRef
+		for i, r := range p.Rows {
+			if visible[i] && rc.Since > 0 && needsWholeRow(r) {
+				wholeRefs = append(wholeRefs, change.RowRef{Table: r.Table, ID: r.ID})
+			}
+		}
+		whole, err := s.eng.rowStates(ctx, wholeRefs)
+		if err != nil {
+			return PullPage{}, fmt.Errorf("pull: %w", err)
+		}
 		for i, r := range p.Rows {
 			if !visible[i] {
 				if len(mv) > 0 {
@@ -101,14 +113,8 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 				continue
 			}
 			changes := r.Changes
-			if rc.Since > 0 && needsWholeRow(r) {
-				whole, ok, err := s.eng.rowState(ctx, r.Table, r.ID)
-				if err != nil {
-					return PullPage{}, fmt.Errorf("pull: %w", err)
-				}
-				if ok {
-					changes = whole.Changes
-				}
+			if w, ok := whole[change.RowRef{Table: r.Table, ID: r.ID}]; ok {
+				changes = w.Changes
 			}
 			for _, ch := range changes {
 				ch.Base = change.Clock{}
