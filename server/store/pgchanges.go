@@ -76,26 +76,13 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, 
 
 // rowState returns every column of one row with its clock.
 func (e *pgEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
-	if _, ok := schema.Reg.Table(table); !ok {
-		return replica.Row{}, false, fmt.Errorf("row state %s/%s: table not synced", table, id)
-	}
-	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	ref := change.RowRef{Table: table, ID: id}
+	rows, err := e.rowStates(ctx, []change.RowRef{ref})
 	if err != nil {
 		return replica.Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only
-	r := []replica.Row{{Table: table, ID: id}}
-	err = tx.QueryRowContext(ctx, `SELECT seq FROM sync_rows WHERE t = ? AND id = ?`, table, id).Scan(&r[0].Seq)
-	if err == sql.ErrNoRows {
-		return replica.Row{}, false, nil
-	}
-	if err != nil {
-		return replica.Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
-	}
-	if err := e.fillRows(ctx, tx, r, 0); err != nil {
-		return replica.Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
-	}
-	return r[0], true, nil
+	row, ok := rows[ref]
+	return row, ok, nil
 }
 
 // rowStates returns every column of each held row of refs with its clock,

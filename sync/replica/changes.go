@@ -167,29 +167,13 @@ func (s *session) pageOf(from Cursor, hits []changedRow) (Page, error) {
 // must send when a row newly enters a user's scope (Changes only lists the
 // columns changed since the cursor). ok is false when the row is unknown.
 func (r *Replica) RowState(ctx context.Context, table, id string) (row Row, ok bool, err error) {
-	m, known := r.byName[table]
-	if !known {
-		return Row{}, false, fmt.Errorf("row state %s/%s: table not synced", table, id)
-	}
-	s, unlock, err := r.beginRead(ctx)
+	ref := change.RowRef{Table: table, ID: id}
+	rows, err := r.RowStates(ctx, []change.RowRef{ref})
 	if err != nil {
 		return Row{}, false, fmt.Errorf("row state %s/%s: %w", table, id, err)
 	}
-	defer unlock()
-	defer s.rollback()
-	st, err := s.row(m.t, id)
-	if err != nil {
-		return Row{}, false, err
-	}
-	if !st.stored && !st.dirty {
-		return Row{}, false, s.commit()
-	}
-	row, err = s.listRow(m.t, id, st.clk, 0)
-	if err != nil {
-		return Row{}, false, err
-	}
-	row.Seq = st.seq
-	return row, true, s.commit()
+	row, ok = rows[ref]
+	return row, ok, nil
 }
 
 // readRowsChunk is how many ids one query of readRows reads.
