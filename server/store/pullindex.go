@@ -139,8 +139,13 @@ func (s *Store) installPullIndex(ctx context.Context, rep *replica.Replica) erro
 
 // pullIndexQuery builds the SELECT of (t, id) that ChangesAmong runs for a
 // filtered pull: the rows of f changed after after, in sequence order, at
-// most limit. Each condition reads one index range; UNION drops a row
-// listed by two.
+// most limit. Each condition reads one index range, named with INDEXED BY
+// (left to itself SQLite's planner walked every row of the listed tables
+// through the primary key, checking seq row by row: a pull's listing took
+// ten times as long), and yields at most limit rows in sequence order, so
+// a page costs what it returns however far behind the cursor is; UNION
+// drops a row listed by two, and the first limit of the union by sequence
+// are among the branches' first limit.
 func pullIndexQuery(rep *replica.Replica, f *rowFilter, after int64, limit int) (string, []any, error) {
 	nums := func(names []string) (string, error) {
 		out := make([]int64, 0, len(names))
@@ -165,7 +170,7 @@ func pullIndexQuery(rep *replica.Replica, f *rowFilter, after int64, limit int) 
 		if err != nil {
 			return "", nil, err
 		}
-		parts = append(parts, `SELECT t, id, seq FROM pull_index WHERE t IN (SELECT value FROM json_each(?)) AND seq > ?`)
+		parts = append(parts, `SELECT t, id, seq FROM pull_index INDEXED BY pull_index_t WHERE t IN (SELECT value FROM json_each(?)) AND seq > ?`)
 		args = append(args, all, after)
 	}
 	if len(f.ScopeTables) > 0 && len(f.Scopes) > 0 {
@@ -173,7 +178,7 @@ func pullIndexQuery(rep *replica.Replica, f *rowFilter, after int64, limit int) 
 		if err != nil {
 			return "", nil, err
 		}
-		parts = append(parts, `SELECT t, id, seq FROM pull_index WHERE k IN (SELECT value FROM json_each(?)) AND seq > ? AND t IN (SELECT value FROM json_each(?))`)
+		parts = append(parts, `SELECT t, id, seq FROM pull_index INDEXED BY pull_index_k WHERE k IN (SELECT value FROM json_each(?)) AND seq > ? AND t IN (SELECT value FROM json_each(?))`)
 		args = append(args, list(f.Scopes), after, ts)
 	}
 	if len(f.PairTables) > 0 && len(f.Pairings) > 0 {
@@ -181,7 +186,7 @@ func pullIndexQuery(rep *replica.Replica, f *rowFilter, after int64, limit int) 
 		if err != nil {
 			return "", nil, err
 		}
-		parts = append(parts, `SELECT t, id, seq FROM pull_index WHERE p IN (SELECT value FROM json_each(?)) AND seq > ? AND t IN (SELECT value FROM json_each(?))`)
+		parts = append(parts, `SELECT t, id, seq FROM pull_index INDEXED BY pull_index_p WHERE p IN (SELECT value FROM json_each(?)) AND seq > ? AND t IN (SELECT value FROM json_each(?))`)
 		args = append(args, list(f.Pairings), after, ts)
 	}
 	if len(f.MovedTables) > 0 {
@@ -203,6 +208,17 @@ func pullIndexQuery(rep *replica.Replica, f *rowFilter, after int64, limit int) 
 	if len(parts) == 0 {
 		return `SELECT NULL AS t, NULL AS id WHERE 0`, nil, nil
 	}
-	args = append(args, limit)
-	return `SELECT t, id FROM (` + strings.Join(parts, "\nUNION ") + `) ORDER BY seq LIMIT ?`, args, nil
+	// Each branch's args, then its limit: rebuild the list branch by branch.
+	var limited []string
+	var largs []any
+	i := 0
+	for _, p := range parts {
+		n := strings.Count(p, "?")
+		limited = append(limited, `SELECT t, id, seq FROM (`+p+` ORDER BY seq LIMIT ?)`)
+		largs = append(largs, args[i:i+n]...)
+		largs = append(largs, limit)
+		i += n
+	}
+	largs = append(largs, limit)
+	return `SELECT t, id FROM (` + strings.Join(limited, "\nUNION ") + `) ORDER BY seq LIMIT ?`, largs, nil
 }
