@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"doorstep/schema"
 	"doorstep/schema/scope"
@@ -105,6 +106,20 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 		if err != nil {
 			return PullPage{}, fmt.Errorf("pull: %w", err)
 		}
+		// Room for the batch's changes at once: a page holds thousands,
+		// and growing it by appends copied it over and over (a quarter of
+		// a pull's time in a profile).
+		grow := 0
+		for i, r := range p.Rows {
+			if visible[i] {
+				if w, ok := whole[change.RowRef{Table: r.Table, ID: r.ID}]; ok {
+					grow += len(w.Changes)
+				} else {
+					grow += len(r.Changes)
+				}
+			}
+		}
+		page.Changes = slices.Grow(page.Changes, grow)
 		for i, r := range p.Rows {
 			if !visible[i] {
 				if len(mv) > 0 {
