@@ -283,9 +283,10 @@ func conflictsOf(ctx context.Context, q querier, set *change.Set) (int, error) {
 		for i, id := range part {
 			args[i] = id
 		}
+		in, args := inList(args)
 		rows, err := q.QueryContext(ctx, `SELECT coalesce(tbl, ''), coalesce(row_id, ''), coalesce(col, ''), coalesce(winner_hlc, 0),
 			coalesce(winner_site, ''), coalesce(loser_hlc, 0), coalesce(loser_site, '')
-			FROM conflicts WHERE row_id IN (`+placeholders(len(part))+`)`, args...)
+			FROM conflicts WHERE row_id IN (`+in+`)`, args...)
 		if err != nil {
 			return 0, fmt.Errorf("conflicts of batch %s: %w", set.Batch, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"doorstep/schema"
@@ -37,7 +38,8 @@ func rowValues(ctx context.Context, q querier, t *schema.Table, ids []string, co
 		for i, id := range part {
 			args[i] = id
 		}
-		query := fmt.Sprintf(`SELECT %s FROM %s WHERE id IN (%s)`, sel, t.Name, placeholders(len(part)))
+		in, args := inList(args)
+		query := fmt.Sprintf(`SELECT %s FROM %s WHERE id IN (%s)`, sel, t.Name, in)
 		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("row values of %s: %w", t.Name, err)
@@ -113,6 +115,33 @@ func fillSubjects(ctx context.Context, q querier, t *schema.Table, rows map[stri
 		}
 	}
 	return nil
+}
+
+// inList returns the placeholders of an IN list of vals and the values
+// to bind, padded by repeating the last to the next power of two (a
+// repeated value changes nothing an IN list matches). A statement's text
+// names its count of values, and each text is prepared once a connection
+// and cached: with a text for every count the statement caches churned
+// and the server's CPU went to parsing SQL.
+func inList(vals []any) (string, []any) {
+	n := padLen(len(vals))
+	if n == len(vals) {
+		return placeholders(n), vals
+	}
+	out := make([]any, n)
+	copy(out, vals)
+	for i := len(vals); i < n; i++ {
+		out[i] = vals[len(vals)-1]
+	}
+	return placeholders(n), out
+}
+
+// padLen is n rounded up to a power of two (0 stays 0).
+func padLen(n int) int {
+	if n <= 1 {
+		return n
+	}
+	return 1 << bits.Len(uint(n-1))
 }
 
 func placeholders(n int) string {

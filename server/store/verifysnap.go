@@ -176,7 +176,8 @@ func keyForms(ctx context.Context, q querier, sites []string) (map[string]string
 	for i, site := range sites {
 		args[i] = site
 	}
-	rows, err := q.QueryContext(ctx, `SELECT site_id, public_key, revoked_at FROM devices WHERE site_id IN (`+placeholders(len(sites))+`)
+	in, args := inList(args)
+	rows, err := q.QueryContext(ctx, `SELECT site_id, public_key, revoked_at FROM devices WHERE site_id IN (`+in+`)
 		AND public_key <> '' ORDER BY site_id, created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("keys of %d sites: %w", len(sites), err)
@@ -290,9 +291,13 @@ func (d *verifyDeps) readRows(ctx context.Context, q querier) error {
 		rs := reads[t]
 		for start := 0; start < len(rs); start += readsPerStatement {
 			part := rs[start:min(start+readsPerStatement, len(rs))]
-			conds := make([]string, len(part))
+			// Padded to a power of two by repeating the last read (an OR
+			// of the same condition matches the same rows), so that the
+			// statement texts stay few and cached (inList).
+			conds := make([]string, padLen(len(part)))
 			var args []any
-			for i, r := range part {
+			for i := range conds {
+				r := part[min(i, len(part)-1)]
 				conds[i] = "(" + r.where + ")"
 				args = append(args, r.args...)
 			}
@@ -483,12 +488,15 @@ func matchChanged(ctx context.Context, q querier, table string, reads []snapRead
 		cols[i] = "CASE WHEN (" + r.read.where + ") THEN 1 ELSE 0 END"
 		args = append(args, r.read.args...)
 	}
-	for _, id := range ids {
-		args = append(args, id)
+	idArgs := make([]any, len(ids))
+	for i, id := range ids {
+		idArgs[i] = id
 	}
+	in, idArgs := inList(idArgs)
+	args = append(args, idArgs...)
 	// The table name comes from the registry; conditions from the
 	// verifier's own queries.
-	rows, err := q.QueryContext(ctx, `SELECT id, `+strings.Join(cols, ", ")+` FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, `+strings.Join(cols, ", ")+` FROM `+table+` WHERE id IN (`+in+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("changed rows of %s: %w", table, err)
 	}

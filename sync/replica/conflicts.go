@@ -69,7 +69,7 @@ func (m *merger) record(res *Result) error {
 	now := s.r.now().UTC().Format(time.RFC3339)
 	const cols = 18
 	for rest := m.conflicts; len(rest) > 0; {
-		part := rest[:min(writeChunk, len(rest))]
+		part := rest[:chunkLen(len(rest))]
 		rest = rest[len(part):]
 		args := make([]any, 0, len(part)*cols)
 		for _, c := range part {

@@ -30,10 +30,16 @@ import (
 type connector struct {
 	drv *sqlite.Driver
 	dsn string
+	// prepared counts the statements its connections prepare (nil: not
+	// counted).
+	prepared *atomic.Int64
 }
 
 // stmtCacheSize is how many statements each connection keeps prepared.
-const stmtCacheSize = 64
+// A server connection runs the merge's reads and writes of every table,
+// the pull listings and the push verification's queries: with 64 the
+// least recently used were evicted and prepared again all the time.
+const stmtCacheSize = 512
 
 // Connect opens one connection.
 func (c connector) Connect(context.Context) (driver.Conn, error) {
@@ -46,6 +52,7 @@ func (c connector) Connect(context.Context) (driver.Conn, error) {
 		conn.Close()
 		return nil, err
 	}
+	cc.prepared = c.prepared
 	return cc, nil
 }
 

@@ -101,6 +101,8 @@ type Replica struct {
 	override int64        // writer for the open Write transaction (under tx.mu)
 
 	syncMu sync.Mutex // one sync operation (Apply, Outbox, Ack, Changes) at a time
+
+	prepared atomic.Int64 // statements the connections prepared (stmtcache.go)
 }
 
 // Open opens (creating if needed) the replica database at path: it applies
@@ -141,7 +143,7 @@ func Open(ctx context.Context, path string, opts Options) (*Replica, error) {
 	if opts.ManualCheckpoint {
 		dsn += "&_pragma=wal_autocheckpoint(0)"
 	}
-	r.db = sql.OpenDB(connector{drv: drv, dsn: dsn})
+	r.db = sql.OpenDB(connector{drv: drv, dsn: dsn, prepared: &r.prepared})
 	idle := opts.IdleConns
 	if idle <= 0 {
 		idle = defaultIdleConns

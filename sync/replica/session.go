@@ -135,14 +135,14 @@ func (s *session) touch(st *rowState) {
 	}
 }
 
-// flush writes every changed row clock, writeChunk rows per multi-row
-// upsert (measured faster here than an UPDATE per row or an UPDATE joined
+// flush writes every changed row clock, up to writeChunk rows per
+// multi-row upsert (chunkLen) (measured faster here than an UPDATE per row or an UPDATE joined
 // to a VALUES list).
 func (s *session) flush() error {
 	var args []any
 	var clk []byte
 	for len(s.dirt) > 0 {
-		part := s.dirt[:min(writeChunk, len(s.dirt))]
+		part := s.dirt[:chunkLen(len(s.dirt))]
 		s.dirt = s.dirt[len(part):]
 		if args == nil {
 			args = make([]any, 0, 5*len(part))

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"reflect"
+	"sync/atomic"
 )
 
 // cachingConn keeps the prepared statements of recent Exec and Query calls
@@ -24,6 +25,8 @@ type cachingConn struct {
 	size  int
 	byKey map[string]*list.Element
 	lru   *list.List // of *cachedStmt, most recent first
+	// prepared counts statements prepared (nil: not counted).
+	prepared *atomic.Int64
 }
 
 type cachedStmt struct {
@@ -71,6 +74,9 @@ func (c *cachingConn) acquire(ctx context.Context, query string) (*cachedStmt, e
 	st, err := c.full().PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	if c.prepared != nil {
+		c.prepared.Add(1)
 	}
 	cs := &cachedStmt{query: query, stmt: st}
 	c.byKey[query] = c.lru.PushFront(cs)
