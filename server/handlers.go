@@ -85,6 +85,11 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	gauges["doorstep_db_in_use_connections"] = float64(pool.InUse)
 	gauges["doorstep_db_wait_count"] = float64(pool.WaitCount)
 	gauges["doorstep_db_wait_seconds"] = pool.WaitDuration.Seconds()
+	gauges["doorstep_db_idle_connections"] = float64(pool.Idle)
+	// Connections closed because more were idle than the pool keeps: a
+	// connection opened again starts with no prepared statements.
+	gauges["doorstep_db_max_idle_closed"] = float64(pool.MaxIdleClosed)
+	gauges["doorstep_db_idle_time_closed"] = float64(pool.MaxIdleTimeClosed)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	return s.metrics.WriteTo(w, gauges)
 }

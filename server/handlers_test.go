@@ -203,6 +203,9 @@ func TestMetrics(t *testing.T) {
 		"doorstep_pushes_total 0",
 		"doorstep_ingest_groups 0",
 		"# TYPE doorstep_db_open_connections gauge",
+		"# TYPE doorstep_db_idle_connections gauge",
+		"# TYPE doorstep_db_max_idle_closed gauge",
+		"# TYPE doorstep_db_idle_time_closed gauge",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)
