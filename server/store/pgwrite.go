@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -99,7 +100,8 @@ func nextSeqs(ctx context.Context, tx *sql.Tx, n int) ([]int64, error) {
 }
 
 // writeDataRows upserts the data rows: rows of one table writing the same
-// columns go in one multi-row statement (as many as its parameters allow).
+// columns go in multi-row statements of a power of two rows each (as many
+// as its parameters allow).
 func writeDataRows(ctx context.Context, tx *sql.Tx, ws []pgWrite) error {
 	type shape struct{ table, cols string }
 	var order []shape
@@ -115,10 +117,17 @@ func writeDataRows(ctx context.Context, tx *sql.Tx, ws []pgWrite) error {
 		g := groups[k]
 		cols := g[0].cols
 		per := pgMaxParams / (len(cols) + 1)
-		for start := 0; start < len(g); start += per {
-			if err := upsertRows(ctx, tx, k.table, cols, g[start:min(start+per, len(g))]); err != nil {
+		for len(g) > 0 {
+			// Powers of two: few statement texts, each prepared once a
+			// connection (inList).
+			n := min(per, len(g))
+			if n > 1 {
+				n = 1 << (bits.Len(uint(n)) - 1)
+			}
+			if err := upsertRows(ctx, tx, k.table, cols, g[:n]); err != nil {
 				return err
 			}
+			g = g[n:]
 		}
 	}
 	return nil
