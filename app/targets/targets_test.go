@@ -5,6 +5,7 @@ package targets_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app"
@@ -244,7 +246,8 @@ func layoutTree(x *App) []placed {
 // targetProblems lists what is too small to tap or clipped on screen:
 // every tappable object must be at least kit.MinTarget in both
 // dimensions, no label, button or check box may be narrower than its
-// text or run past the window's edge, and no vertical scroller in a
+// text or run past the window's edge, no amount of money may be
+// shortened with an ellipsis, and no vertical scroller in a
 // dialog may be lower than a row while it holds more.
 func targetProblems(x *App, win fyne.Size) []string {
 	var out []string
@@ -284,12 +287,30 @@ func targetProblems(x *App, win fyne.Size) []string {
 		if l, ok := p.o.(*widget.Label); ok && l.Text != "" {
 			clipped := l.Truncation == fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff &&
 				s.Width+0.5 < l.MinSize().Width
+			// A name may be shortened with an ellipsis; an amount of money
+			// never: "400…" could be 400 or 4,000 yuan.
+			if l.Truncation != fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff && money.MatchString(l.Text) &&
+				s.Width+0.5 < fullWidth(l) {
+				out = append(out, fmt.Sprintf("label %q at %v, %.0f wide (needs %.0f): amount cut", l.Text, p.pos, s.Width, fullWidth(l)))
+			}
 			if clipped || p.pos.X+s.Width > win.Width+1 || p.pos.X < -1 {
 				out = append(out, fmt.Sprintf("label %q at %v, %.0f wide (needs %.0f): clipped", l.Text, p.pos, s.Width, l.MinSize().Width))
 			}
 		}
 	}
 	return out
+}
+
+// money matches an amount of money as kit.Money writes it (two decimals).
+var money = regexp.MustCompile(`\d\.\d\d`)
+
+// fullWidth is the width label l needs to show its whole text on one line.
+func fullWidth(l *widget.Label) float32 {
+	size := theme.TextSize()
+	if l.SizeName != "" {
+		size = theme.Size(l.SizeName)
+	}
+	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding()
 }
 
 // closeOverlays closes the dialog a visit opened.
