@@ -247,7 +247,7 @@ func layoutTree(x *App) []placed {
 // every tappable object must be at least kit.MinTarget in both
 // dimensions, no label, button or check box may be narrower than its
 // text or run past the window's edge, no amount of money may be
-// shortened with an ellipsis, and no vertical scroller in a
+// shortened with an ellipsis, no empty entry's placeholder may be cut, and no vertical scroller in a
 // dialog may be lower than a row while it holds more.
 func targetProblems(x *App, win fyne.Size) []string {
 	var out []string
@@ -269,6 +269,13 @@ func targetProblems(x *App, win fyne.Size) []string {
 		case *widget.Button, *widget.Check:
 			if objectText(w) != "" && (s.Width+0.5 < w.MinSize().Width || p.pos.X+s.Width > win.Width+1) {
 				out = append(out, fmt.Sprintf("%T %q at %v, %.0f wide (needs %.0f): clipped", w, objectText(w), p.pos, s.Width, w.MinSize().Width))
+			}
+		}
+		// An empty entry's placeholder says what to type (起始日期
+		// 年-月-日): cut, it says less.
+		if e := entryOf(p.o); e != nil && e.Text == "" && e.PlaceHolder != "" && !e.MultiLine {
+			if need, room := placeholderWidth(e), entryTextRoom(e, s); room+0.5 < need {
+				out = append(out, fmt.Sprintf("entry placeholder %q at %v has %.0f (needs %.0f): clipped", e.PlaceHolder, p.pos, room, need))
 			}
 		}
 		// A scroller lower than a few rows hides what it holds (a form or
@@ -299,6 +306,44 @@ func targetProblems(x *App, win fyne.Size) []string {
 		}
 	}
 	return out
+}
+
+// entryOf is o's entry: o itself, or the entry a kit entry embeds.
+func entryOf(o fyne.CanvasObject) *widget.Entry {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return e
+	case *kit.NumericEntry:
+		return &e.Entry
+	}
+	return nil
+}
+
+// placeholderWidth is the width e's placeholder needs, its padding
+// included.
+func placeholderWidth(e *widget.Entry) float32 {
+	return fyne.MeasureText(e.PlaceHolder, theme.TextSize(), e.TextStyle).Width + 2*theme.InnerPadding()
+}
+
+// entryTextRoom is the width e, at size, leaves its text: what its icon,
+// action button and validation mark do not take (as Fyne's entry lays
+// them out).
+func entryTextRoom(e *widget.Entry, size fyne.Size) float32 {
+	room := size.Width
+	icon := theme.Size(theme.SizeNameInlineIcon) + theme.Size(theme.SizeNameLineSpacing)
+	if e.ActionItem != nil {
+		room -= e.ActionItem.MinSize().Width
+	}
+	if e.Validator != nil {
+		room -= icon
+		if e.ActionItem == nil {
+			room -= theme.InnerPadding()
+		}
+	}
+	if e.Icon != nil {
+		room -= icon
+	}
+	return room
 }
 
 // money matches an amount of money as kit.Money writes it (two decimals).
