@@ -265,13 +265,13 @@ func (l *payeeRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	// The amounts in cols columns, each caption at its column's start
 	// and its amount at the column's end.
 	pad := theme.Padding()
-	step := line - theme.InnerPadding() // the amounts' lines closer together
+	step := line - theme.InnerPadding() // lines closer than a label's padding apart
 	cols := max(1, l.r.cols)
 	colW := (size.Width - pad*float32(cols-1)) / float32(cols)
 	for k := range colTotal - colBase {
 		i := colBase + k
 		x0 := float32(k%cols) * (colW + pad)
-		y := line + step*float32(k/cols)
+		y := step * float32(1+k/cols)
 		amount := at(cell[i])
 		place(key[i], x0, y, fyne.Max(0, fyne.Min(at(key[i]), colW-amount)))
 		place(cell[i], x0+fyne.Max(0, colW-amount), y, amount)
