@@ -50,7 +50,7 @@ func NewElders(x *kit.Env) kit.Screen {
 		x.Touch()
 		OpenElder(x, s.shown[id].ID, s.shown[id].Name)
 	}
-	top := fyne.CanvasObject(s.filter)
+	top := fyne.CanvasObject(kit.FitHint(s.filter))
 	if canUseForm(x, model.FormScreening) {
 		// A screening about no elder yet registers a new elder.
 		add := widget.NewButtonWithIcon(lang.L("elders.new_screening"), theme.ContentAddIcon(), func() {
@@ -62,7 +62,9 @@ func NewElders(x *kit.Env) kit.Screen {
 			x.Touch()
 			x.ShowError("forms.open_failed_title", OpenForm(x, model.FormGroupActivity, ""))
 		})
-		top = container.NewBorder(nil, nil, nil, container.NewHBox(activity, add), s.filter)
+		// The buttons go under the filter when they do not fit beside its
+		// whole hint.
+		top = kit.NewTrailing(top, container.NewHBox(activity, add))
 	}
 	s.root = container.NewBorder(container.NewPadded(container.NewVBox(top, s.filterBar())), nil, nil, nil,
 		container.NewStack(s.list, container.NewCenter(s.empty)))

@@ -77,7 +77,9 @@ func NewHouseholds(x *kit.Env) kit.Screen {
 		add.Importance = widget.HighImportance
 		right.Add(add)
 	}
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, right, s.search), s.filters)
+	// The search keeps its whole hint: the buttons go under it when they
+	// do not fit beside it.
+	top := container.NewVBox(kit.NewTrailing(kit.FitHint(s.search), right), s.filters)
 	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.list)
 	return s
 }

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -103,5 +104,47 @@ func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	for _, o := range objs {
 		s = s.Max(o.MinSize())
 	}
+	return s
+}
+
+// FitHint returns e in a box at least as wide as e needs to show its whole
+// placeholder beside its action button: a layout that wraps (NewGrid,
+// NewTrailing, NewFlow) then gives the entry a row of its own on a narrow
+// screen or at a large text size instead of cutting its hint ("起始日期
+// 年-…").
+func FitHint(e *widget.Entry) *fyne.Container {
+	return container.New(hintWidth{e}, e)
+}
+
+// hintWidth is FitHint's layout.
+type hintWidth struct{ e *widget.Entry }
+
+// Layout gives the entry the whole space.
+func (h hintWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+// MinSize is the entry's, at least as wide as its placeholder, its
+// padding and what the entry draws beside its text.
+func (h hintWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := h.e.MinSize()
+	w := fyne.MeasureText(h.e.PlaceHolder, theme.TextSize(), h.e.TextStyle).Width + 2*theme.InnerPadding()
+	if h.e.ActionItem != nil {
+		w += h.e.ActionItem.MinSize().Width
+	}
+	icon := theme.Size(theme.SizeNameInlineIcon) + theme.Size(theme.SizeNameLineSpacing)
+	if h.e.Validator != nil {
+		w += icon
+		if h.e.ActionItem == nil {
+			w += theme.InnerPadding()
+		}
+	}
+	if h.e.Icon != nil {
+		w += icon
+	}
+	s.Width = fyne.Max(s.Width, float32(math.Ceil(float64(w))))
 	return s
 }

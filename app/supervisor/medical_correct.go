@@ -3,6 +3,7 @@ package supervisor
 import (
 	"fmt"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,7 +19,11 @@ import (
 // correction builds the reason field and the correction buttons, hidden
 // until a grant is being corrected.
 func (s *medicalScreen) correction() {
-	s.reason = widget.NewEntry()
+	// Two wrapping lines: a reason is a sentence, and its hint is not cut
+	// in the narrow form beside the register.
+	s.reason = widget.NewMultiLineEntry()
+	s.reason.Wrapping = fyne.TextWrapWord
+	s.reason.SetMinRowsVisible(2)
 	s.reason.SetPlaceHolder(lang.L("desk.medical.reason_hint"))
 	s.reasonItem = widget.NewFormItem(lang.L("desk.medical.reason"), s.reason)
 	save := widget.NewButton(lang.L("desk.medical.save_correction"), s.saveCorrect)

@@ -111,7 +111,7 @@ func NewMeeting(x *kit.Env) kit.Screen {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.meeting.street"), s.street),
 		widget.NewFormItem(lang.L("desk.meeting.held_on"), s.heldOn),
-		widget.NewFormItem(lang.L("desk.meeting.notice_days"), container.NewGridWithColumns(2, s.noticeDays, s.noticeFrom)),
+		widget.NewFormItem(lang.L("desk.meeting.notice_days"), kit.NewGrid(2, s.noticeDays, kit.FitHint(s.noticeFrom))),
 		widget.NewFormItem(lang.L("desk.meeting.attendees"), container.NewVBox(s.attendees, s.others)),
 		widget.NewFormItem(lang.L("desk.meeting.note"), s.note),
 	)

@@ -35,6 +35,7 @@ type payrollScreen struct {
 	msg     *widget.Label
 	totals  *fyne.Container
 	list    *widget.List
+	rows    *payeeRows
 	roll    roll.Roll
 	payees  []roll.Payee
 	ready   bool
@@ -43,7 +44,8 @@ type payrollScreen struct {
 	confirm func(title, message string, ok func())
 }
 
-// payrollColumns are the columns of a payee row, as desk.col keys.
+// payrollColumns are the columns of a payee row, as desk.col keys; see
+// payeeRows for how they are laid out.
 var payrollColumns = []string{"desk.col.community", "desk.col.payee", "desk.field.people", "desk.col.base",
 	"desk.col.topup", "desk.col.subsidy", "desk.col.back_pay", "desk.col.recovery", "desk.col.total"}
 
@@ -70,43 +72,18 @@ func NewPayroll(x *kit.Env) kit.Screen {
 	s.msg.Wrapping = fyne.TextWrapWord
 	s.msg.Hide()
 	s.totals = container.NewVBox()
-	s.list = widget.NewList(func() int { return len(s.payees) }, func() fyne.CanvasObject {
-		row := container.NewGridWithColumns(len(payrollColumns))
-		for range payrollColumns {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			row.Add(l)
-		}
-		return row
-	}, func(id widget.ListItemID, o fyne.CanvasObject) {
-		if id < 0 || id >= len(s.payees) {
-			return
-		}
-		for i, v := range payeeCells(s.payees[id]) {
-			o.(*fyne.Container).Objects[i].(*widget.Label).SetText(v)
+	s.rows = newPayeeRows(func() []roll.Payee { return s.payees }, func(p roll.Payee) {
+		if err := OpenPage(x, PageBenefits, p.HouseholdID); err != nil {
+			x.ShowError("desk.err.load", err)
 		}
 	})
-	// A row opens the household's benefit history (suspend, resume).
-	s.list.OnSelected = func(id widget.ListItemID) {
-		s.list.Unselect(id)
-		if id >= 0 && id < len(s.payees) {
-			if err := OpenPage(x, PageBenefits, s.payees[id].HouseholdID); err != nil {
-				x.ShowError("desk.err.load", err)
-			}
-		}
-	}
+	s.list = s.rows.list
 	export := exportButtons(x, "roll", func() []sheet.Sheet {
 		if s.roll.StreetID == "" {
 			return nil
 		}
 		return []sheet.Sheet{s.roll.Sheet()}
 	})
-	header := container.NewGridWithColumns(len(payrollColumns))
-	for _, k := range payrollColumns {
-		l := widget.NewLabelWithStyle(lang.L(k), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		header.Add(l)
-	}
 	top := container.NewVBox(
 		container.NewGridWithColumns(2, s.street, s.month),
 		// The status beside the buttons keeps a readable width (a border
@@ -115,9 +92,8 @@ func NewPayroll(x *kit.Env) kit.Screen {
 		kit.NewTrailing(s.status, container.NewHBox(export, s.closeB)),
 		s.msg,
 		kit.Section("desk.roll.totals", s.totals),
-		header,
 	)
-	s.root = kit.NewHeaderOver(top, s.list)
+	s.root = kit.NewHeaderOver(top, s.rows.body)
 	return s
 }
 
@@ -250,7 +226,7 @@ func (s *payrollScreen) show() {
 		s.totals.Add(totalsRow(r.Street, r.Totals(), true))
 	}
 	s.totals.Refresh()
-	s.list.Refresh()
+	s.rows.changed()
 }
 
 // totalsRow is one community's (or, bold, the street's) totals.

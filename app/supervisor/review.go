@@ -80,12 +80,16 @@ func NewReview(x *kit.Env) kit.Screen {
 			s.open(s.items[id])
 		}
 	}
-	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), nil,
-		container.NewGridWithColumns(2, s.from, s.to))
+	// The dates keep their whole hints (起始日期 年-月-日), which name
+	// them: side by side where they fit, one over the other, or under the
+	// area, where not.
+	period := kit.NewGrid(2, kit.FitHint(s.from), kit.FitHint(s.to))
 	filters := kit.NewGrid(5, s.kind, s.state, s.worker, s.flagged, s.short)
-	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period), filters,
+	top := container.NewVBox(kit.NewGrid(2, s.places.object(), period), filters,
 		kit.NewTrailing(s.counts, exportButtons(x, "review", s.sheets)), s.msg)
-	s.root = container.NewBorder(top, nil, nil, nil, s.list)
+	// The filters scroll when they would take more than their share of
+	// the height (English at the largest text size).
+	s.root = kit.NewHeaderOver(top, s.list)
 	return s
 }
 

@@ -5,6 +5,7 @@ package targets_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app"
@@ -244,7 +246,8 @@ func layoutTree(x *App) []placed {
 // targetProblems lists what is too small to tap or clipped on screen:
 // every tappable object must be at least kit.MinTarget in both
 // dimensions, no label, button or check box may be narrower than its
-// text or run past the window's edge, and no vertical scroller in a
+// text or run past the window's edge, no amount of money may be
+// shortened with an ellipsis, no empty entry's placeholder may be cut, and no vertical scroller in a
 // dialog may be lower than a row while it holds more.
 func targetProblems(x *App, win fyne.Size) []string {
 	var out []string
@@ -268,6 +271,13 @@ func targetProblems(x *App, win fyne.Size) []string {
 				out = append(out, fmt.Sprintf("%T %q at %v, %.0f wide (needs %.0f): clipped", w, objectText(w), p.pos, s.Width, w.MinSize().Width))
 			}
 		}
+		// An empty entry's placeholder says what to type (起始日期
+		// 年-月-日): cut, it says less.
+		if e := entryOf(p.o); e != nil && e.Text == "" && e.PlaceHolder != "" && !e.MultiLine {
+			if need, room := placeholderWidth(e), entryTextRoom(e, s); room+0.5 < need {
+				out = append(out, fmt.Sprintf("entry placeholder %q at %v has %.0f (needs %.0f): clipped", e.PlaceHolder, p.pos, room, need))
+			}
+		}
 		// A scroller lower than a few rows hides what it holds (a form or
 		// list squeezed by the parts around it); in a dialog, a row is
 		// the least. A multi-line entry scrolls its own text: not counted.
@@ -284,12 +294,68 @@ func targetProblems(x *App, win fyne.Size) []string {
 		if l, ok := p.o.(*widget.Label); ok && l.Text != "" {
 			clipped := l.Truncation == fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff &&
 				s.Width+0.5 < l.MinSize().Width
+			// A name may be shortened with an ellipsis; an amount of money
+			// never: "400…" could be 400 or 4,000 yuan.
+			if l.Truncation != fyne.TextTruncateOff && l.Wrapping == fyne.TextWrapOff && money.MatchString(l.Text) &&
+				s.Width+0.5 < fullWidth(l) {
+				out = append(out, fmt.Sprintf("label %q at %v, %.0f wide (needs %.0f): amount cut", l.Text, p.pos, s.Width, fullWidth(l)))
+			}
 			if clipped || p.pos.X+s.Width > win.Width+1 || p.pos.X < -1 {
 				out = append(out, fmt.Sprintf("label %q at %v, %.0f wide (needs %.0f): clipped", l.Text, p.pos, s.Width, l.MinSize().Width))
 			}
 		}
 	}
 	return out
+}
+
+// entryOf is o's entry: o itself, or the entry a kit entry embeds.
+func entryOf(o fyne.CanvasObject) *widget.Entry {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return e
+	case *kit.NumericEntry:
+		return &e.Entry
+	}
+	return nil
+}
+
+// placeholderWidth is the width e's placeholder needs, its padding
+// included.
+func placeholderWidth(e *widget.Entry) float32 {
+	return fyne.MeasureText(e.PlaceHolder, theme.TextSize(), e.TextStyle).Width + 2*theme.InnerPadding()
+}
+
+// entryTextRoom is the width e, at size, leaves its text: what its icon,
+// action button and validation mark do not take (as Fyne's entry lays
+// them out).
+func entryTextRoom(e *widget.Entry, size fyne.Size) float32 {
+	room := size.Width
+	icon := theme.Size(theme.SizeNameInlineIcon) + theme.Size(theme.SizeNameLineSpacing)
+	if e.ActionItem != nil {
+		room -= e.ActionItem.MinSize().Width
+	}
+	if e.Validator != nil {
+		room -= icon
+		if e.ActionItem == nil {
+			room -= theme.InnerPadding()
+		}
+	}
+	if e.Icon != nil {
+		room -= icon
+	}
+	return room
+}
+
+// money matches an amount of money as kit.Money writes it (two decimals).
+var money = regexp.MustCompile(`\d\.\d\d`)
+
+// fullWidth is the width label l needs to show its whole text on one line.
+func fullWidth(l *widget.Label) float32 {
+	size := theme.TextSize()
+	if l.SizeName != "" {
+		size = theme.Size(l.SizeName)
+	}
+	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*theme.InnerPadding()
 }
 
 // closeOverlays closes the dialog a visit opened.

@@ -10,11 +10,11 @@
 // group activity form, a pairing being ended and one being made, a
 // volunteer's log with co-volunteers (flows.go), a supervisor's draw with
 // its batch and review of a record; then every one of them again in the
-// dark theme in portrait (the top-level screens and main forms in
-// landscape too); last what changes the other screens (states.go): a sync
-// that failed, the supervisor's More menu in portrait, the
-// medical-assistance form correcting a grant and a meeting with cases,
-// each also dark in portrait, as are first run and the lock screen. The supervisor's device
+// dark theme; last what changes the other screens (states.go): a sync
+// that failed, the supervisor's More menu (portrait only, where it is),
+// the medical-assistance form correcting a grant and a meeting with
+// cases, each also dark, as are first run and the lock screen: every
+// shot in both themes, in both orientations. The supervisor's device
 // first receives a real conflict made by two tablets through the sync
 // engine (conflict.go); the worker's a spot check and a risk flag.
 //
@@ -186,8 +186,7 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		}
 		n += c
 	}
-	// The dark theme: every screen in portrait, the top-level screens and
-	// the main forms of the role in landscape too.
+	// The dark theme: every screen again.
 	if err := x.SetLook(kit.Theme{Dark: true}); err != nil {
 		return n, err
 	}
@@ -200,11 +199,7 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 		} else if err != nil {
 			return n, fmt.Errorf("%s (dark): %w", s.name, err)
 		}
-		name := prefix + s.name
-		if !darkShots[s.name] && !slices.Contains(x.Screens(), s.name) {
-			name += portraitOnly
-		}
-		c, err := capture(x, out, name, lang)
+		c, err := capture(x, out, prefix+s.name, lang)
 		if err != nil {
 			return n, err
 		}
@@ -215,7 +210,7 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 	if err := x.SetLook(kit.Theme{}); err != nil {
 		return n, err
 	}
-	// Each in the light theme, then in the dark one in portrait.
+	// Each in the light theme, then in the dark one.
 	if role == schema.RoleSupervisor {
 		for _, dark := range []bool{false, true} {
 			if err := x.SetLook(kit.Theme{Dark: dark}); err != nil {
@@ -264,11 +259,8 @@ func renderRole(out, lang string, role schema.Role) (int, error) {
 	return n, nil
 }
 
-// portraitOnly ends the name of a shot captured in portrait only.
-const portraitOnly = "\x00portrait-only"
-
-// captureDark captures the screen again in the dark theme, in portrait:
-// the theme is switched (which rebuilds the window), show (when not nil)
+// captureDark captures the screen again in the dark theme, in both
+// orientations: the theme is switched (which rebuilds the window), show (when not nil)
 // puts the screen back, and the theme is switched back.
 func captureDark(x *app.App, out, name, lang string, show func(*app.App) error) (int, error) {
 	if err := x.SetLook(kit.Theme{Dark: true}); err != nil {
@@ -279,15 +271,12 @@ func captureDark(x *app.App, out, name, lang string, show func(*app.App) error) 
 			return 0, fmt.Errorf("%s (dark): %w", name, err)
 		}
 	}
-	n, err := capture(x, out, name+portraitOnly, lang)
+	n, err := capture(x, out, name, lang)
 	if err != nil {
 		return n, err
 	}
 	return n, x.SetLook(kit.Theme{})
 }
-
-// darkShots are the detail screens also rendered in the dark theme.
-var darkShots = map[string]bool{"visit": true, "visit-end": true, "visitlog": true, "review-record": true, "draw-batch": true}
 
 // shots lists what to capture for role: every top-level screen, then the
 // detail screens and forms.
@@ -503,19 +492,14 @@ func pick(x *app.App, q string, args ...any) (string, error) {
 	return id, nil
 }
 
-// capture writes the window in both orientations, or in portrait only
-// when name ends in portraitOnly; the dark theme's files are named
-// <screen>-dark-….
+// capture writes the window in both orientations; the dark theme's files
+// are named <screen>-dark-….
 func capture(x *app.App, out, name, lang string) (int, error) {
-	name, portrait := strings.CutSuffix(name, portraitOnly)
 	if x.Look().Dark {
 		name += "-dark"
 	}
 	n := 0
 	for _, o := range orientations {
-		if portrait && o.name != "portrait" {
-			continue
-		}
 		x.Window().Resize(o.size)
 		// Layouts whose height follows their width (a grid of filters
 		// that wraps) learn the new width in the first pass; a real
