@@ -107,7 +107,10 @@ func (e *pgEngine) migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: record version %d: %w", v, err)
 		}
 	}
-	ddl := pgDataDDL()
+	ddl, err := pgDataDDL()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	want := pgDataFingerprint(ddl)
 	var ran string
 	err = tx.QueryRowContext(ctx, `SELECT value FROM server_meta WHERE key = 'pg_data_ddl'`).Scan(&ran)

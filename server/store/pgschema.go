@@ -202,7 +202,13 @@ func pgType(t schema.Type) string {
 // NOT NULL or foreign keys beyond id and deleted: rows arrive column by
 // column, in any order. The capture trigger's name sorts after the scope
 // move trigger's, so a move records the sequence before the change's own.
-func pgDataDDL() []string {
+// Every index the SQLite migrations make on a synced table is made here
+// too (schema.SyncedIndexes).
+func pgDataDDL() ([]string, error) {
+	indexes, err := schema.SyncedIndexes()
+	if err != nil {
+		return nil, fmt.Errorf("synced indexes: %w", err)
+	}
 	var out []string
 	for _, t := range schema.Reg.Tables() {
 		cols := []string{"id TEXT PRIMARY KEY"}
@@ -231,6 +237,11 @@ func pgDataDDL() []string {
 				out = append(out, fmt.Sprintf("CREATE INDEX IF NOT EXISTS %[1]s_about ON %[1]s(%[2]s, %[3]s)", t.Name, tc, ic))
 			}
 		}
+		for _, x := range indexes {
+			if x.Table == t.Name {
+				out = append(out, x.SQL())
+			}
+		}
 		out = append(out,
 			fmt.Sprintf("CREATE OR REPLACE TRIGGER sync_capture_%[1]s AFTER INSERT OR UPDATE ON %[1]s FOR EACH ROW EXECUTE FUNCTION sync_capture('%[2]s', '%[3]s')",
 				t.Name, scopeColumnOf(t), pairingColumnOf(t)),
@@ -244,7 +255,7 @@ func pgDataDDL() []string {
 				t.Name, strings.Join(args, ", ")))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // scopeColumnOf is the column whose value replica.Row lists as Scope: the
