@@ -28,14 +28,22 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, 
 		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, from.After, limit)
 	} else {
 		// One index range per condition (t, seq), (scope, seq), (pairing,
-		// seq), merged in sequence order.
-		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? AND (
-				t = ANY(?)
-				OR (scope = ANY(?) AND t = ANY(?))
-				OR (pairing = ANY(?) AND t = ANY(?))
-				OR (t, id) IN (SELECT * FROM unnest(?::text[], ?::text[])))
-			ORDER BY seq LIMIT ?`,
-			from.After, f.All, f.Scopes, f.ScopeTables, f.Pairings, f.PairTables, f.MovedTables, f.MovedIDs, limit)
+		// seq), each at most a page in sequence order, then merged. Written
+		// as one WHERE with ORs, PostgreSQL walked the sequence index from
+		// the cursor and filtered every row changed since (13.7 ms for a
+		// worker's 499 rows among 19,000 changed; 1.2 ms this way).
+		rows, err = tx.QueryContext(ctx, `SELECT t, id, seq FROM (
+				(SELECT t, id, seq FROM sync_rows WHERE t = ANY(?) AND seq > ? ORDER BY seq LIMIT ?)
+				UNION
+				(SELECT t, id, seq FROM sync_rows WHERE scope = ANY(?) AND t = ANY(?) AND seq > ? ORDER BY seq LIMIT ?)
+				UNION
+				(SELECT t, id, seq FROM sync_rows WHERE pairing = ANY(?) AND t = ANY(?) AND seq > ? ORDER BY seq LIMIT ?)
+				UNION
+				(SELECT s.t, s.id, s.seq FROM unnest(?::text[], ?::text[]) AS m(t, id)
+					JOIN sync_rows s ON s.t = m.t AND s.id = m.id WHERE s.seq > ?)
+			) u ORDER BY seq LIMIT ?`,
+			f.All, from.After, limit, f.Scopes, f.ScopeTables, from.After, limit, f.Pairings, f.PairTables, from.After, limit,
+			f.MovedTables, f.MovedIDs, from.After, limit)
 	}
 	if err != nil {
 		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
