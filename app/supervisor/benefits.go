@@ -97,8 +97,9 @@ func NewBenefits(x *kit.Env) kit.Screen {
 	)
 	s.actions = container.NewVBox(form, s.msg, container.NewHBox(s.suspend, s.resume))
 	s.actions.Hide()
-	detail := kit.NewHeaderOver(container.NewVBox(s.title, s.status, s.actions,
-		kit.Heading(lang.L("desk.benefits.history"))), container.NewVScroll(s.periods))
+	history := kit.Heading(lang.L("desk.benefits.history"))
+	history.Wrapping = fyne.TextWrapWord // the detail column is narrow in portrait
+	detail := kit.NewHeaderOver(container.NewVBox(s.title, s.status, s.actions, history), container.NewVScroll(s.periods))
 	left := container.NewBorder(container.NewVBox(s.places.object(), s.search), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, detail)
 	split.Offset = 0.38
