@@ -112,6 +112,7 @@ func newFirstRun(x *App) *firstRun {
 	icon.SetMinSize(fyne.NewSize(72, 72))
 	title := widget.NewLabelWithStyle(lang.L("firstrun.welcome"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	title.Wrapping = fyne.TextWrapWord // beside the language choice at large text
 	intro := widget.NewLabel(lang.L("firstrun.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	header := container.NewBorder(nil, nil, icon, container.NewVBox(widget.NewLabel(lang.L("settings.language")), f.language),

@@ -37,10 +37,13 @@ type screeningScreen struct {
 	abilityBx *fyne.Container
 	derived   *fyne.Container
 	compact   *widget.Label
-	bTotal    *widget.Label
-	submit    *widget.Button
-	draftBtn  *widget.Button
-	root      fyne.CanvasObject
+	// compactPair holds the pair button under the compact summary, for a
+	// page too narrow for the side panel (portrait, large text).
+	compactPair *fyne.Container
+	bTotal      *widget.Label
+	submit      *widget.Button
+	draftBtn    *widget.Button
+	root        fyne.CanvasObject
 }
 
 // openScreeningForm opens the screening ref names: its draft, a stored
@@ -124,7 +127,8 @@ func (s *screeningScreen) Content() fyne.CanvasObject {
 	s.compact = widget.NewLabel("")
 	s.compact.TextStyle.Bold = true
 	s.compact.Wrapping = fyne.TextWrapWord
-	s.root = k.Page(form, side, container.NewVBox(widget.NewSeparator(), s.compact), bar, 330)
+	s.compactPair = container.NewVBox()
+	s.root = k.Page(form, side, container.NewVBox(widget.NewSeparator(), s.compact, s.compactPair), bar, 330)
 	k.Done()
 	s.nav.TimeSections("elder_screenings")
 	s.nav.Refresh()
@@ -359,9 +363,12 @@ func (s *screeningScreen) refreshDerived() {
 		objs = append(objs, reasonLabel("• "+lang.L(reason), widget.MediumImportance))
 	}
 	objs = append(objs, hint(lang.L("live.advice")))
+	s.compactPair.Objects = nil
 	if b := s.pairButton(r.Pairing); b != nil {
 		objs = append(objs, b)
+		s.compactPair.Add(s.pairButton(r.Pairing))
 	}
+	s.compactPair.Refresh()
 	s.derived.Objects = objs
 	s.derived.Refresh()
 	s.compact.SetText(lang.L("screening.compact", map[string]any{"Barthel": barthelValue,

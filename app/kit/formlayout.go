@@ -176,16 +176,20 @@ func (p *formPage) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	bar.Move(fyne.NewPos(0, size.Height-barH))
 	bar.Resize(fyne.NewSize(size.Width, barH))
 	avail := size.Height - barH
-	wide := p.sideWidth > 0 && size.Width >= p.wideFrom
+	// The panel widens to what its lines need at large text sizes, as
+	// long as the form keeps the width it has beside the usual panel;
+	// beyond that the page is narrow.
+	sw := fyne.Max(p.sideWidth, side.MinSize().Width)
+	wide := p.sideWidth > 0 && size.Width >= p.wideFrom && size.Width-sw >= p.wideFrom-p.sideWidth
 	fw, fh := size.Width, avail
 	switch {
 	case p.sideWidth == 0:
 	case wide:
-		fw = size.Width - p.sideWidth
+		fw = size.Width - sw
 		side.Show()
 		compact.Hide()
 		side.Move(fyne.NewPos(fw, 0))
-		side.Resize(fyne.NewSize(p.sideWidth, avail))
+		side.Resize(fyne.NewSize(sw, avail))
 	default:
 		side.Hide()
 		compact.Show()

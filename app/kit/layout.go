@@ -174,7 +174,10 @@ func (l SideBySideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		b.Resize(fyne.NewSize(size.Width-w-pad, size.Height))
 		return
 	}
-	h := fyne.Max((size.Height-pad)*l.offset(), am.Height)
+	// The first takes its share, more up to its minimum as long as the
+	// second keeps its own minimum: a tall first (a list under filters
+	// that scroll) must not push the second off the screen.
+	h := fyne.Max((size.Height-pad)*l.offset(), fyne.Min(am.Height, size.Height-pad-bm.Height))
 	a.Move(fyne.Position{})
 	a.Resize(fyne.NewSize(size.Width, h))
 	b.Move(fyne.NewPos(0, h+pad))

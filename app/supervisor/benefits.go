@@ -97,12 +97,15 @@ func NewBenefits(x *kit.Env) kit.Screen {
 	)
 	s.actions = container.NewVBox(form, s.msg, container.NewHBox(s.suspend, s.resume))
 	s.actions.Hide()
-	detail := kit.NewHeaderOver(container.NewVBox(s.title, s.status, s.actions,
-		kit.Heading(lang.L("desk.benefits.history"))), container.NewVScroll(s.periods))
-	left := container.NewBorder(container.NewVBox(s.places.object(), s.search), nil, nil, nil, s.list)
-	split := container.NewHSplit(left, detail)
-	split.Offset = 0.38
-	s.root = split
+	history := kit.Heading(lang.L("desk.benefits.history"))
+	history.Wrapping = fyne.TextWrapWord // the detail column is narrow in portrait
+	detail := kit.NewHeaderOver(container.NewVBox(s.title, s.status, s.actions, history), container.NewVScroll(s.periods))
+	// The place choices scroll when taller than their share (large
+	// text), so the list keeps room for its rows.
+	left := kit.NewHeaderOver(container.NewVBox(s.places.object(), s.search), s.list)
+	// Beside the list in landscape, under it in portrait, where the two
+	// side by side run past the screen's edge at large text.
+	s.root = kit.NewSideBySide(0.38, left, detail)
 	return s
 }
 

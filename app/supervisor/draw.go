@@ -58,7 +58,8 @@ func NewDraw(x *kit.Env) kit.Screen {
 	s.byCount.SetSelected(lang.L("desk.draw.rate"))
 	s.size = kit.NewNumericEntry()
 	s.size.SetText(strconv.Itoa(cfg.SpotCheckRatePercent))
-	s.stratify = widget.NewCheck(lang.L("desk.draw.stratify"), nil)
+	var stratify fyne.CanvasObject // its text wraps in a narrow form column
+	s.stratify, stratify = kit.NewWrapCheck(lang.L("desk.draw.stratify"), nil)
 	s.stratify.SetChecked(true)
 	var weighted fyne.CanvasObject
 	s.weighted, weighted = kit.NewWrapCheck(lang.L("desk.draw.weighted"), nil)
@@ -87,7 +88,7 @@ func NewDraw(x *kit.Env) kit.Screen {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("desk.draw.streets"), s.streets),
 		widget.NewFormItem(lang.L("desk.draw.size"), kit.NewTrailing(s.byCount, s.size)),
-		widget.NewFormItem(lang.L("desk.draw.options"), kit.NewFlow(s.stratify, s.unannounced)),
+		widget.NewFormItem(lang.L("desk.draw.options"), container.NewVBox(stratify, s.unannounced)),
 		widget.NewFormItem(lang.L("desk.draw.risk"), kit.NewTrailing(weighted, s.weight)),
 		widget.NewFormItem(lang.L("desk.draw.inspectors"), s.inspectors),
 		widget.NewFormItem(lang.L("desk.draw.planned_on"), s.planned),

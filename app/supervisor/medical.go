@@ -110,7 +110,9 @@ func NewMedical(x *kit.Env) kit.Screen {
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), show,
 		container.NewGridWithColumns(2, s.from, s.to))
 	top := container.NewVBox(s.places.object(), period, kit.NewTrailing(s.total, export))
-	register := container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.list))
+	// The filters and total scroll when taller than their share (large
+	// text), so the register keeps room for its rows.
+	register := kit.NewHeaderOver(top, container.NewVScroll(s.list))
 	// Beside the register in landscape, under it in portrait.
 	s.root = kit.NewSideBySide(0.58, register, container.NewVScroll(s.card))
 	return s

@@ -50,7 +50,9 @@ func NewReports(x *kit.Env) kit.Screen {
 	run.Importance = widget.HighImportance
 	period := container.NewBorder(nil, nil, widget.NewLabel(lang.L("desk.period")), run,
 		container.NewGridWithColumns(2, s.from, s.to))
-	top := container.NewVBox(container.NewGridWithColumns(2, s.places.object(), period),
+	// The places and the period side by side when wide, stacked when
+	// narrow (portrait at large text), so the dates keep their width.
+	top := container.NewVBox(container.New(&kit.ColumnsLayout{MinColumn: 420}, s.places.object(), period),
 		container.NewBorder(nil, nil, nil, exportButtons(x, "report", s.sheets), s.msg))
 	s.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.body))
 	return s

@@ -384,12 +384,20 @@ func objectText(o fyne.CanvasObject) string {
 }
 
 // TestEveryTargetIsLargeEnough renders every screen of every role, in
-// landscape and portrait, at every text size, and walks the objects on
-// screen: tappables at least 48 in both dimensions, no label clipped.
+// both languages, landscape and portrait, at every text size, and walks
+// the objects on screen: tappables at least 48 in both dimensions, no
+// label clipped.
 func TestEveryTargetIsLargeEnough(t *testing.T) {
 	if testing.Short() {
-		t.Skip("renders every screen 6 times")
+		t.Skip("renders every screen 12 times")
 	}
+	for _, code := range kit.Languages() {
+		t.Run(code, func(t *testing.T) { everyTargetIn(t, code) })
+	}
+}
+
+// everyTargetIn checks every screen of every role in the language code.
+func everyTargetIn(t *testing.T, code string) {
 	sizes := []fyne.Size{fyne.NewSize(1280, 800), fyne.NewSize(800, 1280)}
 	check := func(t *testing.T, x *App, what string, ts kit.TextSize) {
 		t.Helper()
@@ -409,6 +417,9 @@ func TestEveryTargetIsLargeEnough(t *testing.T) {
 			DemoRef: now, NoBackground: true})
 		if x.Err() != nil {
 			t.Fatal(x.Err())
+		}
+		if err := x.UseLanguage(code); err != nil {
+			t.Fatal(err)
 		}
 		if role == schema.RoleWorker { // first run, before anyone signs in
 			for _, ts := range kit.TextSizes() {
@@ -439,5 +450,8 @@ func TestEveryTargetIsLargeEnough(t *testing.T) {
 			check(t, x, string(role)+" lock", ts)
 		}
 		x.Close()
+	}
+	if err := kit.SetLanguage(kit.LangZhCN); err != nil { // the other tests' language
+		t.Fatal(err)
 	}
 }
