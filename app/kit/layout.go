@@ -146,6 +146,10 @@ type SideBySideLayout struct {
 	// Offset is the first object's share of the width (or height), 0.5
 	// when zero.
 	Offset float32
+	// StackedOffset, when set, is the first object's share of the height
+	// when stacked instead of Offset: a narrow list beside a detail may
+	// need more than its width's share of the height under filters.
+	StackedOffset float32
 }
 
 // NewSideBySide returns a container laying first and second out side by
@@ -177,7 +181,11 @@ func (l SideBySideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	// The first takes its share, more up to its minimum as long as the
 	// second keeps its own minimum: a tall first (a list under filters
 	// that scroll) must not push the second off the screen.
-	h := fyne.Max((size.Height-pad)*l.offset(), fyne.Min(am.Height, size.Height-pad-bm.Height))
+	share := l.offset()
+	if l.StackedOffset > 0 && l.StackedOffset < 1 {
+		share = l.StackedOffset
+	}
+	h := fyne.Max((size.Height-pad)*share, fyne.Min(am.Height, size.Height-pad-bm.Height))
 	a.Move(fyne.Position{})
 	a.Resize(fyne.NewSize(size.Width, h))
 	b.Move(fyne.NewPos(0, h+pad))

@@ -105,7 +105,9 @@ func NewBenefits(x *kit.Env) kit.Screen {
 	left := kit.NewHeaderOver(container.NewVBox(s.places.object(), s.search), s.list)
 	// Beside the list in landscape, under it in portrait, where the two
 	// side by side run past the screen's edge at large text.
-	s.root = kit.NewSideBySide(0.38, left, detail)
+	// Stacked, the list takes the larger part: its place filters (two
+	// rows at the largest text) must leave it rows to show.
+	s.root = container.New(kit.SideBySideLayout{Offset: 0.38, StackedOffset: 0.6}, left, detail)
 	return s
 }
 
