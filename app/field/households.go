@@ -151,9 +151,10 @@ func (s *householdsScreen) filterBar() *fyne.Container {
 	s.comm.SetSelectedIndex(0)
 	sorts := make([]string, len(records.HouseholdSorts))
 	for i, o := range records.HouseholdSorts {
-		sorts[i] = lang.L("households.sort." + string(o))
 		if o == records.SortSearch {
 			sorts[i] = lang.L("households.sort.search")
+		} else {
+			sorts[i] = lang.L("households.sort." + string(o))
 		}
 	}
 	s.sort = widget.NewSelect(sorts, nil)
