@@ -208,19 +208,6 @@ func (s *session) readRows(hits []changedRow) (map[rowKey]*dataRow, error) {
 	return data, nil
 }
 
-// listRow builds a Row from a row clock: the columns changed after since.
-func (s *session) listRow(t int64, id string, rc rowClock, since int64) (Row, error) {
-	m := s.r.meta(t)
-	if m == nil {
-		return Row{}, fmt.Errorf("list changes: unknown table number %d", t)
-	}
-	d, err := s.readRow(m, id)
-	if err != nil {
-		return Row{}, err
-	}
-	return s.rowOf(m, id, d, rc, since)
-}
-
 // rowOf builds the Row of data row d (read by readRow or readRows) with
 // the columns its clock rc changed after since.
 func (s *session) rowOf(m *tableMeta, id string, d *dataRow, rc rowClock, since int64) (Row, error) {
