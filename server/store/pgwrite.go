@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math/bits"
 	"strings"
 )
 
@@ -120,10 +119,7 @@ func writeDataRows(ctx context.Context, tx *sql.Tx, ws []pgWrite) error {
 		for len(g) > 0 {
 			// Powers of two: few statement texts, each prepared once a
 			// connection (inList).
-			n := min(per, len(g))
-			if n > 1 {
-				n = 1 << (bits.Len(uint(n)) - 1)
-			}
+			n := floorPow2(min(per, len(g)))
 			if err := upsertRows(ctx, tx, k.table, cols, g[:n]); err != nil {
 				return err
 			}

@@ -136,6 +136,12 @@ func inList(vals []any) (string, []any) {
 	return placeholders(n), out
 }
 
+// floorPow2 is the largest power of two not over n (n ≥ 1): the row count
+// of the next multi-row statement, so that statement texts stay few.
+func floorPow2(n int) int {
+	return 1 << (bits.Len(uint(n)) - 1)
+}
+
 // padLen is n rounded up to a power of two (0 stays 0).
 func padLen(n int) int {
 	if n <= 1 {
