@@ -51,11 +51,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() {
+fail() { # the reason is printed first and again last: CI keeps only the tail of long output
   echo "smoke: FAIL: $*"
   echo "--- make demo output"; cat "$work/demo.log" 2>/dev/null || true
   echo "--- server log (tail)"; tail -n 20 "$work/demo/server.log" 2>/dev/null || true
   DISPLAY="$display" import -window root bin/smoke-fail.png 2>/dev/null && echo "smoke: screen in bin/smoke-fail.png"
+  echo "smoke: FAIL: $*"
   exit 1
 }
 x() { DISPLAY="$display" "$@"; }
@@ -101,9 +102,10 @@ ocr() { # $1: name; screenshot of the app's window to bin/smoke-$1.png, its text
     done
   } | tr -d ' \t' | grep -v '^$' >"bin/smoke-$1.txt" || true
 }
-expect_text() { # $1: name, $2: what the window should be, rest: strings OCR must find (a|b: either)
-  local name=$1 what=$2 tries=0 missing w alt alts found
-  shift 2
+expect_text() { # $1: name, $2: seconds to wait, $3: what the window should be, rest: strings OCR must find (a|b: either)
+  local name=$1 wait=$2 what=$3 tries=0 missing w alt alts found end
+  shift 3
+  end=$((SECONDS + wait))
   while :; do
     ocr "$name"
     missing=()
@@ -117,9 +119,11 @@ expect_text() { # $1: name, $2: what the window should be, rest: strings OCR mus
     done
     [ ${#missing[@]} -gt 0 ] || break
     tries=$((tries + 1))
-    if [ $tries -ge 5 ]; then
+    # At least 5 reads, and until the deadline: a loaded 2-core machine may
+    # still be storing the first sync's pages after the server has sent them.
+    if [ $tries -ge 5 ] && [ $SECONDS -ge $end ]; then
       echo "--- OCR of the window (bin/smoke-$name.txt)"; cat "bin/smoke-$name.txt"
-      fail "the window does not show $what: OCR did not find ${missing[*]} in 5 tries (bin/smoke-$name.png)"
+      fail "the window does not show $what: OCR did not find ${missing[*]} in $tries tries over ${wait}+ s (bin/smoke-$name.png)"
     fi
     sleep 2
   done
@@ -141,7 +145,7 @@ health
 grep -q 'Ctrl-C' "$work/demo.log" || fail "make demo did not tell the user how to stop it"
 sleep 2
 # The first-run screen, in Chinese, with the demo server's address filled in.
-expect_text firstrun "the first-run screen with the demo enrollment filled in" \
+expect_text firstrun 30 "the first-run screen with the demo enrollment filled in" \
   欢迎使用入户通 设置PIN码 登记本设备 服务器地址 "127.0.0.1:$port"
 # The first-run screen focuses the PIN field; Enter in the second PIN field
 # enrolls with the server and code that make demo filled in.
@@ -167,11 +171,12 @@ done
 echo "smoke: first sync done (cursor $cursor)"
 sleep 2
 wait_window 5
-# The synced worker's Today screen: its title and tabs (OCR reads 住户 beside
+# The server has sent the last page; the app may still be storing it, so the
+# check waits up to 180 s. The synced worker's Today screen: its title and tabs (OCR reads 住户 beside
 # its icon poorly, so either tab name will do), the sync badge saying all is
 # synced, and households of the demo district (their addresses), which only
 # the first sync brings.
-expect_text synced "the synced Today screen with the demo district's households" \
+expect_text synced 180 "the synced Today screen with the demo district's households" \
   今日 "老年人|住户" 设置 已全部同步 焦作市解放区
 health
 
