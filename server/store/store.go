@@ -40,6 +40,11 @@ type Options struct {
 	// after a passive background checkpoint, a truncating one runs; 4,096
 	// (16 MB) when zero.
 	WALTruncatePages int
+	// SQLiteConns bounds a SQLite store's open connections (the
+	// PostgreSQL pool has its own bound, pgPoolSize); 16 when zero.
+	// Requests beyond it wait for a connection rather than open one: a
+	// connection parses the whole schema and holds its own memory.
+	SQLiteConns int
 }
 
 // Open opens (creating if needed) the server database named by db as a
@@ -66,12 +71,14 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	// survive an operating-system crash or power loss, not only a killed
 	// process.
 	manual := opts.CheckpointEvery >= 0
-	// serverIdleConns: pulls (MaxPulls at once), the verification
-	// snapshots, the group commit and every request's authentication each
-	// hold a connection; keeping them open keeps their prepared statements.
-	const serverIdleConns = 12
+	// Every connection allowed stays open: a connection kept keeps its
+	// parsed schema and prepared statements.
+	conns := opts.SQLiteConns
+	if conns <= 0 {
+		conns = defaultSQLiteConns
+	}
 	rep, err := replica.Open(ctx, path, replica.Options{Target: schema.Server, Now: opts.Now, MaxDrift: opts.MaxDrift, FullSync: true,
-		ManualCheckpoint: manual, IdleConns: serverIdleConns})
+		ManualCheckpoint: manual, IdleConns: conns, MaxConns: conns})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -93,6 +100,11 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	s.rep = rep
 	return s, nil
 }
+
+// defaultSQLiteConns is Options.SQLiteConns's default: the pulls served at
+// once (MaxPulls), the verification snapshots, the group commit and the
+// authentication of requests waiting at the pull gate, on a few cores.
+const defaultSQLiteConns = 16
 
 // ErrNoBlobDir: the store was opened without a blob directory.
 var ErrNoBlobDir = errors.New("store opened without a blob directory")
