@@ -140,6 +140,11 @@ func MigrateToPostgres(ctx context.Context, from, to *Store) (MigrateStats, erro
 	// The target's site changed under the open store: later writes through
 	// it must use the source's.
 	pg.siteID = from.Site()
+	// A bulk load: statistics, so that the first requests are planned for
+	// the district copied, not for an empty database.
+	if err := to.Analyze(ctx); err != nil {
+		return st, fmt.Errorf("migrate: %w", err)
+	}
 	return st, nil
 }
 

@@ -47,6 +47,11 @@ func demoCmd(ctx context.Context, args []string, out io.Writer) error {
 			if users, err = addDemoUsers(ctx, st, d); err != nil {
 				return err
 			}
+			// A bulk load: PostgreSQL would plan the first requests
+			// from an empty database's estimates.
+			if err := st.Analyze(ctx); err != nil {
+				return err
+			}
 			fmt.Fprintf(out, "demo district: %d rows, %d users in %s\n", len(d.Rows), len(users), *db)
 		}
 		picks := pickDemoUsers(users)
