@@ -134,12 +134,19 @@ func TestServeTLS(t *testing.T) {
 	}()
 	c := client.New("https://"+addr, "")
 	c.HTTP = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	// The server opens (and migrates) a new database before it listens:
+	// under -race on a loaded 2-core machine that once took more than the
+	// 5 s this loop used to allow. A server that exits fails at once.
 	var err error
-	for i := 0; i < 200; i++ {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		if _, err = c.Health(context.Background()); err == nil {
 			break
 		}
-		time.Sleep(25 * time.Millisecond)
+		select {
+		case serr := <-done:
+			t.Fatalf("serve exited before it answered: %v (log: %s)", serr, logs.String())
+		case <-time.After(25 * time.Millisecond):
+		}
 	}
 	if err != nil {
 		t.Fatalf("health over TLS: %v", err)
