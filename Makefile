@@ -102,11 +102,10 @@ lint: vet
 bench:
 	.ci/bench.sh
 
-## bench-scaling: BenchmarkScaling and BenchmarkInitialSyncByRole at 1×, 10× and 100× the demo
-## district on SQLite and on a throwaway PostgreSQL cluster (long: an hour or more on 2 cores)
+## bench-scaling: BenchmarkScaling at 1×, 10× and 100× the demo district, SQLite (DOORSTEP_BENCH_PG=1:
+## PostgreSQL too), into docs/bench-scaling.txt and docs/PERFORMANCE.md (long: half an hour and more on 2 cores)
 bench-scaling:
-	DOORSTEP_BENCH_SCALES=$${DOORSTEP_BENCH_SCALES:-1,10,100} .ci/postgres.sh run \
-		$(GO) test -run '^$$' -bench 'Scaling|InitialSyncByRole' -benchtime 1x -count 1 -timeout 6h ./server/ ./server/store/ | tee .bench-scaling.txt
+	.ci/bench-scaling.sh
 
 ## load: 1,000 simulated devices push and pull for a minute against a real server (docs/LOAD.md);
 ## STORE=postgres: two server processes on one throwaway PostgreSQL database

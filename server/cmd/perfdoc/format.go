@@ -8,12 +8,22 @@ import (
 	"text/template"
 )
 
-// funcs are the template's functions: figures from the run and the ways
+// funcs are the template's functions: figures from the run (v, has,
+// meta) and from the separate scaling run (sv, shas, smeta), and the ways
 // the document prints them.
-func funcs(r *Results) template.FuncMap {
+func funcs(r, scaling *Results) template.FuncMap {
 	return template.FuncMap{
-		"v":   r.Value,
-		"has": r.Has,
+		"v":    r.Value,
+		"has":  r.Has,
+		"sv":   scaling.Value,
+		"shas": scaling.Has,
+		"smeta": func(key string) (string, error) {
+			v, ok := scaling.Meta[key]
+			if !ok {
+				return "", fmt.Errorf("the scaling run's output has no %q line", "# "+key+":")
+			}
+			return v, nil
+		},
 		"meta": func(key string) (string, error) {
 			v, ok := r.Meta[key]
 			if !ok {

@@ -2,7 +2,11 @@
 // that every figure in its tables is a figure of that run and of no other.
 // The document's text is the template docs/PERFORMANCE.tmpl.md, which names
 // figures by benchmark and unit ({{v "BenchmarkMerge/insert" "changes/s"}});
-// the run's output is docs/make-bench.txt, written by .ci/bench.sh.
+// the run's output is docs/make-bench.txt, written by .ci/bench.sh. A second,
+// separate run of the scaling benchmarks at sizes too long for make bench
+// (make bench-scaling, 100× the district) may be recorded in
+// docs/bench-scaling.txt; the template names its figures with sv and shas,
+// so that no figure of one run is ever printed as the other's.
 //
 //	make bench                                  # runs the benchmarks, then:
 //	go run ./server/cmd/perfdoc                 # rewrites docs/PERFORMANCE.md
@@ -25,18 +29,19 @@ import (
 func main() {
 	tmpl := flag.String("template", "docs/PERFORMANCE.tmpl.md", "the document's text, with the figures named")
 	run := flag.String("bench", "docs/make-bench.txt", "the output of one make bench run")
+	scaling := flag.String("scaling", "docs/bench-scaling.txt", "the output of one make bench-scaling run (optional: absent, the document says so)")
 	doc := flag.String("doc", "docs/PERFORMANCE.md", "the document to write")
 	check := flag.Bool("check", false, "only check that the document is what the template and the run give")
 	flag.Parse()
-	if err := write(*tmpl, *run, *doc, *check, os.Stdout); err != nil {
+	if err := write(*tmpl, *run, *scaling, *doc, *check, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "perfdoc:", err)
 		os.Exit(1)
 	}
 }
 
-// write renders the template with the run's figures into the document, or
-// with check only compares them.
-func write(tmplPath, runPath, docPath string, check bool, out io.Writer) error {
+// write renders the template with the runs' figures into the document, or
+// with check only compares them. scalingPath may name no file.
+func write(tmplPath, runPath, scalingPath, docPath string, check bool, out io.Writer) error {
 	text, err := os.ReadFile(tmplPath)
 	if err != nil {
 		return fmt.Errorf("read template: %w", err)
@@ -50,7 +55,17 @@ func write(tmplPath, runPath, docPath string, check bool, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", runPath, err)
 	}
-	want, err := Render(string(text), res)
+	scal := &Results{}
+	if sf, err := os.Open(scalingPath); err == nil {
+		scal, err = ParseResults(sf)
+		sf.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", scalingPath, err)
+		}
+	} else if !os.IsNotExist(err) {
+		return fmt.Errorf("read scaling run: %w", err)
+	}
+	want, err := Render(string(text), res, scal)
 	if err != nil {
 		return fmt.Errorf("%s: %w", tmplPath, err)
 	}
@@ -74,8 +89,8 @@ func write(tmplPath, runPath, docPath string, check bool, out io.Writer) error {
 
 // Render executes the document's template with the run's figures. A figure
 // the run does not hold is an error, not an empty cell.
-func Render(text string, res *Results) ([]byte, error) {
-	t, err := template.New("doc").Option("missingkey=error").Funcs(funcs(res)).Parse(text)
+func Render(text string, res, scaling *Results) ([]byte, error) {
+	t, err := template.New("doc").Option("missingkey=error").Funcs(funcs(res, scaling)).Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}

@@ -16,7 +16,7 @@ func TestDocMatchesItsRun(t *testing.T) {
 	docs := filepath.Join("..", "..", "..", "docs")
 	var out bytes.Buffer
 	err := write(filepath.Join(docs, "PERFORMANCE.tmpl.md"), filepath.Join(docs, "make-bench.txt"),
-		filepath.Join(docs, "PERFORMANCE.md"), true, &out)
+		filepath.Join(docs, "bench-scaling.txt"), filepath.Join(docs, "PERFORMANCE.md"), true, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Render(`{{k (v "BenchmarkMerge/insert" "changes/s")}} {{ratio (v "BenchmarkMerge/edit/device" "changes/s") (v "BenchmarkMerge/insert" "changes/s")}} {{meta "end"}}{{if has "BenchmarkPGPush" "p95-ratio"}} pg{{end}}`, res)
+	got, err := Render(`{{k (v "BenchmarkMerge/insert" "changes/s")}} {{ratio (v "BenchmarkMerge/edit/device" "changes/s") (v "BenchmarkMerge/insert" "changes/s")}} {{meta "end"}}{{if has "BenchmarkPGPush" "p95-ratio"}} pg{{end}}`, res, &Results{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,9 +77,33 @@ func TestRender(t *testing.T) {
 		t.Errorf("Render = %q, want %q", got, want)
 	}
 	for _, bad := range []string{`{{v "BenchmarkMerge/insert" "ns/op"}}`, `{{v "BenchmarkNone" "x"}}`, `{{meta "nowhere"}}`} {
-		if _, err := Render(bad, res); err == nil {
+		if _, err := Render(bad, res, &Results{}); err == nil {
 			t.Errorf("Render(%s) = nil error; a figure the run does not hold must fail", bad)
 		}
+	}
+}
+
+// TestRenderScalingRun: figures of the separate scaling run come from it
+// alone (sv, shas, smeta), never from the make bench run, and the other
+// way round.
+func TestRenderScalingRun(t *testing.T) {
+	res, err := ParseResults(strings.NewReader(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scal, err := ParseResults(strings.NewReader("# start: 2026-12-06T03:31:40Z\nBenchmarkScaling/sqlite/100x-2 1 79574610 changes 812.5 ingest-s 243.6 ingest-x1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Render(`{{sig (sv "BenchmarkScaling/sqlite/100x" "ingest-x1")}} {{smeta "start"}}{{if shas "BenchmarkScaling/sqlite/10x" "changes"}} from make bench{{end}}{{if has "BenchmarkScaling/sqlite/100x" "changes"}} mixed{{end}}`, res, scal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "244 2026-12-06T03:31:40Z"; string(got) != want {
+		t.Errorf("Render = %q, want %q", got, want)
+	}
+	if _, err := Render(`{{sv "BenchmarkScaling/sqlite/100x" "ingest-s"}}`, res, &Results{}); err == nil {
+		t.Error("a scaling figure rendered without a scaling run")
 	}
 }
 
@@ -121,16 +145,16 @@ func TestWriteRefusesAStaleDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := write(tmpl, run, doc, false, &out); err != nil {
+	if err := write(tmpl, run, filepath.Join(dir, "none.txt"), doc, false, &out); err != nil {
 		t.Fatal(err)
 	}
-	if err := write(tmpl, run, doc, true, &out); err != nil {
+	if err := write(tmpl, run, filepath.Join(dir, "none.txt"), doc, true, &out); err != nil {
 		t.Fatalf("fresh document: %v", err)
 	}
 	if err := os.WriteFile(doc, []byte("insert 300k/s\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := write(tmpl, run, doc, true, &out); err == nil {
+	if err := write(tmpl, run, filepath.Join(dir, "none.txt"), doc, true, &out); err == nil {
 		t.Fatal("a hand-edited figure passed the check")
 	}
 }
