@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -37,11 +38,20 @@ func TestSQLiteConnectionBound(t *testing.T) {
 		tokens = append(tokens, e.Token)
 	}
 	db := s.Replica().DB()
+	// Every connection the bound allows is taken first, so that the
+	// requests below must wait for one rather than run one after another.
+	var held []*sql.Conn
+	for range bound {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
 	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		maxOpen int
-		failed  error
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed error
 	)
 	for i := range 400 {
 		wg.Add(1)
@@ -53,21 +63,28 @@ func TestSQLiteConnectionBound(t *testing.T) {
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			maxOpen = max(maxOpen, db.Stats().OpenConnections)
 			if err != nil && failed == nil {
 				failed = err
 			}
 		}()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for db.Stats().WaitCount == 0 && db.Stats().OpenConnections <= bound && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	mostOpen := db.Stats().OpenConnections
+	for _, c := range held {
+		c.Close()
 	}
 	wg.Wait()
 	if failed != nil {
 		t.Fatal(failed)
 	}
 	st := db.Stats()
-	if st.MaxOpenConnections != bound || maxOpen > bound {
-		t.Errorf("connections: bound %d, most open %d; want at most %d", st.MaxOpenConnections, maxOpen, bound)
+	if st.MaxOpenConnections != bound || mostOpen > bound || st.OpenConnections > bound {
+		t.Errorf("connections: bound %d, open %d while held, %d after; want at most %d", st.MaxOpenConnections, mostOpen, st.OpenConnections, bound)
 	}
 	if st.WaitCount == 0 {
-		t.Errorf("no request waited for a connection: the test did not load the pool")
+		t.Errorf("no request waited for a connection")
 	}
 }
