@@ -14,26 +14,14 @@ GO=${GO:-go}
 export DOORSTEP_BENCH_SCALES=${DOORSTEP_BENCH_SCALES:-1,10,100}
 out=docs/bench-scaling.txt
 tmp=.bench-scaling.txt # copied to $out only when the run passed
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-{
-  echo "# start: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "# commit: $(git describe --always --dirty 2>/dev/null || echo unknown)"
-  echo "# cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1 | sed 's/[[:space:]]*$//')"
-  echo "# cores: $(nproc)"
-  echo "# memory: $(awk '/MemTotal/ {printf "%.0f GB", $2/1024/1024}' /proc/meminfo)"
-  echo "# go: $($GO env GOVERSION)"
-  echo "# scales: $DOORSTEP_BENCH_SCALES"
-  echo "# load-start: $(load)"
-} >"$tmp"
+# shellcheck source=.ci/benchlib.sh
+. .ci/benchlib.sh
+bench_header "$DOORSTEP_BENCH_SCALES" >"$tmp"
 run() {
-  if [ -n "${DOORSTEP_TEST_PG:-}" ]; then
-    echo "# postgres: $(psql "$DOORSTEP_TEST_PG" -Atc 'show server_version' 2>/dev/null || echo unknown)"
-  else
-    echo "# postgres: none"
-  fi
+  bench_postgres
   $GO test -run '^$' -bench 'Scaling' -benchtime 1x -count 1 -timeout 6h ./server/store/
 }
-export -f run
+export -f run bench_postgres
 export GO
 started=$SECONDS
 if [ "${DOORSTEP_BENCH_PG:-0}" = 1 ]; then
@@ -45,10 +33,6 @@ if ! "${cmd[@]}" 2>&1 | tee -a "$tmp"; then
   echo "bench-scaling: the run failed (output in $tmp); $out and docs/PERFORMANCE.md are left as they were" >&2
   exit 1
 fi
-{
-  echo "# end: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "# load-end: $(load)"
-  echo "# wall-minutes: $(( (SECONDS - started + 30) / 60 ))"
-} >>"$tmp"
+bench_footer "$started" >>"$tmp"
 cp "$tmp" "$out"
 $GO run ./server/cmd/perfdoc -bench docs/make-bench.txt -scaling "$out"
