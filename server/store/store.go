@@ -103,11 +103,11 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// defaultSQLiteConns is Options.SQLiteConns's default, 8 on up to 2 cores
-// and 4 more than the server's default MaxPulls above: room for the pulls
-// served at once, the group commit, the
-// evidence verifications and the authentication of requests waiting at
-// the pull gate. With 1,000 devices starting their first sync at once
+// defaultSQLiteConns is Options.SQLiteConns's default: 8 on up to 2
+// cores, else 4 more than the server's default pulls at once (2 per CPU,
+// server.Config.MaxPulls), leaving room for the group commit, the evidence
+// verifications and the authentication of requests waiting at the pull
+// gate. With 1,000 devices starting their first sync at once
 // (make load-flood) 8 connections served them in 49–53 s at a peak RSS of
 // 287–289 MB, 16 in 48 s at 390 MB; each connection holds its own page
 // cache, parsed schema and prepared statements.
