@@ -15,7 +15,9 @@
 # 1x demo district's cell index but not 10x's, so a scaling run measured
 # the cache, not the pull). fsync is off unless
 # DOORSTEP_PG_FSYNC=on (load runs turn it on, to compare with SQLite's
-# synchronous=FULL honestly). PostgreSQL refuses to
+# synchronous=FULL honestly). DOORSTEP_PG_OPTS adds server options (e.g.
+# "-c shared_preload_libraries=pg_stat_statements" to see which statements
+# a load run spends the database's time in). PostgreSQL refuses to
 # run as root: as root the server runs as the "postgres" user (created if
 # missing) through runuser; otherwise as the calling user. Debian's
 # postgresql package is installed when no initdb is found (on PATH or under
@@ -142,7 +144,7 @@ start() {
     port=$(free_port "$from")
     echo "$port" >"$state/port"
     if as_owner "$bindir/pg_ctl" start -D "$state/data" -l "$state/server.log" -w -t 30 \
-      -o "-p $port -k $state -c listen_addresses=127.0.0.1 -c fsync=${DOORSTEP_PG_FSYNC:-off} -c max_connections=200 -c shared_buffers=${DOORSTEP_PG_SHARED_BUFFERS:-1GB}" >"$state/pg_ctl.log" 2>&1; then
+      -o "-p $port -k $state -c listen_addresses=127.0.0.1 -c fsync=${DOORSTEP_PG_FSYNC:-off} -c max_connections=200 -c shared_buffers=${DOORSTEP_PG_SHARED_BUFFERS:-1GB} ${DOORSTEP_PG_OPTS:-}" >"$state/pg_ctl.log" 2>&1; then
       break
     fi
     if [ "$try" -eq 5 ] || ! grep -q "could not bind\|already in use" "$state/server.log" 2>/dev/null; then

@@ -221,6 +221,7 @@ func (s *Store) applyGroup(ctx context.Context, group []*pushReq) error {
 		all.Schema = max(all.Schema, r.set.Schema)
 	}
 	acks := make([]api.PushAck, len(group))
+	stored := make([]storedPush, len(group))
 	_, err := s.eng.apply(ctx, all, func(tx *sql.Tx, res replica.Result) error {
 		seq, err := maxSeq(ctx, tx)
 		if err != nil {
@@ -237,11 +238,9 @@ func (s *Store) applyGroup(ctx context.Context, group []*pushReq) error {
 				}
 			}
 			acks[i] = api.PushAck{BatchID: r.set.Batch, Seq: seq, Changes: len(r.set.Changes), Conflicts: n}
-			if err := s.storeAck(ctx, tx, r.d, acks[i], r.set); err != nil {
-				return err
-			}
+			stored[i] = storedPush{r.d, acks[i], r.set}
 		}
-		return nil
+		return s.storeAcks(ctx, tx, stored)
 	})
 	if err != nil {
 		return fmt.Errorf("group of %d pushes: %w", len(group), err)

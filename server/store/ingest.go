@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"doorstep/schema"
@@ -171,17 +172,64 @@ func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck,
 // storeAck records a batch's acknowledgement with the fingerprints of its
 // changes, and the device's last push, in tx.
 func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck, set *change.Set) error {
-	raw, err := json.Marshal(ack)
-	if err != nil {
-		return fmt.Errorf("batch %s: %w", ack.BatchID, err)
+	return s.storeAcks(ctx, tx, []storedPush{{d, ack, set}})
+}
+
+// storedPush is a push whose acknowledgement storeAcks records.
+type storedPush struct {
+	d   Device
+	ack api.PushAck
+	set *change.Set
+}
+
+// storeAcks records the acknowledgements of pushes merged in tx, in a few
+// statements whatever their number: a group's merge holds the write lock
+// (on PostgreSQL, every process's), and two round trips a push under it
+// added up.
+func (s *Store) storeAcks(ctx context.Context, tx *sql.Tx, ps []storedPush) error {
+	received := formatTime(s.now())
+	for rest := ps; len(rest) > 0; {
+		// Powers of two: few statement texts (floorPow2).
+		part := rest[:floorPow2(len(rest))]
+		rest = rest[len(part):]
+		args := make([]any, 0, 6*len(part))
+		for _, p := range part {
+			raw, err := json.Marshal(p.ack)
+			if err != nil {
+				return fmt.Errorf("batch %s: %w", p.ack.BatchID, err)
+			}
+			args = append(args, p.d.SiteID, p.ack.BatchID, p.d.ID, string(raw), received, batchDigests(p.set))
+		}
+		q := `INSERT INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)` +
+			strings.Repeat(`, (?, ?, ?, ?, ?, ?)`, len(part)-1) + ` ON CONFLICT DO NOTHING`
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("record batch %s and %d more: %w", part[0].ack.BatchID, len(part)-1, err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`,
-		d.SiteID, ack.BatchID, d.ID, string(raw), formatTime(s.now()), batchDigests(set)); err != nil {
-		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
+	// Each device's last push: its highest sequence number of these.
+	last := map[string]int64{}
+	var devices []string
+	for _, p := range ps {
+		if _, ok := last[p.d.ID]; !ok {
+			devices = append(devices, p.d.ID)
+		}
+		last[p.d.ID] = max(last[p.d.ID], p.ack.Seq)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = ? WHERE id = ? AND last_push_seq < ?`, ack.Seq, d.ID, ack.Seq); err != nil {
-		return fmt.Errorf("record batch %s: %w", ack.BatchID, err)
+	bySeq := map[int64][]any{}
+	var seqs []int64
+	for _, id := range devices {
+		q := last[id]
+		if bySeq[q] == nil {
+			seqs = append(seqs, q)
+		}
+		bySeq[q] = append(bySeq[q], id)
+	}
+	for _, q := range seqs {
+		in, args := inList(bySeq[q])
+		if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_push_seq = ? WHERE id IN (`+in+`) AND last_push_seq < ?`,
+			append(append([]any{q}, args...), q)...); err != nil {
+			return fmt.Errorf("record last push of %d devices: %w", len(bySeq[q]), err)
+		}
 	}
 	return nil
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/rs/xid"
 
 	"doorstep/schema"
 	"doorstep/sync/change"
@@ -87,5 +89,77 @@ func testMergeWritesRows(t *testing.T) {
 	var scope string
 	if err := s.db.QueryRowContext(ctx, `SELECT community_id FROM households WHERE id = ?`, b).Scan(&scope); err != nil || scope != "c2" {
 		t.Errorf("household b's community: %q, %v; want c2", scope, err)
+	}
+}
+
+// TestMergeResolvesConflicts: concurrent edits of two columns leave two
+// conflict records; a later merge whose changes are based on the winners
+// resolves both (by the user who based them), in one statement on
+// PostgreSQL, and leaves a conflict on another row open.
+func TestMergeResolvesConflicts(t *testing.T) { eachBackend(t, testMergeResolvesConflicts) }
+
+func testMergeResolvesConflicts(t *testing.T) {
+	s, clock := mustOpen(t)
+	ctx := context.Background()
+	ms := clock.Now().UnixMilli()
+	site0, siteA, siteB, siteC := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
+	h, other := uuid.NewString(), uuid.NewString()
+	apply := func(site string, changes ...change.Change) replica.Result {
+		t.Helper()
+		res, err := s.eng.apply(ctx, &change.Set{Site: site, Schema: schema.Version, Batch: xid.New().String(), Changes: changes}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	at := func(site string, n int64) change.Clock { return change.Clock{HLC: hlc.New(ms, uint16(n)), Site: site} }
+	edit := func(id, col string, v any, clock, base change.Clock, user string) change.Change {
+		return change.Change{Table: "households", ID: id, Column: col, Value: v, Clock: clock, Base: base, User: user}
+	}
+	t0 := at(site0, 1)
+	for _, id := range []string{h, other} {
+		apply(site0, edit(id, "community_id", "c1", t0, change.Clock{}, "u0"),
+			edit(id, "head_name", "甲", t0, change.Clock{}, "u0"), edit(id, "address", "一号", t0, change.Clock{}, "u0"))
+	}
+	tA, tB := at(siteA, 2), at(siteB, 3)
+	apply(siteA, edit(h, "head_name", "乙", tA, t0, "ua"), edit(h, "address", "二号", tA, t0, "ua"),
+		edit(other, "head_name", "乙", tA, t0, "ua"))
+	if res := apply(siteB, edit(h, "head_name", "丙", tB, t0, "ub"), edit(h, "address", "三号", tB, t0, "ub"),
+		edit(other, "head_name", "丙", tB, t0, "ub")); res.Conflicts != 3 {
+		t.Fatalf("concurrent edits: %d conflicts recorded, want 3", res.Conflicts)
+	}
+	// C saw B's values and edits both columns of h, and one never in
+	// conflict: two resolutions.
+	tC := at(siteC, 4)
+	res := apply(siteC, edit(h, "head_name", "丁", tC, tB, "uc"), edit(h, "address", "四号", tC, tB, "uc"),
+		edit(h, "community_id", "c1", tC, t0, "uc"))
+	if res.Resolved != 2 || res.Conflicts != 0 {
+		t.Fatalf("edits based on the winners: %d resolved, %d conflicts; want 2, 0", res.Resolved, res.Conflicts)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT row_id, col, resolved, resolved_by FROM conflicts ORDER BY row_id, col`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var id, col, by string
+		var resolved int
+		if err := rows.Scan(&id, &col, &resolved, &by); err != nil {
+			t.Fatal(err)
+		}
+		got[id+"."+col] = fmt.Sprintf("%d %s", resolved, by)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{h + ".head_name": "1 uc", h + ".address": "1 uc", other + ".head_name": "0 "}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("conflicts (resolved, by): %v, want %v", got, want)
+	}
+	// Based on the winners again: nothing is open any more.
+	tD := at(siteC, 5)
+	if res := apply(siteC, edit(h, "head_name", "戊", tD, tC, "uc")); res.Resolved != 0 {
+		t.Errorf("edit of a resolved column: %d resolved, want 0", res.Resolved)
 	}
 }

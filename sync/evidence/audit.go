@@ -2,14 +2,10 @@ package evidence
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
-	"time"
 )
 
 // Audit verifies the evidence of every record in q — or, with household
@@ -214,47 +210,4 @@ func Print(w io.Writer, vs []Verdict) error {
 		return fmt.Errorf("print verdicts: %w", err)
 	}
 	return nil
-}
-
-// WriteVerdicts stores verdicts in evidence_verdicts through x (the
-// server's replica, as the system user, so they sync to the desk), one row
-// per record (VerdictID), touching only rows whose verdict changed. It
-// returns how many rows it wrote.
-func WriteVerdicts(ctx context.Context, x DB, vs []Verdict, now time.Time) (int, error) {
-	n := 0
-	for _, v := range vs {
-		reasons := v.Reasons
-		if reasons == nil {
-			reasons = []Reason{}
-		}
-		rj, err := json.Marshal(reasons)
-		if err != nil {
-			return n, fmt.Errorf("write verdict of %s %s: %w", v.Record.Table, v.Record.ID, err)
-		}
-		id := VerdictID(v.Record)
-		var status, oldReasons, entry, entryHash string
-		err = x.QueryRowContext(ctx, `SELECT coalesce(status,''), coalesce(reasons,''), coalesce(entry_id,''),
-			coalesce(entry_hash,'') FROM evidence_verdicts WHERE id = ?`, id).Scan(&status, &oldReasons, &entry, &entryHash)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return n, fmt.Errorf("read verdict of %s %s: %w", v.Record.Table, v.Record.ID, err)
-		case status == string(v.Status) && oldReasons == string(rj) && entry == v.Entry && entryHash == v.EntryHash:
-			continue
-		}
-		_, err = x.ExecContext(ctx, `INSERT INTO evidence_verdicts (id, record_table, record_id, community_id,
-			household_id, elder_id, status, reasons, entry_id, entry_hash, checked_at, deleted)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-			ON CONFLICT (id) DO UPDATE SET community_id = excluded.community_id,
-			household_id = excluded.household_id, elder_id = excluded.elder_id, status = excluded.status,
-			reasons = excluded.reasons, entry_id = excluded.entry_id, entry_hash = excluded.entry_hash,
-			checked_at = excluded.checked_at`,
-			id, v.Record.Table, v.Record.ID, nullText(v.Community), nullText(v.Household), nullText(v.Elder),
-			string(v.Status), string(rj), nullText(v.Entry), nullText(v.EntryHash), now.UTC().Format(timeLayout))
-		if err != nil {
-			return n, fmt.Errorf("write verdict of %s %s: %w", v.Record.Table, v.Record.ID, err)
-		}
-		n++
-	}
-	return n, nil
 }
