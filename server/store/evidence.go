@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"strings"
 
 	"doorstep/sync/change"
 	"doorstep/sync/evidence"
@@ -111,32 +111,73 @@ const snapshotTries = 3
 // needingEvidence keeps the records that are submitted (their kind's
 // Submitted condition, not deleted) or that an evidence entry names.
 func needingEvidence(ctx context.Context, q querier, refs []evidence.RecordRef) ([]evidence.RecordRef, error) {
-	var out []evidence.RecordRef
+	// Two statements a table of records (a chunk of ids each), not two a
+	// record: a push touching a household re-verifies all its visits.
+	var tables []string
+	ids := map[string][]any{}
 	for _, r := range refs {
-		var one int
-		err := q.QueryRowContext(ctx, `SELECT 1 FROM evidence_entries WHERE record_table = ? AND record_id = ? LIMIT 1`, r.Table, r.ID).Scan(&one)
-		if err == nil {
-			out = append(out, r)
-			continue
+		if _, ok := ids[r.Table]; !ok {
+			tables = append(tables, r.Table)
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("evidence of %s %s: %w", r.Table, r.ID, err)
+		ids[r.Table] = append(ids[r.Table], r.ID)
+	}
+	need := map[evidence.RecordRef]bool{}
+	collect := func(table, query string, lead []any, list []any) error {
+		for start := 0; start < len(list); start += needChunk {
+			in, args := inList(list[start:min(start+needChunk, len(list))])
+			rows, err := q.QueryContext(ctx, strings.Replace(query, "%s", in, 1), append(append([]any{}, lead...), args...)...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				need[evidence.RecordRef{Table: table, ID: id}] = true
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return err
+			}
 		}
-		k, ok := evidence.KindOf(r.Table)
+		return nil
+	}
+	for _, t := range tables {
+		if err := collect(t, `SELECT record_id FROM evidence_entries WHERE record_table = ? AND record_id IN (%s)`,
+			[]any{t}, ids[t]); err != nil {
+			return nil, fmt.Errorf("evidence of %d %s records: %w", len(ids[t]), t, err)
+		}
+		k, ok := evidence.KindOf(t)
 		if !ok || k.Submitted == "" {
 			continue
 		}
+		var rest []any
+		for _, id := range ids[t] {
+			if !need[evidence.RecordRef{Table: t, ID: id.(string)}] {
+				rest = append(rest, id)
+			}
+		}
 		// Names come from the registered kind.
-		err = q.QueryRowContext(ctx, `SELECT 1 FROM `+k.Table+` WHERE id = ? AND deleted = 0 AND (`+k.Submitted+`)`, r.ID).Scan(&one)
-		switch {
-		case err == nil:
+		if err := collect(t, `SELECT id FROM `+k.Table+` WHERE id IN (%s) AND deleted = 0 AND (`+k.Submitted+`)`,
+			nil, rest); err != nil {
+			return nil, fmt.Errorf("state of %d %s records: %w", len(rest), t, err)
+		}
+	}
+	var out []evidence.RecordRef
+	for _, r := range refs {
+		if need[r] {
 			out = append(out, r)
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, fmt.Errorf("state of %s %s: %w", r.Table, r.ID, err)
+			delete(need, r) // each once
 		}
 	}
 	return out, nil
 }
+
+// needChunk bounds the ids of one needingEvidence statement.
+const needChunk = 256
 
 // EvidenceAudit verifies every submitted record of the database, or of one
 // household when household is not empty, as an auditor would

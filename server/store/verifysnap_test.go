@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -273,5 +274,38 @@ func testVerifySnapshotGroup(t *testing.T) {
 	}
 	if !ra.locked || rb.locked || ra.stale || rb.stale {
 		t.Errorf("verified under the lock: %v, %v; want a only", ra.locked, rb.locked)
+	}
+}
+
+// TestNeedingEvidence: of the records a push touched, those submitted (not
+// deleted) or named by an evidence entry need a verdict; drafts do not.
+func TestNeedingEvidence(t *testing.T) { eachBackend(t, testNeedingEvidence) }
+
+func testNeedingEvidence(t *testing.T) {
+	s, _ := mustOpen(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO means_visits (id, household_id, community_id, state, deleted) VALUES ('v-sub', 'h1', 'c1', 'submitted', 0)`,
+		`INSERT INTO means_visits (id, household_id, community_id, state, deleted) VALUES ('v-draft', 'h1', 'c1', 'draft', 0)`,
+		`INSERT INTO means_visits (id, household_id, community_id, state, deleted) VALUES ('v-gone', 'h1', 'c1', 'submitted', 1)`,
+		`INSERT INTO means_visits (id, household_id, community_id, state, deleted) VALUES ('v-signed-draft', 'h1', 'c1', 'draft', 0)`,
+		`INSERT INTO evidence_entries (id, record_table, record_id, community_id) VALUES ('e1', 'means_visits', 'v-signed-draft', 'c1')`,
+		`INSERT INTO evidence_entries (id, record_table, record_id, community_id) VALUES ('e2', 'spot_checks', 'v-draft', 'c1')`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	refs := []evidence.RecordRef{{Table: "means_visits", ID: "v-draft"}, {Table: "means_visits", ID: "v-signed-draft"},
+		{Table: "means_visits", ID: "v-sub"}, {Table: "means_visits", ID: "v-gone"}, {Table: "means_visits", ID: "v-none"},
+		{Table: "spot_checks", ID: "v-draft"}, {Table: "means_visits", ID: "v-sub"}}
+	got, err := needingEvidence(ctx, s.db, refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []evidence.RecordRef{{Table: "means_visits", ID: "v-signed-draft"}, {Table: "means_visits", ID: "v-sub"},
+		{Table: "spot_checks", ID: "v-draft"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("needing evidence: %v, want %v", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"doorstep/schema"
@@ -15,66 +16,78 @@ import (
 // The server calls it with the rows a push changed, then VerifyRecords.
 // Records come once each, ordered by table and id.
 func RecordsTouched(ctx context.Context, q Querier, rows []change.RowRef) ([]RecordRef, error) {
+	// A push touches a household, its members, incomes and assets at once:
+	// each step below is a statement for all of them (queryIn), not one a
+	// row, since the server runs this for every push.
 	out := map[RecordRef]bool{}
+	byTable := map[string][]string{}
 	for _, r := range rows {
-		if r.Table == "evidence_entries" {
-			var table, id string
-			err := q.QueryRowContext(ctx, `SELECT coalesce(record_table,''), coalesce(record_id,'')
-				FROM evidence_entries WHERE id = ?`, r.ID).Scan(&table, &id)
-			if err != nil {
-				return nil, fmt.Errorf("records touched by evidence entry %s: %w", r.ID, err)
+		byTable[r.Table] = append(byTable[r.Table], r.ID)
+	}
+	err := queryIn(ctx, q, `SELECT coalesce(record_table,''), coalesce(record_id,'') FROM evidence_entries WHERE id IN (%s)`,
+		byTable["evidence_entries"], func(rs *sql.Rows) error {
+			var r RecordRef
+			if err := rs.Scan(&r.Table, &r.ID); err != nil {
+				return err
 			}
-			out[RecordRef{table, id}] = true
-			continue
+			out[r] = true
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("records touched by evidence entries: %w", err)
+	}
+	for _, k := range Kinds() {
+		for _, id := range byTable[k.Table] {
+			out[RecordRef{k.Table, id}] = true
 		}
-		for _, k := range Kinds() {
-			if r.Table == k.Table {
-				out[RecordRef{k.Table, r.ID}] = true
+		// The values to look the kind's records up by, per column of the
+		// record table.
+		links := map[string][]string{}
+		var vias []string
+		for _, ch := range k.Children {
+			ids := byTable[ch.Table]
+			if len(ids) == 0 {
+				continue
 			}
-			for _, ch := range k.Children {
-				if ch.Table != r.Table {
-					continue
+			if _, ok := links[ch.Via]; !ok {
+				vias = append(vias, ch.Via)
+			}
+			if ch.Column == "id" {
+				links[ch.Via] = append(links[ch.Via], ids...)
+				continue
+			}
+			if _, ok := schema.Reg.Table(ch.Table); !ok {
+				return nil, fmt.Errorf("records touched: %s is not synced", ch.Table)
+			}
+			// Names come from the kind, checked against the registry.
+			err := queryIn(ctx, q, `SELECT `+ch.Column+` FROM `+ch.Table+` WHERE id IN (%s) AND `+ch.Column+` IS NOT NULL`,
+				ids, func(rs *sql.Rows) error {
+					var v string
+					if err := rs.Scan(&v); err != nil {
+						return err
+					}
+					links[ch.Via] = append(links[ch.Via], v)
+					return nil
+				})
+			if err != nil {
+				return nil, fmt.Errorf("records touched by %d %s rows: %w", len(ids), ch.Table, err)
+			}
+		}
+		for _, via := range vias {
+			err := queryIn(ctx, q, `SELECT id FROM `+k.Table+` WHERE `+via+` IN (%s)`, links[via], func(rs *sql.Rows) error {
+				var id string
+				if err := rs.Scan(&id); err != nil {
+					return err
 				}
-				if err := recordsOfChild(ctx, q, k, ch, r.ID, out); err != nil {
-					return nil, err
-				}
+				out[RecordRef{k.Table, id}] = true
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("records touched: %s by %s: %w", k.Table, via, err)
 			}
 		}
 	}
 	return sortedRefs(out), nil
-}
-
-// recordsOfChild adds the records of kind k whose child ch includes row id.
-func recordsOfChild(ctx context.Context, q Querier, k Kind, ch Child, id string, out map[RecordRef]bool) error {
-	link := any(id)
-	if ch.Column != "id" {
-		if _, ok := schema.Reg.Table(ch.Table); !ok {
-			return fmt.Errorf("records touched: %s is not synced", ch.Table)
-		}
-		var v any
-		// Names come from the kind, checked against the registry.
-		err := q.QueryRowContext(ctx, `SELECT `+ch.Column+` FROM `+ch.Table+` WHERE id = ?`, id).Scan(&v)
-		if err != nil {
-			return fmt.Errorf("records touched by %s %s: %w", ch.Table, id, err)
-		}
-		if v == nil {
-			return nil
-		}
-		link = v
-	}
-	rs, err := q.QueryContext(ctx, `SELECT id FROM `+k.Table+` WHERE `+ch.Via+` = ? ORDER BY id`, link)
-	if err != nil {
-		return fmt.Errorf("records touched by %s %s: %w", ch.Table, id, err)
-	}
-	defer rs.Close()
-	for rs.Next() {
-		var rid string
-		if err := rs.Scan(&rid); err != nil {
-			return fmt.Errorf("records touched by %s %s: %w", ch.Table, id, err)
-		}
-		out[RecordRef{k.Table, rid}] = true
-	}
-	return rs.Err()
 }
 
 // RecordsWithAttachment returns the records whose evidence lists the

@@ -30,6 +30,12 @@ func TestRecordsTouched(t *testing.T) {
 		{"Elder", []change.RowRef{{Table: "elders", ID: elder}}, []RecordRef{{"elder_screenings", screening}}},
 		{"Entry", []change.RowRef{{Table: "evidence_entries", ID: s.ID}}, []RecordRef{{"means_visits", first}}},
 		{"Unrelated", []change.RowRef{{Table: "streets", ID: "st1"}}, nil},
+		// A push's rows together: each record once, whatever led to it.
+		{"Together", []change.RowRef{{Table: "incomes", ID: h.incomes[0]}, {Table: "incomes", ID: h.incomes[1]},
+			{Table: "households", ID: h.id}, {Table: "means_visits", ID: other}, {Table: "elders", ID: elder},
+			{Table: "evidence_entries", ID: s.ID}, {Table: "streets", ID: "st1"}},
+			sortedRefs(map[RecordRef]bool{{"means_visits", first}: true, {"means_visits", second}: true,
+				{"means_visits", other}: true, {"elder_screenings", screening}: true})},
 	} {
 		got, err := RecordsTouched(ctx, d.rep.DB(), c.rows)
 		if err != nil {

@@ -103,11 +103,3 @@ func WriteVerdicts(ctx context.Context, x DB, vs []Verdict, now time.Time) (int,
 	}
 	return len(write), nil
 }
-
-// padPow2 is n rounded up to a power of two (n ≥ 1).
-func padPow2(n int) int {
-	if n <= 1 {
-		return n
-	}
-	return 1 << bits.Len(uint(n-1))
-}
