@@ -22,7 +22,7 @@ bench_header "${DOORSTEP_BENCH_SCALES:-1,10}" >"$tmp"
 benches() { # every benchmark, each package's failure remembered
   local rc=0
   bench_postgres
-  $GO test -run '^$' -bench . -benchtime 1x -count 1 -timeout 120m ./schema/... ./sync/... ./server/... || rc=1
+  $GO test -p 1 -run '^$' -bench . -benchtime 1x -count 1 -timeout 120m ./schema/... ./sync/... ./server/... || rc=1
   CGO_ENABLED=0 $GO test -run '^$' -bench . -count 1 -timeout 30m ./app/... || rc=1
   return $rc
 }
