@@ -50,7 +50,9 @@ const scalingPage = 20000
 //   - ingest: every row of the k districts merged into an empty server
 //     store as pushes do after their checks (the engine's apply: sequence
 //     numbers, conflict detection, one transaction per set of at most
-//     20,000 column changes, whole rows);
+//     20,000 column changes, whole rows), the districts' ids in arrival
+//     order (arrivalOrder): as a city's districts reach the server day by
+//     day, each new row's id past those already stored;
 //   - pull: a district-level supervisor's full initial sync read from the
 //     store (Store.Pull, pages of 20,000 changes) — the server side of a
 //     first sync, no HTTP;
@@ -60,7 +62,12 @@ const scalingPage = 20000
 //     replica's capture path (demo.Write on DB(), every row captured,
 //     untimed), then the first read, which folds the whole capture log
 //     into the row clocks (PostgreSQL writes its clocks in the statement
-//     and has no fold).
+//     and has no fold); the districts in arrival order, as for ingest;
+//   - import: ingest again, into another empty store, of the k districts
+//     as generated, every one over the same half-year, so that each
+//     district's ids interleave with those already stored: k districts'
+//     histories loaded one after another (a migration of k separate
+//     districts into one store), the costliest order for a B-tree.
 //
 // Reported per scale: seconds of each phase and the ratio to the first
 // scale's seconds of the same run (x1); the CPU seconds of this process
@@ -85,7 +92,7 @@ func BenchmarkScaling(b *testing.B) {
 					for range b.N {
 						res := scalingRun(b, k)
 						dbCPU := res.dbCPU
-						for _, ph := range []string{"ingest", "pull", "merge", "fold"} {
+						for _, ph := range []string{"ingest", "pull", "merge", "fold", "import"} {
 							s, ok := res.secs[ph]
 							if !ok {
 								continue
@@ -116,11 +123,11 @@ func BenchmarkScaling(b *testing.B) {
 }
 
 // inDatabaseServer reports whether phase ph of backend runs mostly in the
-// PostgreSQL server (ingest and pull; merge is the device's SQLite, in
+// PostgreSQL server (ingest, import and pull; merge is the device's SQLite, in
 // process): its CPU time is reported only when the cluster runs on this
 // machine, where dbCPU adds it to this process's.
 func inDatabaseServer(backend, ph string) bool {
-	return backend == "postgres" && (ph == "ingest" || ph == "pull")
+	return backend == "postgres" && (ph == "ingest" || ph == "pull" || ph == "import")
 }
 
 // scalingResult is one scale's measurements: seconds, CPU seconds (of
@@ -147,25 +154,9 @@ func scalingRun(b *testing.B, k int) scalingResult {
 	db := newDBCPU(b, s)
 	res.dbCPU = db.ok()
 
-	// Ingest, district by district (each generated untimed).
-	site := uuid.NewString()
-	clock := hlc.NewClock(time.Now, 0, 0)
-	var ingest, ingestCPU time.Duration
-	runtime.GC()
-	mem := startHeapSampler()
-	for seed := int64(1); seed <= int64(k); seed++ {
-		d := demo.Generate(seed, scalingRef)
-		for _, set := range districtSets(d, site, clock) {
-			res.changes += len(set.Changes)
-			t0, c0, d0 := time.Now(), cpuTime(), db.sample()
-			if _, err := s.eng.apply(ctx, set, nil); err != nil {
-				b.Fatal(err)
-			}
-			ingest += time.Since(t0)
-			ingestCPU += cpuTime() - c0 + db.since(d0)
-		}
-	}
-	res.secs["ingest"], res.heap["ingest"], res.cpu["ingest"] = ingest.Seconds(), mem.stop(), ingestCPU.Seconds()
+	// Ingest, district by district (each generated untimed), in arrival
+	// order.
+	res.secs["ingest"], res.cpu["ingest"], res.heap["ingest"], res.changes = scalingIngest(b, s, db, k, true)
 
 	// Pull the whole of it as a district supervisor; merge each page into a
 	// device replica.
@@ -218,8 +209,11 @@ func scalingRun(b *testing.B, k int) scalingResult {
 			b.Fatal(err)
 		}
 		defer rep.Close()
+		var after time.Time
 		for seed := int64(1); seed <= int64(k); seed++ {
-			if err := demo.Write(ctx, rep.DB(), demo.Generate(seed, scalingRef)); err != nil {
+			d := demo.Generate(seed, scalingRef)
+			after = arrivalOrder(d, after)
+			if err := demo.Write(ctx, rep.DB(), d); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -232,7 +226,120 @@ func scalingRun(b *testing.B, k int) scalingResult {
 		res.secs["fold"], res.cpu["fold"] = time.Since(t0).Seconds(), (cpuTime() - c0).Seconds()
 		res.heap["fold"] = mem.stop()
 	}
+
+	// Import: the districts as generated, into a store of their own.
+	imp, err := Open(ctx, testDB(b), Options{Now: time.Now, BlobDir: filepath.Join(b.TempDir(), "import-blobs")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer imp.Close()
+	if _, err := imp.StartEpoch(ctx); err != nil {
+		b.Fatal(err)
+	}
+	res.secs["import"], res.cpu["import"], res.heap["import"], _ = scalingIngest(b, imp, newDBCPU(b, imp), k, false)
 	return res
+}
+
+// scalingIngest merges the k districts into s as pushes do after their
+// checks, one district at a time (each generated untimed), in sets of at
+// most scalingPage changes; with arrival, each district's ids are first
+// moved past the previous one's (arrivalOrder). It returns the seconds
+// and CPU seconds (db's added) of the merges, the peak heap in MB and the
+// column changes merged.
+func scalingIngest(b *testing.B, s *Store, db dbCPU, k int, arrival bool) (secs, cpu, heap float64, changes int) {
+	ctx := context.Background()
+	site := uuid.NewString()
+	clock := hlc.NewClock(time.Now, 0, 0)
+	var wall, used time.Duration
+	var after time.Time
+	runtime.GC()
+	mem := startHeapSampler()
+	for seed := int64(1); seed <= int64(k); seed++ {
+		d := demo.Generate(seed, scalingRef)
+		if arrival {
+			after = arrivalOrder(d, after)
+		}
+		for _, set := range districtSets(d, site, clock) {
+			changes += len(set.Changes)
+			t0, c0, d0 := time.Now(), cpuTime(), db.sample()
+			if _, err := s.eng.apply(ctx, set, nil); err != nil {
+				b.Fatal(err)
+			}
+			wall += time.Since(t0)
+			used += cpuTime() - c0 + db.since(d0)
+		}
+	}
+	return wall.Seconds(), used.Seconds(), mem.stop(), changes
+}
+
+// arrivalOrder moves the times of every version-7 id of d (row ids and
+// the values that refer to rows) by the same amount, so that the earliest
+// lies just past after, and returns the latest time it gave.
+//
+// Every generated district covers the same half-year, and its ids carry
+// the moments its records were made (schema/demo/ids.go). Loaded one
+// after another as generated, each district's ids fall between those of
+// the districts already stored: every row a random insert into B-trees
+// that grow with the scale. A city's server receives its districts'
+// records as they are made, all districts together, so each new id lies
+// past every id stored, which is the order this gives: k districts one
+// after another in time, each inserted into the end of the tables, as
+// district 1 is at 1×. Only the 48-bit time of each id moves; its random
+// bits stay, so the ids stay unique and every reference still meets its
+// row. The import phase keeps the generated order.
+func arrivalOrder(d *demo.District, after time.Time) time.Time {
+	var first, last int64 = -1, -1
+	for _, r := range d.Rows {
+		if ms, ok := v7Millis(r.ID); ok {
+			if first < 0 || ms < first {
+				first = ms
+			}
+			last = max(last, ms)
+		}
+	}
+	if first < 0 {
+		return after
+	}
+	shift := int64(0)
+	if !after.IsZero() {
+		shift = after.UnixMilli() + 1 - first
+	}
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		r.ID = shiftV7(r.ID, shift)
+		for c, v := range r.Values {
+			if str, ok := v.(string); ok {
+				r.Values[c] = shiftV7(str, shift)
+			}
+		}
+	}
+	return time.UnixMilli(last + shift)
+}
+
+// v7Millis returns the Unix milliseconds of a version-7 UUID string.
+func v7Millis(s string) (int64, bool) {
+	if len(s) != 36 {
+		return 0, false
+	}
+	u, err := uuid.Parse(s)
+	if err != nil || u.Version() != 7 {
+		return 0, false
+	}
+	return int64(u[0])<<40 | int64(u[1])<<32 | int64(u[2])<<24 | int64(u[3])<<16 | int64(u[4])<<8 | int64(u[5]), true
+}
+
+// shiftV7 returns s moved by shift milliseconds when it is a version-7
+// UUID string, else s.
+func shiftV7(s string, shift int64) string {
+	ms, ok := v7Millis(s)
+	if !ok || shift == 0 {
+		return s
+	}
+	u := uuid.MustParse(s)
+	ms += shift
+	u[0], u[1], u[2] = byte(ms>>40), byte(ms>>32), byte(ms>>24)
+	u[3], u[4], u[5] = byte(ms>>16), byte(ms>>8), byte(ms)
+	return u.String()
 }
 
 // districtSets turns a generated district into change sets of at most
@@ -318,4 +425,67 @@ func peakRSS() float64 {
 		}
 	}
 	return 0
+}
+
+// TestArrivalOrder checks what BenchmarkScaling's ingest relies on: after
+// arrivalOrder, every id of a district lies past the previous district's,
+// the first district is unchanged, ids stay unique, and every value that
+// named a row still names the same row.
+func TestArrivalOrder(t *testing.T) {
+	d1, d2 := demo.Generate(1, scalingRef), demo.Generate(2, scalingRef)
+	orig1 := demo.Generate(1, scalingRef)
+	orig2 := demo.Generate(2, scalingRef)
+	last1 := arrivalOrder(d1, time.Time{})
+	last2 := arrivalOrder(d2, last1)
+	if !last2.After(last1) {
+		t.Fatalf("district 2 ends at %v, not after district 1's %v", last2, last1)
+	}
+	for i, r := range d1.Rows {
+		if r.ID != orig1.Rows[i].ID {
+			t.Fatalf("district 1 row %d: id %s became %s", i, orig1.Rows[i].ID, r.ID)
+		}
+	}
+	moved := map[string]string{} // district 2: old id -> new id
+	seen := map[string]bool{}
+	for _, r := range d1.Rows {
+		seen[r.Table+" "+r.ID] = true
+	}
+	var minMs int64 = -1
+	for i, r := range d2.Rows {
+		old := orig2.Rows[i].ID
+		if ms, ok := v7Millis(r.ID); ok {
+			if ms <= last1.UnixMilli() {
+				t.Fatalf("district 2 row %s at %d ms, not past district 1's last %d", r.ID, ms, last1.UnixMilli())
+			}
+			if minMs < 0 || ms < minMs {
+				minMs = ms
+			}
+		}
+		if seen[r.Table+" "+r.ID] {
+			t.Fatalf("id %s of %s twice", r.ID, r.Table)
+		}
+		seen[r.Table+" "+r.ID] = true
+		moved[old] = r.ID
+	}
+	if minMs != last1.UnixMilli()+1 {
+		t.Errorf("district 2 starts at %d ms, want just past district 1 (%d)", minMs, last1.UnixMilli()+1)
+	}
+	refs := 0
+	for i, r := range d2.Rows {
+		for c, v := range orig2.Rows[i].Values {
+			old, ok := v.(string)
+			if !ok {
+				continue
+			}
+			if want, isRow := moved[old]; isRow && old != orig2.Rows[i].ID {
+				refs++
+				if got := r.Values[c]; got != want {
+					t.Fatalf("%s %s.%s: refers to %v, want %s (was %s)", r.Table, r.ID, c, got, want, old)
+				}
+			}
+		}
+	}
+	if refs == 0 {
+		t.Fatal("no value of district 2 refers to another row: the check above checked nothing")
+	}
 }
