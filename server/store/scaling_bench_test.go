@@ -142,14 +142,8 @@ type scalingResult struct {
 func scalingRun(b *testing.B, k int) scalingResult {
 	ctx := context.Background()
 	res := scalingResult{secs: map[string]float64{}, cpu: map[string]float64{}, heap: map[string]float64{}}
-	s, err := Open(ctx, testDB(b), Options{Now: time.Now, BlobDir: filepath.Join(b.TempDir(), "blobs")})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scalingStore(b)
 	defer s.Close()
-	if _, err := s.StartEpoch(ctx); err != nil {
-		b.Fatal(err)
-	}
 
 	db := newDBCPU(b, s)
 	res.dbCPU = db.ok()
@@ -228,16 +222,25 @@ func scalingRun(b *testing.B, k int) scalingResult {
 	}
 
 	// Import: the districts as generated, into a store of their own.
-	imp, err := Open(ctx, testDB(b), Options{Now: time.Now, BlobDir: filepath.Join(b.TempDir(), "import-blobs")})
+	imp := scalingStore(b)
+	defer imp.Close()
+	res.secs["import"], res.cpu["import"], res.heap["import"], _ = scalingIngest(b, imp, newDBCPU(b, imp), k, false)
+	return res
+}
+
+// scalingStore opens an empty store of the backend under test, its epoch
+// started.
+func scalingStore(b *testing.B) *Store {
+	ctx := context.Background()
+	s, err := Open(ctx, testDB(b), Options{Now: time.Now, BlobDir: filepath.Join(b.TempDir(), "blobs")})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer imp.Close()
-	if _, err := imp.StartEpoch(ctx); err != nil {
+	if _, err := s.StartEpoch(ctx); err != nil {
+		s.Close()
 		b.Fatal(err)
 	}
-	res.secs["import"], res.cpu["import"], res.heap["import"], _ = scalingIngest(b, imp, newDBCPU(b, imp), k, false)
-	return res
+	return s
 }
 
 // scalingIngest merges the k districts into s as pushes do after their
