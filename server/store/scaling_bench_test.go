@@ -321,25 +321,32 @@ func arrivalOrder(d *demo.District, after time.Time) time.Time {
 
 // v7Millis returns the Unix milliseconds of a version-7 UUID string.
 func v7Millis(s string) (int64, bool) {
+	u, ok := parseV7(s)
+	return v7Time(u), ok
+}
+
+// parseV7 parses s as a version-7 UUID.
+func parseV7(s string) (uuid.UUID, bool) {
 	if len(s) != 36 {
-		return 0, false
+		return uuid.UUID{}, false
 	}
 	u, err := uuid.Parse(s)
-	if err != nil || u.Version() != 7 {
-		return 0, false
-	}
-	return int64(u[0])<<40 | int64(u[1])<<32 | int64(u[2])<<24 | int64(u[3])<<16 | int64(u[4])<<8 | int64(u[5]), true
+	return u, err == nil && u.Version() == 7
+}
+
+// v7Time is the 48-bit millisecond time of a version-7 UUID.
+func v7Time(u uuid.UUID) int64 {
+	return int64(u[0])<<40 | int64(u[1])<<32 | int64(u[2])<<24 | int64(u[3])<<16 | int64(u[4])<<8 | int64(u[5])
 }
 
 // shiftV7 returns s moved by shift milliseconds when it is a version-7
 // UUID string, else s.
 func shiftV7(s string, shift int64) string {
-	ms, ok := v7Millis(s)
+	u, ok := parseV7(s)
 	if !ok || shift == 0 {
 		return s
 	}
-	u := uuid.MustParse(s)
-	ms += shift
+	ms := v7Time(u) + shift
 	u[0], u[1], u[2] = byte(ms>>40), byte(ms>>32), byte(ms>>24)
 	u[3], u[4], u[5] = byte(ms>>16), byte(ms>>8), byte(ms)
 	return u.String()
