@@ -129,7 +129,9 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 	if perCapita != 12000 || benefit != 8000 || state != "submitted" {
 		t.Errorf("the visit on B: per capita %d fen, benefit %d fen, state %s", perCapita, benefit, state)
 	}
-	// The supervisor's office device, of the whole district, gets it too.
+	// The supervisor's office device, of the whole district, gets it too,
+	// with the evidence verdict the server wrote after the push.
+	srv.settle(t)
 	syncNow(t, office)
 	var n int
 	if err := office.store.DB().QueryRow(`SELECT count(*) FROM means_visits WHERE id = ?`, visit).Scan(&n); err != nil {
@@ -139,7 +141,8 @@ func TestRealServerTwoDevicesExchangeAVisit(t *testing.T) {
 		t.Errorf("the district supervisor's device holds %d copies of the visit", n)
 	}
 	// The submit signed the visit on A (issue 14); the server verified it
-	// as it arrived, signatures included, and the verdict reached the office.
+	// once it was stored, signatures included, and the verdict reached the
+	// office.
 	var entries int
 	if err := a.store.DB().QueryRow(`SELECT count(*) FROM evidence_entries WHERE record_table = 'means_visits' AND record_id = ?`, visit).Scan(&entries); err != nil {
 		t.Fatal(err)

@@ -132,6 +132,31 @@ func (s *realServer) exec(t *testing.T, queries ...string) {
 	}
 }
 
+// settle waits until the server has verified the evidence of everything
+// stored (a push is answered before its verification): until no changed
+// row is left above the verification watermark.
+func (s *realServer) settle(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, s.db, store.Options{Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		lag, err := st.FollowLag(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lag == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's evidence verification did not catch up within 30 s: %d rows waiting", lag)
+		}
+	}
+}
+
 // count runs a count query on the server's database, read beside the
 // running server process.
 func (s *realServer) count(t *testing.T, query string) int {

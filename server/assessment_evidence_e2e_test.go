@@ -15,8 +15,8 @@ import (
 // TestAssessmentEvidenceEndToEnd runs the real server: a supervisor's
 // tablet, enrolled with its key, submits an institution assessment signed
 // as the app signs it (the row and its evidence entry in one transaction);
-// the server verifies it as it arrives and the verdict comes back to the
-// office. The total then raised in the device database behind the app's
+// the server verifies it once it is stored and the verdict comes back to
+// the office. The total then raised in the device database behind the app's
 // back is pushed, stored, and flagged as changed after signing, naming the
 // field; `evidence verify` prints it.
 func TestAssessmentEvidenceEndToEnd(t *testing.T) {
@@ -44,7 +44,8 @@ func TestAssessmentEvidenceEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	tablet.sync(t)
-	tablet.sync(t) // the verdict written as the push arrived comes back
+	srv.settle()
+	tablet.sync(t) // the verdict written once the push was stored comes back
 	if st, rs := verdictOf(t, tablet, "institution_assessments", id); st != "verified" {
 		t.Fatalf("verdict after submit: %q %+v, want verified", st, rs)
 	}

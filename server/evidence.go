@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"doorstep/sync/change"
 	"doorstep/sync/evidence"
 )
 
@@ -25,24 +24,6 @@ func (s *Server) registerKey(ctx context.Context, deviceID, publicKey string) er
 		s.log.Error("undo enrollment", "device", deviceID, "err", rerr)
 	}
 	return fmt.Errorf("enroll: %w", err)
-}
-
-// verifyPushed verifies the evidence of the records a committed push
-// touched and stores the verdicts. A failure to verify is logged, never
-// answered: the push is stored, and the records are verified again when
-// they or their attachments next change (or by `evidence verify`).
-func (s *Server) verifyPushed(ctx context.Context, set *change.Set) {
-	seen := map[change.RowRef]bool{}
-	var rows []change.RowRef
-	for _, c := range set.Changes {
-		r := change.RowRef{Table: c.Table, ID: c.ID}
-		if !seen[r] {
-			seen[r] = true
-			rows = append(rows, r)
-		}
-	}
-	vs, err := s.store.VerifyRows(ctx, rows)
-	s.logVerdicts("push", set.Batch, vs, err)
 }
 
 // verifyAttachment re-verifies the records whose evidence names a blob

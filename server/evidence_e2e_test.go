@@ -103,8 +103,8 @@ func hasReason(rs []evidence.Reason, code evidence.Code, column string) bool {
 }
 
 // TestEvidenceEndToEnd runs the real server: a device enrolled with its
-// key submits a signed visit, which the server verifies as it arrives and
-// whose verdict syncs to the office (and not to the worker); an edit made
+// key submits a signed visit, which the server verifies once it is stored
+// and whose verdict syncs to the office (and not to the worker); an edit made
 // in the device database behind the app's back is pushed, stored, and
 // flagged naming the field; an entry signed with another device's key is
 // flagged; `devices list` shows the key's fingerprint and `evidence
@@ -125,6 +125,7 @@ func TestEvidenceEndToEnd(t *testing.T) {
 
 	house, income, visit := submitVisit(t, tablet, key, c1)
 	tablet.sync(t)
+	srv.settle()
 	desk.sync(t)
 	if st, rs := verdictOf(t, desk, "means_visits", visit); st != "verified" {
 		t.Fatalf("office verdict after submit: %q %+v, want verified", st, rs)
@@ -137,6 +138,7 @@ func TestEvidenceEndToEnd(t *testing.T) {
 	// after the applicant signed. It syncs (nothing is lost) and is flagged.
 	tablet.exec(t, `UPDATE incomes SET monthly_fen = 20000 WHERE id = ?`, income)
 	tablet.sync(t)
+	srv.settle()
 	desk.sync(t)
 	st, rs := verdictOf(t, desk, "means_visits", visit)
 	if st != "flagged" || !hasReason(rs, evidence.CodeChanged, "incomes.monthly_fen") {
@@ -166,6 +168,7 @@ func TestEvidenceEndToEnd(t *testing.T) {
 	_, _, forged := submitVisitAs(t, otherDev, otherKey, tablet.rep.Site(), c1)
 	copyRows(t, other.DB(), tablet, "evidence_entries", "record_id = ?", forged)
 	tablet.sync(t)
+	srv.settle()
 	desk.sync(t)
 	if st, rs := verdictOf(t, desk, "means_visits", forged); st != "flagged" || !hasReason(rs, evidence.CodeKeyUnknown, "") {
 		t.Errorf("verdict of a visit signed with another key: %q %+v, want flagged key_unknown", st, rs)

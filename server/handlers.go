@@ -75,6 +75,12 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	if seq, err := s.store.MaxSeq(r.Context()); err == nil {
 		gauges["doorstep_server_sequence"] = float64(seq)
 	}
+	// Rows changed but not yet through evidence verification, on every
+	// process alike (the watermark is the database's): it stays near zero
+	// while the follower keeps up.
+	if lag, err := s.store.FollowLag(r.Context()); err == nil {
+		gauges["doorstep_evidence_lag_rows"] = float64(lag)
+	}
 	// What an operator of several processes watches per process: how many
 	// pushes each merge takes along (group commit), and the database pool.
 	groups, grouped := s.store.GroupStats()

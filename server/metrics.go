@@ -32,6 +32,9 @@ type Metrics struct {
 	Enrolls    atomic.Int64 // devices enrolled
 	BlobBytes  atomic.Int64 // blob bytes received
 	Flagged    atomic.Int64 // evidence verdicts flagged after a push or upload
+	// VerifyFailures counts changed rows whose evidence could not be
+	// verified (logged, and skipped by the follower).
+	VerifyFailures atomic.Int64
 
 	mu       sync.Mutex
 	rejected map[api.Code]int64
@@ -109,6 +112,7 @@ var counterDescs = []struct {
 	{prometheus.NewDesc("doorstep_enrollments_total", "Devices enrolled.", nil, nil), func(m *Metrics) int64 { return m.Enrolls.Load() }},
 	{prometheus.NewDesc("doorstep_blob_bytes_total", "Blob bytes received.", nil, nil), func(m *Metrics) int64 { return m.BlobBytes.Load() }},
 	{prometheus.NewDesc("doorstep_evidence_flagged_total", "Evidence verdicts flagged after pushes and uploads.", nil, nil), func(m *Metrics) int64 { return m.Flagged.Load() }},
+	{prometheus.NewDesc("doorstep_evidence_failures_total", "Changed rows whose evidence could not be verified (logged, skipped).", nil, nil), func(m *Metrics) int64 { return m.VerifyFailures.Load() }},
 }
 
 var rejectedDesc = prometheus.NewDesc("doorstep_rejected_requests_total", "Requests refused, by error code.", []string{"code"}, nil)

@@ -22,7 +22,8 @@ import (
 // behind its own loopback HTTP listener, and devices spread over both, as
 // `make load STORE=postgres` runs them. Each push is a form-sized visit:
 // 10 rows, 56–66 column changes: a submitted means visit (so its evidence
-// is verified, as after every visit doorstep-load saves), a new household
+// is verified, as after every visit doorstep-load saves: by the servers'
+// evidence followers, beside the pushes), a new household
 // and edits of 8 households the device pushed before. One device pushes 30 times in a row (the
 // baseline, same run); then 50 devices push 6 times each, all at once;
 // then the same 50 devices' run against stores verifying evidence under the
@@ -30,7 +31,9 @@ import (
 // a snapshot, same run). Reported: pushes/s, p50 and p95 (ms) of each, the
 // 50-device p95 over the 1-device p95, statements sent to PostgreSQL per
 // push, and the 50-device pushes/s and p95 with verification under the
-// lock, with their ratios to the run verifying from snapshots.
+// lock, with their ratios to the run verifying from snapshots; and how
+// long after the last 50-device push every change had been verified
+// (settle). Statements a push count the followers' too.
 func BenchmarkPGPush(b *testing.B) {
 	if os.Getenv("DOORSTEP_TEST_PG") == "" {
 		b.Skip("DOORSTEP_TEST_PG not set (.ci/postgres.sh start)")
@@ -47,6 +50,7 @@ func BenchmarkPGPush(b *testing.B) {
 		b.ReportMetric(pct(many.lat, 0.95), "p95-50dev-ms")
 		b.ReportMetric(pct(many.lat, 0.95)/pct(one.lat, 0.95), "p95-ratio")
 		b.ReportMetric(many.stmts, "stmts/push")
+		b.ReportMetric(float64(many.settle.Milliseconds()), "settle-50dev-ms")
 		b.ReportMetric(locked.rate, "push/s-50dev-lockverify")
 		b.ReportMetric(locked.stmts, "stmts/push-lockverify")
 		b.ReportMetric(pct(locked.lat, 0.95), "p95-50dev-lockverify-ms")
@@ -60,6 +64,10 @@ type pgPushResult struct {
 	lat   []time.Duration
 	rate  float64
 	stmts float64
+	// settle is how long after the last push was answered every change
+	// had been through evidence verification (the follower, beside the
+	// pushes).
+	settle time.Duration
 }
 
 // pgPushRun has n devices push pushes visits each, all at once, to two
@@ -90,6 +98,21 @@ func pgPushRun(b *testing.B, n, pushes int, underLock bool) pgPushResult {
 		mine[i] = append(mine[i], id)
 		return set
 	}}.latencies(b)
+	settled := time.Now()
+	for {
+		lag, err := servers[0].store.FollowLag(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if lag == 0 {
+			break
+		}
+		if time.Since(settled) > 2*time.Minute {
+			b.Fatalf("evidence verification still %d rows behind 2 minutes after the pushes", lag)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	settle := time.Since(settled)
 	var g, p int64
 	var vs store.VerifyStats
 	for _, e := range servers {
@@ -104,7 +127,7 @@ func pgPushRun(b *testing.B, n, pushes int, underLock bool) pgPushResult {
 		b.Logf("n=%d underLock=%v: %d groups of %.1f pushes on average; evidence verifications %+v", n, underLock, g, float64(p)/float64(g), vs)
 	}
 	return pgPushResult{lat: all, rate: float64(len(all)) / wall.Seconds(),
-		stmts: float64(store.PGStatements()-stmts0) / float64(len(all))}
+		stmts: float64(store.PGStatements()-stmts0) / float64(len(all)), settle: settle}
 }
 
 // visitPush is a form-sized visit of 10 rows: a submitted means visit (8

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,6 +177,49 @@ func (p *serverProc) logs() string {
 }
 
 func (p *serverProc) url() string { return "http://" + p.addr }
+
+// settle waits until the server has verified the evidence of everything
+// stored (pushes are answered before their verification, evidencefollow.go):
+// until /metrics says no changed row is left above the watermark.
+func (p *serverProc) settle() {
+	p.tb.Helper()
+	if err := waitEvidence(p.url(), "m", 30*time.Second); err != nil {
+		p.tb.Fatalf("%v\nserver log:\n%s", err, p.logs())
+	}
+}
+
+// waitEvidence polls a server's /metrics until doorstep_evidence_lag_rows
+// is 0, for at most d.
+func waitEvidence(url, token string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	last := "no answer"
+	for {
+		req, err := http.NewRequest(http.MethodGet, url+"/metrics", nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		if resp, err := http.DefaultClient.Do(req); err != nil {
+			last = err.Error()
+		} else {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			last = "no doorstep_evidence_lag_rows in /metrics"
+			for _, line := range strings.Split(string(body), "\n") {
+				if v, ok := strings.CutPrefix(line, "doorstep_evidence_lag_rows "); ok {
+					if v == "0" {
+						return nil
+					}
+					last = "lag " + v
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("evidence verification did not catch up within %s: %s", d, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
 
 // processDB returns the database for the server processes of a test: a
 // SQLite file in dir, or with DOORSTEP_TEST_STORE=postgres a fresh

@@ -22,7 +22,8 @@ import (
 const MinSchema = 1
 
 // handlePush stores one changeset from a device, all of it or nothing, and
-// acknowledges it only after the commit. The checks, in order: body size,
+// acknowledges it only after the commit. Its records' evidence is verified
+// after the answer (evidencefollow.go). The checks, in order: body size,
 // decoding against the registry, schema version, the device's own site and
 // user on every change, clocks within the drift bound, then (inside the
 // ingest transaction) a replayed batch, and role and scope rights for every
@@ -57,7 +58,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request, c *call) err
 	} else {
 		s.metrics.ChangesIn.Add(int64(res.Ack.Changes))
 		s.metrics.Conflicts.Add(int64(res.Ack.Conflicts))
-		s.verifyPushed(r.Context(), set)
+		s.follow.kick()
 	}
 	writeJSON(w, http.StatusOK, res.Ack)
 	return nil

@@ -23,7 +23,8 @@ import (
 // enrolled devices, and one loop that times their pushes.
 
 // benchServer serves st over loopback HTTP (httptest.NewServer) with no
-// rate limits, after starting its epoch. stop closes the listener, not the
+// rate limits, after starting its epoch, and runs its background work
+// (Server.Run). stop closes the listener and stops that work, not the
 // store.
 func benchServer(b *testing.B, st *store.Store) (e *env, stop func()) {
 	b.Helper()
@@ -32,7 +33,17 @@ func benchServer(b *testing.B, st *store.Store) (e *env, stop func()) {
 	}
 	srv := New(st, Config{Rate: -1, EnrollRate: -1}, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	ts := httptest.NewServer(srv.Handler())
-	return &env{store: st, srv: srv, ts: ts, clock: &testClock{t: time.Now().UTC()}}, ts.Close
+	// Its background work runs as in production: the evidence follower
+	// verifies what the pushes stored, beside them.
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan struct{})
+	go func() { srv.Run(ctx); close(ran) }()
+	stop = func() {
+		ts.Close()
+		cancel()
+		<-ran
+	}
+	return &env{store: st, srv: srv, ts: ts, clock: &testClock{t: time.Now().UTC()}}, stop
 }
 
 // pushDevice is a device enrolled for a push benchmark.

@@ -62,6 +62,13 @@ type Config struct {
 	// negative: no limit. PullWait defaults to 10s.
 	MaxPulls int
 	PullWait time.Duration
+	// VerifyEvery is how often the evidence follower (evidencefollow.go)
+	// looks for changes it was not told of — pushes to other processes,
+	// a lease that another process gave up or let run out. Default 1s.
+	// VerifyLease is how long a process holds the verification lease
+	// without renewing it. Default 15s.
+	VerifyEvery time.Duration
+	VerifyLease time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -113,6 +120,12 @@ func (c Config) withDefaults() Config {
 	if c.SeenFlush <= 0 {
 		c.SeenFlush = 5 * time.Second
 	}
+	if c.VerifyEvery <= 0 {
+		c.VerifyEvery = time.Second
+	}
+	if c.VerifyLease <= 0 {
+		c.VerifyLease = 15 * time.Second
+	}
 	return c
 }
 
@@ -133,6 +146,8 @@ type Server struct {
 	seen   map[string]store.Seen
 
 	oldApps sync.Map // device + "/" + app version → struct{}: logged already
+
+	follow follower // evidencefollow.go
 }
 
 // New returns a server over st. now is the clock (time.Now in
@@ -149,6 +164,7 @@ func New(st *store.Store, cfg Config, log *slog.Logger, now func() time.Time) *S
 		enrollLimiter: st.Limiter(limitEnroll, cfg.EnrollRate, cfg.EnrollBurst, now),
 		seen:          map[string]store.Seen{},
 		pulls:         newGate(cfg.MaxPulls),
+		follow:        newFollower(),
 	}
 }
 
@@ -291,9 +307,14 @@ func (s *Server) FlushSeen(ctx context.Context) error {
 	return s.store.RecordSeen(ctx, batch)
 }
 
-// Run flushes last-seen bookkeeping every Config.SeenFlush until ctx ends,
-// then once more.
+// Run does the server's background work until ctx ends: it verifies the
+// evidence of what is stored (evidencefollow.go), and flushes last-seen
+// bookkeeping every Config.SeenFlush, then once more at the end. A server
+// whose Run is not running answers requests but verifies no evidence.
 func (s *Server) Run(ctx context.Context) {
+	followed := make(chan struct{})
+	go func() { s.followEvidence(ctx); close(followed) }()
+	defer func() { <-followed }()
 	t := time.NewTicker(s.cfg.SeenFlush)
 	defer t.Stop()
 	for {

@@ -47,7 +47,8 @@ func (r storeRows) RowState(ctx context.Context, table, id string) (replica.Row,
 // a household with no submitted visit: most pushes), no lock is taken at
 // all. That is safe: a record that comes to need a verdict after the
 // snapshot does so through another write (its submission, an entry naming
-// it, a row moving under it), and the push making that write verifies it.
+// it, a row moving under it), and the evidence follower verifies that
+// write's rows in turn (server/evidencefollow.go).
 // Verifications that arrive together write in one transaction
 // (verifygroup.go).
 func (s *Store) VerifyRows(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {

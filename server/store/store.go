@@ -137,6 +137,10 @@ func newStore(ctx context.Context, eng engine, opts Options) (*Store, error) {
 		eng.close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if err := s.initFollow(ctx); err != nil {
+		eng.close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	return s, nil
 }
 
