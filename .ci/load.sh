@@ -119,6 +119,8 @@ head -n 1 "$dir/demo.txt"
 urls=()
 pidlist=()
 port=18443
+# The generator reads the servers' /metrics after the window (evidence lag).
+metrics_token=load-$$
 for i in $(seq "$nproc_"); do
   port=$(free_port "$port")
   log="$dir/server-$i.log"
@@ -127,7 +129,7 @@ for i in $(seq "$nproc_"); do
   # Processes on one PostgreSQL database share one blob directory (--blobs).
   blobs=()
   [ "$store" = postgres ] && blobs=(--blobs "$dir/blobs")
-  TZ=UTC bin/doorstep-server serve --db "$db" --addr "127.0.0.1:$port" "${blobs[@]}" ${LOAD_SERVER_ARGS:-} </dev/null >>"$log" 2>&1 &
+  TZ=UTC bin/doorstep-server serve --db "$db" --addr "127.0.0.1:$port" "${blobs[@]}" --metrics-token "$metrics_token" ${LOAD_SERVER_ARGS:-} </dev/null >>"$log" 2>&1 &
   pids+=("$!")
   pidlist+=("$!")
   wait_healthy "127.0.0.1:$port" "$!" "$log"
@@ -143,7 +145,7 @@ bin/doorstep-load --url "$url_list" --server-pid "$pid_list" --server-bin bin/do
   --devices "$devices" --users "$users" --duration "$duration" \
   --push-every "${LOAD_PUSH_EVERY:-30s}" --pull-every "${LOAD_PULL_EVERY:-2m}" \
   --batch-rows "${LOAD_BATCH_ROWS:-10}" --seed "${LOAD_SEED:-1}" \
-  --json-out "$dir/summary.json" ${LOAD_ARGS:-} </dev/null
+  --json-out "$dir/summary.json" --metrics-token "$metrics_token" ${LOAD_ARGS:-} </dev/null
 
 # The server's own time per endpoint in the measured window: the "ms" of its
 # request log (handler time, from the request read to the answer written).

@@ -76,7 +76,15 @@ func newTestServer(t *testing.T, cfg server.Config) *testServer {
 	}
 	srv := server.New(st, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	// Its background work (the evidence follower) runs, as in serve.
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan struct{})
+	go func() { srv.Run(runCtx); close(ran) }()
+	t.Cleanup(func() {
+		ts.Close()
+		stop()
+		<-ran
+	})
 	return &testServer{st: st, url: ts.URL, workers: workers}
 }
 
@@ -158,6 +166,35 @@ func TestRunAgainstServer(t *testing.T) {
 	}
 	if sum.PushesDue < int64(sum.Push.Count) {
 		t.Errorf("%d pushes due but %d acknowledged", sum.PushesDue, sum.Push.Count)
+	}
+}
+
+// TestEvidenceCatchUp: with the servers' metrics token, a run reports how
+// far evidence verification was behind when it ended and how long it took
+// to catch up, and then the server has verified everything; a wrong token
+// is an error, not a silent zero.
+func TestEvidenceCatchUp(t *testing.T) {
+	s := newTestServer(t, server.Config{Rate: -1, MetricsToken: "m"})
+	sum := runLoad(t, "--url", s.url, "--codes", s.codes(t, 2), "--devices", "2", "--duration", "2s",
+		"--push-every", "200ms", "--pull-every", "1s", "--spread-loopback=false", "--metrics-token", "m")
+	if sum.Push.Count == 0 {
+		t.Fatal("no pushes")
+	}
+	if sum.Evidence == nil || sum.Evidence.CatchUpSecs < 0 || sum.Evidence.RowsAtEnd < 0 {
+		t.Fatalf("evidence after the run: %+v, want a lag that reached zero", sum.Evidence)
+	}
+	if lag, err := s.st.FollowLag(context.Background()); err != nil || lag != 0 {
+		t.Errorf("the server's evidence lag after the run reported catching up: %d, %v", lag, err)
+	}
+	var verdicts int
+	if err := s.st.DB().QueryRow(`SELECT count(*) FROM evidence_verdicts`).Scan(&verdicts); err != nil || verdicts == 0 {
+		t.Errorf("%d verdicts after %d pushed visits, %v", verdicts, sum.Push.Count, err)
+	}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"--url", s.url, "--codes", s.codes(t, 1), "--devices", "1", "--duration", "1s",
+		"--spread-loopback=false", "--metrics-token", "wrong", "--json"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "metrics") {
+		t.Errorf("a wrong metrics token: %v, want an error about /metrics", err)
 	}
 }
 

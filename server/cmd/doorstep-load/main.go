@@ -43,26 +43,27 @@ func main() {
 
 // config is the command line.
 type config struct {
-	url        string
-	urls       []string
-	serverPIDs []int
-	jsonOut    string
-	devices    int
-	duration   time.Duration
-	pushEvery  time.Duration
-	pullEvery  time.Duration
-	batchRows  int
-	seed       int64
-	json       bool
-	codes      string
-	serverBin  string
-	db         string
-	households int
-	users      int
-	warmup     int
-	grace      time.Duration
-	spread     bool
-	flood      bool
+	metricsToken string
+	url          string
+	urls         []string
+	serverPIDs   []int
+	jsonOut      string
+	devices      int
+	duration     time.Duration
+	pushEvery    time.Duration
+	pullEvery    time.Duration
+	batchRows    int
+	seed         int64
+	json         bool
+	codes        string
+	serverBin    string
+	db           string
+	households   int
+	users        int
+	warmup       int
+	grace        time.Duration
+	spread       bool
+	flood        bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -87,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.warmup, "warmup-parallel", 2, "first syncs run at once before the measured window")
 	fs.DurationVar(&c.grace, "grace", 2*time.Minute, "how long requests in flight when the window ends may take to finish")
 	fs.BoolVar(&c.flood, "flood", false, "every device does its first sync at once, from nothing (instead of one device per user, --warmup-parallel at a time); reports the flood's page latencies and the servers' peak memory during it")
+	fs.StringVar(&c.metricsToken, "metrics-token", "", "the servers' /metrics token: after the window, report how far evidence verification was behind and how long it took to catch up")
 	fs.BoolVar(&c.spread, "spread-loopback", true, "against a loopback server, connect from 127.1.x.y (8 devices an address) as devices on a network come from many addresses")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -224,6 +226,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s.URL, s.Devices, s.Users, s.PushEvery, s.PullEvery, s.BatchRows, s.Seed = sum.URL, sum.Devices, sum.Users, sum.PushEvery, sum.PullEvery, sum.BatchRows, sum.Seed
 	s.EnrollSecs, s.WarmupSecs, s.FirstSync, s.Flood = sum.EnrollSecs, sum.WarmupSecs, sum.FirstSync, flood
 	s.PushesDue, s.PullsDue = due.push.Load(), due.pull.Load()
+	if cfg.metricsToken != "" && ctx.Err() == nil {
+		lag, err := evidenceCatchUp(ctx, cfg.urls[0], cfg.metricsToken)
+		if err != nil {
+			return err
+		}
+		s.Evidence = &lag
+	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", ctx.Err())
 	}

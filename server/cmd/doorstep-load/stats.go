@@ -174,6 +174,21 @@ type Summary struct {
 	Generator Process `json:"generator"`
 	// Servers are the --server-pid processes in the window.
 	Servers []Process `json:"servers,omitempty"`
+	// Evidence is how far the servers' evidence verification, which runs
+	// after pushes are answered, was behind when the window ended and how
+	// long it took to catch up (--metrics-token); nil without it.
+	Evidence *EvidenceLag `json:"evidence,omitempty"`
+}
+
+// EvidenceLag is the evidence follower's lag after a run, from
+// doorstep_evidence_lag_rows in the first server's /metrics.
+type EvidenceLag struct {
+	// RowsAtEnd are the changed rows not yet verified when the window and
+	// its grace ended.
+	RowsAtEnd int64 `json:"rows_at_end"`
+	// CatchUpSecs is how long after that the lag reached zero; -1 if it
+	// did not within the limit.
+	CatchUpSecs float64 `json:"catch_up_s"`
 }
 
 // summary freezes the recorder into a Summary over a window of length d.
@@ -247,6 +262,13 @@ func (s Summary) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "; server pid %d %.1f s (%.2f cores), RSS %.0f MB, peak %.0f MB", p.PID, p.CPU, p.Cores, p.RSSMB, p.PeakRSSMB)
 	}
 	b.WriteString("\n")
+	if e := s.Evidence; e != nil {
+		if e.CatchUpSecs < 0 {
+			fmt.Fprintf(&b, "evidence: %d changed rows not yet verified when the run ended; NOT caught up within %s\n", e.RowsAtEnd, evidenceCatchUpLimit)
+		} else {
+			fmt.Fprintf(&b, "evidence: %d changed rows not yet verified when the run ended; caught up %.1f s later\n", e.RowsAtEnd, e.CatchUpSecs)
+		}
+	}
 	if len(s.Errors) == 0 {
 		fmt.Fprintf(&b, "errors: none\n")
 	} else {
