@@ -29,6 +29,10 @@ type engine interface {
 	// changes lists rows changed after a cursor (see replica.Changes). An
 	// engine may leave out rows outside f (nil: every row; pgfilter.go).
 	changes(ctx context.Context, from replica.Cursor, limit int, f *rowFilter) (replica.Page, error)
+	// changedAfter lists the rows whose latest change is above after, by
+	// table and id only, and the sequence number reached (see
+	// replica.RowsChangedAfter).
+	changedAfter(ctx context.Context, after int64, limit int) ([]change.RowRef, int64, error)
 	// rowState returns every column of one row (see replica.RowState).
 	rowState(ctx context.Context, table, id string) (replica.Row, bool, error)
 	// rowStates is rowState for many rows in one read (see
@@ -64,6 +68,9 @@ func (e sqliteEngine) changes(ctx context.Context, from replica.Cursor, limit in
 		return replica.Page{}, err
 	}
 	return e.rep.ChangesAmong(ctx, from, limit, q, args...)
+}
+func (e sqliteEngine) changedAfter(ctx context.Context, after int64, limit int) ([]change.RowRef, int64, error) {
+	return e.rep.RowsChangedAfter(ctx, after, limit)
 }
 func (e sqliteEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
 	return e.rep.RowState(ctx, table, id)

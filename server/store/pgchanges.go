@@ -82,6 +82,35 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, 
 	return page, nil
 }
 
+// changedAfter lists the rows changed above after by table and id. One
+// statement reads a snapshot, and sequence numbers become visible in
+// order (pgengine.go), so the list is a prefix of what is to come.
+func (e *pgEngine) changedAfter(ctx context.Context, after int64, limit int) ([]change.RowRef, int64, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+	}
+	defer rows.Close()
+	var out []change.RowRef
+	reached := after
+	for rows.Next() {
+		var r change.RowRef
+		var seq int64
+		if err := rows.Scan(&r.Table, &r.ID, &seq); err != nil {
+			return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+		}
+		out = append(out, r)
+		reached = seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+	}
+	return out, reached, nil
+}
+
 // rowState returns every column of one row with its clock.
 func (e *pgEngine) rowState(ctx context.Context, table, id string) (replica.Row, bool, error) {
 	ref := change.RowRef{Table: table, ID: id}
@@ -143,11 +172,16 @@ func (e *pgEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[cha
 
 // fillRows fills in listed rows: scope and pairing values and the columns
 // changed after since, in registry column order, each with its current
-// value, clock and user. Reads go one table at a time.
+// value, clock and user. Values are read a table at a time; the clocks of
+// every listed row in one statement (a pull page spans a dozen tables, and
+// on a busy machine each round trip waits for a core).
 func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, since int64) error {
 	ids := map[string][]string{}
-	for _, r := range rows {
+	ts := make([]string, len(rows))
+	is := make([]string, len(rows))
+	for i, r := range rows {
 		ids[r.Table] = append(ids[r.Table], r.ID)
+		ts[i], is[i] = r.Table, r.ID
 	}
 	type cellKey struct{ t, id string }
 	vals := map[string]map[string]map[string]any{}
@@ -162,18 +196,21 @@ func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, 
 			return err
 		}
 		vals[name] = v
-		cr, err := q.QueryContext(ctx, `SELECT id, c, hlc, w FROM sync_cells WHERE t = ? AND id = ANY(?) AND seq > ?`, name, list, since)
+	}
+	if len(rows) > 0 {
+		cr, err := q.QueryContext(ctx, `SELECT s.t, s.id, s.c, s.hlc, s.w FROM unnest(?::text[], ?::text[]) AS m(t, id)
+			JOIN sync_cells s ON s.t = m.t AND s.id = m.id WHERE s.seq > ?`, ts, is, since)
 		if err != nil {
-			return fmt.Errorf("clocks of %s: %w", name, err)
+			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
 		}
 		for cr.Next() {
-			var id, c string
+			var k cellKey
+			var c string
 			var cell pgCell
-			if err := cr.Scan(&id, &c, &cell.hlc, &cell.w); err != nil {
+			if err := cr.Scan(&k.t, &k.id, &c, &cell.hlc, &cell.w); err != nil {
 				cr.Close()
-				return fmt.Errorf("clocks of %s: %w", name, err)
+				return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
 			}
-			k := cellKey{name, id}
 			if cells[k] == nil {
 				cells[k] = map[string]pgCell{}
 			}
@@ -181,7 +218,7 @@ func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, 
 		}
 		cr.Close()
 		if err := cr.Err(); err != nil {
-			return fmt.Errorf("clocks of %s: %w", name, err)
+			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
 		}
 	}
 	for i := range rows {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"doorstep/sync/change"
-	"doorstep/sync/replica"
 )
 
 // Evidence verification follows the change log. A push is answered once
@@ -158,15 +157,7 @@ func (s *Store) swapFollow(ctx context.Context, cur, next Follow) (bool, error) 
 // number above after, at most limit of them in sequence order, and the
 // sequence number the listing reached (after itself when none).
 func (s *Store) ChangedAfter(ctx context.Context, after int64, limit int) ([]change.RowRef, int64, error) {
-	page, err := s.eng.changes(ctx, replica.Cursor{Since: after, After: after}, limit, nil)
-	if err != nil {
-		return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
-	}
-	refs := make([]change.RowRef, len(page.Rows))
-	for i, r := range page.Rows {
-		refs[i] = change.RowRef{Table: r.Table, ID: r.ID}
-	}
-	return refs, max(after, page.Next.After), nil
+	return s.eng.changedAfter(ctx, after, limit)
 }
 
 // FollowLag counts the synced rows changed above the watermark: zero when

@@ -76,3 +76,41 @@ func TestChangesAmong(t *testing.T) {
 		t.Errorf("after the edit: %+v", page)
 	}
 }
+
+// TestRowsChangedAfter: local writes still in the capture log are listed
+// (folded first), in sequence order, a page at a time, none skipped; a row
+// changed again moves to the end; the empty list keeps its position.
+func TestRowsChangedAfter(t *testing.T) {
+	ctx := context.Background()
+	hub := mustOpen(t, schema.Server, nil)
+	for i := range 5 {
+		mustExec(t, hub, `INSERT INTO households (id, head_name, community_id) VALUES (?, '一', 'c1')`, fmt.Sprint("h", i))
+	}
+	mustExec(t, hub, `INSERT INTO members (id, household_id, community_id, name) VALUES ('m1', 'h0', 'c1', '二')`)
+	mustExec(t, hub, `UPDATE households SET head_name = '三' WHERE id = 'h1'`)
+	var got []string
+	after := int64(0)
+	for range 10 {
+		rows, reached, err := hub.RowsChangedAfter(ctx, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 0 {
+			if reached != after {
+				t.Errorf("an empty list moved the position from %d to %d", after, reached)
+			}
+			break
+		}
+		if reached <= after || len(rows) > 2 {
+			t.Fatalf("after %d: %d rows, reached %d", after, len(rows), reached)
+		}
+		for _, r := range rows {
+			got = append(got, r.Table+"/"+r.ID)
+		}
+		after = reached
+	}
+	want := "[households/h0 households/h2 households/h3 households/h4 members/m1 households/h1]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("listed %v, want %s", got, want)
+	}
+}

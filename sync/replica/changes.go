@@ -268,3 +268,46 @@ func (p Page) Changes() []change.Change {
 	}
 	return out
 }
+
+// RowsChangedAfter lists the rows whose latest change has a sequence
+// number above after, at most limit of them (100 when limit <= 0) in
+// sequence order, by table and id only, and the sequence number the list
+// reached (after when it is empty). Like Changes it folds the capture log
+// first, so the replica's own writes are listed too; unlike Changes it
+// reads neither values nor clocks. The server's evidence follower walks
+// the change log with it.
+func (r *Replica) RowsChangedAfter(ctx context.Context, after int64, limit int) ([]change.RowRef, int64, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	s, unlock, err := r.beginRead(ctx)
+	if err != nil {
+		return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+	}
+	defer unlock()
+	defer s.rollback()
+	rows, err := s.tx.QueryContext(ctx, `SELECT t, id, seq FROM sync_rows WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+	}
+	defer rows.Close()
+	var out []change.RowRef
+	reached := after
+	for rows.Next() {
+		var t, seq int64
+		var id string
+		if err := rows.Scan(&t, &id, &seq); err != nil {
+			return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+		}
+		m := r.meta(t)
+		if m == nil {
+			return nil, after, fmt.Errorf("rows changed after %d: row %s of unknown table number %d", after, id, t)
+		}
+		out = append(out, change.RowRef{Table: m.table.Name, ID: id})
+		reached = seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, after, fmt.Errorf("rows changed after %d: %w", after, err)
+	}
+	return out, reached, nil
+}
