@@ -89,8 +89,8 @@ func (s *Store) ReadFollow(ctx context.Context) (Follow, error) {
 // ErrLeaseHeld: another process holds the verification lease.
 var ErrLeaseHeld = errors.New("the evidence verification lease is held by another process")
 
-// ClaimFollow takes or renews the verification lease for holder until
-// now+d, and returns the state with it. It fails with ErrLeaseHeld while
+// ClaimFollow takes the verification lease for holder until now+d, or
+// renews it if less than half of d is left, and returns the state with it. It fails with ErrLeaseHeld while
 // another holder's lease runs.
 func (s *Store) ClaimFollow(ctx context.Context, holder string, d time.Duration) (Follow, error) {
 	if holder == "" || holder == "-" || strings.ContainsAny(holder, " \t\n") {
@@ -104,6 +104,11 @@ func (s *Store) ClaimFollow(ctx context.Context, holder string, d time.Duration)
 		now := s.now()
 		if cur.Holder != holder && cur.Holder != "-" && now.Before(cur.Until) {
 			return cur, ErrLeaseHeld
+		}
+		if cur.Holder == holder && cur.Until.Sub(now) > d/2 {
+			// Held with more than half its time left: an idle holder
+			// looking every second writes nothing.
+			return cur, nil
 		}
 		next := Follow{Mark: cur.Mark, Holder: holder, Until: now.Add(d)}
 		ok, err := s.swapFollow(ctx, cur, next)
@@ -135,7 +140,7 @@ func (s *Store) AdvanceFollow(ctx context.Context, cur Follow, mark int64, d tim
 // ReleaseFollow gives the lease held as cur up (a process stopping), so
 // that another process need not wait for it to run out.
 func (s *Store) ReleaseFollow(ctx context.Context, cur Follow) error {
-	next := Follow{Mark: cur.Mark, Holder: "-"}
+	next := Follow{Mark: cur.Mark, Holder: "-", Until: time.UnixMilli(0).UTC()}
 	if _, err := s.swapFollow(ctx, cur, next); err != nil {
 		return fmt.Errorf("release the evidence lease: %w", err)
 	}

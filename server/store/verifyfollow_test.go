@@ -77,6 +77,10 @@ func testFollowLease(t *testing.T) {
 	if err != nil || a.Holder != "a" {
 		t.Fatalf("claim by a: %+v, %v", a, err)
 	}
+	clock.Advance(time.Second)
+	if again, err := s.ClaimFollow(ctx, "a", 10*time.Second); err != nil || again != a {
+		t.Fatalf("claim by a with 9 s of 10 left: %+v, %v; want the lease as it was, unwritten", again, err)
+	}
 	if _, err := s.ClaimFollow(ctx, "b", 10*time.Second); !errors.Is(err, ErrLeaseHeld) {
 		t.Fatalf("claim by b while a holds the lease: %v, want ErrLeaseHeld", err)
 	}
@@ -99,7 +103,7 @@ func testFollowLease(t *testing.T) {
 		t.Fatalf("rows changed after the watermark: %v, %v", rows, err)
 	}
 
-	// a's renewal ran 10 s from 08:00:05; at 08:00:16 b takes over.
+	// a's renewal ran 10 s from 08:00:06; at 08:00:17 b takes over.
 	clock.Advance(11 * time.Second)
 	b, err := s.ClaimFollow(ctx, "b", 10*time.Second)
 	if err != nil || b.Mark != after {
