@@ -114,16 +114,24 @@ func (s *realServer) enrollCode(t *testing.T, user string) string {
 	return ""
 }
 
+// store opens the server's database beside the running server process,
+// as an admin command does, on the wall clock. The caller closes it.
+func (s *realServer) store(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), s.db, store.Options{Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // exec runs SQL statements on the server's database from the test, the
 // way an admin command writes to it: a separate connection on the wall
 // clock, whose writes the sync triggers capture.
 func (s *realServer) exec(t *testing.T, queries ...string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, s.db, store.Options{Now: time.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := s.store(t)
 	defer st.Close()
 	for _, q := range queries {
 		if _, err := st.DB().ExecContext(ctx, q); err != nil {
@@ -138,10 +146,7 @@ func (s *realServer) exec(t *testing.T, queries ...string) {
 func (s *realServer) settle(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, s.db, store.Options{Now: time.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := s.store(t)
 	defer st.Close()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		lag, err := st.FollowLag(ctx)
@@ -161,10 +166,7 @@ func (s *realServer) settle(t *testing.T) {
 // running server process.
 func (s *realServer) count(t *testing.T, query string) int {
 	t.Helper()
-	st, err := store.Open(context.Background(), s.db, store.Options{Now: time.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := s.store(t)
 	defer st.Close()
 	var n int
 	if err := st.DB().QueryRow(query).Scan(&n); err != nil {
