@@ -193,6 +193,11 @@ func TestDemo(t *testing.T) {
 	if err != nil || len(users) < 50 {
 		t.Fatalf("%d users, %v", len(users), err)
 	}
+	// The district's history was never signed on a device: the evidence
+	// follower starts after it.
+	if lag, err := st.FollowLag(ctx); err != nil || lag != 0 {
+		t.Errorf("evidence lag after the demo load: %d, %v; want 0", lag, err)
+	}
 	for _, u := range users {
 		if u.Role == "volunteer" {
 			a, err := st.Access(ctx, u.ID)
