@@ -13,6 +13,7 @@ import (
 	"doorstep/schema"
 	"doorstep/server/store"
 	"doorstep/sync/change"
+	"doorstep/sync/evidence"
 )
 
 // verdictStatus reads the stored verdict of a means visit ("" for none).
@@ -103,5 +104,89 @@ func TestEvidenceFollower(t *testing.T) {
 	<-ran
 	if _, err := other.VerifyPending(ctx); err != nil {
 		t.Fatalf("the other process after this one stopped: %v", err)
+	}
+}
+
+// TestEvidenceFollowerSkipsFailingRows: when a page of changed rows
+// cannot be verified as a whole, the follower verifies its rows one at a
+// time: a record that still fails is counted and skipped and the others
+// get their verdicts, the watermark passing them all; when every row
+// fails (the database, most likely), nothing is skipped: the watermark
+// stays and the next pass verifies the page.
+func TestEvidenceFollowerSkipsFailingRows(t *testing.T) {
+	e := newEnv(t, Config{Rate: -1})
+	ctx := context.Background()
+	u := e.user(t, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
+	site := uuid.NewString()
+	c, _ := e.enroll(t, u.ID, site)
+	badRows := map[string]bool{} // every row of the failing visit's push
+	push := func(failing bool) string {
+		t.Helper()
+		set, _ := visitPush(site, u.ID, nil)
+		if _, err := c.Push(ctx, set); err != nil {
+			t.Fatal(err)
+		}
+		for _, ch := range set.Changes {
+			badRows[ch.ID] = badRows[ch.ID] || failing
+		}
+		return visitIn(t, set)
+	}
+	bad, good := push(true), push(false)
+	nBad := int64(0)
+	for _, b := range badRows {
+		if b {
+			nBad++
+		}
+	}
+	failing := errors.New("injected verification failure")
+	calls := 0
+	e.srv.follow.verify = func(ctx context.Context, rows []change.RowRef) ([]evidence.Verdict, error) {
+		calls++
+		for _, r := range rows {
+			if badRows[r.ID] {
+				return nil, failing
+			}
+		}
+		return e.store.VerifyRows(ctx, rows)
+	}
+	if _, err := e.srv.VerifyPending(ctx); err != nil {
+		t.Fatalf("verify pending with one failing record: %v", err)
+	}
+	if calls < 2 {
+		t.Fatalf("verification ran %d times: the failing page was not retried row by row", calls)
+	}
+	if st := verdictStatus(t, e.store, good); st == "" {
+		t.Error("no verdict of the visit beside the failing one: one record held the page back")
+	}
+	if st := verdictStatus(t, e.store, bad); st != "" {
+		t.Errorf("the failing visit has a verdict (%s)", st)
+	}
+	if n := e.srv.Metrics().VerifyFailures.Load(); n != nBad {
+		t.Errorf("verification failures counted: %d, want %d (the failing push's rows)", n, nBad)
+	}
+	if lag, err := e.store.FollowLag(ctx); err != nil || lag != 0 {
+		t.Errorf("lag after the skip: %d, %v; want 0", lag, err)
+	}
+
+	// Every row failing: the page stays for the next pass.
+	third := push(false)
+	e.srv.follow.verify = func(context.Context, []change.RowRef) ([]evidence.Verdict, error) {
+		return nil, failing
+	}
+	if _, err := e.srv.VerifyPending(ctx); !errors.Is(err, failing) {
+		t.Fatalf("verify pending with every row failing: %v, want the failure", err)
+	}
+	if lag, err := e.store.FollowLag(ctx); err != nil || lag == 0 {
+		t.Fatalf("lag after a page that failed whole: %d, %v; want its rows still waiting", lag, err)
+	}
+	if n := e.srv.Metrics().VerifyFailures.Load(); n != nBad {
+		t.Errorf("verification failures counted: %d, want still %d (nothing skipped)", n, nBad)
+	}
+	e.srv.follow.verify = nil
+	if _, err := e.srv.VerifyPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := verdictStatus(t, e.store, third); st == "" {
+		t.Error("no verdict of the visit whose page failed whole, after the next pass")
 	}
 }
