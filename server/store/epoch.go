@@ -99,29 +99,44 @@ func ParseCursor(s string) (Cursor, error) {
 	return Cursor{Epoch: parts[1], Scope: parts[2], Since: since, After: after}, nil
 }
 
-// validCursorSeq reports whether a cursor of epoch at seq points into
-// history this database holds: the epoch is known and seq is below the
-// start of the epoch opened after it (or, for the current epoch, at most
-// the highest committed sequence).
-func validCursorSeq(ctx context.Context, q querier, epoch string, seq int64) (bool, error) {
-	var rowid int64
-	err := q.QueryRowContext(ctx, `SELECT rowid FROM server_epochs WHERE epoch = ?`, epoch).Scan(&rowid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("check cursor: %w", err)
-	}
+// cursorCheck is what a pull learns before it lists, in one statement
+// (on PostgreSQL each statement is a round trip, and on a busy machine
+// each round trip waits for a core): the current epoch, whether the
+// cursor points into history this database holds, and whether any row
+// moved scope during the cursor's round.
+type cursorCheck struct {
+	epoch string // the current epoch; "" when none was started
+	valid bool   // the cursor's epoch is known and its position held
+	moved bool   // scope_moves has entries of the cursor's round
+}
+
+// checkCursor checks cursor c: its epoch is known and c.After is below
+// the start of the epoch opened after it (or, for the current epoch, at
+// most the highest committed sequence); and whether rows moved scope at
+// or after c.Since (moves.go).
+func checkCursor(ctx context.Context, q querier, c Cursor) (cursorCheck, error) {
+	var cur sql.NullString
+	var known, moved bool
 	var next sql.NullInt64
-	if err := q.QueryRowContext(ctx, `SELECT start_seq FROM server_epochs WHERE rowid > ? ORDER BY rowid LIMIT 1`, rowid).Scan(&next); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("check cursor: %w", err)
-	}
-	if next.Valid {
-		return seq < next.Int64, nil
-	}
-	top, err := maxSeq(ctx, q)
+	var top int64
+	err := q.QueryRowContext(ctx, `SELECT
+    (SELECT epoch FROM server_epochs ORDER BY rowid DESC LIMIT 1),
+    e.rowid IS NOT NULL,
+    (SELECT n.start_seq FROM server_epochs n WHERE n.rowid > e.rowid ORDER BY n.rowid LIMIT 1),
+    (SELECT coalesce(max(seq), 0) FROM sync_rows),
+    EXISTS (SELECT 1 FROM scope_moves WHERE after_seq >= ?)
+  FROM (SELECT 1 AS one) AS x LEFT JOIN server_epochs e ON e.epoch = ?`, c.Since, c.Epoch).
+		Scan(&cur, &known, &next, &top, &moved)
 	if err != nil {
-		return false, err
+		return cursorCheck{}, fmt.Errorf("check cursor: %w", err)
 	}
-	return seq <= top, nil
+	out := cursorCheck{epoch: cur.String, moved: moved}
+	switch {
+	case !known:
+	case next.Valid:
+		out.valid = c.After < next.Int64
+	default:
+		out.valid = c.After <= top
+	}
+	return out, nil
 }

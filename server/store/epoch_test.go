@@ -73,11 +73,11 @@ func TestEpochs(t *testing.T) {
 	}
 	valid := func(epoch string, seq int64) bool {
 		t.Helper()
-		ok, err := validCursorSeq(ctx, s.db, epoch, seq)
+		c, err := checkCursor(ctx, s.db, Cursor{Epoch: epoch, After: seq})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ok
+		return c.valid
 	}
 	if !valid(e1, 5) || valid(e1, 6) || valid("unknown", 1) {
 		t.Error("cursor validity in the first epoch")

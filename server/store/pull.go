@@ -54,29 +54,28 @@ func (s *Store) Pull(ctx context.Context, u *scope.User, cursor string, maxChang
 	if err != nil {
 		return PullPage{}, err
 	}
-	epoch, err := s.Epoch(ctx)
+	chk, err := checkCursor(ctx, s.db, c)
 	if err != nil {
 		return PullPage{}, err
 	}
-	var page PullPage
-	fp := u.Fingerprint()
-	if cursor != "" {
-		ok := c.Scope == fp
-		if ok {
-			if ok, err = validCursorSeq(ctx, s.db, c.Epoch, c.After); err != nil {
-				return PullPage{}, err
-			}
-		}
-		if !ok {
-			page.ResetScope = c.Scope != fp
-			c, page.Reset = Cursor{}, true
+	epoch := chk.epoch
+	if epoch == "" {
+		if epoch, err = s.Epoch(ctx); err != nil { // starts the first
+			return PullPage{}, err
 		}
 	}
-	// Rows that moved out of the user's scope during the device's round.
-	// A fresh device holds nothing, and one resetting for a new scope drops
-	// everything anyway.
+	var page PullPage
+	fp := u.Fingerprint()
+	if cursor != "" && (c.Scope != fp || !chk.valid) {
+		page.ResetScope = c.Scope != fp
+		c, page.Reset = Cursor{}, true
+	}
+	// Rows that moved out of the user's scope during the device's round
+	// (a device whose cursor is from another epoch still holds its rows:
+	// every move counts). A fresh device holds nothing, and one resetting
+	// for a new scope drops everything anyway.
 	var mv moves
-	if cursor != "" && !page.ResetScope {
+	if cursor != "" && !page.ResetScope && (page.Reset || chk.moved) {
 		if mv, err = loadMoves(ctx, s.db, c.Since); err != nil {
 			return PullPage{}, err
 		}

@@ -90,6 +90,18 @@ func testPullReadsOnlyScope(t *testing.T) {
 		t.Errorf("volunteer received %v, looked at %d rows; want the elder and the pairing, 2", got, scanned)
 	}
 
+	// Each cursor ends past every committed row, those outside the
+	// user's scope too: the next pull does not look at them again.
+	top, err := s.MaxSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for who, cur := range map[string]string{"worker": wc, "volunteer": vc} {
+		if c, err := ParseCursor(cur); err != nil || c.After != top || c.Since != top {
+			t.Errorf("%s's cursor after a full pull: %+v, %v; want since and after %d, the newest row", who, c, err, top)
+		}
+	}
+
 	// A merged push edits two households of c3 and one of c4; one of c3
 	// moves to c4.
 	site := uuid.NewString()

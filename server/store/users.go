@@ -178,10 +178,26 @@ func (s *Store) User(ctx context.Context, id string) (User, error) {
 	}
 	u.Role = schema.Role(role)
 	u.CreatedAt = parseTime(created)
-	if u.Communities, err = s.strings(ctx, `SELECT community_id FROM user_communities WHERE user_id = ? ORDER BY community_id`, id); err != nil {
+	// Communities and pairings in one statement: every request reads its
+	// user (Access), and on PostgreSQL each statement is a round trip.
+	rows, err := s.db.QueryContext(ctx, `SELECT 'c', community_id FROM user_communities WHERE user_id = ?
+  UNION ALL SELECT 'p', pairing_id FROM user_pairings WHERE user_id = ? ORDER BY 1, 2`, id, id)
+	if err != nil {
 		return User{}, fmt.Errorf("read user %s: %w", id, err)
 	}
-	if u.Pairings, err = s.strings(ctx, `SELECT pairing_id FROM user_pairings WHERE user_id = ? ORDER BY pairing_id`, id); err != nil {
+	defer rows.Close()
+	for rows.Next() {
+		var kind, v string
+		if err := rows.Scan(&kind, &v); err != nil {
+			return User{}, fmt.Errorf("read user %s: %w", id, err)
+		}
+		if kind == "c" {
+			u.Communities = append(u.Communities, v)
+		} else {
+			u.Pairings = append(u.Pairings, v)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return User{}, fmt.Errorf("read user %s: %w", id, err)
 	}
 	return u, nil
