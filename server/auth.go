@@ -35,11 +35,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (*call, erro
 	if !ok {
 		return nil, api.Errorf(api.CodeUnauthorized, "missing \"Authorization: Bearer <device token>\" header")
 	}
-	d, err := s.store.Authenticate(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.store.Access(ctx, d.UserID)
+	d, a, err := s.store.Caller(ctx, tok)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // sends for a device's pull that finds nothing new — most pulls of a
 // device in steady state. Each statement is a round trip, and on a busy
 // machine each round trip waits for a core (docs/LOAD.md): the device
-// (1), its user and the user's lists (2), the rate limit (1), the cursor
+// with its user (1), the user's lists (1), the rate limit (1), the cursor
 // with the epoch and the scope moves (1), and the listing with the newest
 // sequence (1). Before they were merged: 12, and a transaction begun
 // and rolled back.
@@ -52,7 +52,7 @@ func TestSteadyPullStatements(t *testing.T) {
 		t.Fatalf("a pull after the last page: %d changes, more %v; want nothing", len(p.Set.Changes), p.More)
 	}
 	t.Logf("statements of a pull with nothing new: %d", n)
-	if n > 6 {
-		t.Errorf("a pull with nothing new sent %d statements to PostgreSQL, want at most 6", n)
+	if n > 5 {
+		t.Errorf("a pull with nothing new sent %d statements to PostgreSQL, want at most 5", n)
 	}
 }

@@ -16,6 +16,12 @@ func (s *Store) Access(ctx context.Context, userID string) (*scope.User, error) 
 	if err != nil {
 		return nil, err
 	}
+	return s.accessOf(ctx, u)
+}
+
+// accessOf resolves the access of u, read with its lists.
+func (s *Store) accessOf(ctx context.Context, u User) (*scope.User, error) {
+	userID := u.ID
 	a := &scope.User{ID: u.ID, Role: u.Role, Street: u.Street,
 		Communities: map[string]bool{}, Pairings: map[string]bool{}, Elders: map[string]bool{},
 		PairingCommunity: map[string]string{}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -321,4 +322,32 @@ func testAccess(t *testing.T) {
 	if _, err := s.Access(ctx, "nobody"); api.ErrorCode(err) != api.CodeNotFound {
 		t.Errorf("unknown user: %v", err)
 	}
+
+	// Caller, what every device request does first, finds the device of a
+	// token and resolves its user's access as Access does.
+	for _, u := range []User{sup, vol} {
+		code, _, err := s.CreateEnrollCode(ctx, u.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.Enroll(ctx, code, "平板", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.Access(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, got, err := s.Caller(ctx, e.Token)
+		if err != nil || d.ID != e.Device.ID || d.UserID != u.ID || !reflect.DeepEqual(got, want) {
+			t.Errorf("Caller of %s's device = %+v, %+v, %v; want device %s and %+v", u.Name, d, got, err, e.Device.ID, want)
+		}
+		if err := s.RevokeDevice(ctx, e.Device.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = s.Caller(ctx, e.Token)
+		wantCode(t, err, api.CodeRevoked)
+	}
+	_, _, err = s.Caller(ctx, tokenPrefix+"unknown")
+	wantCode(t, err, api.CodeUnauthorized)
 }

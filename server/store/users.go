@@ -178,18 +178,26 @@ func (s *Store) User(ctx context.Context, id string) (User, error) {
 	}
 	u.Role = schema.Role(role)
 	u.CreatedAt = parseTime(created)
-	// Communities and pairings in one statement: every request reads its
-	// user (Access), and on PostgreSQL each statement is a round trip.
+	if err := s.userLists(ctx, &u); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+// userLists reads u's communities and pairings, in one statement: every
+// request reads its user (Caller), and on PostgreSQL each statement is a
+// round trip.
+func (s *Store) userLists(ctx context.Context, u *User) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT 'c', community_id FROM user_communities WHERE user_id = ?
-  UNION ALL SELECT 'p', pairing_id FROM user_pairings WHERE user_id = ? ORDER BY 1, 2`, id, id)
+  UNION ALL SELECT 'p', pairing_id FROM user_pairings WHERE user_id = ? ORDER BY 1, 2`, u.ID, u.ID)
 	if err != nil {
-		return User{}, fmt.Errorf("read user %s: %w", id, err)
+		return fmt.Errorf("read user %s: %w", u.ID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var kind, v string
 		if err := rows.Scan(&kind, &v); err != nil {
-			return User{}, fmt.Errorf("read user %s: %w", id, err)
+			return fmt.Errorf("read user %s: %w", u.ID, err)
 		}
 		if kind == "c" {
 			u.Communities = append(u.Communities, v)
@@ -198,9 +206,9 @@ func (s *Store) User(ctx context.Context, id string) (User, error) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return User{}, fmt.Errorf("read user %s: %w", id, err)
+		return fmt.Errorf("read user %s: %w", u.ID, err)
 	}
-	return u, nil
+	return nil
 }
 
 // Users returns every user, ordered by role and name.
