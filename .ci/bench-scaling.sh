@@ -7,6 +7,8 @@
 #   DOORSTEP_BENCH_SCALES  sizes (1,10,100)
 #   DOORSTEP_BENCH_PG      0: SQLite only (default); 1: PostgreSQL too, on a
 #                          throwaway cluster (.ci/postgres.sh)
+#   DOORSTEP_BENCH_IMPORT_MAX  the import phase runs only at scales up to
+#                          this (default: at every scale)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec </dev/null
