@@ -92,3 +92,15 @@ func ScopeBounded(u *User, t *schema.Table) bool {
 	}
 	return false
 }
+
+// PairingBounded reports whether every row of t that u may read has its
+// pairing value (its PairingColumn's, the id when that is "id") among u's
+// pairings or paired elders: true for a volunteer on every table but the
+// district's, since a volunteer reads a row only through a pairing
+// (pairedWith), whatever else its rule needs (an evidence entry's author,
+// a conflict's subject). Then a pull can look for u's rows of t by
+// pairing value alone — a volunteer's pull no longer lists every evidence
+// entry of the district to send a few.
+func PairingBounded(u *User, t *schema.Table) bool {
+	return u != nil && u.Role == schema.RoleVolunteer && t.Scope != schema.ScopeDistrict
+}

@@ -16,7 +16,8 @@ import (
 // row of the tables where deciding takes more than a row's scope and
 // pairing values (district tables, spot checks, rows about other rows)
 // unless the user reads none of them outside their scope
-// (scope.ScopeBounded: a worker's review events), and elsewhere only rows
+// (scope.ScopeBounded: a worker's review events) or their pairings
+// (scope.PairingBounded: a volunteer's evidence entries), and elsewhere only rows
 // whose scope or pairing value is the user's —
 // plus the rows that moved during the device's round (they may have to be
 // sent as gone). Pull still decides every listed row exactly
@@ -54,7 +55,7 @@ func pullFilter(u *scope.User, mv moves) *rowFilter {
 			continue
 		}
 		if t.Scope == schema.ScopeDistrict || needsRead(t) || slices.Contains(about, t.Name) {
-			if !scope.ScopeBounded(u, t) {
+			if !scope.ScopeBounded(u, t) && !scope.PairingBounded(u, t) {
 				f.All = append(f.All, t.Name)
 				continue
 			}

@@ -31,7 +31,7 @@ func testPullReadsOnlyScope(t *testing.T) {
 	ctx := context.Background()
 	const communities, perCommunity = 10, 20
 	houses := map[string][]string{}
-	elder, pairing := uuid.NewString(), uuid.NewString()
+	elder, pairing, entry := uuid.NewString(), uuid.NewString(), uuid.NewString()
 	err := s.Write(ctx, "", func(tx *sql.Tx) error {
 		for c := range communities {
 			comm := fmt.Sprint("c", c)
@@ -46,8 +46,23 @@ func testPullReadsOnlyScope(t *testing.T) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO elders(id, community_id, name) VALUES (?, 'c5', 'elder')`, elder); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO volunteer_pairings(id, elder_id, community_id, volunteer_ids) VALUES (?, ?, 'c5', '["vol"]')`, pairing, elder)
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO volunteer_pairings(id, elder_id, community_id, volunteer_ids) VALUES (?, ?, 'c5', '["vol"]')`, pairing, elder); err != nil {
+			return err
+		}
+		// Evidence entries: the volunteer's own, of their pairing's visit
+		// log, and others' elsewhere in the district, which a volunteer's
+		// pull does not look at (scope.PairingBounded).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_entries(id, record_table, record_id, community_id, pairing_id, user_id) VALUES (?, 'volunteer_visits', ?, 'c5', ?, 'vol')`,
+			entry, uuid.NewString(), pairing); err != nil {
+			return err
+		}
+		for range perCommunity {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_entries(id, record_table, record_id, community_id, user_id) VALUES (?, 'households', ?, 'c6', 'cw6')`,
+				uuid.NewString(), houses["c6"][0]); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -86,8 +101,8 @@ func testPullReadsOnlyScope(t *testing.T) {
 		t.Errorf("worker of c3: received %d rows, looked at %d; want %d and %d", len(got), scanned, perCommunity, perCommunity)
 	}
 	got, scanned, vc := pullAll(volunteer, "")
-	if !got["elders/"+elder] || !got["volunteer_pairings/"+pairing] || len(got) != 2 || scanned != 2 {
-		t.Errorf("volunteer received %v, looked at %d rows; want the elder and the pairing, 2", got, scanned)
+	if !got["elders/"+elder] || !got["volunteer_pairings/"+pairing] || !got["evidence_entries/"+entry] || len(got) != 3 || scanned != 3 {
+		t.Errorf("volunteer received %v, looked at %d rows; want the elder, the pairing and their evidence entry, 3", got, scanned)
 	}
 
 	// Each cursor ends past every committed row, those outside the
