@@ -245,10 +245,11 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Device, error) 
 
 // Caller authenticates a request's token as Authenticate does and
 // resolves its user's access as Access does: what every device request
-// does first, in three statements (the device with its user, the user's
-// lists, and for volunteers and street supervisors what their pairings or
-// street name) instead of five. A device whose user no longer exists is
-// CodeNotFound, as Access has it.
+// does first, in two statements (the device with its user, the user's
+// lists), and a third for volunteers and street supervisors (what their
+// pairings or street name), where Authenticate and Access take four or
+// five. A device whose user no longer exists is CodeNotFound, as Access
+// has it.
 func (s *Store) Caller(ctx context.Context, token string) (Device, *scope.User, error) {
 	d, u, err := s.authenticate(ctx, token, true)
 	if err != nil {
