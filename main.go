@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"log"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -22,11 +24,22 @@ import (
 var fyneAppTOML string
 
 func main() {
+	// Hear Ctrl-C and SIGTERM from the first moment. Fyne's desktop driver
+	// listens only once its event loop runs, after the window is shown; a
+	// process started with SIGINT ignored (a background job: `make demo &`,
+	// a script) dropped a Ctrl-C that came before and kept running. A quit
+	// queued with fyne.Do runs as soon as the loop starts.
+	quit := make(chan os.Signal, 1)
+	signal.Notify(quit, os.Interrupt, syscall.SIGTERM)
 	setMetadata()
 	if dir, err := os.UserConfigDir(); err == nil {
 		repairPreferences(filepath.Join(dir, "fyne", appID(), "preferences.json"))
 	}
 	a := fyneapp.NewWithID(appID())
+	go func() {
+		<-quit
+		fyne.Do(a.Quit)
+	}()
 	a.SetIcon(assets.Icon())
 	app.New(a, app.Options{
 		// Both are set by .ci/demo.sh; empty means the defaults (the
