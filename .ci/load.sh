@@ -16,7 +16,10 @@
 # (32: community workers the devices are spread over, one a community),
 # LOAD_PUSH_EVERY (30s), LOAD_PULL_EVERY (2m: the app syncs every 2 minutes), LOAD_BATCH_ROWS (10),
 # LOAD_SEED (1), LOAD_DIR (.load: database, logs, summary.json), LOAD_ARGS
-# (more doorstep-load flags), LOAD_SERVER_ARGS (more `serve` flags).
+# (more doorstep-load flags), LOAD_SERVER_ARGS (more `serve` flags),
+# LOAD_PROFILE (seconds: a CPU profile of each server process, taken from its
+# --debug-addr listener LOAD_PROFILE_AFTER (15) seconds into the run, into
+# $LOAD_DIR/cpu-<n>.pprof; off when empty).
 # No standard input is read; every process it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -129,12 +132,24 @@ for i in $(seq "$nproc_"); do
   # Processes on one PostgreSQL database share one blob directory (--blobs).
   blobs=()
   [ "$store" = postgres ] && blobs=(--blobs "$dir/blobs")
-  TZ=UTC bin/doorstep-server serve --db "$db" --addr "127.0.0.1:$port" "${blobs[@]}" --metrics-token "$metrics_token" ${LOAD_SERVER_ARGS:-} </dev/null >>"$log" 2>&1 &
+  debug=()
+  if [ -n "${LOAD_PROFILE:-}" ]; then
+    dport=$(free_port $((port + 1)))
+    debug=(--debug-addr "127.0.0.1:$dport")
+  fi
+  TZ=UTC bin/doorstep-server serve --db "$db" --addr "127.0.0.1:$port" "${blobs[@]}" "${debug[@]}" --metrics-token "$metrics_token" ${LOAD_SERVER_ARGS:-} </dev/null >>"$log" 2>&1 &
   pids+=("$!")
   pidlist+=("$!")
   wait_healthy "127.0.0.1:$port" "$!" "$log"
   urls+=("http://127.0.0.1:$port")
   echo "load: server $i (pid $!) on 127.0.0.1:$port, log $log"
+  if [ -n "${LOAD_PROFILE:-}" ]; then
+    (sleep "${LOAD_PROFILE_AFTER:-15}"
+     curl -fsS -m $((LOAD_PROFILE + 30)) -o "$dir/cpu-$i.pprof" "http://127.0.0.1:$dport/debug/pprof/profile?seconds=$LOAD_PROFILE" &&
+       echo "load: CPU profile of server $i: go tool pprof -top bin/doorstep-server $dir/cpu-$i.pprof") </dev/null &
+    pids+=("$!")
+    port=$dport
+  fi
   port=$((port + 1))
 done
 

@@ -43,12 +43,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	minApp := fs.String("min-app-version", env("DOORSTEP_MIN_APP_VERSION", ""), "log devices whose app is older than this release, e.g. v0.2.0 (env DOORSTEP_MIN_APP_VERSION)")
 	maxPulls := fs.Int("max-pulls", int(envFloat("DOORSTEP_MAX_PULLS", 0)), "pulls served at once; more wait up to --pull-wait, then get 503 busy with Retry-After; 0 = 2 per CPU (at least 4), negative = no limit (env DOORSTEP_MAX_PULLS)")
 	pullWait := fs.Duration("pull-wait", envDuration("DOORSTEP_PULL_WAIT", 10*time.Second), "how long a pull waits for one of --max-pulls before it is answered busy (env DOORSTEP_PULL_WAIT)")
+	debugAddr := fs.String("debug-addr", env("DOORSTEP_DEBUG_ADDR", ""), "loopback address to serve Go's profiler (/debug/pprof/) on, e.g. 127.0.0.1:6060; off when empty (env DOORSTEP_DEBUG_ADDR)")
 	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	if store.IsPostgres(*db) && *blobs == "" {
 		return usageError{"--blobs is required with a PostgreSQL database: every server process must use the same blob directory (a shared filesystem)"}
+	}
+	if *debugAddr != "" {
+		if err := checkDebugAddr(*debugAddr); err != nil {
+			return err
+		}
 	}
 	if (*cert == "") != (*key == "") {
 		return usageError{"--tls-cert and --tls-key go together"}
@@ -100,6 +106,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	if *debugAddr != "" {
+		stopDebug, err := startDebug(*debugAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopDebug()
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
