@@ -82,15 +82,7 @@ func TestServeDebugAddr(t *testing.T) {
 	if code, _, err := get("http://" + addr + "/debug/pprof/cmdline"); err != nil || code != http.StatusNotFound {
 		t.Errorf("the API listener answered /debug/pprof/cmdline with %d (%v), want 404", code, err)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stopServe(t, cancel, done)
 	if _, _, err := get("http://" + debug + "/debug/pprof/"); err == nil {
 		t.Error("the profiler still answers after serve returned")
 	}

@@ -151,6 +151,14 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("health over TLS: %v", err)
 	}
+	stopServe(t, cancel, done)
+}
+
+// stopServe stops a serve started by a test as SIGTERM would (by
+// cancelling its context) and waits for it to return, which must be
+// without an error.
+func stopServe(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
 	cancel()
 	select {
 	case err := <-done:
