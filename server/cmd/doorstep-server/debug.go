@@ -16,13 +16,10 @@ import (
 //
 //	go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=20
 //
-// Profiles show the server's internals, so addr must be a loopback address
-// (reach it from elsewhere through an SSH tunnel). It returns a function
-// that closes the listener.
+// Profiles show the server's internals, so serve has already refused an
+// addr that is not loopback (checkDebugAddr, before opening the store). It
+// returns a function that closes the listener.
 func startDebug(addr string, log *slog.Logger) (stop func(), err error) {
-	if err := checkDebugAddr(addr); err != nil {
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen for the profiler on %s: %w", addr, err)
