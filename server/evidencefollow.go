@@ -174,17 +174,16 @@ func (s *Server) verifyChanged(ctx context.Context, rows []change.RowRef) error 
 	return nil
 }
 
-// releaseLease gives the lease up if this process holds it.
+// releaseLease gives the lease up if this process holds it, whatever it
+// last learnt of it (a pass interrupted by the stop may not know it holds
+// it).
 func (s *Server) releaseLease() {
 	f := &s.follow
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.lease.Holder == "" {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.store.ReleaseFollow(ctx, f.lease); err != nil {
+	if err := s.store.ReleaseFollow(ctx, f.holder); err != nil {
 		s.log.Warn("give up the evidence lease", "err", err)
 	}
 	f.lease = store.Follow{}

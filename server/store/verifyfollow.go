@@ -138,14 +138,29 @@ func (s *Store) AdvanceFollow(ctx context.Context, cur Follow, mark int64, d tim
 	return next, true, nil
 }
 
-// ReleaseFollow gives the lease held as cur up (a process stopping), so
-// that another process need not wait for it to run out.
-func (s *Store) ReleaseFollow(ctx context.Context, cur Follow) error {
-	next := Follow{Mark: cur.Mark, Holder: "-", Until: time.UnixMilli(0).UTC()}
-	if _, err := s.swapFollow(ctx, cur, next); err != nil {
-		return fmt.Errorf("release the evidence lease: %w", err)
+// ReleaseFollow gives up the lease if holder holds it (a process
+// stopping), so that another process need not wait for it to run out. It
+// goes by the holder, not by the state the caller last saw: a stop can
+// interrupt a claim or an advance after the database took it but before
+// the caller learnt so, and the lease must still be given up.
+func (s *Store) ReleaseFollow(ctx context.Context, holder string) error {
+	for {
+		cur, err := s.ReadFollow(ctx)
+		if err != nil {
+			return fmt.Errorf("release the evidence lease: %w", err)
+		}
+		if cur.Holder != holder {
+			return nil
+		}
+		next := Follow{Mark: cur.Mark, Holder: "-", Until: time.UnixMilli(0).UTC()}
+		ok, err := s.swapFollow(ctx, cur, next)
+		if err != nil {
+			return fmt.Errorf("release the evidence lease: %w", err)
+		}
+		if ok {
+			return nil
+		}
 	}
-	return nil
 }
 
 // swapFollow sets evidence_follow to next if it still reads cur.

@@ -115,7 +115,20 @@ func testFollowLease(t *testing.T) {
 	if f, _ := s.ReadFollow(ctx); f.Mark != after || f.Holder != "b" {
 		t.Fatalf("after a's late move: %+v, want mark %d held by b", f, after)
 	}
-	if err := s.ReleaseFollow(ctx, b); err != nil {
+	// Releasing goes by the holder: a, not holding it, gives nothing up;
+	// b gives it up although it has moved on since the state b's caller
+	// last saw (a stop interrupting an advance after it was stored).
+	if err := s.ReleaseFollow(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := s.ReadFollow(ctx); f.Holder != "b" {
+		t.Fatalf("after a released a lease it did not hold: %+v, want held by b", f)
+	}
+	clock.Advance(time.Second)
+	if _, ok, err := s.AdvanceFollow(ctx, b, after, 10*time.Second); err != nil || !ok {
+		t.Fatalf("b renews: %v, %v", ok, err)
+	}
+	if err := s.ReleaseFollow(ctx, b.Holder); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ClaimFollow(ctx, "a", 10*time.Second); err != nil {
