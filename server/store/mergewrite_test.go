@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 
@@ -161,5 +162,62 @@ func testMergeResolvesConflicts(t *testing.T) {
 	tD := at(siteC, 5)
 	if res := apply(siteC, edit(h, "head_name", "戊", tD, tC, "uc")); res.Resolved != 0 {
 		t.Errorf("edit of a resolved column: %d resolved, want 0", res.Resolved)
+	}
+}
+
+// TestPullSendsChangedColumns: a pull from a cursor sends, of each row
+// changed since, only the columns changed since, whether a push or the
+// server's own write (captured) changed them.
+func TestPullSendsChangedColumns(t *testing.T) { eachBackend(t, testPullSendsChangedColumns) }
+
+func testPullSendsChangedColumns(t *testing.T) {
+	s, clock := mustOpen(t)
+	ctx := context.Background()
+	site := uuid.NewString()
+	at := change.Clock{HLC: hlc.New(clock.Now().UnixMilli(), 0), Site: site}
+	a := uuid.NewString()
+	set := &change.Set{Site: site, Schema: schema.Version}
+	for col, v := range map[string]any{"community_id": "c1", "head_name": "甲", "address": "一号"} {
+		set.Changes = append(set.Changes, change.Change{Table: "households", ID: a, Column: col, Value: v, Clock: at, User: "u"})
+	}
+	if _, err := s.eng.apply(ctx, set, nil); err != nil {
+		t.Fatal(err)
+	}
+	columns := func(cur replica.Cursor) (string, replica.Cursor) {
+		t.Helper()
+		page, err := s.eng.changes(ctx, cur, 100, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols []string
+		for _, r := range page.Rows {
+			for _, c := range r.Changes {
+				cols = append(cols, r.Table+"."+c.Column)
+			}
+		}
+		return fmt.Sprint(cols), page.Next
+	}
+	all, cur := columns(replica.Cursor{})
+	if want := "[households.community_id households.address households.head_name]"; all != want {
+		t.Fatalf("first pull: %s, want %s", all, want)
+	}
+	at.HLC++
+	edit := &change.Set{Site: site, Schema: schema.Version, Changes: []change.Change{
+		{Table: "households", ID: a, Column: "head_name", Value: "甲二", Clock: at, User: "u"}}}
+	if _, err := s.eng.apply(ctx, edit, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, cur := columns(cur)
+	if want := "[households.head_name]"; got != want {
+		t.Errorf("pull after a pushed edit: %s, want %s", got, want)
+	}
+	if err := s.eng.write(ctx, "admin", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE households SET address = '二号' WHERE id = ?`, a)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = columns(cur); got != "[households.address]" {
+		t.Errorf("pull after the server's own edit: %s, want [households.address]", got)
 	}
 }

@@ -202,7 +202,7 @@ func (e *pgEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[cha
 // fillRows fills in listed rows: scope and pairing values and the columns
 // changed after since, in registry column order, each with its current
 // value, clock and user. Values are read a table at a time; the clocks of
-// every listed row in one statement (a pull page spans a dozen tables, and
+// every listed row (kept with its listing, pgcells.go) in one statement (a pull page spans a dozen tables, and
 // on a busy machine each round trip waits for a core).
 func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, since int64) error {
 	ids := map[string][]string{}
@@ -227,23 +227,22 @@ func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, 
 		vals[name] = v
 	}
 	if len(rows) > 0 {
-		cr, err := q.QueryContext(ctx, `SELECT s.t, s.id, s.c, s.hlc, s.w FROM unnest(?::text[], ?::text[]) AS m(t, id)
-			JOIN sync_cells s ON s.t = m.t AND s.id = m.id WHERE s.seq > ?`, ts, is, since)
+		cr, err := q.QueryContext(ctx, `SELECT s.t, s.id, s.cols::text, s.hlcs::text, s.ws::text, s.seqs::text
+			FROM unnest(?::text[], ?::text[]) AS m(t, id) JOIN sync_rows s ON s.t = m.t AND s.id = m.id`, ts, is)
 		if err != nil {
 			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
 		}
 		for cr.Next() {
 			var k cellKey
-			var c string
-			var cell pgCell
-			if err := cr.Scan(&k.t, &k.id, &c, &cell.hlc, &cell.w); err != nil {
+			var p pgCells
+			if err := cr.Scan(&k.t, &k.id, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
 				cr.Close()
 				return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
 			}
-			if cells[k] == nil {
-				cells[k] = map[string]pgCell{}
+			if cells[k], err = p.decode(); err != nil {
+				cr.Close()
+				return fmt.Errorf("clocks of %s/%s: %w", k.t, k.id, err)
 			}
-			cells[k][c] = cell
 		}
 		cr.Close()
 		if err := cr.Err(); err != nil {
@@ -267,7 +266,7 @@ func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, 
 		cs := cells[cellKey{r.Table, r.ID}]
 		for _, col := range t.Columns {
 			cell, ok := cs[col.Name]
-			if !ok {
+			if !ok || cell.seq <= since {
 				continue
 			}
 			k, err := e.writerOf(ctx, q, cell.w)

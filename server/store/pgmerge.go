@@ -25,10 +25,12 @@ import (
 // later change based on the winner resolves it. The conformance suite
 // holds both engines to the same results.
 
-// pgCell is one cell's clock.
+// pgCell is one cell's clock, and the sequence number of the change that
+// wrote it.
 type pgCell struct {
 	hlc int64
 	w   int64
+	seq int64
 }
 
 // pgRow is one row's state during a merge.
@@ -71,19 +73,21 @@ func loadRows(ctx context.Context, q querier, t *schema.Table, ids []string) (ma
 	for id, v := range vals {
 		out[id].exists, out[id].vals = true, v
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, c, hlc, w FROM sync_cells WHERE t = ? AND id = ANY(?)`, t.Name, ids)
+	rows, err := q.QueryContext(ctx, `SELECT id, cols::text, hlcs::text, ws::text, seqs::text FROM sync_rows WHERE t = ? AND id = ANY(?)`, t.Name, ids)
 	if err != nil {
 		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, c string
-		var cell pgCell
-		if err := rows.Scan(&id, &c, &cell.hlc, &cell.w); err != nil {
+		var id string
+		var p pgCells
+		if err := rows.Scan(&id, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
 			return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
 		}
 		if r := out[id]; r != nil {
-			r.cells[c] = cell
+			if r.cells, err = p.decode(); err != nil {
+				return nil, fmt.Errorf("clocks of %s/%s: %w", t.Name, id, err)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -323,24 +327,15 @@ func writeRowAt(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq in
 	return writeClocks(ctx, tx, r, cols, seq)
 }
 
-// writeClocks writes the clocks of a row's columns cols at sequence seq.
+// writeClocks writes the clocks of a row's columns cols at sequence seq,
+// and the row's listing.
 func writeClocks(ctx context.Context, tx *sql.Tx, r *pgRow, cols []string, seq int64) error {
-	hlcs, ws := make([]int64, len(cols)), make([]int64, len(cols))
-	for i, c := range cols {
-		hlcs[i], ws[i] = r.cells[c].hlc, r.cells[c].w
+	for _, c := range cols {
+		cell := r.cells[c]
+		cell.seq = seq
+		r.cells[c] = cell
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_cells (t, id, c, hlc, w, seq)
-		SELECT ?, ?, c, h, w, ? FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(c, h, w)
-		ON CONFLICT (t, id, c) DO UPDATE SET hlc = excluded.hlc, w = excluded.w, seq = excluded.seq`,
-		r.t.Name, r.id, seq, cols, hlcs, ws); err != nil {
-		return fmt.Errorf("write clocks of %s/%s: %w", r.t.Name, r.id, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (t, id, seq, scope, pairing) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing`,
-		r.t.Name, r.id, seq, r.listed(scopeColumnOf(r.t)), r.listed(pairingColumnOf(r.t))); err != nil {
-		return fmt.Errorf("write %s/%s: %w", r.t.Name, r.id, err)
-	}
-	return nil
+	return listRows(ctx, tx, []*pgRow{r}, []int64{seq})
 }
 
 // record writes conflict records and resolutions (see replica's

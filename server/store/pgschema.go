@@ -26,6 +26,9 @@ var pgServerSteps = []string{
 	`CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
     kind TEXT NOT NULL, key TEXT NOT NULL, tokens DOUBLE PRECISION NOT NULL, at BIGINT NOT NULL,
     granted BOOLEAN NOT NULL, PRIMARY KEY (kind, key))`,
+	// version 4: cell clocks kept in their row's sync_rows row (pgcells.go),
+	// folded from sync_cells, which goes.
+	pgCellsInRows,
 }
 
 // pgDataFingerprint names one version of the synced tables' DDL.
@@ -92,7 +95,8 @@ CREATE INDEX IF NOT EXISTS sync_rows_t_seq ON sync_rows(t, seq);
 CREATE INDEX IF NOT EXISTS sync_rows_scope_seq ON sync_rows(scope, seq);
 CREATE INDEX IF NOT EXISTS sync_rows_pairing_seq ON sync_rows(pairing, seq);
 -- One row per data cell: its clock (hlc, writer) and the sequence number
--- of the change that wrote it.
+-- of the change that wrote it. (Until version 4, which keeps the clocks in
+-- sync_rows and drops this table.)
 CREATE TABLE IF NOT EXISTS sync_cells (
     t TEXT NOT NULL, id TEXT NOT NULL, c TEXT NOT NULL, hlc BIGINT NOT NULL, w BIGINT NOT NULL, seq BIGINT NOT NULL,
     PRIMARY KEY (t, id, c));
@@ -180,6 +184,94 @@ BEGIN
     IF moved THEN
         INSERT INTO scope_moves (tbl, row_id, old, after_seq)
             VALUES (TG_TABLE_NAME, OLD.id, old_vals::text, (SELECT coalesce(max(seq), 0) FROM sync_rows));
+    END IF;
+    RETURN NULL;
+END $$;
+`
+
+// pgCellsInRows moves the cell clocks from sync_cells (a row a cell) into
+// arrays on sync_rows (pgcells.go), and makes the capture trigger write
+// them there. On a large database the fold rewrites every sync_rows row
+// once, in the migration's transaction.
+const pgCellsInRows = `
+ALTER TABLE sync_rows
+    ADD COLUMN IF NOT EXISTS cols TEXT[] NOT NULL DEFAULT '{}',
+    ADD COLUMN IF NOT EXISTS hlcs BIGINT[] NOT NULL DEFAULT '{}',
+    ADD COLUMN IF NOT EXISTS ws BIGINT[] NOT NULL DEFAULT '{}',
+    ADD COLUMN IF NOT EXISTS seqs BIGINT[] NOT NULL DEFAULT '{}';
+DO $fold$ BEGIN
+    IF to_regclass('sync_cells') IS NOT NULL THEN
+        UPDATE sync_rows r SET cols = c.cols, hlcs = c.hlcs, ws = c.ws, seqs = c.seqs
+            FROM (SELECT t, id, array_agg(c ORDER BY c) AS cols, array_agg(hlc ORDER BY c) AS hlcs,
+                    array_agg(w ORDER BY c) AS ws, array_agg(seq ORDER BY c) AS seqs
+                FROM sync_cells GROUP BY t, id) AS c
+            WHERE r.t = c.t AND r.id = c.id;
+        DROP TABLE sync_cells;
+    END IF;
+END $fold$;
+
+-- Capture (see version 1's): the changed cells' clocks are set in the
+-- row's arrays, a column without one appended.
+CREATE OR REPLACE FUNCTION sync_capture() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n jsonb := to_jsonb(NEW);
+    o jsonb := CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) ELSE '{}'::jsonb END;
+    k text;
+    v jsonb;
+    h bigint;
+    wr bigint;
+    sq bigint := 0;
+    i integer;
+    rc text[];
+    rh bigint[];
+    rw bigint[];
+    rs bigint[];
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+        RAISE EXCEPTION 'sync: a row id never changes (%.%)', TG_TABLE_NAME, OLD.id;
+    END IF;
+    IF coalesce(current_setting('doorstep.applying', true), '') = '1' THEN
+        RETURN NULL;
+    END IF;
+    h := nullif(coalesce(current_setting('doorstep.hlc', true), ''), '')::bigint;
+    IF h IS NULL THEN
+        -- Plain SQL outside the store's write transactions (psql, an
+        -- import): take the write lock as the store does, and write as the
+        -- server's system user at the next clock time after every
+        -- process's, with the physical time of the database server.
+        PERFORM pg_advisory_xact_lock(7237125663561639280);
+        SELECT greatest((extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16, s.hlc + 1), s.site
+            INTO h, k FROM sync_state s WHERE s.id = 1;
+        UPDATE sync_state SET hlc = h WHERE id = 1;
+        INSERT INTO sync_writers (site, "user") VALUES (k, '') ON CONFLICT DO NOTHING;
+        SELECT w.w INTO wr FROM sync_writers w WHERE w.site = k AND w."user" = '';
+        PERFORM set_config('doorstep.hlc', h::text, true), set_config('doorstep.writer', wr::text, true);
+    END IF;
+    wr := current_setting('doorstep.writer')::bigint;
+    SELECT s.cols, s.hlcs, s.ws, s.seqs INTO rc, rh, rw, rs FROM sync_rows s WHERE s.t = TG_TABLE_NAME AND s.id = NEW.id;
+    IF NOT FOUND THEN
+        rc := '{}'; rh := '{}'; rw := '{}'; rs := '{}';
+    END IF;
+    FOR k, v IN SELECT key, value FROM jsonb_each(n) LOOP
+        CONTINUE WHEN k = 'id';
+        IF TG_OP = 'INSERT' OR (o -> k) IS DISTINCT FROM v THEN
+            IF sq = 0 THEN
+                sq := nextval('sync_seq');
+            END IF;
+            i := array_position(rc, k);
+            IF i IS NULL THEN
+                rc := rc || k; rh := rh || h; rw := rw || wr; rs := rs || sq;
+            ELSE
+                rh[i] := h; rw[i] := wr; rs[i] := sq;
+            END IF;
+        END IF;
+    END LOOP;
+    IF sq <> 0 THEN
+        -- TG_ARGV: the table's scope column and pairing column ('' for none).
+        INSERT INTO sync_rows (t, id, seq, scope, pairing, cols, hlcs, ws, seqs) VALUES (TG_TABLE_NAME, NEW.id, sq,
+                coalesce(n ->> nullif(TG_ARGV[0], ''), ''), coalesce(n ->> nullif(TG_ARGV[1], ''), ''), rc, rh, rw, rs)
+            ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing,
+                cols = excluded.cols, hlcs = excluded.hlcs, ws = excluded.ws, seqs = excluded.seqs;
     END IF;
     RETURN NULL;
 END $$;

@@ -2,13 +2,20 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"doorstep/schema"
 	"doorstep/server/internal/pgtest"
+	"doorstep/sync/change"
 	"doorstep/sync/evidence"
+	"doorstep/sync/hlc"
+	"doorstep/sync/replica"
 )
 
 // TestPostgresUpgrade: a PostgreSQL database made by an older server (at
@@ -94,4 +101,90 @@ func mustUsers(t *testing.T, s *Store) string {
 		names = append(names, u.Name)
 	}
 	return strings.Join(names, "\n")
+}
+
+// TestPostgresCellsFold: a database at server schema version 3 keeps its
+// cell clocks in sync_cells, a row a cell; version 4 folds them into
+// arrays on sync_rows (pgcells.go). Every row keeps each cell's clock,
+// writer and sequence number: the rows read back, and pulls from the start
+// and from a cursor between two writes of one row, are what they were.
+func TestPostgresCellsFold(t *testing.T) {
+	dsn := pgtest.FreshSchema(t)
+	ctx := context.Background()
+	s, err := Open(ctx, dsn, Options{Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := uuid.NewString()
+	at := hlc.New(time.Now().UnixMilli(), 0)
+	a, b := uuid.NewString(), uuid.NewString()
+	set := func(h hlc.Timestamp, cs ...change.Change) *change.Set {
+		for i := range cs {
+			cs[i].Table, cs[i].Clock, cs[i].User = "households", change.Clock{HLC: h, Site: site}, "worker"
+		}
+		return &change.Set{Site: site, Schema: schema.Version, Changes: cs}
+	}
+	if _, err := s.eng.apply(ctx, set(at,
+		change.Change{ID: a, Column: "community_id", Value: "c1"}, change.Change{ID: a, Column: "head_name", Value: "甲"},
+		change.Change{ID: b, Column: "community_id", Value: "c2"}, change.Change{ID: b, Column: "head_name", Value: "乙"}), nil); err != nil {
+		t.Fatal(err)
+	}
+	mid := mustPage(t, s, replica.Cursor{}).Next
+	if _, err := s.eng.apply(ctx, set(at+5, change.Change{ID: a, Column: "head_name", Value: "甲二"}), nil); err != nil {
+		t.Fatal(err)
+	}
+	// The server's own write, through the capture trigger.
+	if err := s.eng.write(ctx, "admin", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE households SET address = '一号' WHERE id = ?`, b)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	refs := []change.RowRef{{Table: "households", ID: a}, {Table: "households", ID: b}}
+	snapshot := func() string {
+		t.Helper()
+		rows, err := s.eng.rowStates(ctx, refs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("rows %v %v\nfrom the start %v\nfrom %v %v", rows[refs[0]], rows[refs[1]],
+			mustPage(t, s, replica.Cursor{}).Rows, mid, mustPage(t, s, mid).Rows)
+	}
+	before := snapshot()
+	if !strings.Contains(before, "甲二") || !strings.Contains(before, "一号") {
+		t.Fatalf("before the upgrade: %s", before)
+	}
+	for _, q := range []string{
+		`CREATE TABLE sync_cells (t TEXT NOT NULL, id TEXT NOT NULL, c TEXT NOT NULL, hlc BIGINT NOT NULL, w BIGINT NOT NULL,
+			seq BIGINT NOT NULL, PRIMARY KEY (t, id, c))`,
+		`INSERT INTO sync_cells SELECT r.t, r.id, u.c, u.h, u.w, u.s FROM sync_rows r, unnest(r.cols, r.hlcs, r.ws, r.seqs) AS u(c, h, w, s)`,
+		`ALTER TABLE sync_rows DROP COLUMN cols, DROP COLUMN hlcs, DROP COLUMN ws, DROP COLUMN seqs`,
+		`DELETE FROM schema_migrations WHERE version > 3`,
+	} {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.Close()
+	if s, err = Open(ctx, dsn, Options{Now: time.Now}); err != nil {
+		t.Fatalf("open the version 3 database: %v", err)
+	}
+	defer s.Close()
+	if after := snapshot(); after != before {
+		t.Errorf("after the upgrade:\n%s\nwant\n%s", after, before)
+	}
+	var left any
+	if err := s.DB().QueryRowContext(ctx, `SELECT to_regclass('sync_cells')`).Scan(&left); err != nil || left != nil {
+		t.Errorf("sync_cells after the upgrade: %v, %v", left, err)
+	}
+}
+
+// mustPage reads the first page of changes after cur.
+func mustPage(t *testing.T, s *Store, cur replica.Cursor) replica.Page {
+	t.Helper()
+	p, err := s.eng.changes(context.Background(), cur, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

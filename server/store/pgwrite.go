@@ -27,8 +27,8 @@ const pgMaxParams = 65535
 
 // writeAll writes rows merged in one transaction: the data rows (one
 // upsert per table and set of columns), then a new sequence number for
-// each row in the order given, then every clock and every row's listing
-// (one statement each). The data rows are written first, so a scope move
+// each row in the order given, then every row's listing with its clocks
+// (one statement). The data rows are written first, so a scope move
 // one of them causes records a sequence before every change of the merge
 // (moves.go).
 func writeAll(ctx context.Context, tx *sql.Tx, ws []pgWrite) error {
@@ -42,34 +42,41 @@ func writeAll(ctx context.Context, tx *sql.Tx, ws []pgWrite) error {
 	if err != nil {
 		return err
 	}
-	var (
-		ct, cid, cc   []string
-		ch, cw, cseq  []int64
-		rt, rid       []string
-		rscope, rpair []string
-		rseq          []int64
-	)
+	rows := make([]*pgRow, len(ws))
 	for i, w := range ws {
 		r := w.r
 		r.exists = true
 		for _, c := range w.cols {
-			ct, cid, cc = append(ct, r.t.Name), append(cid, r.id), append(cc, c)
-			ch, cw, cseq = append(ch, r.cells[c].hlc), append(cw, r.cells[c].w), append(cseq, seqs[i])
+			cell := r.cells[c]
+			cell.seq = seqs[i]
+			r.cells[c] = cell
 		}
-		rt, rid, rseq = append(rt, r.t.Name), append(rid, r.id), append(rseq, seqs[i])
-		rscope, rpair = append(rscope, r.listed(scopeColumnOf(r.t))), append(rpair, r.listed(pairingColumnOf(r.t)))
+		rows[i] = r
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_cells (t, id, c, hlc, w, seq)
-		SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
-		ON CONFLICT (t, id, c) DO UPDATE SET hlc = excluded.hlc, w = excluded.w, seq = excluded.seq`,
-		ct, cid, cc, ch, cw, cseq); err != nil {
-		return fmt.Errorf("write clocks of %d rows: %w", len(ws), err)
+	return listRows(ctx, tx, rows, seqs)
+}
+
+// listRows writes the sync_rows row of each row: sequence number seqs[i],
+// scope and pairing values, and every cell's clock (pgcells.go), in one
+// statement.
+func listRows(ctx context.Context, tx *sql.Tx, rows []*pgRow, seqs []int64) error {
+	n := len(rows)
+	ts, ids, scopes, pairings := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	cols, hlcs, ws, cseqs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, r := range rows {
+		ts[i], ids[i] = r.t.Name, r.id
+		scopes[i], pairings[i] = r.listed(scopeColumnOf(r.t)), r.listed(pairingColumnOf(r.t))
+		p := encodeCells(r.t, r.cells)
+		cols[i], hlcs[i], ws[i], cseqs[i] = p.cols, p.hlcs, p.ws, p.seqs
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (t, id, seq, scope, pairing)
-		SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])
-		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing`,
-		rt, rid, rseq, rscope, rpair); err != nil {
-		return fmt.Errorf("list %d rows: %w", len(ws), err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sync_rows (t, id, seq, scope, pairing, cols, hlcs, ws, seqs)
+		SELECT t, id, seq, scope, pairing, cols::text[], hlcs::bigint[], ws::bigint[], seqs::bigint[]
+		FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+			AS u(t, id, seq, scope, pairing, cols, hlcs, ws, seqs)
+		ON CONFLICT (t, id) DO UPDATE SET seq = excluded.seq, scope = excluded.scope, pairing = excluded.pairing,
+			cols = excluded.cols, hlcs = excluded.hlcs, ws = excluded.ws, seqs = excluded.seqs`,
+		ts, ids, seqs, scopes, pairings, cols, hlcs, ws, cseqs); err != nil {
+		return fmt.Errorf("list %d rows: %w", n, err)
 	}
 	return nil
 }
