@@ -18,8 +18,8 @@ import (
 // any transaction: a page with nothing new — most pulls of a device in
 // steady state — costs that one round trip (it cost four: begin, listing,
 // newest sequence, rollback; on a busy machine each waits for a core).
-// The listed rows' values and clocks are then read by one more statement
-// (pgread.go), one snapshot, so each column's value and clock agree. That
+// The listed rows' values and clocks are then read from one snapshot
+// (REPEATABLE READ), so each column's value and clock agree. That
 // snapshot is as new as the listing or newer: a row changed in between is
 // sent with its newer columns now and listed again by the next page (a
 // merge of the same change twice changes nothing), and sync_rows rows are
@@ -33,7 +33,13 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, 
 		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 	}
 	if len(hits) > 0 {
-		if err := e.fillRows(ctx, e.db, hits, from.Since); err != nil {
+		tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
+		}
+		err = e.fillRows(ctx, tx, hits, from.Since)
+		tx.Rollback() //nolint:errcheck // read-only
+		if err != nil {
 			return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 		}
 	}
@@ -146,7 +152,8 @@ func (e *pgEngine) rowState(ctx context.Context, table, id string) (replica.Row,
 }
 
 // rowStates returns every column of each held row of refs with its clock,
-// in one statement (pgread.go).
+// in one read-only transaction: a query per table for the sequence numbers
+// and fillRows for the rest.
 func (e *pgEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[change.RowRef]replica.Row, error) {
 	out := make(map[change.RowRef]replica.Row, len(refs))
 	if len(refs) == 0 {
@@ -159,81 +166,116 @@ func (e *pgEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[cha
 		}
 		ids[ref.Table] = append(ids[ref.Table], ref.ID)
 	}
-	stored, err := readStored(ctx, e.db, ids)
+	tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("row states: %w", err)
 	}
-	for name, byID := range stored {
-		for id, st := range byID {
-			if st.seq == 0 {
-				continue // not a replicated row yet
-			}
-			r := replica.Row{Table: name, ID: id, Seq: st.seq}
-			if err := e.fill(ctx, e.db, &r, st, 0); err != nil {
-				return nil, fmt.Errorf("row states: %w", err)
-			}
-			out[change.RowRef{Table: name, ID: id}] = r
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var rows []replica.Row
+	for name, list := range ids {
+		rs, err := tx.QueryContext(ctx, `SELECT id, seq FROM sync_rows WHERE t = ? AND id = ANY(?)`, name, list)
+		if err != nil {
+			return nil, fmt.Errorf("row states of %s: %w", name, err)
 		}
+		for rs.Next() {
+			r := replica.Row{Table: name}
+			if err := rs.Scan(&r.ID, &r.Seq); err != nil {
+				rs.Close()
+				return nil, fmt.Errorf("row states of %s: %w", name, err)
+			}
+			rows = append(rows, r)
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, fmt.Errorf("row states of %s: %w", name, err)
+		}
+	}
+	if err := e.fillRows(ctx, tx, rows, 0); err != nil {
+		return nil, fmt.Errorf("row states: %w", err)
+	}
+	for _, r := range rows {
+		out[change.RowRef{Table: r.Table, ID: r.ID}] = r
 	}
 	return out, nil
 }
 
 // fillRows fills in listed rows: scope and pairing values and the columns
 // changed after since, in registry column order, each with its current
-// value, clock and user, read in one statement (pgread.go).
+// value, clock and user. Values are read a table at a time; the clocks of
+// every listed row (kept with its listing, pgcells.go) in one statement (a pull page spans a dozen tables, and
+// on a busy machine each round trip waits for a core).
 func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, since int64) error {
 	ids := map[string][]string{}
-	for _, r := range rows {
+	ts := make([]string, len(rows))
+	is := make([]string, len(rows))
+	for i, r := range rows {
 		ids[r.Table] = append(ids[r.Table], r.ID)
+		ts[i], is[i] = r.Table, r.ID
 	}
-	stored, err := readStored(ctx, q, ids)
-	if err != nil {
-		return err
-	}
-	for i := range rows {
-		r := &rows[i]
-		st := stored[r.Table][r.ID]
-		if st == nil {
-			// sync_rows rows are never deleted, and a listed row's data
-			// row is written with it.
-			return fmt.Errorf("listed row %s/%s not stored", r.Table, r.ID)
+	type cellKey struct{ t, id string }
+	vals := map[string]map[string]map[string]any{}
+	cells := map[cellKey]map[string]pgCell{}
+	for name, list := range ids {
+		t, ok := schema.Reg.Table(name)
+		if !ok {
+			return fmt.Errorf("unknown table %s", name)
 		}
-		if err := e.fill(ctx, q, r, st, since); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// fill sets a row's scope and pairing values and its columns changed
-// after since from its stored state.
-func (e *pgEngine) fill(ctx context.Context, q querier, r *replica.Row, st *pgStored, since int64) error {
-	t, ok := schema.Reg.Table(r.Table)
-	if !ok {
-		return fmt.Errorf("unknown table %s", r.Table)
-	}
-	v := st.vals
-	if t.Scope != schema.ScopeDistrict {
-		r.Scope, _ = normalize(v[t.ScopeColumn]).(string)
-	}
-	switch {
-	case t.Pairing == schema.NoPairingAccess:
-	case t.PairingColumn == "id":
-		r.Pairing = r.ID
-	default:
-		r.Pairing, _ = normalize(v[t.PairingColumn]).(string)
-	}
-	for _, col := range t.Columns {
-		cell, ok := st.cells[col.Name]
-		if !ok || cell.seq <= since {
-			continue
-		}
-		k, err := e.writerOf(ctx, q, cell.w)
+		v, err := rowValues(ctx, q, t, list, t.ColumnNames())
 		if err != nil {
 			return err
 		}
-		r.Changes = append(r.Changes, change.Change{Table: r.Table, ID: r.ID, Column: col.Name, Value: normalize(v[col.Name]),
-			Clock: change.Clock{HLC: hlc.Timestamp(cell.hlc), Site: k.site}, User: k.user})
+		vals[name] = v
+	}
+	if len(rows) > 0 {
+		cr, err := q.QueryContext(ctx, `SELECT s.t, s.id, s.cols::text, s.hlcs::text, s.ws::text, s.seqs::text
+			FROM unnest(?::text[], ?::text[]) AS m(t, id) JOIN sync_rows s ON s.t = m.t AND s.id = m.id`, ts, is)
+		if err != nil {
+			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
+		}
+		for cr.Next() {
+			var k cellKey
+			var p pgCells
+			if err := cr.Scan(&k.t, &k.id, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
+				cr.Close()
+				return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
+			}
+			if cells[k], err = p.decode(); err != nil {
+				cr.Close()
+				return fmt.Errorf("clocks of %s/%s: %w", k.t, k.id, err)
+			}
+		}
+		cr.Close()
+		if err := cr.Err(); err != nil {
+			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		t, _ := schema.Reg.Table(r.Table)
+		v := vals[r.Table][r.ID]
+		if t.Scope != schema.ScopeDistrict {
+			r.Scope, _ = normalize(v[t.ScopeColumn]).(string)
+		}
+		switch {
+		case t.Pairing == schema.NoPairingAccess:
+		case t.PairingColumn == "id":
+			r.Pairing = r.ID
+		default:
+			r.Pairing, _ = normalize(v[t.PairingColumn]).(string)
+		}
+		cs := cells[cellKey{r.Table, r.ID}]
+		for _, col := range t.Columns {
+			cell, ok := cs[col.Name]
+			if !ok || cell.seq <= since {
+				continue
+			}
+			k, err := e.writerOf(ctx, q, cell.w)
+			if err != nil {
+				return err
+			}
+			r.Changes = append(r.Changes, change.Change{Table: r.Table, ID: r.ID, Column: col.Name, Value: normalize(v[col.Name]),
+				Clock: change.Clock{HLC: hlc.Timestamp(cell.hlc), Site: k.site}, User: k.user})
+		}
 	}
 	return nil
 }

@@ -60,6 +60,42 @@ func (r *pgRow) listed(col string) string {
 	}
 }
 
+// loadRows reads the stored values and clocks of the given rows of t.
+func loadRows(ctx context.Context, q querier, t *schema.Table, ids []string) (map[string]*pgRow, error) {
+	out := make(map[string]*pgRow, len(ids))
+	for _, id := range ids {
+		out[id] = &pgRow{t: t, id: id, vals: map[string]any{}, cells: map[string]pgCell{}}
+	}
+	vals, err := rowValues(ctx, q, t, ids, t.ColumnNames())
+	if err != nil {
+		return nil, err
+	}
+	for id, v := range vals {
+		out[id].exists, out[id].vals = true, v
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, cols::text, hlcs::text, ws::text, seqs::text FROM sync_rows WHERE t = ? AND id = ANY(?)`, t.Name, ids)
+	if err != nil {
+		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var p pgCells
+		if err := rows.Scan(&id, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
+			return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+		}
+		if r := out[id]; r != nil {
+			if r.cells, err = p.decode(); err != nil {
+				return nil, fmt.Errorf("clocks of %s/%s: %w", t.Name, id, err)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+	}
+	return out, nil
+}
+
 // pgConflict is a concurrent edit found by the merge.
 type pgConflict struct {
 	row           *pgRow
@@ -235,28 +271,32 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 	return res, nil
 }
 
-// loadSet reads the state of every row a changeset touches, in one
-// statement (pgread.go), keyed "table\x00id".
+// loadSet reads the state of every row a changeset touches, one query per
+// table for values and one for clocks, keyed "table\x00id".
 func (e *pgEngine) loadSet(ctx context.Context, tx *sql.Tx, set *change.Set) (map[string]*pgRow, error) {
 	ids := map[string][]string{}
-	out := map[string]*pgRow{}
+	seen := map[string]bool{}
+	var order []string
 	for _, c := range set.Changes {
 		k := c.Table + "\x00" + c.ID
-		if out[k] != nil {
+		if seen[k] {
 			continue
 		}
-		t, _ := schema.Reg.Table(c.Table) // validated
-		out[k] = &pgRow{t: t, id: c.ID, vals: map[string]any{}, cells: map[string]pgCell{}}
+		seen[k] = true
+		if ids[c.Table] == nil {
+			order = append(order, c.Table)
+		}
 		ids[c.Table] = append(ids[c.Table], c.ID)
 	}
-	stored, err := readStored(ctx, tx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for name, byID := range stored {
-		for id, st := range byID {
-			r := out[name+"\x00"+id]
-			r.exists, r.vals, r.cells = true, st.vals, st.cells
+	out := make(map[string]*pgRow, len(seen))
+	for _, name := range order {
+		t, _ := schema.Reg.Table(name) // validated
+		rows, err := loadRows(ctx, tx, t, ids[name])
+		if err != nil {
+			return nil, err
+		}
+		for id, r := range rows {
+			out[name+"\x00"+id] = r
 		}
 	}
 	return out, nil
