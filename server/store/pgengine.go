@@ -34,7 +34,14 @@ import (
 //
 // Reads (pulls, authentication, rights checks) take no lock. The price is
 // one writer at a time per database, as with SQLite; group commit (many
-// pushes merged in one transaction) is what makes that cheap.
+// pushes merged in one transaction) is what makes that cheap, and a merge
+// holds the lock only for its writes: it reads the rows it merges, their
+// clocks and the writers it needs before taking it, outside any
+// transaction, and once it holds it checks in one statement that its
+// batch is still unmerged and that no row it read has a new sequence
+// number (every write to a row gives it one), reading the rows again in
+// the rare case one has (pgmerge.go). New writers are added under the
+// lock, so nothing a merge has written waits on another process's lock.
 const pgWriteLock int64 = 0x646f6f7273746570 // "doorstep"; pgschema.go's sync_capture names it too
 
 // pgEngine is the PostgreSQL engine.
@@ -46,6 +53,9 @@ type pgEngine struct {
 	mu       sync.Mutex // writers cache
 	writers  map[int64]writerKey
 	writerID map[writerKey]int64
+	// beforeLock, when set (by tests), runs in a merge between its reads
+	// and its taking the write lock.
+	beforeLock func()
 }
 
 // writerKey is who wrote a change: a site (device or server) and its user.
@@ -151,17 +161,88 @@ func (e *pgEngine) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
+	if err := e.lock(ctx, tx, ""); err != nil {
 		tx.Rollback() //nolint:errcheck // the lock error is the one to report
-		return nil, fmt.Errorf("take write lock: %w", err)
+		return nil, err
+	}
+	return tx, nil
+}
+
+// lock takes the write lock in tx, catches the server's clock up with
+// every process's (sync_state.hlc, read once the lock is held), and sets
+// doorstep.applying for the rest of tx ("1": a merge, which writes its
+// clocks itself; "": writes the capture trigger gives clocks).
+func (e *pgEngine) lock(ctx context.Context, tx *sql.Tx, applying string) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, pgWriteLock); err != nil {
+		return fmt.Errorf("take write lock: %w", err)
 	}
 	var stored int64
-	if err := tx.QueryRowContext(ctx, `SELECT hlc FROM sync_state WHERE id = 1`).Scan(&stored); err != nil {
-		tx.Rollback() //nolint:errcheck // the read error is the one to report
-		return nil, fmt.Errorf("read clock: %w", err)
+	var set string
+	if err := tx.QueryRowContext(ctx, `SELECT hlc, set_config('doorstep.applying', ?, true) FROM sync_state WHERE id = 1`,
+		applying).Scan(&stored, &set); err != nil {
+		return fmt.Errorf("read clock: %w", err)
 	}
 	e.clock.Observe(hlc.Timestamp(stored))
-	return tx, nil
+	return nil
+}
+
+// batchApplied reports whether a batch was merged already ("" never was).
+func batchApplied(ctx context.Context, q querier, batch string) (bool, error) {
+	if batch == "" {
+		return false, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM sync_batches WHERE batch = ?`, batch).Scan(&n); err != nil {
+		return false, fmt.Errorf("batch %s: %w", batch, err)
+	}
+	return n > 0, nil
+}
+
+// unchanged checks, in tx holding the write lock, what a merge read before
+// taking it: whether its batch has been merged since (dup), and whether
+// every row it read still has the sequence number it had, none having
+// been listed since (same). Every write to a synced row gives it a new
+// sequence number, and loadRows read each row's number before its values,
+// so same means the rows read are the rows stored.
+func unchanged(ctx context.Context, tx *sql.Tx, batch string, state map[string]*pgRow) (dup, same bool, err error) {
+	ts, ids := make([]string, 0, len(state)), make([]string, 0, len(state))
+	listed := 0
+	for _, r := range state {
+		ts, ids = append(ts, r.t.Name), append(ids, r.id)
+		if r.seq != 0 {
+			listed++
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT b.n, v.t, v.id, v.seq
+  FROM (SELECT count(*) AS n FROM sync_batches WHERE batch = ?) AS b
+  LEFT JOIN LATERAL (SELECT s.t, s.id, s.seq FROM unnest(?::text[], ?::text[]) AS m(t, id)
+      JOIN sync_rows s ON s.t = m.t AND s.id = m.id) AS v ON true`, batch, ts, ids)
+	if err != nil {
+		return false, false, fmt.Errorf("check the rows read: %w", err)
+	}
+	defer rows.Close()
+	same = true
+	n := 0
+	for rows.Next() {
+		var count int64
+		var t, id sql.NullString
+		var seq sql.NullInt64
+		if err := rows.Scan(&count, &t, &id, &seq); err != nil {
+			return false, false, fmt.Errorf("check the rows read: %w", err)
+		}
+		dup = dup || count > 0
+		if !t.Valid {
+			continue
+		}
+		n++
+		if r := state[t.String+"\x00"+id.String]; r == nil || r.seq != seq.Int64 {
+			same = false
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, false, fmt.Errorf("check the rows read: %w", err)
+	}
+	return dup, same && n == listed, nil
 }
 
 // capture makes the rest of tx's writes to synced tables the changes of
@@ -207,6 +288,25 @@ func (e *pgEngine) write(ctx context.Context, user string, fn func(tx *sql.Tx) e
 		return fmt.Errorf("write as %q: commit: %w", user, err)
 	}
 	return nil
+}
+
+// lookupWriter returns the number of a writer, and false if it has none
+// yet (writer adds it, under the write lock).
+func (e *pgEngine) lookupWriter(ctx context.Context, q querier, k writerKey) (int64, bool, error) {
+	e.mu.Lock()
+	w, ok := e.writerID[k]
+	e.mu.Unlock()
+	if ok {
+		return w, true, nil
+	}
+	err := q.QueryRowContext(ctx, `SELECT w FROM sync_writers WHERE site = ? AND "user" = ?`, k.site, k.user).Scan(&w)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("writer %s/%q: %w", k.site, k.user, err)
+	}
+	return w, true, nil
 }
 
 // writer returns the number of a writer, adding it in tx if new. It reads

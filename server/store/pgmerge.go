@@ -40,6 +40,8 @@ type pgRow struct {
 	exists bool
 	vals   map[string]any
 	cells  map[string]pgCell
+	// seq is the row's sequence number when it was read (0: not listed).
+	seq int64
 }
 
 // listed is a column's value as sync_rows keeps it (text; "" for none).
@@ -60,31 +62,29 @@ func (r *pgRow) listed(col string) string {
 	}
 }
 
-// loadRows reads the stored values and clocks of the given rows of t.
+// loadRows reads the stored clocks, sequence numbers and values of the
+// given rows of t, in that order: read outside the write lock (see apply),
+// a write committing between the two reads changes a row's sequence
+// number after it was read, which apply's check under the lock sees.
 func loadRows(ctx context.Context, q querier, t *schema.Table, ids []string) (map[string]*pgRow, error) {
 	out := make(map[string]*pgRow, len(ids))
 	for _, id := range ids {
 		out[id] = &pgRow{t: t, id: id, vals: map[string]any{}, cells: map[string]pgCell{}}
 	}
-	vals, err := rowValues(ctx, q, t, ids, t.ColumnNames())
-	if err != nil {
-		return nil, err
-	}
-	for id, v := range vals {
-		out[id].exists, out[id].vals = true, v
-	}
-	rows, err := q.QueryContext(ctx, `SELECT id, cols::text, hlcs::text, ws::text, seqs::text FROM sync_rows WHERE t = ? AND id = ANY(?)`, t.Name, ids)
+	rows, err := q.QueryContext(ctx, `SELECT id, seq, cols::text, hlcs::text, ws::text, seqs::text FROM sync_rows WHERE t = ? AND id = ANY(?)`, t.Name, ids)
 	if err != nil {
 		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
+		var seq int64
 		var p pgCells
-		if err := rows.Scan(&id, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
+		if err := rows.Scan(&id, &seq, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
 			return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
 		}
 		if r := out[id]; r != nil {
+			r.seq = seq
 			if r.cells, err = p.decode(); err != nil {
 				return nil, fmt.Errorf("clocks of %s/%s: %w", t.Name, id, err)
 			}
@@ -92,6 +92,13 @@ func loadRows(ctx context.Context, q querier, t *schema.Table, ids []string) (ma
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("clocks of %s: %w", t.Name, err)
+	}
+	vals, err := rowValues(ctx, q, t, ids, t.ColumnNames())
+	if err != nil {
+		return nil, err
+	}
+	for id, v := range vals {
+		out[id].exists, out[id].vals = true, v
 	}
 	return out, nil
 }
@@ -132,39 +139,65 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 			return fail(fmt.Errorf("change %s: %w", c, err))
 		}
 	}
-	tx, err := e.beginWrite(ctx)
+	// Read what the merge needs before taking the write lock, outside any
+	// transaction (so that nothing is held while waiting for the lock),
+	// then, holding it, check in one statement that none of it changed.
+	if dup, err := batchApplied(ctx, e.db, set.Batch); err != nil {
+		return fail(err)
+	} else if dup {
+		res.Duplicate, res.Ignored = true, len(set.Changes)
+		return res, nil
+	}
+	ws := map[writerKey]int64{}
+	var newWriters []writerKey
+	for _, c := range set.Changes {
+		k := writerKey{c.Clock.Site, c.User}
+		if _, ok := ws[k]; ok {
+			continue
+		}
+		w, found, err := e.lookupWriter(ctx, e.db, k)
+		if err != nil {
+			return fail(err)
+		}
+		ws[k] = w
+		if !found {
+			newWriters = append(newWriters, k)
+		}
+	}
+	state, err := e.loadSet(ctx, e.db, set)
+	if err != nil {
+		return fail(err)
+	}
+	if e.beforeLock != nil {
+		e.beforeLock()
+	}
+	tx, err := e.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	if set.Batch != "" {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_batches WHERE batch = ?`, set.Batch).Scan(&n); err != nil {
-			return fail(err)
-		}
-		if n > 0 {
-			res.Duplicate, res.Ignored = true, len(set.Changes)
-			if err := tx.Commit(); err != nil {
-				return fail(err)
-			}
-			return res, nil
-		}
-	}
-	ws := map[writerKey]int64{}
-	for _, c := range set.Changes {
-		k := writerKey{c.Clock.Site, c.User}
-		if _, ok := ws[k]; !ok {
-			if ws[k], err = e.writer(ctx, tx, k); err != nil {
-				return fail(err)
-			}
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT set_config('doorstep.applying', '1', true)`); err != nil {
+	if err := e.lock(ctx, tx, "1"); err != nil {
 		return fail(err)
 	}
-	state, err := e.loadSet(ctx, tx, set)
+	dup, same, err := unchanged(ctx, tx, set.Batch, state)
 	if err != nil {
 		return fail(err)
+	}
+	if dup {
+		res.Duplicate, res.Ignored = true, len(set.Changes)
+		return res, nil
+	}
+	if !same {
+		// A write to one of the rows committed since they were read: read
+		// them again, now that no write can come between.
+		if state, err = e.loadSet(ctx, tx, set); err != nil {
+			return fail(err)
+		}
+	}
+	for _, k := range newWriters {
+		if ws[k], err = e.writer(ctx, tx, k); err != nil {
+			return fail(err)
+		}
 	}
 	var conflicts []pgConflict
 	var resolves []pgResolve
@@ -273,7 +306,7 @@ func (e *pgEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql
 
 // loadSet reads the state of every row a changeset touches, one query per
 // table for values and one for clocks, keyed "table\x00id".
-func (e *pgEngine) loadSet(ctx context.Context, tx *sql.Tx, set *change.Set) (map[string]*pgRow, error) {
+func (e *pgEngine) loadSet(ctx context.Context, q querier, set *change.Set) (map[string]*pgRow, error) {
 	ids := map[string][]string{}
 	seen := map[string]bool{}
 	var order []string
@@ -291,7 +324,7 @@ func (e *pgEngine) loadSet(ctx context.Context, tx *sql.Tx, set *change.Set) (ma
 	out := make(map[string]*pgRow, len(seen))
 	for _, name := range order {
 		t, _ := schema.Reg.Table(name) // validated
-		rows, err := loadRows(ctx, tx, t, ids[name])
+		rows, err := loadRows(ctx, q, t, ids[name])
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rs/xid"
+
+	"doorstep/schema"
+	"doorstep/server/internal/pgtest"
+	"doorstep/sync/change"
+	"doorstep/sync/hlc"
+	"doorstep/sync/replica"
+)
+
+// A PostgreSQL merge reads the rows it merges before it takes the write
+// lock, and checks under the lock that none has changed since
+// (pgmerge.go). These tests commit a write in between.
+
+// pgLockStore opens a PostgreSQL store holding one household, head_name
+// "甲" written by site A at t0, and returns it with its engine.
+func pgLockStore(t *testing.T) (*Store, *pgEngine, string, change.Clock) {
+	t.Helper()
+	clock := &testClock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	s, err := Open(context.Background(), pgtest.FreshSchema(t), Options{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e, ok := s.eng.(*pgEngine)
+	if !ok {
+		t.Fatalf("engine %T, want PostgreSQL's", s.eng)
+	}
+	h := uuid.NewString()
+	t0 := change.Clock{HLC: hlc.New(clock.Now().Add(-time.Hour).UnixMilli(), 0), Site: uuid.NewString()}
+	first := &change.Set{Site: t0.Site, Schema: schema.Version, Changes: []change.Change{
+		{Table: "households", ID: h, Column: "community_id", Value: "c1", Clock: t0, User: "a"},
+		{Table: "households", ID: h, Column: "head_name", Value: "甲", Clock: t0, User: "a"},
+	}}
+	if _, err := e.apply(context.Background(), first, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s, e, h, t0
+}
+
+// TestPGMergeRereadsRowsChangedBeforeLock: an administrator's edit of a
+// row commits after a push's merge read the row and before it took the
+// lock. The merge sees it: the push's older edit of the same column loses
+// to it and is recorded as a conflict, instead of overwriting it as the
+// row it read would have let it.
+func TestPGMergeRereadsRowsChangedBeforeLock(t *testing.T) {
+	s, e, h, t0 := pgLockStore(t)
+	ctx := context.Background()
+	b := change.Clock{HLC: t0.HLC + 1000, Site: uuid.NewString()}
+	push := &change.Set{Site: b.Site, Schema: schema.Version, Batch: xid.New().String(), Changes: []change.Change{
+		{Table: "households", ID: h, Column: "head_name", Value: "乙", Clock: b, Base: t0, User: "b"},
+	}}
+	e.beforeLock = func() {
+		e.beforeLock = nil
+		if err := e.write(ctx, "admin", func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE households SET head_name = '丙' WHERE id = ?`, h)
+			return err
+		}); err != nil {
+			t.Errorf("the administrator's edit: %v", err)
+		}
+	}
+	res, err := e.apply(ctx, push, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied != 0 || res.Ignored != 1 || res.Conflicts != 1 {
+		t.Errorf("merge result %+v, want the change ignored and one conflict", res)
+	}
+	row, ok, err := e.rowState(ctx, "households", h)
+	if err != nil || !ok {
+		t.Fatalf("row state: %v, %v", ok, err)
+	}
+	for _, c := range row.Changes {
+		if c.Column == "head_name" && (c.Value != "丙" || c.User != "admin") {
+			t.Errorf("head_name %v by %q, want the administrator's 丙", c.Value, c.User)
+		}
+	}
+	var n int
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM conflicts WHERE row_id = ? AND loser_value = '"乙"'`, h).Scan(&n); err != nil || n != 1 {
+		t.Errorf("conflict records with the push's value losing: %d, %v; want 1", n, err)
+	}
+}
+
+// TestPGMergeSeesBatchMergedBeforeLock: the same batch, pushed again to
+// another process, is merged there after this merge looked for it and
+// before it took the lock. This merge reports it a duplicate and writes
+// nothing, rather than failing on the batch's record.
+func TestPGMergeSeesBatchMergedBeforeLock(t *testing.T) {
+	_, e, h, t0 := pgLockStore(t)
+	ctx := context.Background()
+	b := change.Clock{HLC: t0.HLC + 1000, Site: uuid.NewString()}
+	push := &change.Set{Site: b.Site, Schema: schema.Version, Batch: xid.New().String(), Changes: []change.Change{
+		{Table: "households", ID: h, Column: "address", Value: "一号", Clock: b, Base: t0, User: "b"},
+	}}
+	e.beforeLock = func() {
+		e.beforeLock = nil
+		if res, err := e.apply(ctx, push, nil); err != nil || res.Applied != 1 {
+			t.Errorf("the other merge of the batch: %+v, %v", res, err)
+		}
+	}
+	ran := false
+	res, err := e.apply(ctx, push, func(*sql.Tx, replica.Result) error { ran = true; return nil })
+	if err != nil {
+		t.Fatalf("merging a batch merged meanwhile: %v", err)
+	}
+	if !res.Duplicate || res.Applied != 0 || ran {
+		t.Errorf("merge result %+v (in-transaction step ran: %v), want a duplicate, nothing applied", res, ran)
+	}
+}
