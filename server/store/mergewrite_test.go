@@ -23,12 +23,9 @@ import (
 func TestMergeWritesRows(t *testing.T) { eachBackend(t, testMergeWritesRows) }
 
 func testMergeWritesRows(t *testing.T) {
-	s, clock := mustOpen(t)
+	s, at, set := mergeStore(t)
 	ctx := context.Background()
-	site := uuid.NewString()
-	at := change.Clock{HLC: hlc.New(clock.Now().UnixMilli(), 0), Site: site}
 	a, b, c := uuid.NewString(), uuid.NewString(), uuid.NewString()
-	set := &change.Set{Site: site, Schema: schema.Version}
 	add := func(id, col string, v any) {
 		set.Changes = append(set.Changes, change.Change{Table: "households", ID: id, Column: col, Value: v, Clock: at, User: "u"})
 	}
@@ -171,12 +168,9 @@ func testMergeResolvesConflicts(t *testing.T) {
 func TestPullSendsChangedColumns(t *testing.T) { eachBackend(t, testPullSendsChangedColumns) }
 
 func testPullSendsChangedColumns(t *testing.T) {
-	s, clock := mustOpen(t)
+	s, at, set := mergeStore(t)
 	ctx := context.Background()
-	site := uuid.NewString()
-	at := change.Clock{HLC: hlc.New(clock.Now().UnixMilli(), 0), Site: site}
 	a := uuid.NewString()
-	set := &change.Set{Site: site, Schema: schema.Version}
 	for col, v := range map[string]any{"community_id": "c1", "head_name": "甲", "address": "一号"} {
 		set.Changes = append(set.Changes, change.Change{Table: "households", ID: a, Column: col, Value: v, Clock: at, User: "u"})
 	}
@@ -202,7 +196,7 @@ func testPullSendsChangedColumns(t *testing.T) {
 		t.Fatalf("first pull: %s, want %s", all, want)
 	}
 	at.HLC++
-	edit := &change.Set{Site: site, Schema: schema.Version, Changes: []change.Change{
+	edit := &change.Set{Site: at.Site, Schema: schema.Version, Changes: []change.Change{
 		{Table: "households", ID: a, Column: "head_name", Value: "甲二", Clock: at, User: "u"}}}
 	if _, err := s.eng.apply(ctx, edit, nil); err != nil {
 		t.Fatal(err)
@@ -229,17 +223,14 @@ func testPullSendsChangedColumns(t *testing.T) {
 func TestStoredValuesRoundTrip(t *testing.T) { eachBackend(t, testStoredValuesRoundTrip) }
 
 func testStoredValuesRoundTrip(t *testing.T) {
-	s, clock := mustOpen(t)
+	s, at, set := mergeStore(t)
 	ctx := context.Background()
-	site := uuid.NewString()
-	at := change.Clock{HLC: hlc.New(clock.Now().UnixMilli(), 0), Site: site}
 	rows := map[string]map[string]any{
 		uuid.NewString(): {"community_id": "c1", "floor_area": 0.1, "value_fen": int64(1<<62 + 1), "description": "引号\"与\\反斜杠\n换行 🏠", "renovation": nil},
 		uuid.NewString(): {"community_id": "c1", "floor_area": 1e300, "value_fen": int64(-(1 << 62)), "description": "", "renovation": "x"},
 		uuid.NewString(): {"community_id": "c1", "floor_area": 123.45678901234568, "value_fen": int64(0), "description": "{a,b}", "renovation": "null"},
 		uuid.NewString(): {"community_id": "c1", "floor_area": -0.5, "value_fen": nil, "description": nil, "renovation": "'"},
 	}
-	set := &change.Set{Site: site, Schema: schema.Version}
 	var refs []change.RowRef
 	for id, cols := range rows {
 		refs = append(refs, change.RowRef{Table: "assets", ID: id})
@@ -287,4 +278,13 @@ func testStoredValuesRoundTrip(t *testing.T) {
 	if n != len(rows) {
 		t.Errorf("pulled %d assets rows of %d", n, len(rows))
 	}
+}
+
+// mergeStore opens a store for a merge test and returns it with the clock
+// of a new site at the store's time and an empty changeset of that site.
+func mergeStore(t *testing.T) (*Store, change.Clock, *change.Set) {
+	t.Helper()
+	s, clock := mustOpen(t)
+	site := uuid.NewString()
+	return s, change.Clock{HLC: hlc.New(clock.Now().UnixMilli(), 0), Site: site}, &change.Set{Site: site, Schema: schema.Version}
 }

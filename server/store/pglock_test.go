@@ -21,8 +21,10 @@ import (
 // (pgmerge.go). These tests commit a write in between.
 
 // pgLockStore opens a PostgreSQL store holding one household, head_name
-// "甲" written by site A at t0, and returns it with its engine.
-func pgLockStore(t *testing.T) (*Store, *pgEngine, string, change.Clock) {
+// "甲" written by site A at t0, and returns it with its engine and edit:
+// a push (a batch of its own) from site B, later than t0, setting one
+// column of the household based on t0.
+func pgLockStore(t *testing.T) (s *Store, e *pgEngine, h string, edit func(col string, v any) *change.Set) {
 	t.Helper()
 	clock := &testClock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
 	s, err := Open(context.Background(), pgtest.FreshSchema(t), Options{Now: clock.Now})
@@ -34,7 +36,7 @@ func pgLockStore(t *testing.T) (*Store, *pgEngine, string, change.Clock) {
 	if !ok {
 		t.Fatalf("engine %T, want PostgreSQL's", s.eng)
 	}
-	h := uuid.NewString()
+	h = uuid.NewString()
 	t0 := change.Clock{HLC: hlc.New(clock.Now().Add(-time.Hour).UnixMilli(), 0), Site: uuid.NewString()}
 	first := &change.Set{Site: t0.Site, Schema: schema.Version, Changes: []change.Change{
 		{Table: "households", ID: h, Column: "community_id", Value: "c1", Clock: t0, User: "a"},
@@ -43,7 +45,12 @@ func pgLockStore(t *testing.T) (*Store, *pgEngine, string, change.Clock) {
 	if _, err := e.apply(context.Background(), first, nil); err != nil {
 		t.Fatal(err)
 	}
-	return s, e, h, t0
+	b := change.Clock{HLC: t0.HLC + 1000, Site: uuid.NewString()}
+	edit = func(col string, v any) *change.Set {
+		return &change.Set{Site: b.Site, Schema: schema.Version, Batch: xid.New().String(), Changes: []change.Change{
+			{Table: "households", ID: h, Column: col, Value: v, Clock: b, Base: t0, User: "b"}}}
+	}
+	return s, e, h, edit
 }
 
 // TestPGMergeRereadsRowsChangedBeforeLock: an administrator's edit of a
@@ -52,12 +59,9 @@ func pgLockStore(t *testing.T) (*Store, *pgEngine, string, change.Clock) {
 // to it and is recorded as a conflict, instead of overwriting it as the
 // row it read would have let it.
 func TestPGMergeRereadsRowsChangedBeforeLock(t *testing.T) {
-	s, e, h, t0 := pgLockStore(t)
+	s, e, h, edit := pgLockStore(t)
 	ctx := context.Background()
-	b := change.Clock{HLC: t0.HLC + 1000, Site: uuid.NewString()}
-	push := &change.Set{Site: b.Site, Schema: schema.Version, Batch: xid.New().String(), Changes: []change.Change{
-		{Table: "households", ID: h, Column: "head_name", Value: "乙", Clock: b, Base: t0, User: "b"},
-	}}
+	push := edit("head_name", "乙")
 	e.beforeLock = func() {
 		e.beforeLock = nil
 		if err := e.write(ctx, "admin", func(tx *sql.Tx) error {
@@ -94,12 +98,9 @@ func TestPGMergeRereadsRowsChangedBeforeLock(t *testing.T) {
 // before it took the lock. This merge reports it a duplicate and writes
 // nothing, rather than failing on the batch's record.
 func TestPGMergeSeesBatchMergedBeforeLock(t *testing.T) {
-	_, e, h, t0 := pgLockStore(t)
+	_, e, _, edit := pgLockStore(t)
 	ctx := context.Background()
-	b := change.Clock{HLC: t0.HLC + 1000, Site: uuid.NewString()}
-	push := &change.Set{Site: b.Site, Schema: schema.Version, Batch: xid.New().String(), Changes: []change.Change{
-		{Table: "households", ID: h, Column: "address", Value: "一号", Clock: b, Base: t0, User: "b"},
-	}}
+	push := edit("address", "一号")
 	e.beforeLock = func() {
 		e.beforeLock = nil
 		if res, err := e.apply(ctx, push, nil); err != nil || res.Applied != 1 {

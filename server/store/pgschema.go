@@ -118,29 +118,7 @@ DECLARE
     h bigint;
     wr bigint;
     sq bigint := 0;
-BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
-        RAISE EXCEPTION 'sync: a row id never changes (%.%)', TG_TABLE_NAME, OLD.id;
-    END IF;
-    IF coalesce(current_setting('doorstep.applying', true), '') = '1' THEN
-        RETURN NULL;
-    END IF;
-    h := nullif(coalesce(current_setting('doorstep.hlc', true), ''), '')::bigint;
-    IF h IS NULL THEN
-        -- Plain SQL outside the store's write transactions (psql, an
-        -- import): take the write lock as the store does, and write as the
-        -- server's system user at the next clock time after every
-        -- process's, with the physical time of the database server.
-        PERFORM pg_advisory_xact_lock(7237125663561639280);
-        SELECT greatest((extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16, s.hlc + 1), s.site
-            INTO h, k FROM sync_state s WHERE s.id = 1;
-        UPDATE sync_state SET hlc = h WHERE id = 1;
-        INSERT INTO sync_writers (site, "user") VALUES (k, '') ON CONFLICT DO NOTHING;
-        SELECT w.w INTO wr FROM sync_writers w WHERE w.site = k AND w."user" = '';
-        PERFORM set_config('doorstep.hlc', h::text, true), set_config('doorstep.writer', wr::text, true);
-    END IF;
-    wr := current_setting('doorstep.writer')::bigint;
-    FOR k, v IN SELECT key, value FROM jsonb_each(n) LOOP
+` + pgCaptureClock + `    FOR k, v IN SELECT key, value FROM jsonb_each(n) LOOP
         CONTINUE WHEN k = 'id';
         IF TG_OP = 'INSERT' OR (o -> k) IS DISTINCT FROM v THEN
             IF sq = 0 THEN
@@ -189,6 +167,35 @@ BEGIN
 END $$;
 `
 
+// pgCaptureClock begins both versions of the capture trigger function: a
+// row's id never changes, a merge's writes are not captured (the merge
+// writes their clocks), and the clock h and writer wr of the rest are the
+// transaction's (doorstep.hlc, doorstep.writer), or, for plain SQL outside
+// the store, the next time after every process's, as the system user.
+const pgCaptureClock = `BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+        RAISE EXCEPTION 'sync: a row id never changes (%.%)', TG_TABLE_NAME, OLD.id;
+    END IF;
+    IF coalesce(current_setting('doorstep.applying', true), '') = '1' THEN
+        RETURN NULL;
+    END IF;
+    h := nullif(coalesce(current_setting('doorstep.hlc', true), ''), '')::bigint;
+    IF h IS NULL THEN
+        -- Plain SQL outside the store's write transactions (psql, an
+        -- import): take the write lock as the store does, and write as the
+        -- server's system user at the next clock time after every
+        -- process's, with the physical time of the database server.
+        PERFORM pg_advisory_xact_lock(7237125663561639280);
+        SELECT greatest((extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16, s.hlc + 1), s.site
+            INTO h, k FROM sync_state s WHERE s.id = 1;
+        UPDATE sync_state SET hlc = h WHERE id = 1;
+        INSERT INTO sync_writers (site, "user") VALUES (k, '') ON CONFLICT DO NOTHING;
+        SELECT w.w INTO wr FROM sync_writers w WHERE w.site = k AND w."user" = '';
+        PERFORM set_config('doorstep.hlc', h::text, true), set_config('doorstep.writer', wr::text, true);
+    END IF;
+    wr := current_setting('doorstep.writer')::bigint;
+`
+
 // pgCellsInRows moves the cell clocks from sync_cells (a row a cell) into
 // arrays on sync_rows (pgcells.go), and makes the capture trigger write
 // them there. On a large database the fold rewrites every sync_rows row
@@ -226,29 +233,7 @@ DECLARE
     rh bigint[];
     rw bigint[];
     rs bigint[];
-BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
-        RAISE EXCEPTION 'sync: a row id never changes (%.%)', TG_TABLE_NAME, OLD.id;
-    END IF;
-    IF coalesce(current_setting('doorstep.applying', true), '') = '1' THEN
-        RETURN NULL;
-    END IF;
-    h := nullif(coalesce(current_setting('doorstep.hlc', true), ''), '')::bigint;
-    IF h IS NULL THEN
-        -- Plain SQL outside the store's write transactions (psql, an
-        -- import): take the write lock as the store does, and write as the
-        -- server's system user at the next clock time after every
-        -- process's, with the physical time of the database server.
-        PERFORM pg_advisory_xact_lock(7237125663561639280);
-        SELECT greatest((extract(epoch FROM clock_timestamp()) * 1000)::bigint << 16, s.hlc + 1), s.site
-            INTO h, k FROM sync_state s WHERE s.id = 1;
-        UPDATE sync_state SET hlc = h WHERE id = 1;
-        INSERT INTO sync_writers (site, "user") VALUES (k, '') ON CONFLICT DO NOTHING;
-        SELECT w.w INTO wr FROM sync_writers w WHERE w.site = k AND w."user" = '';
-        PERFORM set_config('doorstep.hlc', h::text, true), set_config('doorstep.writer', wr::text, true);
-    END IF;
-    wr := current_setting('doorstep.writer')::bigint;
-    SELECT s.cols, s.hlcs, s.ws, s.seqs INTO rc, rh, rw, rs FROM sync_rows s WHERE s.t = TG_TABLE_NAME AND s.id = NEW.id;
+` + pgCaptureClock + `    SELECT s.cols, s.hlcs, s.ws, s.seqs INTO rc, rh, rw, rs FROM sync_rows s WHERE s.t = TG_TABLE_NAME AND s.id = NEW.id;
     IF NOT FOUND THEN
         rc := '{}'; rh := '{}'; rw := '{}'; rs := '{}';
     END IF;
