@@ -28,7 +28,14 @@ var pgServerSteps = []string{
     granted BOOLEAN NOT NULL, PRIMARY KEY (kind, key))`,
 	// version 4: cell clocks kept in their row's sync_rows row (pgcells.go),
 	// folded from sync_cells, which goes.
-	pgCellsInRows,
+	pgCellsInRows + pgCaptureInRows,
+	// version 5: the capture trigger of version 4 as it first shipped
+	// looked its row up by "t = TG_TABLE_NAME", which PostgreSQL cannot
+	// match to sync_rows' (t, id) key (below): every row a server process
+	// wrote (an evidence verdict, an administrator's edit) read the whole
+	// key index under the write lock. Replaced with the lookup that uses
+	// the key.
+	pgCaptureInRows,
 }
 
 // pgDataFingerprint names one version of the synced tables' DDL.
@@ -197,8 +204,8 @@ const pgCaptureClock = `BEGIN
 `
 
 // pgCellsInRows moves the cell clocks from sync_cells (a row a cell) into
-// arrays on sync_rows (pgcells.go), and makes the capture trigger write
-// them there. On a large database the fold rewrites every sync_rows row
+// arrays on sync_rows (pgcells.go); version 4 then makes the capture
+// trigger write them there (pgCaptureInRows). On a large database the fold rewrites every sync_rows row
 // once, in the migration's transaction.
 const pgCellsInRows = `
 ALTER TABLE sync_rows
@@ -216,9 +223,17 @@ DO $fold$ BEGIN
         DROP TABLE sync_cells;
     END IF;
 END $fold$;
+`
 
--- Capture (see version 1's): the changed cells' clocks are set in the
--- row's arrays, a column without one appended.
+// pgCaptureInRows is the capture trigger function of server schema
+// version 4 and later (see version 1's): the changed cells' clocks are set
+// in the row's sync_rows arrays, a column without one appended. The row is
+// found by "t = TG_TABLE_NAME::text COLLATE "default"": TG_TABLE_NAME is of
+// type name, whose collation is "C", and a comparison in any collation but
+// the key's own (the database's default) cannot search the key (t, id) by
+// t; PostgreSQL then reads the whole key index for the id
+// (TestPGCaptureUsesRowKey).
+const pgCaptureInRows = `
 CREATE OR REPLACE FUNCTION sync_capture() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     n jsonb := to_jsonb(NEW);
@@ -233,7 +248,7 @@ DECLARE
     rh bigint[];
     rw bigint[];
     rs bigint[];
-` + pgCaptureClock + `    SELECT s.cols, s.hlcs, s.ws, s.seqs INTO rc, rh, rw, rs FROM sync_rows s WHERE s.t = TG_TABLE_NAME AND s.id = NEW.id;
+` + pgCaptureClock + `    SELECT s.cols, s.hlcs, s.ws, s.seqs INTO rc, rh, rw, rs FROM sync_rows s WHERE s.t = TG_TABLE_NAME::text COLLATE "default" AND s.id = NEW.id;
     IF NOT FOUND THEN
         rc := '{}'; rh := '{}'; rw := '{}'; rs := '{}';
     END IF;
