@@ -135,6 +135,15 @@ func (t *Table) Column(name string) (Column, bool) {
 	return t.Columns[i], true
 }
 
+// ColumnIndex returns the position of the named column in Columns, or -1
+// when the table has no such column.
+func (t *Table) ColumnIndex(name string) int {
+	if i, ok := t.index[name]; ok {
+		return i
+	}
+	return -1
+}
+
 // ColumnNames returns the column names in declaration order (without "id").
 func (t *Table) ColumnNames() []string {
 	out := make([]string, len(t.Columns))

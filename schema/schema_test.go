@@ -96,6 +96,14 @@ func TestRegistryLookups(t *testing.T) {
 	if _, ok := hh.Column("id_number"); ok {
 		t.Error("households has no id_number column")
 	}
+	for i, c := range hh.Columns {
+		if got := hh.ColumnIndex(c.Name); got != i {
+			t.Errorf("ColumnIndex(%s) = %d, want %d", c.Name, got, i)
+		}
+	}
+	if got := hh.ColumnIndex("id_number"); got != -1 {
+		t.Errorf("ColumnIndex of a column households lacks = %d, want -1", got)
+	}
 	if _, ok := Reg.Table("sqlite_master"); ok {
 		t.Error("sqlite_master is not a synced table")
 	}

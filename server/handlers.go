@@ -86,6 +86,10 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	groups, grouped := s.store.GroupStats()
 	gauges["doorstep_ingest_groups"] = float64(groups)
 	gauges["doorstep_ingest_grouped_pushes"] = float64(grouped)
+	// Pull rows served from the process's row cache, and read (PostgreSQL).
+	hits, misses := s.store.RowCacheStats()
+	gauges["doorstep_pull_row_cache_hits"] = float64(hits)
+	gauges["doorstep_pull_row_cache_misses"] = float64(misses)
 	pool := s.store.DB().Stats()
 	gauges["doorstep_db_open_connections"] = float64(pool.OpenConnections)
 	gauges["doorstep_db_in_use_connections"] = float64(pool.InUse)

@@ -202,6 +202,8 @@ func TestMetrics(t *testing.T) {
 		"doorstep_server_sequence ",
 		"doorstep_pushes_total 0",
 		"doorstep_ingest_groups 0",
+		"# TYPE doorstep_pull_row_cache_hits gauge",
+		"# TYPE doorstep_pull_row_cache_misses gauge",
 		"# TYPE doorstep_db_open_connections gauge",
 		"# TYPE doorstep_db_idle_connections gauge",
 		"# TYPE doorstep_db_max_idle_closed gauge",

@@ -33,13 +33,7 @@ func (e *pgEngine) changes(ctx context.Context, from replica.Cursor, limit int, 
 		return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 	}
 	if len(hits) > 0 {
-		tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-		if err != nil {
-			return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
-		}
-		err = e.fillRows(ctx, tx, hits, from.Since)
-		tx.Rollback() //nolint:errcheck // read-only
-		if err != nil {
+		if err := e.fillRows(ctx, nil, hits, from.Since); err != nil {
 			return replica.Page{}, fmt.Errorf("list changes after %s: %w", from, err)
 		}
 	}
@@ -201,81 +195,134 @@ func (e *pgEngine) rowStates(ctx context.Context, refs []change.RowRef) (map[cha
 
 // fillRows fills in listed rows: scope and pairing values and the columns
 // changed after since, in registry column order, each with its current
-// value, clock and user. Values are read a table at a time; the clocks of
-// every listed row (kept with its listing, pgcells.go) in one statement (a pull page spans a dozen tables, and
-// on a busy machine each round trip waits for a core).
+// value, clock and user. A row the row cache holds at its listed sequence
+// number or later is taken from it (pgrowcache.go); the rest are read in
+// q, or, when q is nil, in a read-only snapshot of their own begun only if
+// a row is missing, and kept in the cache.
 func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, since int64) error {
-	ids := map[string][]string{}
-	ts := make([]string, len(rows))
-	is := make([]string, len(rows))
+	states := make([]*rowState, len(rows))
+	var missing []int
 	for i, r := range rows {
-		ids[r.Table] = append(ids[r.Table], r.ID)
-		ts[i], is[i] = r.Table, r.ID
-	}
-	type cellKey struct{ t, id string }
-	vals := map[string]map[string]map[string]any{}
-	cells := map[cellKey]map[string]pgCell{}
-	for name, list := range ids {
-		t, ok := schema.Reg.Table(name)
-		if !ok {
-			return fmt.Errorf("unknown table %s", name)
+		if st, ok := e.rows.get(rowKey{r.Table, r.ID}, r.Seq); ok {
+			states[i] = st
+		} else {
+			missing = append(missing, i)
 		}
-		v, err := rowValues(ctx, q, t, list, t.ColumnNames())
+	}
+	if len(missing) > 0 {
+		if q == nil {
+			tx, err := e.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback() //nolint:errcheck // read-only
+			q = tx
+		}
+		refs := make([]rowKey, len(missing))
+		for j, i := range missing {
+			refs[j] = rowKey{rows[i].Table, rows[i].ID}
+		}
+		read, err := e.readStates(ctx, q, refs)
 		if err != nil {
 			return err
 		}
-		vals[name] = v
+		for j, i := range missing {
+			st := read[refs[j]]
+			if st == nil {
+				// No sync_rows row: no change to send.
+				t, _ := schema.Reg.Table(refs[j].t)
+				st = newRowState(t, 0, nil, nil)
+			} else {
+				e.rows.put(refs[j], st)
+			}
+			states[i] = st
+		}
 	}
-	if len(rows) > 0 {
-		cr, err := q.QueryContext(ctx, `SELECT s.t, s.id, s.cols::text, s.hlcs::text, s.ws::text, s.seqs::text
-			FROM unnest(?::text[], ?::text[]) AS m(t, id) JOIN sync_rows s ON s.t = m.t AND s.id = m.id`, ts, is)
-		if err != nil {
-			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
-		}
-		for cr.Next() {
-			var k cellKey
-			var p pgCells
-			if err := cr.Scan(&k.t, &k.id, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
-				cr.Close()
-				return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
-			}
-			if cells[k], err = p.decode(); err != nil {
-				cr.Close()
-				return fmt.Errorf("clocks of %s/%s: %w", k.t, k.id, err)
-			}
-		}
-		cr.Close()
-		if err := cr.Err(); err != nil {
-			return fmt.Errorf("clocks of %d rows: %w", len(rows), err)
-		}
+	if q == nil {
+		q = e.db // every row cached: their writers are committed
 	}
 	for i := range rows {
 		r := &rows[i]
 		t, _ := schema.Reg.Table(r.Table)
-		v := vals[r.Table][r.ID]
+		st := states[i]
 		if t.Scope != schema.ScopeDistrict {
-			r.Scope, _ = normalize(v[t.ScopeColumn]).(string)
+			r.Scope, _ = normalize(st.value(t, t.ScopeColumn)).(string)
 		}
 		switch {
 		case t.Pairing == schema.NoPairingAccess:
 		case t.PairingColumn == "id":
 			r.Pairing = r.ID
 		default:
-			r.Pairing, _ = normalize(v[t.PairingColumn]).(string)
+			r.Pairing, _ = normalize(st.value(t, t.PairingColumn)).(string)
 		}
-		cs := cells[cellKey{r.Table, r.ID}]
-		for _, col := range t.Columns {
-			cell, ok := cs[col.Name]
-			if !ok || cell.seq <= since {
+		for c, col := range t.Columns {
+			cell := st.cells[c]
+			if cell.seq == 0 || cell.seq <= since {
 				continue
 			}
 			k, err := e.writerOf(ctx, q, cell.w)
 			if err != nil {
 				return err
 			}
-			r.Changes = append(r.Changes, change.Change{Table: r.Table, ID: r.ID, Column: col.Name, Value: normalize(v[col.Name]),
+			r.Changes = append(r.Changes, change.Change{Table: r.Table, ID: r.ID, Column: col.Name, Value: normalize(st.vals[c]),
 				Clock: change.Clock{HLC: hlc.Timestamp(cell.hlc), Site: k.site}, User: k.user})
 		}
 	}
 	return nil
+}
+
+// readStates reads the values and cell clocks of rows refs in q: values a
+// table at a time, the clocks of every row (kept with its listing,
+// pgcells.go) in one statement (a pull page spans a dozen tables, and on a
+// busy machine each round trip waits for a core). Read in one snapshot,
+// each row's values and clocks agree, and are its state at the sequence
+// number read with them. A row sync_rows does not hold is left out.
+func (e *pgEngine) readStates(ctx context.Context, q querier, refs []rowKey) (map[rowKey]*rowState, error) {
+	ids := map[string][]string{}
+	ts := make([]string, len(refs))
+	is := make([]string, len(refs))
+	for i, k := range refs {
+		ids[k.t] = append(ids[k.t], k.id)
+		ts[i], is[i] = k.t, k.id
+	}
+	vals := map[string]map[string]map[string]any{}
+	for name, list := range ids {
+		t, ok := schema.Reg.Table(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown table %s", name)
+		}
+		v, err := rowValues(ctx, q, t, list, t.ColumnNames())
+		if err != nil {
+			return nil, err
+		}
+		vals[name] = v
+	}
+	out := make(map[rowKey]*rowState, len(refs))
+	cr, err := q.QueryContext(ctx, `SELECT s.t, s.id, s.seq, s.cols::text, s.hlcs::text, s.ws::text, s.seqs::text
+		FROM unnest(?::text[], ?::text[]) AS m(t, id) JOIN sync_rows s ON s.t = m.t AND s.id = m.id`, ts, is)
+	if err != nil {
+		return nil, fmt.Errorf("clocks of %d rows: %w", len(refs), err)
+	}
+	defer cr.Close()
+	for cr.Next() {
+		var k rowKey
+		var p pgCells
+		var seq int64
+		if err := cr.Scan(&k.t, &k.id, &seq, &p.cols, &p.hlcs, &p.ws, &p.seqs); err != nil {
+			return nil, fmt.Errorf("clocks of %d rows: %w", len(refs), err)
+		}
+		cells, err := p.decode()
+		if err != nil {
+			return nil, fmt.Errorf("clocks of %s/%s: %w", k.t, k.id, err)
+		}
+		t, ok := schema.Reg.Table(k.t)
+		if !ok {
+			return nil, fmt.Errorf("unknown table %s", k.t)
+		}
+		out[k] = newRowState(t, seq, vals[k.t][k.id], cells)
+	}
+	if err := cr.Err(); err != nil {
+		return nil, fmt.Errorf("clocks of %d rows: %w", len(refs), err)
+	}
+	return out, nil
 }

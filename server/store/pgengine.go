@@ -56,6 +56,8 @@ type pgEngine struct {
 	// beforeLock, when set (by tests), runs in a merge between its reads
 	// and its taking the write lock.
 	beforeLock func()
+	// rows holds the rows pulls read most recently (pgrowcache.go).
+	rows *rowCache
 }
 
 // writerKey is who wrote a change: a site (device or server) and its user.
@@ -67,7 +69,8 @@ func openPG(ctx context.Context, dsn string, opts Options) (*pgEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &pgEngine{db: db, now: opts.Now, writers: map[int64]writerKey{}, writerID: map[writerKey]int64{}}
+	e := &pgEngine{db: db, now: opts.Now, writers: map[int64]writerKey{}, writerID: map[writerKey]int64{},
+		rows: newRowCache(pgRowCacheRows)}
 	if err := e.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
