@@ -86,11 +86,13 @@ func toJSON(s *change.Set) jsonSet {
 	return out
 }
 
+// gz compresses b as Encode does (its pooled writers), so the JSON
+// figures below pay for gzip what the binary ones pay.
 func gz(b []byte) []byte {
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
+	if err := compress(&buf, b); err != nil {
+		panic(err)
+	}
 	return buf.Bytes()
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math"
+	"sync"
 
 	"doorstep/schema"
 	"doorstep/sync/change"
@@ -49,15 +50,28 @@ func Encode(w io.Writer, set *change.Set) error {
 	if err != nil {
 		return err
 	}
+	return compress(w, b)
+}
+
+// gzipWriters keeps gzip writers between payloads: a new one allocates
+// about 800 kB of compressor state, which a server answering a pull page
+// after another would allocate, clear and collect for every page.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // a valid level: no error
+	return zw
+}}
+
+// compress writes b to w gzip-compressed (at the default level).
+func compress(w io.Writer, b []byte) error {
 	bw := bufio.NewWriter(w)
-	zw, err := gzip.NewWriterLevel(bw, gzip.DefaultCompression)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(bw)
+	_, err := zw.Write(b)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	gzipWriters.Put(zw)
 	if err != nil {
-		return err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
 		return err
 	}
 	return bw.Flush()
