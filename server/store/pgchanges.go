@@ -257,7 +257,7 @@ func (e *pgEngine) fillRows(ctx context.Context, q querier, rows []replica.Row, 
 		}
 		for c, col := range t.Columns {
 			cell := st.cells[c]
-			if cell.seq == 0 || cell.seq <= since {
+			if cell.seq <= since { // 0: never written
 				continue
 			}
 			k, err := e.writerOf(ctx, q, cell.w)

@@ -205,8 +205,8 @@ const pgCaptureClock = `BEGIN
 
 // pgCellsInRows moves the cell clocks from sync_cells (a row a cell) into
 // arrays on sync_rows (pgcells.go); version 4 then makes the capture
-// trigger write them there (pgCaptureInRows). On a large database the fold rewrites every sync_rows row
-// once, in the migration's transaction.
+// trigger write them there (pgCaptureInRows). On a large database the fold
+// rewrites every sync_rows row once, in the migration's transaction.
 const pgCellsInRows = `
 ALTER TABLE sync_rows
     ADD COLUMN IF NOT EXISTS cols TEXT[] NOT NULL DEFAULT '{}',
