@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -225,6 +226,13 @@ func (s *session) rowOf(m *tableMeta, id string, d *dataRow, rc rowClock, since 
 	default:
 		row.Pairing, _ = d.vals[m.col[m.byCol[m.table.PairingColumn]]].(string)
 	}
+	n := 0
+	for i := range rc {
+		if rc[i].seq > since {
+			n += bits.OnesCount64(rc[i].mask)
+		}
+	}
+	row.Changes = make([]change.Change, 0, n)
 	for i := range rc {
 		g := &rc[i]
 		if g.seq <= since {
