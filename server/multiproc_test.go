@@ -271,7 +271,7 @@ func TestRateLimitsAcrossProcesses(t *testing.T) {
 	dsn := pgtest.FreshDatabase(t)
 	procs := startServers(t, 2, dsn, t.TempDir(), "--rate", "0.01", "--burst", fmt.Sprint(burst),
 		"--enroll-rate", "0.01", "--enroll-burst", fmt.Sprint(burst))
-	raw := []*rawServer{{procs[0]}, {procs[1]}}
+	raw := []*rawServer{{serverProc: procs[0]}, {serverProc: procs[1]}}
 	u := uid()
 	admin(t, dsn, "user", "add", "--id", u, "--name", "社区工作者", "--role", "worker", "--communities", uid())
 	// One enrollment attempt and one request (its check with /v1/me).

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rs/xid"
 
+	"doorstep/server/store"
 	"doorstep/sync/change"
 	"doorstep/sync/hlc"
 	"doorstep/sync/wire"
@@ -26,14 +26,38 @@ import (
 // byte (JSON by encoding/json, changesets by wire.Marshal and gzip), and
 // every answer is read as the status and the JSON code.
 
-// rawServer is a server process on a temp database.
+// rawServer is a server process on a temp database: a SQLite file, or a
+// fresh PostgreSQL database under DOORSTEP_TEST_STORE=postgres.
 type rawServer struct {
 	*serverProc
+	// insp is the handle tests read the database through (inspect).
+	insp *sql.DB
 }
 
 func startRaw(t *testing.T, extra ...string) *rawServer {
 	t.Helper()
-	return &rawServer{startServer(t, filepath.Join(t.TempDir(), "server.db"), freeAddr(t), extra...)}
+	return &rawServer{serverProc: startServer(t, processDB(t, t.TempDir()), freeAddr(t), extra...)}
+}
+
+// inspect returns a handle on the server's database for reading (with
+// "?" placeholders on either backend), opened once and closed when the
+// test that started the server ends.
+func (s *rawServer) inspect(t *testing.T) *sql.DB {
+	t.Helper()
+	if s.insp != nil {
+		return s.insp
+	}
+	if store.IsPostgres(s.db) {
+		s.insp = inspectDB(s.tb, s.db)
+		return s.insp
+	}
+	db, err := sql.Open("sqlite", "file:"+s.db+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.tb.Cleanup(func() { db.Close() })
+	s.insp = db
+	return db
 }
 
 // addUser adds a user with the admin command and returns its id.
@@ -223,13 +247,8 @@ func (d *rawDevice) get(t *testing.T, method, path string) rawAnswer {
 // read-only beside the running server).
 func (s *rawServer) value(t *testing.T, table, id, col string) any {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+s.db+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var v any
-	err = db.QueryRow(`SELECT `+col+` FROM `+table+` WHERE id = ?`, id).Scan(&v)
+	err := s.inspect(t).QueryRow(`SELECT `+col+` FROM `+table+` WHERE id = ?`, id).Scan(&v)
 	if err == sql.ErrNoRows {
 		return nil
 	}
@@ -245,13 +264,8 @@ func (s *rawServer) value(t *testing.T, table, id, col string) any {
 // count runs a count query on the server's database.
 func (s *rawServer) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+s.db+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var n int
-	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+	if err := s.inspect(t).QueryRow(q, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
@@ -269,10 +283,5 @@ func jsonList(xs ...string) string {
 // rawQuery scans one row of a query on the server's database into dst.
 func rawQuery(t *testing.T, s *rawServer, q string, dst ...any) error {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+s.db+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return db.QueryRow(q).Scan(dst...)
+	return s.inspect(t).QueryRow(q).Scan(dst...)
 }

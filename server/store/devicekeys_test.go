@@ -23,7 +23,9 @@ func testKey(t *testing.T, b byte) evidence.Key {
 // TestDeviceKeys: a device's key is registered once, listed by site for
 // verification, and retired (RevokedAt) when the device is revoked; a
 // re-enrolled tablet keeps its old key, retired, beside the new one.
-func TestDeviceKeys(t *testing.T) {
+func TestDeviceKeys(t *testing.T) { eachBackend(t, testDeviceKeys) }
+
+func testDeviceKeys(t *testing.T) {
 	s, clock := mustOpen(t)
 	ctx := context.Background()
 	w := mustAddUser(t, s, User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})

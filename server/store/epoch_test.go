@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"doorstep/schema"
+	"doorstep/schema/scope"
 	"doorstep/sync/client/api"
 	"doorstep/sync/replica"
 )
@@ -130,5 +134,66 @@ func copyFile(tb testing.TB, from, to string) {
 	}
 	if err := out.Close(); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// TestEpochsAcrossHandles: every server process starts an epoch when it
+// starts, on the one database. A cursor of an earlier epoch stays valid up
+// to where that epoch ended, whichever process is asked; one past it — a
+// change committed after a later process started, reported under the
+// earlier epoch — sends the device back to the start, never past a
+// change; a cursor past the highest number stored, or of an epoch the
+// database never had, is refused on both.
+func TestEpochsAcrossHandles(t *testing.T) { eachBackend(t, testEpochsAcrossHandles) }
+
+func testEpochsAcrossHandles(t *testing.T) {
+	ctx := context.Background()
+	clock := &testClock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	h := openHandles(t, clock, 2)
+	cw := &scope.User{ID: "cw", Role: schema.RoleWorker, Communities: map[string]bool{"c1": true}}
+	first, second := h[0], h[1]
+	f := &groupFixture{s: first, clock: clock, cw: cw}
+	d := f.device(1)
+	push := func(s *Store) int64 {
+		t.Helper()
+		res, err := s.Ingest(ctx, d, cw, f.household(d, uuid.NewString(), "c1", 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Ack.Seq
+	}
+	e1, err := first.StartEpoch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	push(first)
+	end1 := push(first)
+
+	e2, err := second.StartEpoch(ctx) // a process started later
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := push(first) // committed by the first process, in the second's epoch
+	for i, s := range []*Store{first, second} {
+		valid := func(epoch string, seq int64) bool {
+			t.Helper()
+			c, err := checkCursor(ctx, s.db, Cursor{Epoch: epoch, After: seq})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.epoch != e2 {
+				t.Errorf("process %d: current epoch %q, want the latest started, %q", i+1, c.epoch, e2)
+			}
+			return c.valid
+		}
+		if !valid(e1, end1) {
+			t.Errorf("process %d: the first epoch's cursor at its end (%d) refused", i+1, end1)
+		}
+		if valid(e1, after) {
+			t.Errorf("process %d: the first epoch's cursor at %d, past its end (%d), accepted", i+1, after, end1)
+		}
+		if !valid(e2, after) || valid(e2, after+1) || valid("0123456789abcdef", 1) {
+			t.Errorf("process %d: cursor validity in the second epoch", i+1)
+		}
 	}
 }

@@ -87,6 +87,9 @@ type committer struct {
 	// groups and grouped count merges of more than one push and the
 	// pushes they held (for tests and metrics).
 	groups, grouped int64
+	// afterChecks, when set (tests), runs between a group's checks and
+	// its merge: where another process may store the same batch.
+	afterChecks func()
 }
 
 // submit queues r and returns its answer once merged (or refused).
@@ -182,6 +185,9 @@ func (s *Store) commitGroup(ctx context.Context, group []*pushReq) {
 			continue
 		}
 		ok = append(ok, r)
+	}
+	if s.commits.afterChecks != nil {
+		s.commits.afterChecks()
 	}
 	if len(ok) == 1 {
 		ok[0].finish(s.applyOne(ctx, ok[0]))

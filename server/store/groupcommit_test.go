@@ -222,3 +222,41 @@ func TestGroupTake(t *testing.T) {
 		t.Errorf("%d pushes left", len(q.queue))
 	}
 }
+
+// TestGroupAnswersAfterCommit: when the transaction holding a group's
+// merge cannot commit its acknowledgements (a disk gone, here an insert
+// that fails), no push of the group is acknowledged and none of their
+// rows is stored; once the fault is gone, the same pushes are merged.
+func TestGroupAnswersAfterCommit(t *testing.T) { eachBackend(t, testGroupAnswersAfterCommit) }
+
+func testGroupAnswersAfterCommit(t *testing.T) {
+	s, clock := mustOpen(t)
+	f := &groupFixture{s: s, clock: clock,
+		cw: &scope.User{ID: "cw", Role: schema.RoleWorker, Communities: map[string]bool{"c1": true}}}
+	var devs []Device
+	var sets []*change.Set
+	for i := range 4 {
+		devs = append(devs, f.device(i))
+		sets = append(sets, f.household(f.device(i), uuid.NewString(), "c1", 0))
+	}
+	restore := failInserts(t, s, "push_batches")
+	res, errs := f.submitTogether(t, devs, sets)
+	for i := range sets {
+		if errs[i] == nil || res[i].Ack != (api.PushAck{}) {
+			t.Errorf("push %d acknowledged though its transaction failed: %+v, %v", i, res[i], errs[i])
+		}
+		if n := countWhere(t, s, "households", "id = ?", sets[i].Changes[0].ID); n != 0 {
+			t.Errorf("push %d: household stored though unacknowledged", i)
+		}
+	}
+	restore()
+	res, errs = f.submitTogether(t, devs, sets)
+	for i := range sets {
+		if errs[i] != nil || res[i].Replayed || res[i].Ack.BatchID != sets[i].Batch {
+			t.Errorf("push %d again: %+v, %v; want it merged", i, res[i], errs[i])
+		}
+	}
+	if groups, _ := s.GroupStats(); groups != 1 {
+		t.Errorf("%d groups merged, want 1 (the second round)", groups)
+	}
+}

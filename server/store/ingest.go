@@ -87,19 +87,27 @@ func (s *Store) applyOne(ctx context.Context, r *pushReq) (IngestResult, error) 
 		ack = api.PushAck{BatchID: set.Batch, Seq: seq, Changes: len(set.Changes), Conflicts: res.Conflicts}
 		return s.storeAck(ctx, tx, d, ack, set)
 	})
-	if err != nil {
+	stored := errors.Is(err, errBatchStored)
+	if err != nil && !stored {
 		return IngestResult{}, applyError(set.Batch, err, s.now())
 	}
-	if res.Duplicate {
+	if res.Duplicate || stored {
 		// Stored meanwhile by another server process sharing the database
-		// (the same batch sent to two of them at once): answer with its
-		// acknowledgement, as for any replay.
+		// (the same batch sent to two of them at once; the engine's batch
+		// record, or the acknowledgement if the other merged it in a
+		// group): answer with its acknowledgement, as for any replay.
 		if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
 			if err == nil && !replayOf(digests, set) {
 				return IngestResult{}, api.Errorf(api.CodeBatchReused,
 					"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
 			}
 			return IngestResult{Ack: ack, Replayed: ok}, err
+		}
+		if stored {
+			// Stored a moment ago and gone already: nothing prunes so
+			// recent an acknowledgement, so this is not expected; the
+			// merge was undone, and the device pushes again.
+			return IngestResult{}, fmt.Errorf("ingest %s: %w, and cannot be read", set.Batch, errBatchStored)
 		}
 		// Applied before, by a server older than the acknowledgement in the
 		// same transaction, or by a replica path without one: acknowledge
@@ -114,7 +122,7 @@ func (s *Store) applyOne(ctx context.Context, r *pushReq) (IngestResult, error) 
 			return IngestResult{}, err
 		}
 	}
-	return IngestResult{Ack: ack, Replayed: res.Duplicate}, nil
+	return IngestResult{Ack: ack, Replayed: res.Duplicate || stored}, nil
 }
 
 // applyError maps a replica refusal to the API's codes. The handler
@@ -169,6 +177,11 @@ func (s *Store) storedAck(ctx context.Context, site, batch string) (api.PushAck,
 	return ack, digests, true, nil
 }
 
+// errBatchStored: a batch being acknowledged was stored since its push
+// was checked (storeAcks). The merge is undone and the push answered as a
+// replay (or refused as a reused batch id), as if it had arrived after.
+var errBatchStored = errors.New("the batch was stored meanwhile")
+
 // storeAck records a batch's acknowledgement with the fingerprints of its
 // changes, and the device's last push, in tx.
 func (s *Store) storeAck(ctx context.Context, tx *sql.Tx, d Device, ack api.PushAck, set *change.Set) error {
@@ -202,8 +215,19 @@ func (s *Store) storeAcks(ctx context.Context, tx *sql.Tx, ps []storedPush) erro
 		}
 		q := `INSERT INTO push_batches(site_id, batch_id, device_id, ack, received_at, digests) VALUES (?, ?, ?, ?, ?, ?)` +
 			strings.Repeat(`, (?, ?, ?, ?, ?, ?)`, len(part)-1) + ` ON CONFLICT DO NOTHING`
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
 			return fmt.Errorf("record batch %s and %d more: %w", part[0].ack.BatchID, len(part)-1, err)
+		}
+		// Fewer rows than pushes: a batch id was stored meanwhile (by
+		// another process, which checked it at the same time) or twice in
+		// this group. The transaction must not commit: its merge would
+		// acknowledge a changeset under an id that names another, or a
+		// second time under a new acknowledgement.
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("record batch %s and %d more: %w", part[0].ack.BatchID, len(part)-1, err)
+		} else if n != int64(len(part)) {
+			return fmt.Errorf("record batch %s and %d more: %w", part[0].ack.BatchID, len(part)-1, errBatchStored)
 		}
 	}
 	// Each device's last push: its highest sequence number of these.

@@ -10,6 +10,7 @@ import (
 	"github.com/rs/xid"
 
 	"doorstep/schema"
+	"doorstep/schema/scope"
 	"doorstep/server/internal/pgtest"
 	"doorstep/sync/change"
 	"doorstep/sync/hlc"
@@ -114,5 +115,106 @@ func TestPGMergeSeesBatchMergedBeforeLock(t *testing.T) {
 	}
 	if !res.Duplicate || res.Applied != 0 || ran {
 		t.Errorf("merge result %+v (in-transaction step ran: %v), want a duplicate, nothing applied", res, ran)
+	}
+}
+
+// TestPGPlainWriteHoldsMergesBack: a write by plain SQL (psql, an import)
+// takes the same write lock as the store's merges (the capture trigger,
+// pgschema.go), so a push to another process waits for it to commit and
+// gets the next sequence number after it: a pull can never be served the
+// push's change while the plain write's lower number is still to commit.
+// It fails if the trigger's lock and pgWriteLock part.
+func TestPGPlainWriteHoldsMergesBack(t *testing.T) {
+	ctx := context.Background()
+	clock := &testClock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	dsn := pgtest.FreshSchema(t)
+	open := func() *Store {
+		s, err := Open(ctx, dsn, Options{Now: clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	s1, s2 := open(), open()
+	cw := &scope.User{ID: "cw", Role: schema.RoleWorker, Communities: map[string]bool{"c1": true}}
+	d := Device{ID: "dev1", UserID: "cw", SiteID: uuid.NewString()}
+	household := func(id string) *change.Set {
+		at := change.Clock{HLC: hlc.New(clock.Now().UnixMilli(), 0), Site: d.SiteID}
+		clock.Advance(time.Millisecond)
+		return &change.Set{Batch: xid.New().String(), Site: d.SiteID, Schema: schema.Version, Changes: []change.Change{
+			{Table: "households", ID: id, Column: "community_id", Value: "c1", Clock: at, User: "cw"}}}
+	}
+	h, h2 := uuid.NewString(), uuid.NewString()
+	if _, err := s1.Ingest(ctx, d, cw, household(h)); err != nil {
+		t.Fatal(err)
+	}
+	top, err := s1.MaxSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tx, err := s1.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // committed below unless the test fails first
+	if _, err := tx.ExecContext(ctx, `UPDATE households SET head_name = '乙' WHERE id = ?`, h); err != nil {
+		t.Fatal(err)
+	}
+
+	push := household(h2)
+	type result struct {
+		res IngestResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := s2.Ingest(ctx, d, cw, push)
+		done <- result{res, err}
+	}()
+
+	// The push's merge waits for the lock the plain write holds (an
+	// advisory lock's key shows in pg_locks as two halves).
+	lock := pgWriteLock
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var waiting int
+		if err := s1.db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1 AND NOT granted`,
+			lock>>32, lock&0xffffffff).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case r := <-done:
+			t.Fatalf("the push merged while a plain write held the write lock: %+v, %v", r.res, r.err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the push's merge never waited for the write lock")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got, err := s2.MaxSeq(ctx); err != nil || got != top {
+		t.Errorf("while the plain write is open, the highest sequence number is %d (%v), want %d", got, err, top)
+	}
+
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("the push after the plain write: %v", r.err)
+	}
+	seqOf := func(id string) int64 {
+		var seq int64
+		if err := s1.db.QueryRow(`SELECT seq FROM sync_rows WHERE id = ?`, id).Scan(&seq); err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	if plain, pushed := seqOf(h), seqOf(h2); !(top < plain && plain < pushed) {
+		t.Errorf("sequence numbers: before %d, plain write %d, push %d; want them in commit order", top, plain, pushed)
 	}
 }

@@ -23,16 +23,30 @@ const EnvVar = "DOORSTEP_TEST_PG"
 // SkipMessage is what a test skipped for want of a server says.
 const SkipMessage = "PostgreSQL tests skipped: set " + EnvVar + " (make test-pg / .ci/postgres.sh)"
 
+// StoreEnvVar names the environment variable that makes the server's
+// tests run on PostgreSQL ("postgres"); with it set, a missing server is
+// a failure, not a skip: a run asked for PostgreSQL must not pass without
+// it.
+const StoreEnvVar = "DOORSTEP_TEST_STORE"
+
 // URL returns the test server's connection URL from DOORSTEP_TEST_PG, or
-// skips the test when it is not set.
+// skips the test when it is not set — fails it, when DOORSTEP_TEST_STORE
+// asks for PostgreSQL.
 func URL(tb testing.TB) string {
 	tb.Helper()
 	u := strings.TrimSpace(os.Getenv(EnvVar))
 	if u == "" {
+		if serverRequired() {
+			tb.Fatalf("pgtest: %s=postgres but %s is not set (make test-pg / .ci/postgres.sh)", StoreEnvVar, EnvVar)
+		}
 		tb.Skip(SkipMessage)
 	}
 	return u
 }
+
+// serverRequired reports whether the run asked for PostgreSQL
+// (DOORSTEP_TEST_STORE=postgres), so that a missing server fails it.
+func serverRequired() bool { return os.Getenv(StoreEnvVar) == "postgres" }
 
 // Open opens dsn with the pgx driver and closes it when the test ends. It
 // fails the test when the server does not answer.

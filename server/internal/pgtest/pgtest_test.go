@@ -11,6 +11,7 @@ import (
 // is skipped, saying how to run it.
 func TestURLSkipsWithoutServer(t *testing.T) {
 	t.Setenv(EnvVar, "")
+	t.Setenv(StoreEnvVar, "")
 	var inner *testing.T
 	t.Run("inner", func(t *testing.T) {
 		inner = t
@@ -19,6 +20,17 @@ func TestURLSkipsWithoutServer(t *testing.T) {
 	})
 	if !inner.Skipped() {
 		t.Error("test was not skipped")
+	}
+}
+
+// TestServerRequired: a run with DOORSTEP_TEST_STORE=postgres needs the
+// server; without it (or with another store) its absence only skips.
+func TestServerRequired(t *testing.T) {
+	for v, want := range map[string]bool{"postgres": true, "": false, "sqlite": false} {
+		t.Setenv(StoreEnvVar, v)
+		if got := serverRequired(); got != want {
+			t.Errorf("%s=%q: server required %v, want %v", StoreEnvVar, v, got, want)
+		}
 	}
 }
 
