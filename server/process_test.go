@@ -245,7 +245,7 @@ func inspectDB(tb testing.TB, db string) *sql.DB {
 		tb.Cleanup(func() { st.Close() })
 		return st.DB()
 	}
-	sdb, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	sdb, err := sql.Open("sqlite", "file:"+db+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		tb.Fatal(err)
 	}

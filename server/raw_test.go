@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/rs/xid"
 
-	"doorstep/server/store"
 	"doorstep/sync/change"
 	"doorstep/sync/hlc"
 	"doorstep/sync/wire"
@@ -44,20 +43,10 @@ func startRaw(t *testing.T, extra ...string) *rawServer {
 // test that started the server ends.
 func (s *rawServer) inspect(t *testing.T) *sql.DB {
 	t.Helper()
-	if s.insp != nil {
-		return s.insp
-	}
-	if store.IsPostgres(s.db) {
+	if s.insp == nil {
 		s.insp = inspectDB(s.tb, s.db)
-		return s.insp
 	}
-	db, err := sql.Open("sqlite", "file:"+s.db+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.tb.Cleanup(func() { db.Close() })
-	s.insp = db
-	return db
+	return s.insp
 }
 
 // addUser adds a user with the admin command and returns its id.

@@ -53,12 +53,8 @@ func (s *Store) Ingest(ctx context.Context, d Device, u *scope.User, set *change
 // fails alone, before any merge.
 func (s *Store) checkPush(ctx context.Context, r *pushReq) (res IngestResult, done bool, err error) {
 	d, u, set := r.d, r.u, r.set
-	if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
-		if err == nil && !replayOf(digests, set) {
-			return IngestResult{}, true, api.Errorf(api.CodeBatchReused,
-				"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
-		}
-		return IngestResult{Ack: ack, Replayed: ok}, true, err
+	if res, ok, err := s.storedAnswer(ctx, d, set); err != nil || ok {
+		return res, true, err
 	}
 	if err := wire.Validate(set, schema.Reg); err != nil {
 		return IngestResult{}, true, applyError(set.Batch, err, s.now())
@@ -96,12 +92,8 @@ func (s *Store) applyOne(ctx context.Context, r *pushReq) (IngestResult, error) 
 		// (the same batch sent to two of them at once; the engine's batch
 		// record, or the acknowledgement if the other merged it in a
 		// group): answer with its acknowledgement, as for any replay.
-		if ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch); err != nil || ok {
-			if err == nil && !replayOf(digests, set) {
-				return IngestResult{}, api.Errorf(api.CodeBatchReused,
-					"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
-			}
-			return IngestResult{Ack: ack, Replayed: ok}, err
+		if res, ok, err := s.storedAnswer(ctx, d, set); err != nil || ok {
+			return res, err
 		}
 		if stored {
 			// Stored a moment ago and gone already: nothing prunes so
@@ -156,6 +148,21 @@ func WireCode(err error) (api.Code, bool) {
 		return api.CodeTooLarge, true
 	}
 	return "", false
+}
+
+// storedAnswer answers a push whose batch was stored before (ok): with
+// the stored acknowledgement when set repeats (some of) its changes, else
+// CodeBatchReused.
+func (s *Store) storedAnswer(ctx context.Context, d Device, set *change.Set) (res IngestResult, ok bool, err error) {
+	ack, digests, ok, err := s.storedAck(ctx, d.SiteID, set.Batch)
+	if err != nil || !ok {
+		return IngestResult{}, ok, err
+	}
+	if !replayOf(digests, set) {
+		return IngestResult{}, true, api.Errorf(api.CodeBatchReused,
+			"batch %s was stored before with other changes; a batch id names one changeset (a replay may only repeat its changes)", set.Batch)
+	}
+	return IngestResult{Ack: ack, Replayed: true}, true, nil
 }
 
 // storedAck returns the acknowledgement of a batch stored before and the
