@@ -27,7 +27,8 @@ test: vet nofyne deps appdeps android versions
 	$(GO) test -count=1 -timeout 45m ./sync/replica/ -run '^TestConvergence$$' -rapid.checks=200 -rapid.steps=60
 	$(GO) test -count=1 -timeout 45m ./server/ -run '^TestServerConvergence$$'
 	@if [ -z "$$DOORSTEP_TEST_PG" ]; then echo "PostgreSQL tests skipped: DOORSTEP_TEST_PG is not set (make test-pg runs them on a throwaway cluster)"; \
-	else DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/...; fi
+	else DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/... && \
+	DOORSTEP_TEST_STORE=postgres $(GO) test -count=1 -timeout 45m ./server/ -run '^TestServerConvergence$$'; fi
 	CGO_ENABLED=0 $(GO) test -tags ci -count=1 -timeout 45m . $(APPUI) ./assets/...
 	.ci/smoke.sh
 
@@ -119,7 +120,8 @@ load-flood:
 
 ## test-pg: the store conformance suite on both backends and the server tests on PostgreSQL, with a throwaway cluster (.ci/postgres.sh)
 test-pg:
-	.ci/postgres.sh run env DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/...
+	.ci/postgres.sh run sh -c 'DOORSTEP_TEST_STORE=postgres $(GO) test -race -count=1 -timeout 45m ./server/... && \
+	  DOORSTEP_TEST_STORE=postgres $(GO) test -count=1 -timeout 45m ./server/ -run "^TestServerConvergence$$"'
 
 ## screenshots: render every screen to docs/screenshots (zh-CN and en, landscape and portrait)
 screenshots:

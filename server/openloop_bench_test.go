@@ -60,16 +60,29 @@ func BenchmarkOpenLoopPush(b *testing.B) {
 func openLoopLatencies(b *testing.B, ckpt time.Duration, n, pushes int, every time.Duration) []time.Duration {
 	b.Helper()
 	b.StopTimer()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "server.db"), store.Options{Now: time.Now, CheckpointEvery: ckpt})
+	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "server.db"), store.Options{Now: time.Now, CheckpointEvery: ckpt})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	e, stop := benchServer(b, st)
 	defer stop()
-	u := e.user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
-	devs := enrollBench(b, []*env{e}, u.ID, n)
+	lats := openLoopRun(b, []*env{e}, n, pushes, every)
+	b.Logf("checkpoint=%v n=%d: %+v", ckpt, n, st.CheckpointStats())
+	return lats
+}
+
+// openLoopRun enrolls n devices of one worker, spread over servers in
+// turn, and has each push pushes form-sized batches on the open-loop
+// schedule (first push at a random offset within every, then
+// exponentially distributed intervals of mean every); it returns every
+// push's latency, from its scheduled time to its acknowledgement.
+func openLoopRun(b *testing.B, servers []*env, n, pushes int, every time.Duration) []time.Duration {
+	b.Helper()
+	b.StopTimer()
+	ctx := context.Background()
+	u := servers[0].user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
+	devs := enrollBench(b, servers, u.ID, n)
 	at := make([][]time.Duration, n) // scheduled times from the start
 	for i, d := range devs {
 		// One push first, untimed: the connection and the statements.
@@ -87,9 +100,14 @@ func openLoopLatencies(b *testing.B, ckpt time.Duration, n, pushes int, every ti
 		set: func(i, _ int) *change.Set { return formPush(devs[i].site, u.ID, 5) },
 		at:  func(i, k int) time.Duration { return at[i][k] },
 	}.latencies(b)
-	if g, p := st.GroupStats(); g > 0 {
-		b.Logf("checkpoint=%v n=%d: %d pushes in %s, %d groups of %.1f pushes on average; %+v",
-			ckpt, n, len(lats), wall.Round(time.Millisecond), g, float64(p)/float64(g), st.CheckpointStats())
+	var g, p int64
+	for _, e := range servers {
+		gi, pi := e.store.GroupStats()
+		g, p = g+gi, p+pi
+	}
+	if g > 0 {
+		b.Logf("%d servers, n=%d: %d pushes in %s, %d groups of %.1f pushes on average",
+			len(servers), n, len(lats), wall.Round(time.Millisecond), g, float64(p)/float64(g))
 	}
 	return lats
 }
