@@ -31,6 +31,12 @@ func funcs(r, scaling *Results) template.FuncMap {
 			}
 			return v, nil
 		},
+		// hasmeta reports whether the run's output has a "# key:" line
+		// (a note written into the recorded run, say).
+		"hasmeta": func(key string) bool {
+			_, ok := r.Meta[key]
+			return ok
+		},
 		"list": func(xs ...string) []string { return xs },
 		// backend names a store backend as the text does.
 		"backend": func(s string) string {
