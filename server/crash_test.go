@@ -371,7 +371,7 @@ func TestCrashDeviceProcess(t *testing.T) {
 		}
 		err := crashPush(ctx, rep, c, func(a crashAck) { pushes++; record(a) })
 		if err == nil && n%3 == 0 {
-			err = crashPull(ctx, rep, c)
+			_, err = pullPages(ctx, rep, c)
 		}
 		if err != nil {
 			if !errors.Is(err, client.ErrUnreachable) {
@@ -428,22 +428,26 @@ func crashPush(ctx context.Context, rep *replica.Replica, c *client.Client, acke
 	}
 }
 
-// crashPull pulls and applies pages until none is left.
-func crashPull(ctx context.Context, rep *replica.Replica, c *client.Client) error {
+// pullPages pulls and applies pages until none is left, without pushing
+// first, and returns how many pages reset the cursor.
+func pullPages(ctx context.Context, rep *replica.Replica, c *client.Client) (resets int, err error) {
 	cursor, err := rep.PullCursor(ctx)
 	if err != nil {
-		return err
+		return resets, err
 	}
 	for {
 		page, err := c.Pull(ctx, cursor)
 		if err != nil {
-			return err
+			return resets, err
 		}
 		if _, err := client.ApplyPage(ctx, rep, page); err != nil {
-			return err
+			return resets, err
+		}
+		if page.Reset {
+			resets++
 		}
 		if !page.More {
-			return nil
+			return resets, nil
 		}
 		cursor = page.Cursor
 	}

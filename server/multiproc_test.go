@@ -81,34 +81,17 @@ func (d *mpDevice) syncWith(url string) error {
 // overwrites is kept aside (sync_lost) and pushed with its next sync, for
 // the server to record the conflict. It counts the writes kept aside.
 func (d *mpDevice) pullOnly(url string) error {
-	ctx := context.Background()
-	c := client.New(url, d.client.Token)
-	cursor, err := d.rep.PullCursor(ctx)
+	resets, err := pullPages(context.Background(), d.rep, client.New(url, d.client.Token))
+	d.resets += resets
 	if err != nil {
 		return err
 	}
-	for {
-		page, err := c.Pull(ctx, cursor)
-		if err != nil {
-			return err
-		}
-		_, err = client.ApplyPage(ctx, d.rep, page)
-		if err != nil {
-			return err
-		}
-		if page.Reset {
-			d.resets++
-		}
-		if !page.More {
-			var lost int
-			if err := d.rep.DB().QueryRow(`SELECT count(*) FROM sync_lost`).Scan(&lost); err != nil {
-				return err
-			}
-			d.lost += lost
-			return nil
-		}
-		cursor = page.Cursor
+	var lost int
+	if err := d.rep.DB().QueryRow(`SELECT count(*) FROM sync_lost`).Scan(&lost); err != nil {
+		return err
 	}
+	d.lost += lost
+	return nil
 }
 
 // insertHousehold adds a household of community on the device.

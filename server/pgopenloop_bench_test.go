@@ -1,13 +1,9 @@
 package server
 
 import (
-	"context"
 	"os"
 	"testing"
 	"time"
-
-	"doorstep/server/internal/pgtest"
-	"doorstep/server/store"
 )
 
 // BenchmarkPGOpenLoopPush is BenchmarkOpenLoopPush on PostgreSQL
@@ -40,17 +36,7 @@ func BenchmarkPGOpenLoopPush(b *testing.B) {
 func pgOpenLoopLatencies(b *testing.B, n, pushes int, every time.Duration) []time.Duration {
 	b.Helper()
 	b.StopTimer()
-	dsn := pgtest.FreshSchema(b)
-	var servers []*env
-	for range 2 {
-		st, err := store.Open(context.Background(), dsn, store.Options{Now: time.Now})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		e, stop := benchServer(b, st)
-		defer stop()
-		servers = append(servers, e)
-	}
+	servers, closeAll := pgBenchServers(b, 2, nil)
+	defer closeAll()
 	return openLoopRun(b, servers, n, pushes, every)
 }

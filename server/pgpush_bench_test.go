@@ -60,6 +60,34 @@ func BenchmarkPGPush(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
+// pgBenchServers opens n stores on one fresh PostgreSQL schema, each set
+// up by setup (when not nil) and behind its own loopback HTTP server, as n
+// server processes on one database; closeAll stops them all.
+func pgBenchServers(b *testing.B, n int, setup func(*store.Store)) (servers []*env, closeAll func()) {
+	b.Helper()
+	dsn := pgtest.FreshSchema(b)
+	var closers []func()
+	closeAll = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	for range n {
+		st, err := store.Open(context.Background(), dsn, store.Options{Now: time.Now})
+		if err != nil {
+			closeAll()
+			b.Fatal(err)
+		}
+		if setup != nil {
+			setup(st)
+		}
+		e, stop := benchServer(b, st)
+		closers = append(closers, func() { st.Close() }, stop)
+		servers = append(servers, e)
+	}
+	return servers, closeAll
+}
+
 type pgPushResult struct {
 	lat   []time.Duration
 	rate  float64
@@ -76,19 +104,8 @@ type pgPushResult struct {
 func pgPushRun(b *testing.B, n, pushes int, underLock bool) pgPushResult {
 	b.Helper()
 	b.StopTimer()
-	dsn := pgtest.FreshSchema(b)
-	var servers []*env
-	for range 2 {
-		st, err := store.Open(context.Background(), dsn, store.Options{Now: time.Now})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		st.SetVerifyUnderLock(underLock)
-		e, stop := benchServer(b, st)
-		defer stop()
-		servers = append(servers, e)
-	}
+	servers, closeAll := pgBenchServers(b, 2, func(st *store.Store) { st.SetVerifyUnderLock(underLock) })
+	defer closeAll()
 	u := servers[0].user(b, store.User{Name: "王芳", Role: schema.RoleWorker, Communities: []string{"c1"}})
 	devs := enrollBench(b, servers, u.ID, n)
 	mine := make([][]string, n) // the households each device added
