@@ -101,12 +101,20 @@ ocr() { # $1: name; screenshot of the app's window to bin/smoke-$1.png, its text
   # drops lines of a whole window (an entry's text), so read each half as a
   # page, and the whole sparsely for lone words (tabs, buttons). Read from
   # the whole window it sometimes misses the header's white-on-green sync
-  # badge, so the header strip is also read alone, in grey.
+  # badge, so the header strip is also read alone, in grey; and, as even that
+  # missed it once (2026-12-07), the badge alone: the box of the theme's
+  # success green (app/kit/palette.go, #13652b), in grey, negated to dark
+  # text on light, read as one line. With no green on screen the box is
+  # empty and reads as nothing.
   convert "bin/smoke-$1.png" -resize 300% "$work/ocr.png"
   convert "$work/ocr.png" -crop 2x1@ +repage "$work/ocr-half-%d.png"
   convert "$work/ocr.png" -crop 100%x12%+0+0 +repage -colorspace Gray "$work/ocr-top.png"
+  local badge
+  badge=$(convert "$work/ocr.png" -fuzz 10% -fill white +opaque '#13652b' -fill black -opaque '#13652b' -format '%@' info: 2>/dev/null || true)
+  convert "$work/ocr.png" -crop "${badge:-1x1+0+0}" +repage -colorspace Gray -negate "$work/ocr-badge.png" 2>/dev/null || true
   { timeout 60 tesseract "$work/ocr.png" - -l chi_sim+eng --psm 11 2>/dev/null || true
     timeout 60 tesseract "$work/ocr-top.png" - -l chi_sim+eng --psm 11 2>/dev/null || true
+    timeout 60 tesseract "$work/ocr-badge.png" - -l chi_sim+eng --psm 7 2>/dev/null || true
     for half in "$work"/ocr-half-*.png; do
       timeout 60 tesseract "$half" - -l chi_sim+eng --psm 3 2>/dev/null || true
     done
