@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"doorstep/server/store"
@@ -148,6 +149,8 @@ type Server struct {
 	oldApps sync.Map // device + "/" + app version → struct{}: logged already
 
 	follow follower // evidencefollow.go
+
+	draining atomic.Bool // drain.go
 }
 
 // New returns a server over st. now is the clock (time.Now in
@@ -177,6 +180,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+api.PathHealth, s.open("health", s.handleHealth))
 	mux.Handle("POST "+api.PathEnroll, s.open("enroll", s.handleEnroll))
 	mux.Handle("GET "+api.PathMetrics, s.open("metrics", s.handleMetrics))
+	mux.Handle("GET "+api.PathReady, s.open("ready", s.handleReady))
 	mux.Handle("GET "+api.PathMe, s.authed("me", s.handleMe))
 	mux.Handle("POST "+api.PathPush, s.authed("push", s.handlePush))
 	mux.Handle("GET "+api.PathPull, s.authed("pull", s.handlePull))
@@ -189,7 +193,7 @@ func (s *Server) Handler() http.Handler {
 
 // handleUnknown answers paths and methods the API does not have.
 func (s *Server) handleUnknown(w http.ResponseWriter, r *http.Request) error {
-	for _, p := range []string{api.PathHealth, api.PathEnroll, api.PathMetrics, api.PathMe, api.PathPush, api.PathPull} {
+	for _, p := range []string{api.PathHealth, api.PathEnroll, api.PathMetrics, api.PathReady, api.PathMe, api.PathPush, api.PathPull} {
 		if r.URL.Path == p {
 			return api.Errorf(api.CodeMethod, "%s does not accept %s", p, r.Method)
 		}
@@ -260,6 +264,12 @@ func (s *Server) wrap(name string, h func(w http.ResponseWriter, r *http.Request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		if s.draining.Load() {
+			// Every answer of a draining process ends its connection, so
+			// the client's next request goes through the load balancer to
+			// another process (drain.go).
+			sw.Header().Set("Connection", "close")
+		}
 		body := s.clockBody(sw, r)
 		device, err := h(sw, r)
 		s.noteAppVersion(r.Context(), device, r.UserAgent())
@@ -276,7 +286,7 @@ func (s *Server) wrap(name string, h func(w http.ResponseWriter, r *http.Request
 		dur := time.Since(start)
 		s.metrics.Observe(name, dur)
 		level := slog.LevelInfo
-		if name == "health" || name == "metrics" {
+		if name == "health" || name == "metrics" || name == "ready" {
 			level = slog.LevelDebug
 		}
 		s.log.LogAttrs(r.Context(), level, "request",

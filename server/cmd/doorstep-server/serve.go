@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 	"time"
 
 	"doorstep/server"
@@ -43,6 +45,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	minApp := fs.String("min-app-version", env("DOORSTEP_MIN_APP_VERSION", ""), "log devices whose app is older than this release, e.g. v0.2.0 (env DOORSTEP_MIN_APP_VERSION)")
 	maxPulls := fs.Int("max-pulls", int(envFloat("DOORSTEP_MAX_PULLS", 0)), "pulls served at once; more wait up to --pull-wait, then get 503 busy with Retry-After; 0 = 2 per CPU (at least 4), negative = no limit (env DOORSTEP_MAX_PULLS)")
 	pullWait := fs.Duration("pull-wait", envDuration("DOORSTEP_PULL_WAIT", 10*time.Second), "how long a pull waits for one of --max-pulls before it is answered busy (env DOORSTEP_PULL_WAIT)")
+	drainDelay := fs.Duration("drain-delay", envDuration("DOORSTEP_DRAIN_DELAY", 0), "on SIGTERM, keep serving this long with /readyz answering 503 and every connection closed after its answer, so a load balancer moves devices to other processes before this one stops; a second signal ends it early; 0 = stop at once (env DOORSTEP_DRAIN_DELAY)")
 	debugAddr := fs.String("debug-addr", env("DOORSTEP_DEBUG_ADDR", ""), "loopback address to serve Go's profiler (/debug/pprof/) on, e.g. 127.0.0.1:6060; off when empty (env DOORSTEP_DEBUG_ADDR)")
 	logLevel := fs.String("log-level", env("DOORSTEP_LOG_LEVEL", "info"), "debug, info, warn or error (env DOORSTEP_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -55,6 +58,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		if err := checkDebugAddr(*debugAddr); err != nil {
 			return err
 		}
+	}
+	if *drainDelay < 0 {
+		return usageError{"--drain-delay may not be negative"}
 	}
 	if (*cert == "") != (*key == "") {
 		return usageError{"--tls-cert and --tls-key go together"}
@@ -141,6 +147,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
+		drain(srv, *drainDelay, log)
 		log.Info("shutting down: finishing requests in flight")
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err = hs.Shutdown(sctx)
@@ -156,6 +163,26 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// drain takes the process out of rotation for d (server/drain.go) before
+// it stops, unless d is 0; a second SIGTERM or Ctrl-C ends the wait.
+func drain(srv *server.Server, d time.Duration, log *slog.Logger) {
+	if d <= 0 {
+		return
+	}
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, syscall.SIGTERM, os.Interrupt)
+	defer signal.Stop(again)
+	srv.Drain()
+	log.Info("draining: /readyz answers 503 and connections close after each answer; stopping after the delay or a second signal", "delay", d.String())
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-again:
+		log.Info("second signal: stopping now")
+	}
 }
 
 func envDuration(name string, def time.Duration) time.Duration {

@@ -15,6 +15,10 @@ const (
 	PathPull    = "/v1/pull"
 	PathBlobs   = "/v1/blobs/"
 	PathMetrics = "/metrics"
+	// PathReady is for load balancers, not devices: 200 while this server
+	// process takes new requests, 503 once it is draining (it is about to
+	// stop) or its database does not answer.
+	PathReady = "/readyz"
 )
 
 // ContentType is the media type of changesets on the wire: the sync/wire
