@@ -99,6 +99,35 @@ func FreshDatabase(tb testing.TB) string {
 	return dsn
 }
 
+// Outage makes the database at dsn (one FreshDatabase returned) refuse
+// new connections and ends every open one — what a restart or a failover
+// of the database server looks like to its clients, without touching the
+// other tests' databases. The database is back when restore is called
+// (and when the test ends, for the cleanup's DROP DATABASE).
+func Outage(tb testing.TB, dsn string) (restore func()) {
+	tb.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil || !isURL(dsn) || len(u.Path) < 2 {
+		tb.Fatalf("pgtest: outage of %s: not a postgres:// URL naming a database", redact(dsn))
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	base := URL(tb)
+	allow := func(on bool) {
+		admin(tb, base, fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", quoteIdent(name), on))
+	}
+	allow(false)
+	restored := false
+	restore = func() {
+		if !restored {
+			restored = true
+			allow(true)
+		}
+	}
+	tb.Cleanup(restore)
+	admin(tb, base, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"+strings.ReplaceAll(name, "'", "''")+"'")
+	return restore
+}
+
 // admin runs one statement on the server at dsn, failing the test if it
 // fails.
 func admin(tb testing.TB, dsn, stmt string) {

@@ -161,3 +161,29 @@ func TestFreshDatabase(t *testing.T) {
 		t.Errorf("database %s left behind", name)
 	}
 }
+
+func TestOutage(t *testing.T) {
+	dsn := FreshDatabase(t)
+	db := Open(t, dsn)
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	if err := db.PingContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restore := Outage(t, dsn)
+	if _, err := db.ExecContext(ctx, `SELECT 1`); err == nil {
+		t.Fatal("a connection open before the outage still works")
+	}
+	other, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.PingContext(ctx); err == nil {
+		t.Fatal("a new connection during the outage works")
+	}
+	restore()
+	if err := other.PingContext(ctx); err != nil {
+		t.Fatalf("after restore: %v", err)
+	}
+}
