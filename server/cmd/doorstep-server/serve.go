@@ -149,7 +149,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	case <-ctx.Done():
 		drain(srv, *drainDelay, log)
 		log.Info("shutting down: finishing requests in flight")
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		err = hs.Shutdown(sctx)
 		cancel()
 	}
@@ -164,6 +164,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("stopped")
 	return nil
 }
+
+// shutdownGrace is how long requests in flight have to finish once the
+// server stops taking new ones; the rest are cut off (a push cut off was
+// not acknowledged, and the device sends it again).
+const shutdownGrace = 30 * time.Second
 
 // drain takes the process out of rotation for d (server/drain.go) before
 // it stops, unless d is 0; a second SIGTERM or Ctrl-C ends the wait.
