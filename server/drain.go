@@ -28,12 +28,17 @@ func (s *Server) Drain() { s.draining.Store(true) }
 func (s *Server) Draining() bool { return s.draining.Load() }
 
 // handleReady answers a load balancer's readiness check: 503 busy while
-// draining; otherwise what /v1/health answers, which reads the database
-// (so a process whose database does not answer is not ready either).
+// draining, and once the process found its database upgraded by a newer
+// release (store.ErrOutdated); otherwise what /v1/health answers, which
+// reads the database (so a process whose database does not answer is not
+// ready either).
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) error {
 	if s.draining.Load() {
 		return &api.Error{Code: api.CodeBusy, RetryAfter: drainRetry,
 			Message: "this server process is shutting down; other processes serve its devices"}
+	}
+	if err := s.store.CheckVersion(r.Context()); err != nil {
+		return err
 	}
 	return s.handleHealth(w, r)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"doorstep/server/store"
 	"doorstep/sync/client/api"
 )
 
@@ -15,6 +16,10 @@ import (
 func toAPIError(err error) (e *api.Error, internal bool) {
 	if errors.As(err, &e) {
 		return e, false
+	}
+	if errors.Is(err, store.ErrOutdated) {
+		return &api.Error{Code: api.CodeBusy, RetryAfter: drainRetry,
+			Message: "this server process is older than its database, which a newer release upgraded; other processes serve its devices"}, false
 	}
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
@@ -28,6 +33,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, internal := toAPIError(err)
 	if internal {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if errors.Is(err, store.ErrOutdated) && !s.toldOutdated.Swap(true) {
+		s.log.Error("the database was upgraded by a newer release: this process answers every request busy and must be replaced", "err", err)
 	}
 	s.metrics.Reject(e.Code)
 	if (e.Code == api.CodeRateLimited || e.Code == api.CodeBusy) && e.RetryAfter > 0 {

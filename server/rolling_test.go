@@ -198,3 +198,58 @@ func TestRollingRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestOutdatedProcess: a server process whose database a newer release
+// upgraded (here: the synced tables' schema version moved past the
+// build's, as the newer release's migration does) leaves the balancer's
+// rotation (/readyz 503) and answers devices busy, so they retry on an
+// upgraded process, storing nothing; /metrics still answers the operator.
+func TestOutdatedProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dsn := pgtest.FreshDatabase(t)
+	srv := startServers(t, 1, dsn, t.TempDir())[0]
+	sv := uid()
+	admin(t, dsn, "user", "add", "--id", sv, "--name", "区民政局 刘", "--role", "supervisor")
+	dev := newE2EDevice(t, srv, "district", sv)
+	dev.exec(t, `INSERT INTO streets(id, name) VALUES (?, '焦西街道')`, uid())
+	dev.sync(t)
+
+	db := inspectDB(t, dsn)
+	if _, err := db.Exec(`UPDATE server_meta SET value = '999' WHERE key = 'pg_data_version'`); err != nil {
+		t.Fatal(err)
+	}
+	if st, code, _, retry := getRaw(t, srv.url()+api.PathReady); st != http.StatusServiceUnavailable || code != api.CodeBusy || retry == "" {
+		t.Errorf("/readyz of an outdated process: %d %q, Retry-After %q; want 503 busy", st, code, retry)
+	}
+	late := uid()
+	dev.exec(t, `INSERT INTO streets(id, name) VALUES (?, '民主街道')`, late)
+	ctx := context.Background()
+	out, err := dev.rep.Outbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dev.client.Push(ctx, out); api.ErrorCode(err) != api.CodeBusy {
+		t.Errorf("push to an outdated process: %v, want busy", err)
+	}
+	if _, err := dev.client.Pull(ctx, ""); api.ErrorCode(err) != api.CodeBusy {
+		t.Errorf("pull from an outdated process: %v, want busy", err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM streets WHERE id = ?`, late).Scan(&n); err != nil || n != 0 {
+		t.Errorf("an outdated process stored the push: %d %v", n, err)
+	}
+	req, _ := http.NewRequest("GET", srv.url()+api.PathMetrics, nil)
+	req.Header.Set("Authorization", "Bearer m")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("/metrics of an outdated process: %v %v", resp, err)
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if strings.Count(srv.logs(), "upgraded by a newer release") != 1 {
+		t.Errorf("the log should say once that the process is outdated:\n%s", srv.logs())
+	}
+}

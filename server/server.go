@@ -150,7 +150,8 @@ type Server struct {
 
 	follow follower // evidencefollow.go
 
-	draining atomic.Bool // drain.go
+	draining     atomic.Bool // drain.go
+	toldOutdated atomic.Bool // the log said once that the store is outdated (errors.go)
 }
 
 // New returns a server over st. now is the clock (time.Now in
@@ -264,14 +265,23 @@ func (s *Server) wrap(name string, h func(w http.ResponseWriter, r *http.Request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		if s.draining.Load() {
-			// Every answer of a draining process ends its connection, so
-			// the client's next request goes through the load balancer to
-			// another process (drain.go).
+		outdated := s.store.Outdated()
+		if s.draining.Load() || outdated {
+			// Every answer of a draining or outdated process ends its
+			// connection, so the client's next request goes through the
+			// load balancer to another process (drain.go).
 			sw.Header().Set("Connection", "close")
 		}
 		body := s.clockBody(sw, r)
-		device, err := h(sw, r)
+		var device string
+		var err error
+		if outdated && name != "metrics" {
+			// A process older than its database serves nothing more
+			// (store.ErrOutdated); /metrics still tells the operator.
+			err = store.ErrOutdated
+		} else {
+			device, err = h(sw, r)
+		}
 		s.noteAppVersion(r.Context(), device, r.UserAgent())
 		if body.unread(r) {
 			// Answered without reading the whole body (a refusal before

@@ -44,6 +44,10 @@ type engine interface {
 	// prepare installs what the shared SQL needs beyond the migrations
 	// (the scope move triggers, see moves.go).
 	prepare(ctx context.Context, s *Store) error
+	// fence returns ErrOutdated when the database has been upgraded past
+	// this process, and outdated whether it ever did (pgfence.go).
+	fence(ctx context.Context) error
+	outdated() bool
 	close() error
 }
 
@@ -55,7 +59,11 @@ type sqliteEngine struct {
 }
 
 func (e sqliteEngine) handle() *sql.DB { return e.rep.DB() }
-func (e sqliteEngine) site() string    { return e.rep.Site() }
+
+// fence has nothing to check: one process serves a SQLite store.
+func (e sqliteEngine) fence(context.Context) error { return nil }
+func (e sqliteEngine) outdated() bool              { return false }
+func (e sqliteEngine) site() string                { return e.rep.Site() }
 func (e sqliteEngine) apply(ctx context.Context, set *change.Set, inTx func(tx *sql.Tx, res replica.Result) error) (replica.Result, error) {
 	return e.rep.Apply(ctx, set, replica.ApplyOptions{InTx: inTx})
 }

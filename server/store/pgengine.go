@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 
+	"doorstep/schema"
 	"doorstep/sync/hlc"
 )
 
@@ -58,6 +60,8 @@ type pgEngine struct {
 	beforeLock func()
 	// rows holds the rows pulls read most recently (pgrowcache.go).
 	rows *rowCache
+	// old: the database was found upgraded past this process (pgfence.go).
+	old atomic.Bool
 }
 
 // writerKey is who wrote a change: a site (device or server) and its user.
@@ -110,7 +114,7 @@ func (e *pgEngine) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
 	if have > len(pgServerSteps) {
-		return fmt.Errorf("migrate: the database is at schema version %d, newer than this server's %d: run a newer server", have, len(pgServerSteps))
+		return fmt.Errorf("migrate: the database is at server tables version %d, newer than this server's %d: %w", have, len(pgServerSteps), ErrOutdated)
 	}
 	for v := have + 1; v <= len(pgServerSteps); v++ {
 		if _, err := tx.ExecContext(ctx, pgServerSteps[v-1]); err != nil {
@@ -125,10 +129,19 @@ func (e *pgEngine) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	want := pgDataFingerprint(ddl)
-	var ran string
-	err = tx.QueryRowContext(ctx, `SELECT value FROM server_meta WHERE key = 'pg_data_ddl'`).Scan(&ran)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	var ran, data string
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT value FROM server_meta WHERE key = 'pg_data_ddl'), ''), `+
+		`coalesce((SELECT value FROM server_meta WHERE key = '`+pgDataVersionKey+`'), '0')`).Scan(&ran, &data); err != nil {
 		return fmt.Errorf("migrate: read data schema fingerprint: %w", err)
+	}
+	// A database a newer release upgraded is left as it is: running this
+	// release's DDL would put back its older capture trigger (pgfence.go).
+	if err := e.checkVersions(have, data); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO server_meta (key, value) VALUES ('`+pgDataVersionKey+`', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(schema.Version)); err != nil {
+		return fmt.Errorf("migrate: record the synced tables' schema version: %w", err)
 	}
 	if ran != want {
 		for _, q := range ddl {
@@ -180,10 +193,14 @@ func (e *pgEngine) lock(ctx context.Context, tx *sql.Tx, applying string) error 
 		return fmt.Errorf("take write lock: %w", err)
 	}
 	var stored int64
-	var set string
-	if err := tx.QueryRowContext(ctx, `SELECT hlc, set_config('doorstep.applying', ?, true) FROM sync_state WHERE id = 1`,
-		applying).Scan(&stored, &set); err != nil {
+	var set, data string
+	var steps int
+	if err := tx.QueryRowContext(ctx, `SELECT hlc, set_config('doorstep.applying', ?, true), `+pgVersionsSQL+` FROM sync_state WHERE id = 1`,
+		applying).Scan(&stored, &set, &steps, &data); err != nil {
 		return fmt.Errorf("read clock: %w", err)
+	}
+	if err := e.checkVersions(steps, data); err != nil {
+		return err
 	}
 	e.clock.Observe(hlc.Timestamp(stored))
 	return nil
