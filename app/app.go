@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"doorstep/app/kit"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -17,7 +17,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"doorstep/app/kit"
 	"doorstep/app/records"
+	"doorstep/sync/replica"
 )
 
 // Options configure an App. The zero value is usable.
@@ -109,10 +111,7 @@ func New(a fyne.App, opts Options) *App {
 		HTTPClient: x.opts.HTTPClient, DataDir: x.opts.DataDir}
 	x.touch()
 	if err != nil {
-		x.fatal = err
-		msg := widget.NewLabel(lang.L("error.open_db", map[string]any{"Error": err.Error()}))
-		msg.Wrapping = fyne.TextWrapWord
-		x.win.SetContent(container.NewPadded(msg))
+		x.showFatal(err)
 		return x
 	}
 	x.sync = newSyncService(x)
@@ -225,6 +224,21 @@ func (x *App) Store() *records.Store { return x.store }
 
 // Identity returns who the device belongs to (zero before first run).
 func (x *App) Identity() records.Identity { return x.me }
+
+// showFatal keeps err as the app's fatal error and shows, in place of
+// every screen, why the device database could not be opened: a database
+// a newer release made says to install that release (it is left as it
+// was); anything else, the error.
+func (x *App) showFatal(err error) {
+	x.fatal = err
+	text := lang.L("error.open_db", map[string]any{"Error": err.Error()})
+	if errors.Is(err, replica.ErrNewerSchema) {
+		text = lang.L("error.newer_data")
+	}
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	x.win.SetContent(container.NewPadded(msg))
+}
 
 // Err returns why the device database could not be opened, or nil.
 func (x *App) Err() error { return x.fatal }

@@ -2,11 +2,15 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -15,6 +19,7 @@ import (
 	"doorstep/app/kit/kittest"
 	"doorstep/app/records"
 	"doorstep/schema"
+	"doorstep/sync/replica"
 )
 
 func TestFirstRunShowsAndRefusesABadPIN(t *testing.T) {
@@ -206,4 +211,40 @@ func TestCodeListsTranslated(t *testing.T) {
 		}
 	}
 	setLanguage(kit.LangZhCN)
+}
+
+// TestNewerDataRefused: a tablet whose database a newer release of the app
+// made (an app downgraded) does not open it, says in the user's language
+// to install that release, and leaves the data as it was.
+func TestNewerDataRefused(t *testing.T) {
+	dir := t.TempDir()
+	x := newTestApp(t, dir, nil)
+	startDemo(t, x, schema.RoleWorker)
+	var households int
+	if err := x.dev.DB().QueryRow(`SELECT count(*) FROM households`).Scan(&households); err != nil || households == 0 {
+		t.Fatalf("demo households: %d %v", households, err)
+	}
+	if _, err := x.dev.DB().Exec(`INSERT INTO schema_migrations(version, name) VALUES (99999, '99999_later.sql')`); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+
+	y := New(fyne.CurrentApp(), Options{DataDir: dir, Now: func() time.Time { return testNow }, NoBackground: true})
+	defer y.Close()
+	if !errors.Is(y.Err(), replica.ErrNewerSchema) {
+		t.Fatalf("opening a newer database: %v", y.Err())
+	}
+	if !onScreen(y, tr("error.newer_data")) || strings.Contains(strings.Join(texts(y), " "), "99999") {
+		t.Errorf("screen: %q", texts(y))
+	}
+
+	db, err := sql.Open("sqlite", filepath.Join(dir, "device.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var after int
+	if err := db.QueryRow(`SELECT count(*) FROM households`).Scan(&after); err != nil || after != households {
+		t.Errorf("households after the refused open: %d %v, want %d", after, err, households)
+	}
 }

@@ -5,10 +5,8 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"doorstep/app/records"
 )
@@ -75,10 +73,7 @@ func (x *App) wipeDevice(reasonKey string) {
 	}
 	x.setMe(records.Identity{})
 	if err := x.open(x.opts.DataDir); err != nil {
-		x.fatal = err
-		msg := widget.NewLabel(lang.L("error.open_db", map[string]any{"Error": err.Error()}))
-		msg.Wrapping = fyne.TextWrapWord
-		x.win.SetContent(container.NewPadded(msg))
+		x.showFatal(err)
 		return
 	}
 	if code != "" {

@@ -81,10 +81,11 @@ func (e *pgEngine) listChanged(ctx context.Context, after int64, limit int, f *r
 		args = []any{f.All, after, limit, f.Scopes, f.ScopeTables, after, limit, f.Pairings, f.PairTables, after, limit,
 			f.MovedTables, f.MovedIDs, after, limit}
 	}
-	// The newest sequence joined to the listing: one row of NULLs and it
+	// The newest sequence and the database's schema versions (pgfence.go)
+	// joined to the listing, in its snapshot: one row of NULLs and them
 	// when nothing is listed.
-	rows, err := e.db.QueryContext(ctx, `SELECT l.t, l.id, l.seq, m.top
-  FROM (SELECT coalesce(max(seq), 0) AS top FROM sync_rows) AS m
+	rows, err := e.db.QueryContext(ctx, `SELECT l.t, l.id, l.seq, m.top, m.steps, m.data
+  FROM (SELECT coalesce(max(seq), 0) AS top, `+pgStepsSQL+` AS steps, `+pgDataSQL+` AS data FROM sync_rows) AS m
   LEFT JOIN LATERAL (`+listing+`) AS l ON true ORDER BY l.seq`, args...)
 	if err != nil {
 		return nil, 0, err
@@ -92,17 +93,27 @@ func (e *pgEngine) listChanged(ctx context.Context, after int64, limit int, f *r
 	defer rows.Close()
 	var hits []replica.Row
 	var top int64
+	var steps int
+	var data string
 	for rows.Next() {
 		var t, id sql.NullString
 		var seq sql.NullInt64
-		if err := rows.Scan(&t, &id, &seq, &top); err != nil {
+		if err := rows.Scan(&t, &id, &seq, &top, &steps, &data); err != nil {
 			return nil, 0, err
 		}
 		if t.Valid {
 			hits = append(hits, replica.Row{Table: t.String, ID: id.String, Seq: seq.Int64})
 		}
 	}
-	return hits, top, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	// A listing from a database a newer release upgraded is not used: the
+	// cursor would move over changes this process cannot send whole.
+	if err := e.checkVersions(steps, data); err != nil {
+		return nil, 0, err
+	}
+	return hits, top, nil
 }
 
 // changedAfter lists the rows changed above after by table and id. One

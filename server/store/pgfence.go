@@ -24,9 +24,10 @@ import (
 //   - every write transaction reads them once it holds the write lock
 //     (lock, in the statement that reads the clock), and migrate takes the
 //     same lock, so no write of an older process follows an upgrade;
-//   - every pull reads them after its reads (fence): a change written under
-//     the newer schema commits after the upgrade did, so a pull that read
-//     it finds the upgrade when it looks afterwards.
+//   - every listing of changed rows a pull's cursor moves over reads them
+//     in the same statement (listChanged), so in the same snapshot: a
+//     change written under the newer schema commits after the upgrade
+//     did, so a snapshot that holds it holds the upgrade too.
 //
 // A process that finds the database newer than itself answers every
 // request after that busy (503) and /readyz 503, so a load balancer sends
@@ -41,10 +42,13 @@ var ErrOutdated = errors.New("the database was upgraded by a newer doorstep-serv
 // schema version the database was last migrated to.
 const pgDataVersionKey = "pg_data_version"
 
-// pgVersionsSQL selects the database's two versions: server tables,
-// synced tables.
-const pgVersionsSQL = `(SELECT coalesce(max(version), 0) FROM schema_migrations),
-	coalesce((SELECT value FROM server_meta WHERE key = '` + pgDataVersionKey + `'), '0')`
+// The database's two versions as SQL expressions: the server tables'
+// (an integer), the synced tables' (text).
+const (
+	pgStepsSQL    = `(SELECT coalesce(max(version), 0) FROM schema_migrations)`
+	pgDataSQL     = `coalesce((SELECT value FROM server_meta WHERE key = '` + pgDataVersionKey + `'), '0')`
+	pgVersionsSQL = pgStepsSQL + `, ` + pgDataSQL
+)
 
 // checkVersions returns ErrOutdated, and marks the engine outdated, when
 // the database's versions (as read) are newer than this build's.
@@ -61,8 +65,8 @@ func (e *pgEngine) checkVersions(steps int, data string) error {
 	return nil
 }
 
-// fence checks that the database has not been upgraded past this process;
-// a pull runs it after its reads.
+// fence checks that the database has not been upgraded past this process
+// (for /readyz: requests meet the checks above).
 func (e *pgEngine) fence(ctx context.Context) error {
 	var steps int
 	var data string

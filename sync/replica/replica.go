@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -225,13 +226,24 @@ func (r *Replica) init(ctx context.Context, opts Options) error {
 	return r.installTriggers(ctx)
 }
 
-// migrate runs schema.Migrate unless every migration of the target is
+// ErrNewerSchema: the database was migrated by a newer build than this
+// one. It is left untouched: this build would install its older capture
+// triggers over it and sync its rows without the columns it does not
+// know.
+var ErrNewerSchema = errors.New("the database was made by a newer release; open it with that release or a later one")
+
+// migrate refuses a database a newer build migrated (ErrNewerSchema), and
+// runs schema.Migrate unless every migration of the target is
 // already recorded (the common case at start-up, where Migrate would open a
 // transaction per migration only to find it applied).
 func (r *Replica) migrate(ctx context.Context) error {
 	ms, err := schema.Migrations(r.target)
 	if err != nil {
 		return err
+	}
+	known := 0
+	for _, m := range ms {
+		known = max(known, m.Version)
 	}
 	applied := map[int]bool{}
 	rows, err := r.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
@@ -240,6 +252,10 @@ func (r *Replica) migrate(ctx context.Context) error {
 			var v int
 			if rows.Scan(&v) == nil {
 				applied[v] = true
+				if v > known {
+					rows.Close()
+					return fmt.Errorf("%w: it holds migration %d, this build knows up to %d", ErrNewerSchema, v, known)
+				}
 			}
 		}
 		rows.Close()
