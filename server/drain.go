@@ -42,3 +42,11 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.handleHealth(w, r)
 }
+
+// boolGauge is a metric's value for a condition: 1 or 0.
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

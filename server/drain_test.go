@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"syscall"
@@ -78,6 +79,17 @@ func TestDrainBeforeStop(t *testing.T) {
 	}
 	if st, _, closed, _ := getRaw(t, srv.url()+api.PathHealth); st != http.StatusOK || !closed {
 		t.Errorf("draining /v1/health: %d, connection closed %v; want 200 and Connection: close", st, closed)
+	}
+	req, _ := http.NewRequest("GET", srv.url()+api.PathMetrics, nil)
+	req.Header.Set("Authorization", "Bearer m")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Error(err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), "doorstep_draining 1") {
+			t.Errorf("/metrics while draining:\n%s", body)
+		}
 	}
 	select {
 	case <-srv.exited:

@@ -100,6 +100,10 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	// connection opened again starts with no prepared statements.
 	gauges["doorstep_db_max_idle_closed"] = float64(pool.MaxIdleClosed)
 	gauges["doorstep_db_idle_time_closed"] = float64(pool.MaxIdleTimeClosed)
+	// 1 while this process drains before it stops, and once it found its
+	// database upgraded by a newer release (it serves nothing more).
+	gauges["doorstep_draining"] = boolGauge(s.draining.Load())
+	gauges["doorstep_store_outdated"] = boolGauge(s.store.Outdated())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	return s.metrics.WriteTo(w, gauges)
 }

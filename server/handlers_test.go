@@ -208,6 +208,8 @@ func TestMetrics(t *testing.T) {
 		"# TYPE doorstep_db_idle_connections gauge",
 		"# TYPE doorstep_db_max_idle_closed gauge",
 		"# TYPE doorstep_db_idle_time_closed gauge",
+		"doorstep_draining 0",
+		"doorstep_store_outdated 0",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)

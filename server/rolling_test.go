@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -243,11 +244,13 @@ func TestOutdatedProcess(t *testing.T) {
 	req, _ := http.NewRequest("GET", srv.url()+api.PathMetrics, nil)
 	req.Header.Set("Authorization", "Bearer m")
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Errorf("/metrics of an outdated process: %v %v", resp, err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if resp != nil {
-		resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "doorstep_store_outdated 1") {
+		t.Errorf("/metrics of an outdated process: %d\n%s", resp.StatusCode, body)
 	}
 	if strings.Count(srv.logs(), "upgraded by a newer release") != 1 {
 		t.Errorf("the log should say once that the process is outdated:\n%s", srv.logs())
