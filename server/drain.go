@@ -24,9 +24,6 @@ const drainRetry = 5 * time.Second
 // 503 and every response closes its connection. It cannot be undone.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// Draining reports whether Drain was called.
-func (s *Server) Draining() bool { return s.draining.Load() }
-
 // handleReady answers a load balancer's readiness check: 503 busy while
 // draining, and once the process found its database upgraded by a newer
 // release (store.ErrOutdated); otherwise what /v1/health answers, which
