@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"doorstep/server/store"
 )
 
 // serveFlags returns the flags and environment variables "serve -h" lists.
@@ -103,6 +106,9 @@ func TestDeployFiles(t *testing.T) {
 		if need := drain + shutdownGrace; sec <= need {
 			t.Errorf("%s: TimeoutStopSec=%s, not longer than the %v drain delay and %v for requests in flight", path, stop[0], drain, shutdownGrace)
 		}
+		if got := u["RestartPreventExitStatus"]; len(got) != 1 || got[0] != strconv.Itoa(exitOutdated) {
+			t.Errorf("%s: RestartPreventExitStatus %q, want %d (an outdated binary)", path, got, exitOutdated)
+		}
 		for _, f := range u["EnvironmentFile"] {
 			if filepath.Base(strings.TrimPrefix(f, "-")) != "server.env" && !strings.HasPrefix(f, "-") {
 				t.Errorf("%s: EnvironmentFile %s must exist on the machine; only server.env is shipped", path, f)
@@ -122,5 +128,32 @@ func TestDeployFiles(t *testing.T) {
 		if !vars[k] {
 			t.Errorf("server.env: serve reads no variable %s", k)
 		}
+	}
+}
+
+// TestExitOutdated: serve on a database a newer release migrated exits
+// with exitOutdated (which the units do not restart on), a command-line
+// mistake with exitUsage, anything else with 1.
+func TestExitOutdated(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "district.db")
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`INSERT INTO schema_migrations(version, name) VALUES (99999, '99999_later.sql')`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var out bytes.Buffer
+	err = run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, &out, &out)
+	if code := exitCode(err); code != exitOutdated {
+		t.Errorf("serve on a newer database: %v, exit %d, want %d", err, code, exitOutdated)
+	}
+	if code := exitCode(run(ctx, []string{"serve", "--no-such-flag"}, &out, &out)); code != exitUsage {
+		t.Errorf("a bad flag: exit %d, want %d", code, exitUsage)
+	}
+	if code := exitCode(run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")}, &out, &out)); code != 1 {
+		t.Errorf("a database that cannot be made: exit %d, want 1", code)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"doorstep/server/store"
+	"doorstep/sync/replica"
 	"doorstep/sync/version"
 )
 
@@ -55,12 +56,31 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "doorstep-server:", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			os.Exit(2)
-		}
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// Exit codes besides 0 and 1 (any other failure).
+const (
+	// exitUsage: a mistake in the command line.
+	exitUsage = 2
+	// exitOutdated: the database was upgraded by a newer release than this
+	// binary (store.ErrOutdated, replica.ErrNewerSchema). Starting again
+	// cannot help, so the systemd units (server/deploy) do not restart on
+	// it: only a newer binary can serve the database.
+	exitOutdated = 3
+)
+
+// exitCode is the process's exit status for err.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, store.ErrOutdated), errors.Is(err, replica.ErrNewerSchema):
+		return exitOutdated
+	}
+	return 1
 }
 
 // usageError is a mistake in the command line.
