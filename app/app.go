@@ -225,19 +225,31 @@ func (x *App) Store() *records.Store { return x.store }
 // Identity returns who the device belongs to (zero before first run).
 func (x *App) Identity() records.Identity { return x.me }
 
-// showFatal keeps err as the app's fatal error and shows, in place of
-// every screen, why the device database could not be opened: a database
+// showFatal keeps err as the app's fatal error and shows, in Chinese, in
+// place of every screen, that the device database could not be opened: a database
 // a newer release made says to install that release (it is left as it
-// was); anything else, the error.
+// was); anything else says what to do, the error itself folded away as
+// technical details for an administrator.
 func (x *App) showFatal(err error) {
 	x.fatal = err
-	text := lang.L("error.open_db", map[string]any{"Error": err.Error()})
+	fyne.LogError("open the device database", err)
+	// The language the user chose is in the database that did not open:
+	// the product's first language, as on first run.
+	setLanguage(kit.LangZhCN)
+	x.win.SetTitle(lang.L("app.title"))
 	if errors.Is(err, replica.ErrNewerSchema) {
-		text = lang.L("error.newer_data")
+		msg := widget.NewLabel(lang.L("error.newer_data"))
+		msg.Wrapping = fyne.TextWrapWord
+		x.win.SetContent(container.NewPadded(msg))
+		return
 	}
-	msg := widget.NewLabel(text)
+	msg := widget.NewLabel(lang.L("error.open_db"))
 	msg.Wrapping = fyne.TextWrapWord
-	x.win.SetContent(container.NewPadded(msg))
+	detail := widget.NewLabel(err.Error())
+	detail.Wrapping = fyne.TextWrapWord
+	detail.TextStyle = fyne.TextStyle{Monospace: true}
+	details := widget.NewAccordion(widget.NewAccordionItem(lang.L("error.details"), detail))
+	x.win.SetContent(container.NewPadded(container.NewVBox(msg, details)))
 }
 
 // Err returns why the device database could not be opened, or nil.

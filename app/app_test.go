@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -246,5 +247,35 @@ func TestNewerDataRefused(t *testing.T) {
 	var after int
 	if err := db.QueryRow(`SELECT count(*) FROM households`).Scan(&after); err != nil || after != households {
 		t.Errorf("households after the refused open: %d %v, want %d", after, err, households)
+	}
+}
+
+// TestOpenFailureTranslated: when the device database cannot be opened
+// for any other reason (here the data folder is a file), the screen says
+// what to do in the user's language; the error itself is only under the
+// folded technical details.
+func TestOpenFailureTranslated(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fyne.CurrentApp() == nil {
+		test.NewTempApp(t)
+	}
+	x := New(fyne.CurrentApp(), Options{DataDir: file, Now: func() time.Time { return testNow }, NoBackground: true})
+	defer x.Close()
+	if x.Err() == nil {
+		t.Fatal("a data folder that is a file opened")
+	}
+	if !onScreen(x, tr("error.open_db")) || !onScreen(x, tr("error.details")) {
+		t.Errorf("screen: %q", texts(x))
+	}
+	if strings.Contains(strings.Join(texts(x), " "), x.Err().Error()) {
+		t.Errorf("the raw error is on the screen unfolded: %q", texts(x))
+	}
+	acc := find[*widget.Accordion](t, x, func(*widget.Accordion) bool { return true })
+	acc.Open(0)
+	if !strings.Contains(strings.Join(texts(x), " "), x.Err().Error()) {
+		t.Errorf("the technical details do not hold the error: %q", texts(x))
 	}
 }
