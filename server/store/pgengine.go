@@ -113,8 +113,9 @@ func (e *pgEngine) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
-	if have > len(pgServerSteps) {
-		return fmt.Errorf("migrate: the database is at server tables version %d, newer than this server's %d: %w", have, len(pgServerSteps), ErrOutdated)
+	// Server tables a newer release made: left as they are (pgfence.go).
+	if err := e.checkVersions(have, "0"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	for v := have + 1; v <= len(pgServerSteps); v++ {
 		if _, err := tx.ExecContext(ctx, pgServerSteps[v-1]); err != nil {
@@ -134,14 +135,16 @@ func (e *pgEngine) migrate(ctx context.Context) error {
 		`coalesce((SELECT value FROM server_meta WHERE key = '`+pgDataVersionKey+`'), '0')`).Scan(&ran, &data); err != nil {
 		return fmt.Errorf("migrate: read data schema fingerprint: %w", err)
 	}
-	// A database a newer release upgraded is left as it is: running this
-	// release's DDL would put back its older capture trigger (pgfence.go).
+	// Synced tables a newer release upgraded are left as they are: running
+	// this release's DDL would put back its older capture trigger.
 	if err := e.checkVersions(have, data); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO server_meta (key, value) VALUES ('`+pgDataVersionKey+`', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(schema.Version)); err != nil {
-		return fmt.Errorf("migrate: record the synced tables' schema version: %w", err)
+	if ours := strconv.Itoa(schema.Version); data != ours {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO server_meta (key, value) VALUES ('`+pgDataVersionKey+`', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, ours); err != nil {
+			return fmt.Errorf("migrate: record the synced tables' schema version: %w", err)
+		}
 	}
 	if ran != want {
 		for _, q := range ddl {
